@@ -1,0 +1,10 @@
+/**
+ * Everything impure a hook needs, handed in by the HTTP layer so the hooks stay pure functions of
+ * (request, context). Rule 5 of DESIGN.md.
+ */
+export interface HookContext {
+  /** RFC 3339 time of this request; used only for a condition that changes in this very request. */
+  now: string;
+  /** The operator key (at least 32 bytes) from which missing credentials are derived (rule 6). */
+  operatorKey: Uint8Array;
+}

@@ -1,0 +1,60 @@
+/**
+ * Kubernetes object shapes as they travel in hook JSON.
+ *
+ * client-node's model classes have every field optional and type timestamps as `Date`, while hook
+ * payloads carry RFC 3339 strings. `Plain<T>` turns such a class into a plain JSON shape so builders
+ * can use the upstream field names and types without the class identity.
+ */
+
+/** Recursively maps a client-node model to the JSON it serializes to (Date becomes string). */
+export type Plain<T> = T extends Date
+  ? string
+  : T extends (infer U)[]
+    ? Plain<U>[]
+    : T extends object
+      ? { [K in keyof T]: Plain<T[K]> }
+      : T;
+
+/** JSON value, as parsed from a request body. */
+export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+
+/** The metadata every object we read or write has; unknown fields are kept as they are. */
+export interface ObjectMeta {
+  name: string;
+  namespace?: string;
+  uid?: string;
+  generation?: number;
+  resourceVersion?: string;
+  creationTimestamp?: string;
+  deletionTimestamp?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  finalizers?: string[];
+  ownerReferences?: Plain<import('@kubernetes/client-node').V1OwnerReference>[];
+  [key: string]: unknown;
+}
+
+/** Any Kubernetes object: what Metacontroller sends and what hooks return. */
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: ObjectMeta;
+  [key: string]: unknown;
+}
+
+/** A child typed with a client-node model, required identity fields made mandatory. */
+export type Child<T> = Omit<Plain<T>, 'apiVersion' | 'kind' | 'metadata'> & {
+  apiVersion: string;
+  kind: string;
+  metadata: ObjectMeta;
+};
+
+/** A status condition (Kubernetes API conventions; timestamps as strings). */
+export interface Condition {
+  type: string;
+  status: 'True' | 'False' | 'Unknown';
+  reason: string;
+  message: string;
+  lastTransitionTime: string;
+  observedGeneration?: number;
+}

@@ -1,0 +1,66 @@
+/**
+ * The cluster after defaults: every field a builder reads is present, so builders never guess.
+ * `resolveSpec` (defaults.ts) is the only place that fills it; builders take it and never throw.
+ */
+import type {
+  V1Affinity,
+  V1ResourceRequirements,
+  V1Toleration,
+  V1TopologySpreadConstraint,
+} from '@kubernetes/client-node';
+import type { Plain } from '../../lib/k8s.js';
+
+export const SUPPORTED_MAJORS = ['13', '14', '15', '16', '17', '18'] as const;
+export type PgMajor = (typeof SUPPORTED_MAJORS)[number];
+
+export type RetainOrDelete = 'Retain' | 'Delete';
+export type SynchronousMode = 'off' | 'on' | 'strict';
+export type ServiceType = 'ClusterIP' | 'NodePort' | 'LoadBalancer';
+
+export interface ResolvedStorage {
+  /** Canonical quantity, e.g. `10Gi`. */
+  size: string;
+  /** Absent means the cluster's default StorageClass. */
+  storageClass?: string;
+  retentionPolicy: { whenDeleted: RetainOrDelete; whenScaled: RetainOrDelete };
+}
+
+export interface ResolvedService {
+  type: ServiceType;
+  annotations: Record<string, string>;
+  loadBalancerSourceRanges: string[];
+  externalTrafficPolicy?: 'Cluster' | 'Local';
+}
+
+export interface ResolvedScheduling {
+  affinity: Plain<V1Affinity>;
+  tolerations: Plain<V1Toleration>[];
+  nodeSelector: Record<string, string>;
+  topologySpreadConstraints: Plain<V1TopologySpreadConstraint>[];
+  priorityClassName?: string;
+}
+
+/** Identity of the parent object, copied from its metadata. */
+export interface ClusterIdentity {
+  name: string;
+  namespace: string;
+  uid: string;
+}
+
+export interface ResolvedCluster extends ClusterIdentity {
+  version: PgMajor;
+  /** The Spilo image: `spec.image` or the default for `version`. */
+  image: string;
+  replicas: number;
+  storage: ResolvedStorage;
+  resources: Plain<V1ResourceRequirements>;
+  /** User parameters, values as strings exactly as PostgreSQL would read them. */
+  postgresqlParams: Record<string, string>;
+  /** Extra pg_hba lines, placed before pgmeta's own rules. */
+  pgHba: string[];
+  synchronous: { mode: SynchronousMode; nodeCount: number };
+  bootstrap: { database: string; owner: string };
+  service: ResolvedService;
+  tls: { enabled: boolean };
+  scheduling: ResolvedScheduling;
+}
