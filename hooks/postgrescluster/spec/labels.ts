@@ -1,0 +1,1 @@
+export const CLUSTER_LABEL = 'pgmeta.io/cluster';
