@@ -5,6 +5,7 @@
  * payloads carry RFC 3339 strings. `Plain<T>` turns such a class into a plain JSON shape so builders
  * can use the upstream field names and types without the class identity.
  */
+import type { V1OwnerReference } from '@kubernetes/client-node';
 
 /** Recursively maps a client-node model to the JSON it serializes to (Date becomes string). */
 export type Plain<T> = T extends Date
@@ -30,7 +31,7 @@ export interface ObjectMeta {
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
   finalizers?: string[];
-  ownerReferences?: Plain<import('@kubernetes/client-node').V1OwnerReference>[];
+  ownerReferences?: Plain<V1OwnerReference>[];
   [key: string]: unknown;
 }
 

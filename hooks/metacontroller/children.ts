@@ -34,10 +34,12 @@ export function getObject(
   const v2 = id.namespace === undefined ? undefined : inner[`${id.namespace}/${id.name}`];
   if (v2) return v2;
   const v1 = inner[id.name];
-  if (v1 && (id.namespace === undefined || (v1.metadata.namespace ?? id.namespace) === id.namespace)) return v1;
+  if (v1 && (id.namespace === undefined || (v1.metadata.namespace ?? id.namespace) === id.namespace))
+    return v1;
   // A v2 map read without a namespace, or keys we did not expect: fall back to the objects themselves.
   return Object.values(inner).find(
-    (o) => o.metadata.name === id.name && (id.namespace === undefined || o.metadata.namespace === id.namespace),
+    (o) =>
+      o.metadata.name === id.name && (id.namespace === undefined || o.metadata.namespace === id.namespace),
   );
 }
 

@@ -75,7 +75,11 @@ export interface CustomizeRequest<P extends KubeObject = KubeObject> {
 
 export interface LabelSelector {
   matchLabels?: Record<string, string>;
-  matchExpressions?: { key: string; operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist'; values?: string[] }[];
+  matchExpressions?: {
+    key: string;
+    operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
+    values?: string[];
+  }[];
 }
 
 /** One rule of the customize response. `names` excludes `labelSelector` and `namespaceSelector`. */

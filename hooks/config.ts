@@ -1,0 +1,59 @@
+/**
+ * The service's configuration from its environment and mounted files: the only place that reads
+ * them. Everything below receives plain values.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+
+export interface Config {
+  host: string;
+  port: number;
+  logLevel: string;
+  /** Bearer token Metacontroller must present (webhook `authorization`), if configured. */
+  authToken?: string;
+  /** An explicit operator key (file or variable); otherwise in-cluster Secret or ephemeral. */
+  operatorKey?: Uint8Array;
+  /** Set when running in a Kubernetes pod with a service account. */
+  inCluster?: { namespace: string; secretName: string };
+  /** How long in-flight requests may take after SIGTERM before the process exits anyway. */
+  shutdownTimeoutMs: number;
+}
+
+const SA_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+export const MIN_KEY_BYTES = 32;
+
+export function loadConfig(env: NodeJS.ProcessEnv, saDir = SA_DIR): Config {
+  const token = readOptional(env['PGMETA_AUTH_TOKEN_FILE'])?.toString('utf8').trim();
+  const key = operatorKeyFrom(env);
+  const inCluster = inClusterFrom(env, saDir);
+  return {
+    host: env['HOST'] ?? '0.0.0.0',
+    port: Number(env['PORT'] ?? 8080),
+    logLevel: env['LOG_LEVEL'] ?? 'info',
+    shutdownTimeoutMs: Number(env['PGMETA_SHUTDOWN_TIMEOUT_MS'] ?? 25_000),
+    ...(token ? { authToken: token } : {}),
+    ...(key ? { operatorKey: key } : {}),
+    ...(inCluster ? { inCluster } : {}),
+  };
+}
+
+function inClusterFrom(env: NodeJS.ProcessEnv, saDir: string): Config['inCluster'] {
+  const namespaceFile = `${saDir}/namespace`;
+  if (!env['KUBERNETES_SERVICE_HOST'] || !existsSync(namespaceFile)) return undefined;
+  return {
+    namespace: readFileSync(namespaceFile, 'utf8').trim(),
+    secretName: env['PGMETA_OPERATOR_KEY_SECRET'] ?? 'pgmeta-operator-key',
+  };
+}
+
+function operatorKeyFrom(env: NodeJS.ProcessEnv): Uint8Array | undefined {
+  const fromFile = readOptional(env['PGMETA_OPERATOR_KEY_FILE']);
+  const raw =
+    fromFile ?? (env['PGMETA_OPERATOR_KEY'] ? Buffer.from(env['PGMETA_OPERATOR_KEY'], 'utf8') : undefined);
+  if (raw === undefined) return undefined;
+  if (raw.length < MIN_KEY_BYTES) throw new Error(`operator key must be at least ${MIN_KEY_BYTES} bytes`);
+  return new Uint8Array(raw);
+}
+
+function readOptional(path: string | undefined): Buffer | undefined {
+  return path ? readFileSync(path) : undefined;
+}

@@ -1,0 +1,4 @@
+/** Every controller the service serves, mounted at `POST /<name>/<hook>`. */
+import type { ControllerDef } from './metacontroller/controller.js';
+
+export const CONTROLLERS: readonly ControllerDef[] = [];

@@ -1,0 +1,51 @@
+/**
+ * Canonical JSON for everything we send to Metacontroller (DESIGN rule 7): no null or undefined,
+ * no empty-string env values, keys sorted. Any difference from what the API server stores makes
+ * Metacontroller rewrite the child on every sync, so this runs on every response.
+ */
+import { HookError } from '../metacontroller/errors.js';
+
+/** Returns a sanitized deep copy; throws InvalidResponse on values JSON cannot carry faithfully. */
+export function sanitize(value: unknown, path = '$'): unknown {
+  if (value === null || value === undefined) return undefined;
+  if (Array.isArray(value)) return sanitizeArray(value, path);
+  if (typeof value === 'object') return sanitizeObject(value as Record<string, unknown>, path);
+  if (typeof value === 'string' || typeof value === 'boolean') return value;
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  throw new HookError('InvalidResponse', `unsupported ${typeof value} value at ${path}`);
+}
+
+function sanitizeArray(items: readonly unknown[], path: string): unknown[] {
+  const isEnv = path.endsWith('.env');
+  const out: unknown[] = [];
+  items.forEach((item, i) => {
+    const clean = sanitize(isEnv ? dropEmptyEnvValue(item) : item, `${path}[${i}]`);
+    if (clean !== undefined) out.push(clean);
+  });
+  return out;
+}
+
+/**
+ * `{name, value: ""}` is stored by the API server as `{name}` (same meaning: the variable is set to
+ * the empty string), so sending the empty value is a permanent diff (metacontroller#281).
+ */
+function dropEmptyEnvValue(item: unknown): unknown {
+  if (typeof item !== 'object' || item === null || Array.isArray(item)) return item;
+  const rec = item as Record<string, unknown>;
+  if (rec['value'] !== '') return item;
+  const { value: _dropped, ...rest } = rec;
+  return rest;
+}
+
+function sanitizeObject(obj: Record<string, unknown>, path: string): Record<string, unknown> {
+  const proto = Object.getPrototypeOf(obj) as unknown;
+  if (proto !== Object.prototype && proto !== null) {
+    throw new HookError('InvalidResponse', `non-plain object at ${path}`);
+  }
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(obj).sort()) {
+    const clean = sanitize(obj[key], `${path}.${key}`);
+    if (clean !== undefined) out[key] = clean;
+  }
+  return out;
+}
