@@ -38,8 +38,10 @@ function dropEmptyEnvValue(item: unknown): unknown {
 }
 
 function sanitizeObject(obj: Record<string, unknown>, path: string): Record<string, unknown> {
-  const proto = Object.getPrototypeOf(obj) as unknown;
-  if (proto !== Object.prototype && proto !== null) {
+  // Plain means the prototype is null or some realm's Object.prototype (whose own prototype is null):
+  // Dates, Buffers and class instances would serialize into something other than what they look like.
+  const proto = Object.getPrototypeOf(obj) as object | null;
+  if (proto !== null && Object.getPrototypeOf(proto) !== null) {
     throw new HookError('InvalidResponse', `non-plain object at ${path}`);
   }
   const out: Record<string, unknown> = {};
