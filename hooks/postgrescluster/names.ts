@@ -1,0 +1,186 @@
+/**
+ * Every name, label key, selector and annotation key of a PostgresCluster's children, in one place.
+ *
+ * Names are functions of the parent so no builder formats one itself. The cluster name is a DNS-1035
+ * label of at most 40 characters (the CRD enforces it); the longest suffix below keeps every derived
+ * name within the 63 characters of a DNS label, and the StatefulSet name within 52 (its pods carry the
+ * label `controller-revision-hash: <name>-<10 chars>`, which must fit a 63-character label value).
+ *
+ * Selectors are a small, immutable subset of the labels: a StatefulSet's selector can never change,
+ * so they hold nothing that varies over a cluster's life (no version, image or spec hash).
+ */
+import { CLUSTER_LABEL } from './spec/labels.js';
+import type { ClusterIdentity } from './spec/resolved.js';
+
+export { CLUSTER_LABEL };
+
+/** The Kubernetes recommended labels, used on every child. */
+export const LABELS = {
+  name: 'app.kubernetes.io/name',
+  instance: 'app.kubernetes.io/instance',
+  managedBy: 'app.kubernetes.io/managed-by',
+  component: 'app.kubernetes.io/component',
+  partOf: 'app.kubernetes.io/part-of',
+} as const;
+
+/** Values of `app.kubernetes.io/component`: what part of a cluster an object belongs to. */
+export const COMPONENTS = {
+  /** The StatefulSet, its pods, the Services in front of them and their PodDisruptionBudget. */
+  database: 'database',
+  /** Credential Secrets. */
+  credentials: 'credentials',
+  /** Patroni's ServiceAccount, Role and RoleBinding. */
+  rbac: 'rbac',
+  /** The Job that creates the application owner and database. */
+  bootstrap: 'bootstrap',
+} as const;
+export type Component = (typeof COMPONENTS)[keyof typeof COMPONENTS];
+
+/**
+ * The pod label Patroni keeps up to date with each member's role (`KUBERNETES_ROLE_LABEL`).
+ * Patroni owns it: pgmeta never writes it, it only selects on it.
+ */
+export const ROLE_LABEL = 'spilo-role';
+
+/**
+ * Values of {@link ROLE_LABEL}. Spilo pins the leader value to `master` (Patroni 4's own default,
+ * `primary`, is overridden by `KUBERNETES_LEADER_LABEL_VALUE`); followers get `replica`.
+ */
+export const ROLE_VALUES = { primary: 'master', replica: 'replica' } as const;
+
+/**
+ * The labels Patroni puts on the objects it creates (`KUBERNETES_LABELS`) and, together with the scope
+ * label, selects its member pods by. They must never contain `controller-uid` or anything else that
+ * could match Metacontroller's child selector, or Metacontroller would adopt and then delete Patroni's
+ * objects (DESIGN rule 4). `application: spilo` also keeps non-database pods of the cluster (the
+ * bootstrap Job, a future pooler) out of Patroni's member list.
+ */
+export const PATRONI_LABELS: Readonly<Record<string, string>> = { application: 'spilo' };
+
+/** Annotation keys pgmeta reads or writes. */
+export const ANNOTATIONS = {
+  /** `"true"` on a data-bearing child: the response builder refuses to drop it (DESIGN rule 3). */
+  protected: 'pgmeta.io/protected',
+  /** On the StatefulSet: canonical JSON of the last valid spec, so an invalid spec changes nothing. */
+  lastValidSpec: 'pgmeta.io/last-valid-spec',
+  /** On each member pod, written by Patroni: JSON with role, state, xlog_location, timeline. */
+  patroniStatus: 'status',
+} as const;
+
+/** The value of {@link ANNOTATIONS.protected}. */
+export const PROTECTED = 'true';
+
+/** Database users pgmeta creates besides the application owner (named in the spec). */
+export const DB_USERS = {
+  /** Patroni's superuser (`PGUSER_SUPERUSER`). */
+  superuser: 'postgres',
+  /** Patroni's replication user (`PGUSER_STANDBY`). */
+  replication: 'standby',
+} as const;
+
+/** Ports of a database pod. The Service port name must equal the one Patroni writes into its Endpoints. */
+export const PORTS = {
+  postgresql: { name: 'postgresql', port: 5432 },
+  patroni: { name: 'patroni', port: 8008 },
+} as const;
+
+/** What each credential Secret is for; also the purpose in the password derivation. */
+export type CredentialPurpose = 'superuser' | 'replication' | 'app';
+
+/** Every name derived from one cluster. */
+export interface ClusterNames {
+  /** Patroni's scope (`SCOPE`): the DCS object prefix. Equals the cluster name. */
+  scope: string;
+  statefulSet: string;
+  /** Selector-less Service backed by Patroni's leader Endpoints `<scope>`: always the primary. */
+  primaryService: string;
+  /** Service selecting the pods labelled `spilo-role=replica`. */
+  replicaService: string;
+  /** Headless Service that gives member pods stable DNS names (`serviceName` of the StatefulSet). */
+  headlessService: string;
+  serviceAccount: string;
+  role: string;
+  roleBinding: string;
+  podDisruptionBudget: string;
+  secrets: Record<CredentialPurpose, string>;
+  /** Prefix of the bootstrap Job's name, completed by a hash of what the Job applies. */
+  bootstrapJobPrefix: string;
+  /** Objects Patroni itself creates in Endpoints mode (never children: pgmeta only observes them). */
+  patroni: { leader: string; config: string; sync: string; failover: string };
+}
+
+/**
+ * All child names of a cluster. The headless Service avoids the suffixes Patroni uses for its own
+ * objects (`-config`, `-sync`, `-failover`, `-leader`).
+ */
+export function clusterNames(id: Pick<ClusterIdentity, 'name'>): ClusterNames {
+  const n = id.name;
+  return {
+    scope: n,
+    statefulSet: n,
+    primaryService: n,
+    replicaService: `${n}-ro`,
+    headlessService: `${n}-members`,
+    serviceAccount: `${n}-patroni`,
+    role: `${n}-patroni`,
+    roleBinding: `${n}-patroni`,
+    podDisruptionBudget: n,
+    secrets: { superuser: `${n}-superuser`, replication: `${n}-replication`, app: `${n}-app` },
+    bootstrapJobPrefix: `${n}-bootstrap`,
+    patroni: { leader: n, config: `${n}-config`, sync: `${n}-sync`, failover: `${n}-failover` },
+  };
+}
+
+/** Name of the member pod with this ordinal. */
+export function podName(id: Pick<ClusterIdentity, 'name'>, ordinal: number): string {
+  return `${clusterNames(id).statefulSet}-${ordinal}`;
+}
+
+/** In-cluster DNS name of a Service of this cluster, as written into the credential Secrets. */
+export function serviceHost(id: Pick<ClusterIdentity, 'namespace'>, service: string): string {
+  return `${service}.${id.namespace}.svc`;
+}
+
+/** Labels of every child of a cluster. */
+export function commonLabels(
+  id: Pick<ClusterIdentity, 'name'>,
+  component: Component,
+): Record<string, string> {
+  return {
+    [LABELS.name]: 'postgresql',
+    [LABELS.instance]: id.name,
+    [LABELS.managedBy]: 'pgmeta',
+    [LABELS.component]: component,
+    [LABELS.partOf]: 'pgmeta',
+    [CLUSTER_LABEL]: id.name,
+  };
+}
+
+/** Labels of the database pods: a superset of {@link podSelector} and of {@link patroniLabels}. */
+export function podLabels(id: Pick<ClusterIdentity, 'name'>): Record<string, string> {
+  return { ...commonLabels(id, COMPONENTS.database), ...PATRONI_LABELS };
+}
+
+/**
+ * Selector of the database pods (StatefulSet, Services, PodDisruptionBudget, scale subresource).
+ * The component label keeps other pods of the cluster (bootstrap Job, a future pooler) out.
+ */
+export function podSelector(id: Pick<ClusterIdentity, 'name'>): Record<string, string> {
+  return { [CLUSTER_LABEL]: id.name, [LABELS.component]: COMPONENTS.database };
+}
+
+/** Selector of the member pods in one Patroni role. */
+export function roleSelector(
+  id: Pick<ClusterIdentity, 'name'>,
+  role: keyof typeof ROLE_VALUES,
+): Record<string, string> {
+  return { ...podSelector(id), [ROLE_LABEL]: ROLE_VALUES[role] };
+}
+
+/**
+ * The labels Patroni selects its member pods and its own objects by: `KUBERNETES_LABELS` plus the
+ * scope label (`KUBERNETES_SCOPE_LABEL` = {@link CLUSTER_LABEL}) with the scope as value.
+ */
+export function patroniLabels(id: Pick<ClusterIdentity, 'name'>): Record<string, string> {
+  return { ...PATRONI_LABELS, [CLUSTER_LABEL]: clusterNames(id).scope };
+}

@@ -1,0 +1,105 @@
+/**
+ * `SPILO_CONFIGURATION`: everything Patroni needs, as one JSON document in the container environment.
+ *
+ * Patroni runs under runit with a scrubbed environment, so `PATRONI_*` variables never reach it; Spilo
+ * instead deep-merges this document over its own template (our values win, dicts merge, lists are
+ * replaced). `bootstrap.*` is read only when the cluster is first initialised: later DCS changes
+ * go through Patroni's `PATCH /config`, while the local `postgresql.*` section follows the pod template.
+ * @see ../../../../shared/reference/spilo.md §9.1, §9.2, §9.9
+ */
+import type { ResolvedCluster } from '../spec/resolved.js';
+import { pgHba } from './hba.js';
+import { splitParameters } from './parameters.js';
+
+/** Patroni timing (seconds). loop_wait + 2 * retry_timeout must not exceed ttl. */
+export const DCS_TIMING = { ttl: 30, loop_wait: 10, retry_timeout: 10 } as const;
+
+/**
+ * A replica lagging more than this (bytes) may not take part in a leader race: 32 MiB, Spilo's
+ * default, bounds the data an automatic failover can lose with asynchronous replication.
+ */
+export const MAXIMUM_LAG_ON_FAILOVER = 33_554_432;
+
+/**
+ * initdb options: SCRAM for TCP, trust on the socket (see hba.ts), UTF8 and data checksums so
+ * corruption is detected rather than replicated silently.
+ */
+export const INITDB_OPTIONS: readonly (string | Record<string, string>)[] = [
+  { 'auth-host': 'scram-sha-256' },
+  { 'auth-local': 'trust' },
+  { encoding: 'UTF8' },
+  'data-checksums',
+];
+
+/** Local parameters pgmeta owns; they win over a user value (the spec validation refuses them). */
+export const PGMETA_LOCAL_PARAMETERS: Readonly<Record<string, string>> = {
+  // pg_hba accepts only SCRAM, so every password must be stored as a SCRAM verifier.
+  password_encryption: 'scram-sha-256',
+};
+
+/** The DCS section: Patroni's dynamic configuration at bootstrap. */
+export interface SpiloDcs {
+  ttl: number;
+  loop_wait: number;
+  retry_timeout: number;
+  maximum_lag_on_failover: number;
+  synchronous_mode: boolean;
+  synchronous_mode_strict: boolean;
+  synchronous_node_count: number;
+  postgresql: { use_pg_rewind: boolean; use_slots: boolean; parameters?: Record<string, string> };
+}
+
+/** The document pgmeta merges over Spilo's template. */
+export interface SpiloConfiguration {
+  bootstrap: { dcs: SpiloDcs; initdb: readonly (string | Record<string, string>)[] };
+  postgresql: { parameters: Record<string, string>; pg_hba: string[] };
+}
+
+function dcsSection(cluster: ResolvedCluster, dcsParameters: Record<string, string>): SpiloDcs {
+  const { mode, nodeCount } = cluster.synchronous;
+  return {
+    ...DCS_TIMING,
+    maximum_lag_on_failover: MAXIMUM_LAG_ON_FAILOVER,
+    synchronous_mode: mode !== 'off',
+    synchronous_mode_strict: mode === 'strict',
+    synchronous_node_count: nodeCount,
+    postgresql: {
+      // pg_rewind lets a former primary rejoin as a replica without a new basebackup.
+      use_pg_rewind: true,
+      // Slots keep the WAL a replica still needs, so it never falls off the primary's history.
+      use_slots: true,
+      ...(Object.keys(dcsParameters).length > 0 ? { parameters: dcsParameters } : {}),
+    },
+  };
+}
+
+/** The configuration of one cluster, as a plain object (serialize it with {@link sortedJson}). */
+export function spiloConfiguration(cluster: ResolvedCluster): SpiloConfiguration {
+  const { dcs, local } = splitParameters(cluster.postgresqlParams);
+  return {
+    bootstrap: { dcs: dcsSection(cluster, dcs), initdb: INITDB_OPTIONS },
+    postgresql: {
+      parameters: { ...local, ...PGMETA_LOCAL_PARAMETERS },
+      pg_hba: pgHba(cluster),
+    },
+  };
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1));
+    return Object.fromEntries(entries.map(([k, v]) => [k, sortKeys(v)]));
+  }
+  return value;
+}
+
+/** JSON with object keys sorted at every level, so equal values always serialize to equal bytes. */
+export function sortedJson(value: unknown): string {
+  return JSON.stringify(sortKeys(value));
+}
+
+/** The `SPILO_CONFIGURATION` environment value of a cluster. */
+export function spiloConfigurationJson(cluster: ResolvedCluster): string {
+  return sortedJson(spiloConfiguration(cluster));
+}

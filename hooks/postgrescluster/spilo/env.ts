@@ -1,0 +1,85 @@
+/**
+ * The environment of the Spilo container.
+ *
+ * Spilo's `configure_spilo.py` reads these once at container start (with the full environment) and
+ * turns them into Patroni's configuration; Patroni itself then runs with a scrubbed environment, so
+ * everything else it needs travels in `SPILO_CONFIGURATION`.
+ * @see ../../../../shared/reference/spilo.md §9.2-§9.4, §9.9
+ */
+import type { V1EnvVar } from '@kubernetes/client-node';
+import type { Plain } from '../../lib/k8s.js';
+import { CLUSTER_LABEL, clusterNames, PATRONI_LABELS, ROLE_LABEL, ROLE_VALUES } from '../names.js';
+import type { ResolvedCluster } from '../spec/resolved.js';
+import { sortedJson, spiloConfigurationJson } from './configuration.js';
+
+export type EnvVar = Plain<V1EnvVar>;
+
+/** Where the data volume is mounted. */
+export const PGDATA_MOUNT = '/home/postgres/pgdata';
+/**
+ * Spilo's PGROOT and PGDATA on the volume. The image bakes `PGDATA` in at build time, so both are set
+ * explicitly: a data directory outside the volume would be lost with the pod.
+ */
+export const PGROOT = `${PGDATA_MOUNT}/pgroot`;
+export const PGDATA = `${PGROOT}/data`;
+
+/** A literal variable. */
+export function envValue(name: string, value: string): EnvVar {
+  return { name, value };
+}
+
+/** A variable read from one key of a Secret. */
+export function envFromSecret(name: string, secret: string, key: string): EnvVar {
+  return { name, valueFrom: { secretKeyRef: { name: secret, key } } };
+}
+
+/** A variable read from the pod's own object (the `apiVersion` is written as the API server stores it). */
+export function envFromField(name: string, fieldPath: string): EnvVar {
+  return { name, valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath } } };
+}
+
+/** Drops empty literal values (an empty string makes Metacontroller rewrite the child forever) and sorts. */
+export function sortEnv(vars: readonly EnvVar[]): EnvVar[] {
+  return vars
+    .filter((v) => v.valueFrom !== undefined || (v.value !== undefined && v.value !== ''))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+function dcsEnv(cluster: ResolvedCluster): EnvVar[] {
+  return [
+    envValue('DCS_ENABLE_KUBERNETES_API', 'true'),
+    envValue('KUBERNETES_SCOPE_LABEL', CLUSTER_LABEL),
+    envValue('KUBERNETES_ROLE_LABEL', ROLE_LABEL),
+    envValue('KUBERNETES_LEADER_LABEL_VALUE', ROLE_VALUES.primary),
+    envValue('KUBERNETES_STANDBY_LEADER_LABEL_VALUE', ROLE_VALUES.primary),
+    envValue('KUBERNETES_LABELS', sortedJson(PATRONI_LABELS)),
+    envValue('SCOPE', clusterNames(cluster).scope),
+    envFromField('POD_IP', 'status.podIP'),
+    envFromField('POD_NAMESPACE', 'metadata.namespace'),
+  ];
+}
+
+function credentialEnv(cluster: ResolvedCluster): EnvVar[] {
+  const { secrets } = clusterNames(cluster);
+  return [
+    envFromSecret('PGUSER_SUPERUSER', secrets.superuser, 'username'),
+    envFromSecret('PGPASSWORD_SUPERUSER', secrets.superuser, 'password'),
+    envFromSecret('PGUSER_STANDBY', secrets.replication, 'username'),
+    envFromSecret('PGPASSWORD_STANDBY', secrets.replication, 'password'),
+  ];
+}
+
+/** The container environment of a cluster's database pods, sorted by name. */
+export function spiloEnv(cluster: ResolvedCluster): EnvVar[] {
+  return sortEnv([
+    ...dcsEnv(cluster),
+    ...credentialEnv(cluster),
+    envValue('PGVERSION', cluster.version),
+    envValue('PGROOT', PGROOT),
+    envValue('PGDATA', PGDATA),
+    envValue('SPILO_CONFIGURATION', spiloConfigurationJson(cluster)),
+    // Spilo's hba template refuses connections without TLS unless this is set; pgmeta replaces that
+    // template, but the variable also states the intent to every Spilo script that reads it.
+    ...(cluster.tls.enabled ? [] : [envValue('ALLOW_NOSSL', 'true')]),
+  ]);
+}
