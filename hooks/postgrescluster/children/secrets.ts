@@ -1,0 +1,111 @@
+/**
+ * Credential Secrets: the superuser, the replication user and the application owner.
+ *
+ * A password never rotates by accident (DESIGN rule 6): it is the observed Secret's when there is one,
+ * otherwise HMAC-SHA256(operator key, `<uid>/<purpose>`), so a request with a stale cache that misses
+ * the Secret renders the very same password. Secrets are `OnDelete` children: once created they are
+ * never rewritten, and the pods read the password from the Secret, not from this rendering.
+ */
+import { createHmac } from 'node:crypto';
+import type { V1Secret } from '@kubernetes/client-node';
+import type { Child, KubeObject } from '../../lib/k8s.js';
+import { clusterNames, COMPONENTS, type CredentialPurpose, DB_USERS, PORTS, serviceHost } from '../names.js';
+import type { ResolvedCluster } from '../spec/resolved.js';
+import { childMetadata, PROTECTED_ANNOTATION } from './metadata.js';
+
+/** One database login and where to use it. */
+export interface Credential {
+  purpose: CredentialPurpose;
+  username: string;
+  password: string;
+  dbname: string;
+}
+
+export type Credentials = Record<CredentialPurpose, Credential>;
+
+/** The password derived for a purpose when no Secret holds one: base64url without padding. */
+export function derivePassword(operatorKey: Uint8Array, uid: string, purpose: CredentialPurpose): string {
+  return createHmac('sha256', operatorKey).update(`${uid}/${purpose}`).digest('base64url');
+}
+
+/** The decoded `data.password` of an observed Secret, or undefined when it has none. */
+export function observedPassword(secret: KubeObject | undefined): string | undefined {
+  const data = secret?.['data'];
+  if (data === null || typeof data !== 'object') return undefined;
+  const encoded = (data as Record<string, unknown>)['password'];
+  if (typeof encoded !== 'string' || encoded === '') return undefined;
+  const password = Buffer.from(encoded, 'base64').toString('utf8');
+  return password === '' ? undefined : password;
+}
+
+export interface CredentialInputs {
+  operatorKey: Uint8Array;
+  observedSecrets: Readonly<Record<string, KubeObject>>;
+}
+
+/** The three credentials of a cluster, each password reused or derived. */
+export function resolveCredentials(cluster: ResolvedCluster, inputs: CredentialInputs): Credentials {
+  const names = clusterNames(cluster).secrets;
+  const password = (purpose: CredentialPurpose): string =>
+    observedPassword(inputs.observedSecrets[names[purpose]]) ??
+    derivePassword(inputs.operatorKey, cluster.uid, purpose);
+  const credential = (purpose: CredentialPurpose, username: string, dbname: string): Credential => ({
+    purpose,
+    username,
+    password: password(purpose),
+    dbname,
+  });
+  return {
+    superuser: credential('superuser', DB_USERS.superuser, 'postgres'),
+    replication: credential('replication', DB_USERS.replication, 'postgres'),
+    app: credential('app', cluster.bootstrap.owner, cluster.bootstrap.database),
+  };
+}
+
+const b64 = (s: string): string => Buffer.from(s, 'utf8').toString('base64');
+
+/** The Secret's keys, in clear (the builder encodes them). */
+export function secretFields(cluster: ResolvedCluster, credential: Credential): Record<string, string> {
+  const host = serviceHost(cluster, clusterNames(cluster).primaryService);
+  const port = String(PORTS.postgresql.port);
+  const user = encodeURIComponent(credential.username);
+  const pw = encodeURIComponent(credential.password);
+  const db = encodeURIComponent(credential.dbname);
+  return {
+    username: credential.username,
+    password: credential.password,
+    host,
+    port,
+    dbname: credential.dbname,
+    uri: `postgresql://${user}:${pw}@${host}:${port}/${db}`,
+    'jdbc-uri': `jdbc:postgresql://${host}:${port}/${db}?user=${user}&password=${pw}`,
+  };
+}
+
+/** One credential Secret (base64 `data`, protected from being dropped). */
+export function buildSecret(cluster: ResolvedCluster, credential: Credential): Child<V1Secret> {
+  const fields = secretFields(cluster, credential);
+  const data = Object.fromEntries(
+    Object.keys(fields)
+      .sort()
+      .map((k) => [k, b64(fields[k] ?? '')]),
+  );
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: childMetadata(cluster, {
+      name: clusterNames(cluster).secrets[credential.purpose],
+      component: COMPONENTS.credentials,
+      annotations: PROTECTED_ANNOTATION,
+    }),
+    type: 'Opaque',
+    data,
+  };
+}
+
+/** The superuser, replication and application Secrets. */
+export function buildSecrets(cluster: ResolvedCluster, credentials: Credentials): Child<V1Secret>[] {
+  return [credentials.superuser, credentials.replication, credentials.app].map((c) =>
+    buildSecret(cluster, c),
+  );
+}

@@ -1,0 +1,77 @@
+/**
+ * Every desired child of a valid cluster, and the child types the controller declares.
+ *
+ * A pure function of the resolved cluster and its inputs: the same inputs give byte-identical
+ * children (DESIGN rule 5). The response builder sorts and sanitizes; this module only renders.
+ */
+import type { KubeObject } from '../lib/k8s.js';
+import { buildBootstrapJob } from './children/bootstrap-job.js';
+import { buildPodDisruptionBudget } from './children/pdb.js';
+import { buildRole } from './children/role.js';
+import { buildRoleBinding } from './children/rolebinding.js';
+import { buildSecrets, resolveCredentials } from './children/secrets.js';
+import { buildServiceAccount } from './children/serviceaccount.js';
+import { buildServices } from './children/services.js';
+import { buildStatefulSet } from './children/statefulset.js';
+import type { ResolvedCluster } from './spec/resolved.js';
+
+export interface RenderInputs {
+  operatorKey: Uint8Array;
+  /** Observed Secrets of this cluster, by name: their passwords are reused so they never rotate. */
+  observedSecrets: Readonly<Record<string, KubeObject>>;
+  /** Canonical JSON of the raw spec these children are rendered from (stored on the StatefulSet). */
+  specJson: string;
+}
+
+/** Every desired child of a valid cluster, in any order (the response builder sorts). */
+export function renderChildren(cluster: ResolvedCluster, inputs: RenderInputs): KubeObject[] {
+  const credentials = resolveCredentials(cluster, inputs);
+  return [
+    buildServiceAccount(cluster),
+    buildRole(cluster),
+    buildRoleBinding(cluster),
+    ...buildSecrets(cluster, credentials),
+    ...buildServices(cluster),
+    buildStatefulSet(cluster, { specJson: inputs.specJson }),
+    buildPodDisruptionBudget(cluster),
+    buildBootstrapJob(cluster, { operatorKey: inputs.operatorKey, appPassword: credentials.app.password }),
+  ];
+}
+
+/** How Metacontroller updates an observed child that differs from the desired one. */
+export type ChildUpdateStrategy = 'OnDelete' | 'InPlace';
+
+export interface ChildType {
+  kind: string;
+  apiVersion: string;
+  /** Plural resource name, as in the CompositeController's `childResources`. */
+  resource: string;
+  updateStrategy: ChildUpdateStrategy;
+}
+
+/**
+ * Child types this controller declares: kind, apiVersion, plural resource, update strategy.
+ * Secrets are `OnDelete` so credentials are never rewritten; Jobs too, because a Job's pod template
+ * is immutable (a changed Job gets a new name instead). Everything else is updated in place; the
+ * StatefulSet then rolls its own pods.
+ */
+export const CHILD_TYPES: readonly ChildType[] = [
+  { kind: 'ServiceAccount', apiVersion: 'v1', resource: 'serviceaccounts', updateStrategy: 'InPlace' },
+  { kind: 'Role', apiVersion: 'rbac.authorization.k8s.io/v1', resource: 'roles', updateStrategy: 'InPlace' },
+  {
+    kind: 'RoleBinding',
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    resource: 'rolebindings',
+    updateStrategy: 'InPlace',
+  },
+  { kind: 'Secret', apiVersion: 'v1', resource: 'secrets', updateStrategy: 'OnDelete' },
+  { kind: 'Service', apiVersion: 'v1', resource: 'services', updateStrategy: 'InPlace' },
+  { kind: 'StatefulSet', apiVersion: 'apps/v1', resource: 'statefulsets', updateStrategy: 'InPlace' },
+  {
+    kind: 'PodDisruptionBudget',
+    apiVersion: 'policy/v1',
+    resource: 'poddisruptionbudgets',
+    updateStrategy: 'InPlace',
+  },
+  { kind: 'Job', apiVersion: 'batch/v1', resource: 'jobs', updateStrategy: 'OnDelete' },
+];
