@@ -101,7 +101,7 @@ export interface ClusterNames {
   serviceAccount: string;
   role: string;
   roleBinding: string;
-  podDisruptionBudget: string;
+  pdb: string;
   secrets: Record<CredentialPurpose, string>;
   /** Prefix of the bootstrap Job's name, completed by a hash of what the Job applies. */
   bootstrapJobPrefix: string;
@@ -124,7 +124,7 @@ export function clusterNames(id: Pick<ClusterIdentity, 'name'>): ClusterNames {
     serviceAccount: `${n}-patroni`,
     role: `${n}-patroni`,
     roleBinding: `${n}-patroni`,
-    podDisruptionBudget: n,
+    pdb: n,
     secrets: { superuser: `${n}-superuser`, replication: `${n}-replication`, app: `${n}-app` },
     bootstrapJobPrefix: `${n}-bootstrap`,
     patroni: { leader: n, config: `${n}-config`, sync: `${n}-sync`, failover: `${n}-failover` },

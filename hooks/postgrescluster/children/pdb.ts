@@ -22,7 +22,7 @@ export function buildPodDisruptionBudget(cluster: ResolvedCluster): Child<V1PodD
     apiVersion: 'policy/v1',
     kind: 'PodDisruptionBudget',
     metadata: childMetadata(cluster, {
-      name: clusterNames(cluster).podDisruptionBudget,
+      name: clusterNames(cluster).pdb,
       component: COMPONENTS.database,
     }),
     spec: { maxUnavailable: 1, selector: { matchLabels: podSelector(cluster) } },
