@@ -1,0 +1,823 @@
+/* generated – do not edit: run `npx tsx scripts/gen-schema.ts` (source: crds/postgresclusters.yaml) */
+/* eslint-disable @typescript-eslint/consistent-indexed-object-style */
+
+/**
+ * Desired state of the cluster.
+ */
+export interface PostgresClusterSpec {
+  /**
+   * PostgreSQL major version, as a string. It may be raised (a major upgrade) but never lowered: a data directory cannot be downgraded.
+   */
+  version: '13' | '14' | '15' | '16' | '17' | '18';
+  /**
+   * Spilo image override. By default pgmeta uses the Spilo image that supports `version`; an override must contain PostgreSQL `version`, Patroni and WAL-G.
+   */
+  image?: string;
+  /**
+   * Number of members (pods), the primary included. Scales with `kubectl scale`.
+   */
+  replicas?: number;
+  /**
+   * The persistent volume of each member, which holds the data directory.
+   */
+  storage: {
+    /**
+     * Volume size per member, a quantity such as `10Gi`. It may grow (when the StorageClass allows volume expansion) but never shrink.
+     */
+    size: string;
+    /**
+     * StorageClass of the volumes; absent means the cluster's default StorageClass. Fixed at creation, because existing volumes cannot move to another class.
+     */
+    storageClass?: string;
+    /**
+     * What happens to the volumes when the cluster is deleted or scaled down (the StatefulSet's persistentVolumeClaimRetentionPolicy).
+     */
+    retentionPolicy?: {
+      /**
+       * Retain or Delete the volumes when the cluster is deleted.
+       */
+      whenDeleted?: 'Retain' | 'Delete';
+      /**
+       * Retain or Delete the volumes of members removed by scaling down.
+       */
+      whenScaled?: 'Retain' | 'Delete';
+    };
+  };
+  /**
+   * CPU and memory of the PostgreSQL container. Spilo sizes shared_buffers and max_connections from the memory limit unless postgresqlParams set them.
+   */
+  resources?: {
+    /**
+     * Minimum resources, by name (cpu, memory, ephemeral-storage, hugepages-<size>).
+     */
+    requests?: {
+      /**
+       * A quantity such as 500m or 2Gi.
+       */
+      [k: string]: number | string;
+    };
+    /**
+     * Maximum resources, by name (cpu, memory, ephemeral-storage, hugepages-<size>).
+     */
+    limits?: {
+      /**
+       * A quantity such as 500m or 2Gi.
+       */
+      [k: string]: number | string;
+    };
+  };
+  /**
+   * PostgreSQL settings (postgresql.conf), by name. Values are strings as PostgreSQL reads them ('256MB', '0.9', 'on'); integers may be written unquoted. Quote anything else in YAML: unquoted on/off/yes/no become booleans and 0.9 a float, which are rejected. pgmeta checks names, types, units, ranges and enum values against the requested major and rejects the settings that Patroni and pgmeta own (listen_addresses, port, ssl files, archive and recovery commands...). Names with a dot (extension settings such as pg_stat_statements.max) are passed through unchecked.
+   */
+  postgresqlParams?: {
+    /**
+     * The value of one setting; an integer or a string.
+     */
+    [k: string]: number | string;
+  };
+  /**
+   * Extra pg_hba.conf lines, placed before pgmeta's own rules (which allow replication and password logins over TLS). One complete rule per item.
+   *
+   * @maxItems 100
+   */
+  pgHba?: string[];
+  /**
+   * Patroni synchronous replication. `on` waits for nodeCount synchronous replicas while they are healthy; `strict` never commits without them, trading availability for no data loss on failover.
+   */
+  synchronous?: {
+    /**
+     * off (asynchronous), on (synchronous_mode) or strict (synchronous_mode_strict).
+     */
+    mode?: 'off' | 'on' | 'strict';
+    /**
+     * Number of synchronous replicas (Patroni synchronous_node_count); less than replicas.
+     */
+    nodeCount?: number;
+  };
+  /**
+   * The application database created with the cluster, owned by a role of the same kind; its credentials are in the `<name>-app` Secret. Fixed at creation.
+   */
+  bootstrap?: {
+    /**
+     * Name of the application database, a lower-case PostgreSQL identifier.
+     */
+    database?: string;
+    /**
+     * Role that owns the application database, a lower-case PostgreSQL identifier.
+     */
+    owner?: string;
+  };
+  /**
+   * How clients reach the primary (read-write) and the replicas (read-only).
+   */
+  service?: {
+    /**
+     * Service type of the read-write and read-only Services.
+     */
+    type?: 'ClusterIP' | 'NodePort' | 'LoadBalancer';
+    /**
+     * Annotations added to the Services, e.g. for a cloud load balancer.
+     */
+    annotations?: {
+      /**
+       * Annotation value.
+       */
+      [k: string]: string;
+    };
+    /**
+     * Client CIDRs a LoadBalancer admits, e.g. 10.0.0.0/8.
+     *
+     * @maxItems 64
+     *
+     * Items: A CIDR such as 192.168.0.0/16 or fd00::/8.
+     */
+    loadBalancerSourceRanges?: string[];
+    /**
+     * Cluster or Local (keeps the client source address) for NodePort and LoadBalancer Services.
+     */
+    externalTrafficPolicy?: 'Cluster' | 'Local';
+  };
+  /**
+   * Encryption of client connections.
+   */
+  tls?: {
+    /**
+     * Require TLS for connections from outside the pod (hostssl rules). Spilo serves a self-signed certificate until cert-manager support lands. false also admits unencrypted connections.
+     */
+    enabled?: boolean;
+  };
+  /**
+   * Pod affinity rules. Without podAntiAffinity, pgmeta prefers to spread members across nodes (kubernetes.io/hostname) and zones (topology.kubernetes.io/zone).
+   */
+  affinity?: {
+    /**
+     * Node affinity scheduling rules for the members.
+     */
+    nodeAffinity?: {
+      /**
+       * Nodes a member may only be scheduled on.
+       */
+      requiredDuringSchedulingIgnoredDuringExecution?: {
+        /**
+         * Terms that are ORed; a node must match at least one.
+         *
+         * @maxItems 16
+         *
+         * Items: Requirements that are ANDed.
+         */
+        nodeSelectorTerms: {
+          /**
+           * Requirements on node labels.
+           *
+           * Items: A requirement on one node label.
+           */
+          matchExpressions?: {
+            /**
+             * The label key.
+             */
+            key: string;
+            /**
+             * In, NotIn, Exists, DoesNotExist, Gt or Lt.
+             */
+            operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist' | 'Gt' | 'Lt';
+            /**
+             * Values for In and NotIn; one integer for Gt and Lt.
+             *
+             * Items: A label value.
+             */
+            values?: string[];
+          }[];
+          /**
+           * Requirements on node fields (metadata.name).
+           *
+           * Items: A requirement on one node field.
+           */
+          matchFields?: {
+            /**
+             * The field key.
+             */
+            key: string;
+            /**
+             * In, NotIn, Exists, DoesNotExist, Gt or Lt.
+             */
+            operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist' | 'Gt' | 'Lt';
+            /**
+             * Values for In and NotIn.
+             *
+             * Items: A field value.
+             */
+            values?: string[];
+          }[];
+        }[];
+      };
+      /**
+       * Nodes the scheduler prefers, by weight.
+       *
+       * @maxItems 16
+       *
+       * Items: A weighted node preference.
+       */
+      preferredDuringSchedulingIgnoredDuringExecution?: {
+        /**
+         * Weight from 1 to 100.
+         */
+        weight: number;
+        /**
+         * Requirements that are ANDed.
+         */
+        preference: {
+          /**
+           * Requirements on node labels.
+           *
+           * Items: A requirement on one node label.
+           */
+          matchExpressions?: {
+            /**
+             * The label key.
+             */
+            key: string;
+            /**
+             * In, NotIn, Exists, DoesNotExist, Gt or Lt.
+             */
+            operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist' | 'Gt' | 'Lt';
+            /**
+             * Values for In and NotIn; one integer for Gt and Lt.
+             *
+             * Items: A label value.
+             */
+            values?: string[];
+          }[];
+          /**
+           * Requirements on node fields (metadata.name).
+           *
+           * Items: A requirement on one node field.
+           */
+          matchFields?: {
+            /**
+             * The field key.
+             */
+            key: string;
+            /**
+             * In, NotIn, Exists, DoesNotExist, Gt or Lt.
+             */
+            operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist' | 'Gt' | 'Lt';
+            /**
+             * Values for In and NotIn.
+             *
+             * Items: A field value.
+             */
+            values?: string[];
+          }[];
+        };
+      }[];
+    };
+    /**
+     * Co-locate members with other pods.
+     */
+    podAffinity?: {
+      /**
+       * Terms that must all be met.
+       *
+       * @maxItems 16
+       *
+       * Items: Pods to run in the same topology domain as.
+       */
+      requiredDuringSchedulingIgnoredDuringExecution?: {
+        /**
+         * Pods this term is about.
+         */
+        labelSelector?: {
+          /**
+           * Labels that must all be present with these values.
+           */
+          matchLabels?: {
+            /**
+             * Label value.
+             */
+            [k: string]: string;
+          };
+          /**
+           * Label requirements, ANDed.
+           *
+           * Items: A requirement on one label.
+           */
+          matchExpressions?: {
+            /**
+             * The label key.
+             */
+            key: string;
+            /**
+             * In, NotIn, Exists or DoesNotExist.
+             */
+            operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
+            /**
+             * Values for In and NotIn.
+             *
+             * Items: A label value.
+             */
+            values?: string[];
+          }[];
+        };
+        /**
+         * Namespaces to look for pods in; empty selects all.
+         */
+        namespaceSelector?: {
+          /**
+           * Labels that must all be present with these values.
+           */
+          matchLabels?: {
+            /**
+             * Label value.
+             */
+            [k: string]: string;
+          };
+          /**
+           * Label requirements, ANDed.
+           *
+           * Items: A requirement on one label.
+           */
+          matchExpressions?: {
+            /**
+             * The label key.
+             */
+            key: string;
+            /**
+             * In, NotIn, Exists or DoesNotExist.
+             */
+            operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
+            /**
+             * Values for In and NotIn.
+             *
+             * Items: A label value.
+             */
+            values?: string[];
+          }[];
+        };
+        /**
+         * Namespaces to look for pods in; absent means this cluster's namespace.
+         *
+         * Items: A namespace name.
+         */
+        namespaces?: string[];
+        /**
+         * Node label that defines the topology domain, e.g. kubernetes.io/hostname.
+         */
+        topologyKey: string;
+        /**
+         * Pod label keys whose values are added to labelSelector as In requirements.
+         *
+         * Items: A label key.
+         */
+        matchLabelKeys?: string[];
+        /**
+         * Pod label keys whose values are added to labelSelector as NotIn requirements.
+         *
+         * Items: A label key.
+         */
+        mismatchLabelKeys?: string[];
+      }[];
+      /**
+       * Terms the scheduler prefers, by weight.
+       *
+       * @maxItems 16
+       *
+       * Items: A weighted pod affinity term.
+       */
+      preferredDuringSchedulingIgnoredDuringExecution?: {
+        /**
+         * Weight from 1 to 100.
+         */
+        weight: number;
+        /**
+         * Pods to run in the same topology domain as.
+         */
+        podAffinityTerm: {
+          /**
+           * Pods this term is about.
+           */
+          labelSelector?: {
+            /**
+             * Labels that must all be present with these values.
+             */
+            matchLabels?: {
+              /**
+               * Label value.
+               */
+              [k: string]: string;
+            };
+            /**
+             * Label requirements, ANDed.
+             *
+             * Items: A requirement on one label.
+             */
+            matchExpressions?: {
+              /**
+               * The label key.
+               */
+              key: string;
+              /**
+               * In, NotIn, Exists or DoesNotExist.
+               */
+              operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
+              /**
+               * Values for In and NotIn.
+               *
+               * Items: A label value.
+               */
+              values?: string[];
+            }[];
+          };
+          /**
+           * Namespaces to look for pods in; empty selects all.
+           */
+          namespaceSelector?: {
+            /**
+             * Labels that must all be present with these values.
+             */
+            matchLabels?: {
+              /**
+               * Label value.
+               */
+              [k: string]: string;
+            };
+            /**
+             * Label requirements, ANDed.
+             *
+             * Items: A requirement on one label.
+             */
+            matchExpressions?: {
+              /**
+               * The label key.
+               */
+              key: string;
+              /**
+               * In, NotIn, Exists or DoesNotExist.
+               */
+              operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
+              /**
+               * Values for In and NotIn.
+               *
+               * Items: A label value.
+               */
+              values?: string[];
+            }[];
+          };
+          /**
+           * Namespaces to look for pods in; absent means this cluster's namespace.
+           *
+           * Items: A namespace name.
+           */
+          namespaces?: string[];
+          /**
+           * Node label that defines the topology domain, e.g. kubernetes.io/hostname.
+           */
+          topologyKey: string;
+          /**
+           * Pod label keys whose values are added to labelSelector as In requirements.
+           *
+           * Items: A label key.
+           */
+          matchLabelKeys?: string[];
+          /**
+           * Pod label keys whose values are added to labelSelector as NotIn requirements.
+           *
+           * Items: A label key.
+           */
+          mismatchLabelKeys?: string[];
+        };
+      }[];
+    };
+    /**
+     * Keep members away from other pods. Absent means pgmeta's default: prefer one member per node and per zone.
+     */
+    podAntiAffinity?: {
+      /**
+       * Terms that must all be met.
+       *
+       * @maxItems 16
+       *
+       * Items: Pods not to run in the same topology domain as.
+       */
+      requiredDuringSchedulingIgnoredDuringExecution?: {
+        /**
+         * Pods this term is about.
+         */
+        labelSelector?: {
+          /**
+           * Labels that must all be present with these values.
+           */
+          matchLabels?: {
+            /**
+             * Label value.
+             */
+            [k: string]: string;
+          };
+          /**
+           * Label requirements, ANDed.
+           *
+           * Items: A requirement on one label.
+           */
+          matchExpressions?: {
+            /**
+             * The label key.
+             */
+            key: string;
+            /**
+             * In, NotIn, Exists or DoesNotExist.
+             */
+            operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
+            /**
+             * Values for In and NotIn.
+             *
+             * Items: A label value.
+             */
+            values?: string[];
+          }[];
+        };
+        /**
+         * Namespaces to look for pods in; empty selects all.
+         */
+        namespaceSelector?: {
+          /**
+           * Labels that must all be present with these values.
+           */
+          matchLabels?: {
+            /**
+             * Label value.
+             */
+            [k: string]: string;
+          };
+          /**
+           * Label requirements, ANDed.
+           *
+           * Items: A requirement on one label.
+           */
+          matchExpressions?: {
+            /**
+             * The label key.
+             */
+            key: string;
+            /**
+             * In, NotIn, Exists or DoesNotExist.
+             */
+            operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
+            /**
+             * Values for In and NotIn.
+             *
+             * Items: A label value.
+             */
+            values?: string[];
+          }[];
+        };
+        /**
+         * Namespaces to look for pods in; absent means this cluster's namespace.
+         *
+         * Items: A namespace name.
+         */
+        namespaces?: string[];
+        /**
+         * Node label that defines the topology domain, e.g. kubernetes.io/hostname.
+         */
+        topologyKey: string;
+        /**
+         * Pod label keys whose values are added to labelSelector as In requirements.
+         *
+         * Items: A label key.
+         */
+        matchLabelKeys?: string[];
+        /**
+         * Pod label keys whose values are added to labelSelector as NotIn requirements.
+         *
+         * Items: A label key.
+         */
+        mismatchLabelKeys?: string[];
+      }[];
+      /**
+       * Terms the scheduler prefers, by weight.
+       *
+       * @maxItems 16
+       *
+       * Items: A weighted pod anti-affinity term.
+       */
+      preferredDuringSchedulingIgnoredDuringExecution?: {
+        /**
+         * Weight from 1 to 100.
+         */
+        weight: number;
+        /**
+         * Pods not to run in the same topology domain as.
+         */
+        podAffinityTerm: {
+          /**
+           * Pods this term is about.
+           */
+          labelSelector?: {
+            /**
+             * Labels that must all be present with these values.
+             */
+            matchLabels?: {
+              /**
+               * Label value.
+               */
+              [k: string]: string;
+            };
+            /**
+             * Label requirements, ANDed.
+             *
+             * Items: A requirement on one label.
+             */
+            matchExpressions?: {
+              /**
+               * The label key.
+               */
+              key: string;
+              /**
+               * In, NotIn, Exists or DoesNotExist.
+               */
+              operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
+              /**
+               * Values for In and NotIn.
+               *
+               * Items: A label value.
+               */
+              values?: string[];
+            }[];
+          };
+          /**
+           * Namespaces to look for pods in; empty selects all.
+           */
+          namespaceSelector?: {
+            /**
+             * Labels that must all be present with these values.
+             */
+            matchLabels?: {
+              /**
+               * Label value.
+               */
+              [k: string]: string;
+            };
+            /**
+             * Label requirements, ANDed.
+             *
+             * Items: A requirement on one label.
+             */
+            matchExpressions?: {
+              /**
+               * The label key.
+               */
+              key: string;
+              /**
+               * In, NotIn, Exists or DoesNotExist.
+               */
+              operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
+              /**
+               * Values for In and NotIn.
+               *
+               * Items: A label value.
+               */
+              values?: string[];
+            }[];
+          };
+          /**
+           * Namespaces to look for pods in; absent means this cluster's namespace.
+           *
+           * Items: A namespace name.
+           */
+          namespaces?: string[];
+          /**
+           * Node label that defines the topology domain, e.g. kubernetes.io/hostname.
+           */
+          topologyKey: string;
+          /**
+           * Pod label keys whose values are added to labelSelector as In requirements.
+           *
+           * Items: A label key.
+           */
+          matchLabelKeys?: string[];
+          /**
+           * Pod label keys whose values are added to labelSelector as NotIn requirements.
+           *
+           * Items: A label key.
+           */
+          mismatchLabelKeys?: string[];
+        };
+      }[];
+    };
+  };
+  /**
+   * Taints the members tolerate.
+   *
+   * @maxItems 32
+   *
+   * Items: Tolerates the taints that match key, value and effect.
+   */
+  tolerations?: {
+    /**
+     * Taint key; empty with operator Exists matches every taint.
+     */
+    key?: string;
+    /**
+     * Equal (the default) or Exists.
+     */
+    operator?: 'Exists' | 'Equal';
+    /**
+     * Taint value for operator Equal.
+     */
+    value?: string;
+    /**
+     * Taint effect to match; absent matches all effects.
+     */
+    effect?: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+    /**
+     * For NoExecute, how long the member stays bound to a tainted node.
+     */
+    tolerationSeconds?: number;
+  }[];
+  /**
+   * Node labels a member's node must have.
+   */
+  nodeSelector?: {
+    /**
+     * Label value.
+     */
+    [k: string]: string;
+  };
+  /**
+   * How members spread across topology domains. A constraint without labelSelector selects this cluster's pods.
+   *
+   * @maxItems 16
+   *
+   * Items: One spread constraint.
+   */
+  topologySpreadConstraints?: {
+    /**
+     * Largest allowed difference of member counts between two domains.
+     */
+    maxSkew: number;
+    /**
+     * Node label that defines the domains, e.g. topology.kubernetes.io/zone.
+     */
+    topologyKey: string;
+    /**
+     * DoNotSchedule or ScheduleAnyway.
+     */
+    whenUnsatisfiable: 'DoNotSchedule' | 'ScheduleAnyway';
+    /**
+     * Pods counted in each domain; absent means this cluster's pods.
+     */
+    labelSelector?: {
+      /**
+       * Labels that must all be present with these values.
+       */
+      matchLabels?: {
+        /**
+         * Label value.
+         */
+        [k: string]: string;
+      };
+      /**
+       * Label requirements, ANDed.
+       *
+       * Items: A requirement on one label.
+       */
+      matchExpressions?: {
+        /**
+         * The label key.
+         */
+        key: string;
+        /**
+         * In, NotIn, Exists or DoesNotExist.
+         */
+        operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
+        /**
+         * Values for In and NotIn.
+         *
+         * Items: A label value.
+         */
+        values?: string[];
+      }[];
+    };
+    /**
+     * Minimum number of eligible domains (with DoNotSchedule).
+     */
+    minDomains?: number;
+    /**
+     * Whether node affinity limits the domains counted (Honor, the default, or Ignore).
+     */
+    nodeAffinityPolicy?: 'Honor' | 'Ignore';
+    /**
+     * Whether node taints limit the domains counted (Honor or Ignore, the default).
+     */
+    nodeTaintsPolicy?: 'Honor' | 'Ignore';
+    /**
+     * Pod label keys whose values are added to labelSelector.
+     *
+     * Items: A label key.
+     */
+    matchLabelKeys?: string[];
+  }[];
+  /**
+   * PriorityClass of the member pods.
+   */
+  priorityClassName?: string;
+}
