@@ -1,4 +1,5 @@
 /** Every controller the service serves, mounted at `POST /<name>/<hook>`. */
 import type { ControllerDef } from './metacontroller/controller.js';
+import { postgresClusterController } from './postgrescluster/controller.js';
 
-export const CONTROLLERS: readonly ControllerDef[] = [];
+export const CONTROLLERS: readonly ControllerDef[] = [postgresClusterController];

@@ -1,0 +1,31 @@
+/**
+ * What the PostgresCluster hooks observe without owning (DESIGN rule 4): the member Pods, their
+ * PVCs, and Patroni's Endpoints. Related objects are read-only, so Metacontroller can never adopt or
+ * delete them. Rules depend on the parent's identity only (Metacontroller caches them per generation).
+ */
+import type { CustomizeRequest, CustomizeResponse } from '../metacontroller/types.js';
+import { clusterNames, podSelector } from './names.js';
+
+export function customizeCluster(req: CustomizeRequest): CustomizeResponse {
+  const id = req.parent.metadata;
+  const namespace = id.namespace ?? 'default';
+  const names = clusterNames(id);
+  return {
+    relatedResources: [
+      { apiVersion: 'v1', resource: 'pods', namespace, labelSelector: { matchLabels: podSelector(id) } },
+      // PVCs made from volumeClaimTemplates carry the StatefulSet's selector labels.
+      {
+        apiVersion: 'v1',
+        resource: 'persistentvolumeclaims',
+        namespace,
+        labelSelector: { matchLabels: podSelector(id) },
+      },
+      {
+        apiVersion: 'v1',
+        resource: 'endpoints',
+        namespace,
+        names: [names.patroni.leader, names.patroni.config, names.patroni.sync, names.patroni.failover],
+      },
+    ],
+  };
+}

@@ -1,0 +1,136 @@
+/**
+ * A typed view of what Metacontroller observed for one cluster: our children, and the Pods, PVCs and
+ * Patroni Endpoints that arrive read-only as related objects (Pods and PVCs are never children, DESIGN
+ * rule 4). Everything status says comes from here.
+ */
+import type { KubeObject } from '../lib/k8s.js';
+import { getObject, listObjects, objectsByName } from '../metacontroller/children.js';
+import type { SyncRequest } from '../metacontroller/types.js';
+import { ANNOTATIONS, ROLE_LABEL, ROLE_VALUES, clusterNames } from './names.js';
+
+export type MemberRole = 'primary' | 'replica' | 'standby-leader' | 'unknown';
+
+/** One database pod as Patroni and the kubelet describe it. */
+export interface ObservedMember {
+  name: string;
+  role: MemberRole;
+  /** Patroni's state (`running`, `starting`, `creating replica`, ...) or the pod phase before Patroni reports. */
+  state: string;
+  ready: boolean;
+  timeline?: number;
+  /** WAL position (bytes) Patroni last reported for this member. */
+  walPosition?: number;
+  pendingRestart: boolean;
+  terminating: boolean;
+}
+
+export interface ObservedCluster {
+  statefulSet?: KubeObject;
+  secrets: Record<string, KubeObject>;
+  jobs: KubeObject[];
+  members: ObservedMember[];
+  pvcs: KubeObject[];
+  /** Patroni's leader Endpoints `<scope>`: its `leader` annotation names the primary. */
+  leaderEndpoints?: KubeObject;
+  /** Patroni's `<scope>-config` Endpoints: an `initialize` annotation means the cluster was bootstrapped. */
+  configEndpoints?: KubeObject;
+  /** Number of children of every type Metacontroller observed. */
+  childCount: number;
+}
+
+export function observe(req: SyncRequest): ObservedCluster {
+  const names = clusterNames(req.parent.metadata);
+  const namespace = req.parent.metadata.namespace;
+  const id = (name: string) => ({ name, ...(namespace === undefined ? {} : { namespace }) });
+  const statefulSet = getObject(
+    req.children,
+    { kind: 'StatefulSet', apiVersion: 'apps/v1' },
+    id(names.statefulSet),
+  );
+  const leader = getObject(req.related, { kind: 'Endpoints', apiVersion: 'v1' }, id(names.patroni.leader));
+  const config = getObject(req.related, { kind: 'Endpoints', apiVersion: 'v1' }, id(names.patroni.config));
+  return {
+    ...(statefulSet ? { statefulSet } : {}),
+    ...(leader ? { leaderEndpoints: leader } : {}),
+    ...(config ? { configEndpoints: config } : {}),
+    secrets: objectsByName(req.children, 'Secret', 'v1'),
+    jobs: listObjects(req.children, 'Job', 'batch/v1'),
+    members: listObjects(req.related, 'Pod', 'v1').map(toMember),
+    pvcs: listObjects(req.related, 'PersistentVolumeClaim', 'v1'),
+    childCount: Object.values(req.children).reduce((n, inner) => n + Object.keys(inner).length, 0),
+  };
+}
+
+interface PatroniStatus {
+  role?: unknown;
+  state?: unknown;
+  timeline?: unknown;
+  xlog_location?: unknown;
+  pending_restart?: unknown;
+}
+
+/** Patroni writes its view of each member into the pod's `status` annotation as JSON. */
+function patroniStatus(pod: KubeObject): PatroniStatus {
+  const raw = pod.metadata.annotations?.[ANNOTATIONS.patroniStatus];
+  if (raw === undefined) return {};
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    return typeof parsed === 'object' && parsed !== null ? (parsed as PatroniStatus) : {};
+  } catch {
+    return {}; // a half-written annotation says nothing; the next event brings a whole one
+  }
+}
+
+function toMember(pod: KubeObject): ObservedMember {
+  const st = patroniStatus(pod);
+  const timeline = asNumber(st.timeline);
+  const wal = asNumber(st.xlog_location);
+  return {
+    name: pod.metadata.name,
+    role: roleOf(pod, st),
+    state: typeof st.state === 'string' ? st.state : podPhase(pod),
+    ready: podReady(pod),
+    ...(timeline === undefined ? {} : { timeline }),
+    ...(wal === undefined ? {} : { walPosition: wal }),
+    pendingRestart: st.pending_restart === true,
+    terminating: typeof pod.metadata.deletionTimestamp === 'string',
+  };
+}
+
+/** The label Patroni keeps current wins; the annotation covers the moment before it is set. */
+function roleOf(pod: KubeObject, st: PatroniStatus): MemberRole {
+  const label = pod.metadata.labels?.[ROLE_LABEL];
+  const value = label ?? (typeof st.role === 'string' ? st.role : undefined);
+  if (value === ROLE_VALUES.primary || value === 'primary') return 'primary';
+  if (value === ROLE_VALUES.replica || value === 'sync_standby') return 'replica';
+  if (value === 'standby_leader' || value === 'standby-leader') return 'standby-leader';
+  return 'unknown';
+}
+
+function podReady(pod: KubeObject): boolean {
+  const conditions = (pod['status'] as { conditions?: { type?: string; status?: string }[] } | undefined)
+    ?.conditions;
+  return conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+}
+
+function podPhase(pod: KubeObject): string {
+  const phase = (pod['status'] as { phase?: unknown } | undefined)?.phase;
+  return typeof phase === 'string' ? phase.toLowerCase() : 'unknown';
+}
+
+function asNumber(v: unknown): number | undefined {
+  if (typeof v === 'number' && Number.isFinite(v)) return v;
+  if (typeof v === 'string' && /^\d+$/.test(v)) return Number(v);
+  return undefined;
+}
+
+/** The spec the current children were rendered from, as stored on the StatefulSet. */
+export function lastValidSpec(observed: ObservedCluster): unknown {
+  const raw = observed.statefulSet?.metadata.annotations?.[ANNOTATIONS.lastValidSpec];
+  if (raw === undefined) return undefined;
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,165 @@
+/**
+ * The PostgresCluster status: a pure function of the observed state, the parent's current status
+ * (only to carry `lastTransitionTime` and `currentVersion` over) and the request's time. It never
+ * returns `observedGeneration`: Metacontroller sets it.
+ */
+import { stampConditions, type ConditionInput } from '../../lib/conditions.js';
+import type { Condition, KubeObject } from '../../lib/k8s.js';
+import { ANNOTATIONS, PORTS, clusterNames, podSelector, serviceHost } from '../names.js';
+import type { ObservedCluster, ObservedMember } from '../observe.js';
+import type { FieldError } from '../spec/index.js';
+import type { ResolvedCluster } from '../spec/resolved.js';
+import { decidePhase, rolledOut, type Phase, type PhaseVerdict } from './phase.js';
+
+export interface MemberStatus {
+  name: string;
+  role: ObservedMember['role'];
+  state: string;
+  ready: boolean;
+  timeline?: number;
+  /** Bytes of WAL this replica is behind the primary's last reported position. */
+  lagBytes?: number;
+  pendingRestart?: boolean;
+}
+
+export interface ClusterStatus {
+  phase: Phase;
+  conditions: Condition[];
+  replicas: number;
+  readyReplicas: number;
+  selector: string;
+  primary?: string;
+  members: MemberStatus[];
+  currentVersion?: string;
+  connectionInfo?: {
+    readWrite: { host: string; port: number };
+    readOnly: { host: string; port: number };
+    database: string;
+    secrets: { app: string; superuser: string };
+  };
+}
+
+export interface StatusInput {
+  parent: KubeObject;
+  observed: ObservedCluster;
+  /** The cluster the children were rendered from (the current spec, or the last valid one). */
+  cluster: ResolvedCluster | undefined;
+  specErrors: readonly FieldError[];
+  finalizing: boolean;
+  now: string;
+}
+
+export function computeStatus(input: StatusInput): ClusterStatus {
+  const { observed, cluster, parent } = input;
+  const desired = cluster?.replicas ?? 0;
+  const verdict = decidePhase({ observed, desiredReplicas: desired, finalizing: input.finalizing });
+  const live = observed.members.filter((m) => !m.terminating);
+  const primary = live.find((m) => m.role === 'primary');
+  const previous = (parent['status'] ?? {}) as { conditions?: unknown; currentVersion?: unknown };
+  const version = currentVersion(observed, previous.currentVersion);
+  return {
+    phase: verdict.phase,
+    conditions: stampConditions(conditions(verdict, input), previous.conditions, input.now),
+    replicas: live.length,
+    readyReplicas: live.filter((m) => m.ready).length,
+    selector: selectorString(parent),
+    ...(primary ? { primary: primary.name } : {}),
+    members: observed.members.map((m) => memberStatus(m, primary)),
+    ...(version === undefined ? {} : { currentVersion: version }),
+    ...(cluster && observed.statefulSet ? { connectionInfo: connectionInfo(cluster) } : {}),
+  };
+}
+
+function conditions(verdict: PhaseVerdict, input: StatusInput): ConditionInput[] {
+  const generation = input.parent.metadata.generation;
+  const g = generation === undefined ? {} : { observedGeneration: generation };
+  const ready = verdict.phase === 'Running';
+  const progressing = ['Pending', 'Creating', 'Scaling', 'Updating', 'Recovering'].includes(verdict.phase);
+  const degraded = ['Degraded', 'Failed'].includes(verdict.phase);
+  const invalid = input.specErrors.length > 0;
+  return [
+    {
+      type: 'Ready',
+      status: ready ? 'True' : 'False',
+      reason: verdict.reason,
+      message: verdict.message,
+      ...g,
+    },
+    {
+      type: 'Progressing',
+      status: progressing && !invalid ? 'True' : 'False',
+      reason: invalid ? 'InvalidSpec' : progressing ? verdict.reason : 'Idle',
+      message: invalid ? 'the spec is invalid: children keep the last valid spec' : verdict.message,
+      ...g,
+    },
+    {
+      type: 'Degraded',
+      status: degraded ? 'True' : 'False',
+      reason: degraded ? verdict.reason : 'Healthy',
+      message: verdict.message,
+      ...g,
+    },
+    {
+      type: 'SpecValid',
+      status: invalid ? 'False' : 'True',
+      reason: invalid ? 'InvalidSpec' : 'Valid',
+      message: invalid
+        ? input.specErrors.map((e) => `${e.path}: ${e.message}`).join('; ')
+        : 'the spec is valid',
+      ...g,
+    },
+  ];
+}
+
+function memberStatus(m: ObservedMember, primary: ObservedMember | undefined): MemberStatus {
+  const lag =
+    m.role === 'replica' && primary?.walPosition !== undefined && m.walPosition !== undefined
+      ? Math.max(0, primary.walPosition - m.walPosition)
+      : undefined;
+  return {
+    name: m.name,
+    role: m.role,
+    state: m.state,
+    ready: m.ready,
+    ...(m.timeline === undefined ? {} : { timeline: m.timeline }),
+    ...(lag === undefined ? {} : { lagBytes: lag }),
+    ...(m.pendingRestart ? { pendingRestart: true } : {}),
+  };
+}
+
+/**
+ * The major version every member runs: the version of the spec the StatefulSet was rendered from,
+ * once its rollout is complete; until then the version reported before.
+ */
+function currentVersion(observed: ObservedCluster, previous: unknown): string | undefined {
+  const raw = observed.statefulSet?.metadata.annotations?.[ANNOTATIONS.lastValidSpec];
+  if (raw !== undefined && rolledOut(observed.statefulSet) && observed.members.length > 0) {
+    try {
+      const version = (JSON.parse(raw) as { version?: unknown }).version;
+      if (typeof version === 'string') return version;
+    } catch {
+      // fall through to the previous value
+    }
+  }
+  return typeof previous === 'string' ? previous : undefined;
+}
+
+/** The scale subresource's `labelSelectorPath` target: the member pods' selector as a string. */
+function selectorString(parent: KubeObject): string {
+  const sel = podSelector(parent.metadata);
+  return Object.keys(sel)
+    .sort()
+    .map((k) => `${k}=${sel[k] ?? ''}`)
+    .join(',');
+}
+
+function connectionInfo(cluster: ResolvedCluster): NonNullable<ClusterStatus['connectionInfo']> {
+  const names = clusterNames(cluster);
+  const port = PORTS.postgresql.port;
+  return {
+    readWrite: { host: serviceHost(cluster, names.primaryService), port },
+    readOnly: { host: serviceHost(cluster, names.replicaService), port },
+    database: cluster.bootstrap.database,
+    secrets: { app: names.secrets.app, superuser: names.secrets.superuser },
+  };
+}

@@ -1,0 +1,151 @@
+/**
+ * The cluster's phase from observed state only. Order matters: the first rule that holds names the
+ * phase, from "nothing exists" through "no primary" to "everything converged".
+ */
+import type { KubeObject } from '../../lib/k8s.js';
+import { DATA_VOLUME } from '../children/pod-template.js';
+import type { ObservedCluster, ObservedMember } from '../observe.js';
+
+export const PHASES = [
+  'Pending',
+  'Creating',
+  'Running',
+  'Updating',
+  'Scaling',
+  'Degraded',
+  'Recovering',
+  'Failed',
+  'Deleting',
+] as const;
+export type Phase = (typeof PHASES)[number];
+
+export interface PhaseVerdict {
+  phase: Phase;
+  /** CamelCase reason for the conditions. */
+  reason: string;
+  message: string;
+}
+
+export interface PhaseInput {
+  observed: ObservedCluster;
+  desiredReplicas: number;
+  finalizing: boolean;
+}
+
+export function decidePhase(input: PhaseInput): PhaseVerdict {
+  const { observed, desiredReplicas } = input;
+  if (input.finalizing)
+    return { phase: 'Deleting', reason: 'Deleting', message: 'the cluster is being deleted' };
+  if (!observed.statefulSet)
+    return { phase: 'Pending', reason: 'Pending', message: 'waiting for the StatefulSet' };
+  const failedJob = observed.jobs.find(jobFailed);
+  if (failedJob) {
+    return { phase: 'Failed', reason: 'BootstrapFailed', message: `job ${failedJob.metadata.name} failed` };
+  }
+  const live = observed.members.filter((m) => !m.terminating);
+  const primary = live.find((m) => m.role === 'primary' && m.ready);
+  if (!primary) return noPrimary(observed);
+  return withPrimary({ observed, live, desiredReplicas, primary: primary.name });
+}
+
+function noPrimary(observed: ObservedCluster): PhaseVerdict {
+  if (!initialized(observed)) {
+    return { phase: 'Creating', reason: 'Bootstrapping', message: 'waiting for the first primary' };
+  }
+  return {
+    phase: 'Degraded',
+    reason: 'PrimaryUnavailable',
+    message: 'no ready primary: Patroni is electing one',
+  };
+}
+
+interface Healthy {
+  observed: ObservedCluster;
+  live: ObservedMember[];
+  desiredReplicas: number;
+  primary: string;
+}
+
+function withPrimary({ observed, live, desiredReplicas }: Healthy): PhaseVerdict {
+  const count = `${live.filter((m) => m.ready).length} of ${desiredReplicas} members ready`;
+  if (scaling(observed, desiredReplicas)) {
+    return {
+      phase: 'Scaling',
+      reason: 'Scaling',
+      message: `${live.length} members, ${desiredReplicas} desired`,
+    };
+  }
+  if (!rolledOut(observed.statefulSet)) {
+    return { phase: 'Updating', reason: 'RollingUpdate', message: `rolling update in progress: ${count}` };
+  }
+  const down = live.find((m) => isDown(m.state));
+  if (down)
+    return { phase: 'Degraded', reason: 'MemberDown', message: `${down.name} is ${down.state}: ${count}` };
+  const missing = desiredReplicas - live.length;
+  if (missing > 0)
+    return { phase: 'Degraded', reason: 'MemberLost', message: `${missing} member pod(s) missing: ${count}` };
+  const pending = live.find((m) => !m.ready);
+  if (pending) {
+    return {
+      phase: 'Recovering',
+      reason: 'MemberRecovering',
+      message: `${pending.name} is ${pending.state}: ${count}`,
+    };
+  }
+  return { phase: 'Running', reason: 'AllMembersReady', message: count };
+}
+
+/**
+ * A replica count change not yet applied or not yet carried out. Fewer pods than desired is scaling
+ * only for an ordinal that never had a volume: a member whose claim exists was lost, not added.
+ */
+function scaling(observed: ObservedCluster, desired: number): boolean {
+  const sts = observed.statefulSet;
+  const spec = (sts?.['spec'] ?? {}) as { replicas?: number };
+  if ((spec.replicas ?? 1) !== desired) return true;
+  const ordinals = new Set(observed.members.map((m) => ordinalOf(m.name)));
+  if ([...ordinals].some((o) => o >= desired)) return true;
+  const claims = new Set(observed.pvcs.map((p) => p.metadata.name));
+  const stsName = sts?.metadata.name ?? '';
+  for (let i = 0; i < desired; i++) {
+    if (!ordinals.has(i) && !claims.has(`${DATA_VOLUME}-${stsName}-${i}`)) return true;
+  }
+  return false;
+}
+
+function ordinalOf(podName: string): number {
+  const m = /-(\d+)$/.exec(podName);
+  return m ? Number(m[1]) : -1;
+}
+
+/** Patroni states in which a member will not come back by itself. */
+function isDown(state: string): boolean {
+  return ['crashed', 'stopped', 'start failed', 'failed', 'unknown'].includes(state);
+}
+
+/** Patroni's `initialize` key (the system identifier) exists once the cluster was bootstrapped. */
+function initialized(observed: ObservedCluster): boolean {
+  const annotations = observed.configEndpoints?.metadata.annotations ?? {};
+  return (
+    'initialize' in annotations || observed.leaderEndpoints?.metadata.annotations?.['leader'] !== undefined
+  );
+}
+
+/** The StatefulSet controller has seen our last change and every pod runs the newest template. */
+export function rolledOut(sts: KubeObject | undefined): boolean {
+  if (!sts) return false;
+  const status = (sts['status'] ?? {}) as Record<string, unknown>;
+  const replicas = ((sts['spec'] ?? {}) as { replicas?: number }).replicas ?? 1;
+  const seen =
+    typeof status['observedGeneration'] === 'number' &&
+    status['observedGeneration'] >= (sts.metadata.generation ?? 0);
+  const sameRevision =
+    status['currentRevision'] === undefined || status['currentRevision'] === status['updateRevision'];
+  return seen && sameRevision && (status['updatedReplicas'] ?? 0) === replicas;
+}
+
+function jobFailed(job: KubeObject): boolean {
+  const conditions = ((job['status'] ?? {}) as { conditions?: { type?: string; status?: string }[] })
+    .conditions;
+  return conditions?.some((c) => c.type === 'Failed' && c.status === 'True') ?? false;
+}

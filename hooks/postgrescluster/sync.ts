@@ -1,0 +1,75 @@
+/**
+ * The PostgresCluster sync hook: parse → observe → validate → render → status.
+ *
+ * An invalid spec never changes or removes a child (DESIGN rule 2): the children are rendered from
+ * the last valid spec, which every StatefulSet carries in an annotation, and the errors go to status.
+ */
+import type { HookContext } from '../lib/context.js';
+import type { KubeObject } from '../lib/k8s.js';
+import { HookError } from '../metacontroller/errors.js';
+import type { DesiredState, SyncRequest } from '../metacontroller/types.js';
+import { lastValidSpec, observe, type ObservedCluster } from './observe.js';
+import { renderChildren } from './render.js';
+import { canonicalSpecJson, checkSpec, type FieldError } from './spec/index.js';
+import type { ResolvedCluster } from './spec/resolved.js';
+import { computeStatus } from './status/index.js';
+
+/** What the children are rendered from this time, and why. */
+export interface Plan {
+  observed: ObservedCluster;
+  /** The cluster to render; undefined only when the spec is invalid and nothing exists yet. */
+  cluster?: ResolvedCluster;
+  specJson?: string;
+  specErrors: FieldError[];
+}
+
+export function planCluster(req: SyncRequest): Plan {
+  const observed = observe(req);
+  const previous = lastValidSpec(observed);
+  const check = checkSpec(req.parent, previous);
+  if (check.ok)
+    return { observed, cluster: check.resolved, specJson: canonicalSpecJson(check.spec), specErrors: [] };
+  if (previous !== undefined) {
+    const kept = checkSpec({ ...req.parent, spec: previous });
+    if (!kept.ok) {
+      throw new HookError('Internal', 'the spec is invalid and so is the last valid spec on the StatefulSet');
+    }
+    return {
+      observed,
+      cluster: kept.resolved,
+      specJson: canonicalSpecJson(kept.spec),
+      specErrors: check.errors,
+    };
+  }
+  if (observed.childCount > 0) {
+    // Children exist but we cannot tell what they were rendered from: answering with fewer would
+    // delete them, so refuse and let Metacontroller retry while status cannot be written.
+    throw new HookError(
+      'Internal',
+      'the spec is invalid and the StatefulSet has no last valid spec: keeping every child',
+    );
+  }
+  return { observed, specErrors: check.errors };
+}
+
+export function renderPlan(plan: Plan, ctx: HookContext): KubeObject[] {
+  if (!plan.cluster || plan.specJson === undefined) return [];
+  return renderChildren(plan.cluster, {
+    operatorKey: ctx.operatorKey,
+    observedSecrets: plan.observed.secrets,
+    specJson: plan.specJson,
+  });
+}
+
+export function syncCluster(req: SyncRequest, ctx: HookContext): DesiredState {
+  const plan = planCluster(req);
+  const status = computeStatus({
+    parent: req.parent,
+    observed: plan.observed,
+    cluster: plan.cluster,
+    specErrors: plan.specErrors,
+    finalizing: false,
+    now: ctx.now,
+  });
+  return { status: { ...status }, children: renderPlan(plan, ctx) };
+}

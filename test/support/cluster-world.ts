@@ -1,0 +1,180 @@
+/**
+ * Whole observed worlds of one PostgresCluster for goldens and properties: the children the hook
+ * wanted, as the API server stores them, plus the Pods, PVCs and Endpoints that Patroni and the
+ * StatefulSet controller produce. Built by running the real hook once, so fixtures never drift from
+ * what the hook renders.
+ */
+import type { KubeObject } from '../../hooks/lib/k8s';
+import { runHook } from '../../hooks/metacontroller/dispatch';
+import { postgresClusterController } from '../../hooks/postgrescluster/controller';
+import { CHILD_TYPES } from '../../hooks/postgrescluster/render';
+import { T0, applied, fakeUid, objectMap, statefulSetStatus, storedParent } from './apiserver';
+
+export const CTX = { now: '2026-11-21T10:00:00Z', operatorKey: new Uint8Array(32).fill(42) };
+export const CHILD_KEYS = CHILD_TYPES.map((t) => `${t.kind}.${t.apiVersion}`);
+export const RELATED_KEYS = ['Pod.v1', 'PersistentVolumeClaim.v1', 'Endpoints.v1'];
+
+export interface MemberSpec {
+  ordinal: number;
+  role: 'master' | 'replica';
+  ready?: boolean;
+  state?: string;
+  timeline?: number;
+  xlog?: number;
+  terminating?: boolean;
+}
+
+export interface World {
+  parent: KubeObject;
+  children: KubeObject[];
+  related: KubeObject[];
+  finalizing?: boolean;
+}
+
+/** A Metacontroller v2 request for a world. */
+export function request(world: World): Record<string, unknown> {
+  return {
+    controller: {
+      apiVersion: 'metacontroller.k8s.io/v1alpha1',
+      kind: 'CompositeController',
+      metadata: { name: 'postgrescluster', uid: fakeUid('cc'), generation: 1 },
+      spec: { generateSelector: true, parentResource: { apiVersion: 'pgmeta.io/v1alpha1', resource: 'postgresclusters' } },
+    },
+    parent: world.parent,
+    children: objectMap(CHILD_KEYS, world.children),
+    related: objectMap(RELATED_KEYS, world.related),
+    finalizing: world.finalizing ?? false,
+  };
+}
+
+export function sync(world: World): { status: Record<string, unknown>; children: KubeObject[]; finalized?: boolean } {
+  return runHook({
+    def: postgresClusterController,
+    hook: world.finalizing ? 'finalize' : 'sync',
+    body: request(world),
+    ctx: CTX,
+  }) as never;
+}
+
+/** The children the hook wants for this parent, as the API server would store them once applied. */
+export function appliedChildren(parent: KubeObject, o: { ready?: number } = {}): KubeObject[] {
+  const desired = sync({ parent, children: [], related: [] }).children;
+  return desired.map((c) => {
+    const obj = applied(c, parent);
+    if (obj.kind !== 'StatefulSet' || o.ready === undefined) return obj;
+    return { ...obj, status: statefulSetStatus(obj, { ready: o.ready }) };
+  });
+}
+
+export function parentFrom(spec: Record<string, unknown>, o: { name?: string; generation?: number; status?: unknown } = {}): KubeObject {
+  return storedParent(
+    {
+      apiVersion: 'pgmeta.io/v1alpha1',
+      kind: 'PostgresCluster',
+      metadata: { name: o.name ?? 'orders', namespace: 'shop' },
+      spec,
+    },
+    { ...(o.generation === undefined ? {} : { generation: o.generation }), ...(o.status === undefined ? {} : { status: o.status }) },
+  );
+}
+
+/** A member pod as the StatefulSet controller creates it and Patroni annotates it. */
+export function memberPod(parent: KubeObject, m: MemberSpec): KubeObject {
+  const name = `${parent.metadata.name}-${m.ordinal}`;
+  const ready = m.ready ?? true;
+  const status = {
+    conn_url: `postgres://10.244.1.${10 + m.ordinal}:5432/postgres`,
+    api_url: `http://10.244.1.${10 + m.ordinal}:8008/patroni`,
+    state: m.state ?? 'running',
+    role: m.role,
+    version: '4.0.4',
+    xlog_location: m.xlog ?? 67_108_864,
+    timeline: m.timeline ?? 1,
+  };
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name,
+      namespace: parent.metadata.namespace ?? '',
+      uid: fakeUid(`pod/${name}`),
+      resourceVersion: String(3000 + m.ordinal),
+      creationTimestamp: T0,
+      ...(m.terminating ? { deletionTimestamp: '2026-11-21T09:59:00Z', deletionGracePeriodSeconds: 300 } : {}),
+      labels: {
+        'app.kubernetes.io/component': 'database',
+        'app.kubernetes.io/instance': parent.metadata.name,
+        'app.kubernetes.io/managed-by': 'pgmeta',
+        'app.kubernetes.io/name': 'postgresql',
+        'app.kubernetes.io/part-of': 'pgmeta',
+        application: 'spilo',
+        'apps.kubernetes.io/pod-index': String(m.ordinal),
+        'controller-revision-hash': `${parent.metadata.name}-5d8f7c9b6d`,
+        'pgmeta.io/cluster': parent.metadata.name,
+        'spilo-role': m.role,
+        'statefulset.kubernetes.io/pod-name': name,
+      },
+      annotations: { status: JSON.stringify(status) },
+      ownerReferences: [
+        { apiVersion: 'apps/v1', kind: 'StatefulSet', name: parent.metadata.name, uid: fakeUid(`StatefulSet/shop/${parent.metadata.name}`), controller: true, blockOwnerDeletion: true },
+      ],
+    },
+    spec: { containers: [{ name: 'postgres', image: 'spilo' }], nodeName: `node-${m.ordinal}` },
+    status: {
+      phase: 'Running',
+      podIP: `10.244.1.${10 + m.ordinal}`,
+      conditions: [
+        { type: 'Initialized', status: 'True', lastTransitionTime: T0 },
+        { type: 'Ready', status: ready ? 'True' : 'False', lastTransitionTime: T0 },
+        { type: 'ContainersReady', status: ready ? 'True' : 'False', lastTransitionTime: T0 },
+        { type: 'PodScheduled', status: 'True', lastTransitionTime: T0 },
+      ],
+    },
+  };
+}
+
+export function memberPvc(parent: KubeObject, ordinal: number): KubeObject {
+  const name = `pgdata-${parent.metadata.name}-${ordinal}`;
+  return {
+    apiVersion: 'v1',
+    kind: 'PersistentVolumeClaim',
+    metadata: {
+      name,
+      namespace: parent.metadata.namespace ?? '',
+      uid: fakeUid(`pvc/${name}`),
+      creationTimestamp: T0,
+      labels: { 'app.kubernetes.io/component': 'database', 'pgmeta.io/cluster': parent.metadata.name },
+    },
+    spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '10Gi' } }, volumeMode: 'Filesystem', storageClassName: 'standard' },
+    status: { phase: 'Bound', capacity: { storage: '10Gi' } },
+  };
+}
+
+/** Patroni's leader lock and config objects in Endpoints mode. */
+export function patroniEndpoints(parent: KubeObject, leader: string | undefined): KubeObject[] {
+  const ns = parent.metadata.namespace ?? '';
+  const n = parent.metadata.name;
+  const labels = { application: 'spilo', 'pgmeta.io/cluster': n };
+  const leaderAnn: Record<string, string> = leader
+    ? { leader, acquireTime: T0, renewTime: '2026-11-21T09:59:55Z', transitions: '0', ttl: '30' }
+    : {};
+  return [
+    { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: n, namespace: ns, labels, annotations: leaderAnn } },
+    {
+      apiVersion: 'v1',
+      kind: 'Endpoints',
+      metadata: { name: `${n}-config`, namespace: ns, labels, annotations: { initialize: '7437218811431043104', config: '{"ttl":30}' } },
+    },
+  ];
+}
+
+/** Pods, PVCs and Endpoints of a cluster whose members are as given. */
+export function relatedFor(parent: KubeObject, members: readonly MemberSpec[], extraPvcs: readonly number[] = []): KubeObject[] {
+  const leader = members.find((m) => m.role === 'master' && !m.terminating);
+  const ordinals = [...new Set([...members.map((m) => m.ordinal), ...extraPvcs])];
+  return [
+    ...members.map((m) => memberPod(parent, m)),
+    ...ordinals.map((o) => memberPvc(parent, o)),
+    ...patroniEndpoints(parent, leader ? `${parent.metadata.name}-${leader.ordinal}` : undefined),
+  ];
+}
