@@ -6,8 +6,7 @@
  * `on` so that no acknowledged write may be lost in a failover.
  */
 import type { KubeObject } from '../../hooks/lib/k8s.js';
-import { buildSecrets, resolveCredentials } from '../../hooks/postgrescluster/children/secrets.js';
-import { buildStatefulSet } from '../../hooks/postgrescluster/children/statefulset.js';
+import { renderChildren } from '../../hooks/postgrescluster/render.js';
 import type { ResolvedCluster } from '../../hooks/postgrescluster/spec/resolved.js';
 import { aCluster } from '../support/cluster-fixture.js';
 import { RIG_PG_MAJOR } from './binaries.js';
@@ -24,11 +23,7 @@ export const RIG_CLUSTER: ResolvedCluster = aCluster()
 /** A fixed operator key: the derived passwords are then stable from run to run. */
 const OPERATOR_KEY = new TextEncoder().encode('pgmeta patroni rig operator key');
 
-/** The StatefulSet and Secrets pgmeta renders for {@link RIG_CLUSTER} (nothing observed yet). */
+/** Every child pgmeta renders for {@link RIG_CLUSTER} on its first sync (nothing observed yet). */
 export function renderedChildren(): KubeObject[] {
-  const credentials = resolveCredentials(RIG_CLUSTER, { operatorKey: OPERATOR_KEY, observedSecrets: {} });
-  return [
-    buildStatefulSet(RIG_CLUSTER, { specJson: '{}' }),
-    ...(buildSecrets(RIG_CLUSTER, credentials) as KubeObject[]),
-  ];
+  return renderChildren(RIG_CLUSTER, { operatorKey: OPERATOR_KEY, observedSecrets: {}, specJson: '{}' });
 }
