@@ -22,8 +22,13 @@ const SCRIPT = join(__dirname, 'validate.mjs');
 
 /** Validates `objects` against the upstream Kubernetes schemas; one report entry per object. */
 export function validateObjects(objects: readonly unknown[]): ValidationRun {
+  return runValidator(JSON.stringify(objects));
+}
+
+/** Runs the script with `input` as its standard input (JSON, or anything to test its errors). */
+export function runValidator(input: string): ValidationRun {
   const run = spawnSync(process.execPath, [SCRIPT], {
-    input: JSON.stringify(objects),
+    input,
     encoding: 'utf8',
     timeout: 60_000,
     // kubernetes-models declares Node >= 22; on Node 20 it works but npm's engine warning is noise.
