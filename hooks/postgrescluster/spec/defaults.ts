@@ -1,0 +1,139 @@
+/**
+ * `resolveSpec`: a valid spec (CRD defaults applied) → the `ResolvedCluster` builders render from.
+ * Every default pgmeta adds lives here, once (STYLE rule 3): the Spilo image per major, the
+ * default anti-affinity, canonical quantities, strings for numeric settings.
+ */
+import type { V1Affinity, V1LabelSelector, V1TopologySpreadConstraint } from '@kubernetes/client-node';
+import type { PostgresClusterSpec } from '../../generated/postgrescluster.types.js';
+import type { Plain } from '../../lib/k8s.js';
+import { canonicalQuantity } from '../../lib/quantity.js';
+import { CLUSTER_LABEL } from './labels.js';
+import type { ClusterIdentity, PgMajor, ResolvedCluster, ResolvedScheduling } from './resolved.js';
+
+/** The pod label that default (anti-)affinity and spread constraints select a cluster's members by. */
+export const POD_SELECTOR_LABEL = CLUSTER_LABEL;
+
+/**
+ * The Spilo image for each major: the one table to change when Spilo releases. spilo-17 4.0 carries
+ * PostgreSQL 13 to 17 (PGVERSION picks one), spilo-18 4.1 adds 18.
+ * @see https://github.com/zalando/spilo/pkgs/container/spilo-17
+ */
+export const DEFAULT_IMAGES: Readonly<Record<PgMajor, string>> = {
+  '13': 'ghcr.io/zalando/spilo-17:4.0-p3',
+  '14': 'ghcr.io/zalando/spilo-17:4.0-p3',
+  '15': 'ghcr.io/zalando/spilo-17:4.0-p3',
+  '16': 'ghcr.io/zalando/spilo-17:4.0-p3',
+  '17': 'ghcr.io/zalando/spilo-17:4.0-p3',
+  '18': 'ghcr.io/zalando/spilo-18:4.1-p2',
+};
+
+/** Node labels the default anti-affinity spreads over, with their weights: hosts first, then zones. */
+export const DEFAULT_SPREAD_KEYS = [
+  { topologyKey: 'kubernetes.io/hostname', weight: 100 },
+  { topologyKey: 'topology.kubernetes.io/zone', weight: 50 },
+] as const;
+
+function clusterSelector(name: string): Plain<V1LabelSelector> {
+  return { matchLabels: { [POD_SELECTOR_LABEL]: name } };
+}
+
+/**
+ * Preferred (not required) anti-affinity: one member per node and per zone when the cluster has
+ * room, so losing a node or a zone costs at most one member; a small cluster still schedules.
+ */
+export function defaultPodAntiAffinity(name: string): NonNullable<Plain<V1Affinity>['podAntiAffinity']> {
+  return {
+    preferredDuringSchedulingIgnoredDuringExecution: DEFAULT_SPREAD_KEYS.map(({ topologyKey, weight }) => ({
+      weight,
+      podAffinityTerm: { labelSelector: clusterSelector(name), topologyKey },
+    })),
+  };
+}
+
+/** Quantities as the API server stores them, so the StatefulSet does not differ on every sync. */
+function canonicalMap(
+  map: Readonly<Record<string, number | string>> | undefined,
+): Record<string, string> | undefined {
+  if (map === undefined) return undefined;
+  const entries = Object.entries(map).map(([k, v]) => [k, canonicalQuantity(v) ?? String(v)] as const);
+  return entries.length === 0 ? undefined : Object.fromEntries(entries);
+}
+
+function resolveResources(spec: PostgresClusterSpec): ResolvedCluster['resources'] {
+  const requests = canonicalMap(spec.resources?.requests);
+  const limits = canonicalMap(spec.resources?.limits);
+  return { ...(requests ? { requests } : {}), ...(limits ? { limits } : {}) };
+}
+
+function resolveScheduling(name: string, spec: PostgresClusterSpec): ResolvedScheduling {
+  const affinity = spec.affinity as Plain<V1Affinity> | undefined;
+  const spread = (spec.topologySpreadConstraints ?? []) as Plain<V1TopologySpreadConstraint>[];
+  return {
+    affinity: { ...affinity, podAntiAffinity: affinity?.podAntiAffinity ?? defaultPodAntiAffinity(name) },
+    tolerations: spec.tolerations ?? [],
+    nodeSelector: spec.nodeSelector ?? {},
+    // A spread constraint without a selector would count no pods at all; this cluster's are meant.
+    topologySpreadConstraints: spread.map((c) => ({
+      ...c,
+      labelSelector: c.labelSelector ?? clusterSelector(name),
+    })),
+    ...(spec.priorityClassName === undefined ? {} : { priorityClassName: spec.priorityClassName }),
+  };
+}
+
+function resolveService(spec: PostgresClusterSpec): ResolvedCluster['service'] {
+  const service = spec.service ?? {};
+  return {
+    type: service.type ?? 'ClusterIP',
+    annotations: service.annotations ?? {},
+    loadBalancerSourceRanges: service.loadBalancerSourceRanges ?? [],
+    ...(service.externalTrafficPolicy === undefined
+      ? {}
+      : { externalTrafficPolicy: service.externalTrafficPolicy }),
+  };
+}
+
+function resolveStorage(spec: PostgresClusterSpec): ResolvedCluster['storage'] {
+  const { size, storageClass, retentionPolicy } = spec.storage;
+  return {
+    size: canonicalQuantity(size) ?? size,
+    ...(storageClass === undefined ? {} : { storageClass }),
+    retentionPolicy: {
+      whenDeleted: retentionPolicy?.whenDeleted ?? 'Retain',
+      whenScaled: retentionPolicy?.whenScaled ?? 'Retain',
+    },
+  };
+}
+
+function resolveSynchronous(spec: PostgresClusterSpec): ResolvedCluster['synchronous'] {
+  return { mode: spec.synchronous?.mode ?? 'off', nodeCount: spec.synchronous?.nodeCount ?? 1 };
+}
+
+function resolveBootstrap(spec: PostgresClusterSpec): ResolvedCluster['bootstrap'] {
+  return { database: spec.bootstrap?.database ?? 'app', owner: spec.bootstrap?.owner ?? 'app' };
+}
+
+/**
+ * The cluster after defaults. `spec` must be valid (checkSpec calls this only then); the fallbacks
+ * below repeat the CRD defaults only so that a spec whose defaults were not applied resolves alike.
+ */
+export function resolveSpec(identity: ClusterIdentity, spec: PostgresClusterSpec): ResolvedCluster {
+  return {
+    ...identity,
+    version: spec.version,
+    image: spec.image ?? DEFAULT_IMAGES[spec.version],
+    replicas: spec.replicas ?? 1,
+    storage: resolveStorage(spec),
+    resources: resolveResources(spec),
+    // PostgreSQL reads every value as text; integers were allowed unquoted for convenience.
+    postgresqlParams: Object.fromEntries(
+      Object.entries(spec.postgresqlParams ?? {}).map(([k, v]) => [k, String(v)]),
+    ),
+    pgHba: spec.pgHba ?? [],
+    synchronous: resolveSynchronous(spec),
+    bootstrap: resolveBootstrap(spec),
+    service: resolveService(spec),
+    tls: { enabled: spec.tls?.enabled ?? true },
+    scheduling: resolveScheduling(identity.name, spec),
+  };
+}

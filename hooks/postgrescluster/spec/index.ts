@@ -1,0 +1,117 @@
+/**
+ * Spec validation and resolution for the PostgresCluster hooks: the schema (ajv, CRD defaults),
+ * the mirrored CEL rules (transition rules against the last valid spec), semantic checks and the
+ * PostgreSQL settings of the requested major, then `resolveSpec`.
+ *
+ * `checkSpec` is total: any input (no spec, wrong types, cycles, huge numbers) gives a result, never
+ * an exception, because the sync hook must always be able to answer with the last valid children.
+ */
+import type { PostgresClusterSpec } from '../../generated/postgrescluster.types.js';
+import type { KubeObject } from '../../lib/k8s.js';
+import { resolveSpec } from './defaults.js';
+import { sortErrors, type FieldError } from './errors.js';
+import { checkParams } from './params.js';
+import { SUPPORTED_MAJORS, type ClusterIdentity, type PgMajor, type ResolvedCluster } from './resolved.js';
+import { applyDefaults, schemaErrors } from './schema.js';
+import { semanticErrors } from './semantic.js';
+import { celErrors } from './validate.js';
+
+export type { FieldError } from './errors.js';
+export type { PostgresClusterSpec } from '../../generated/postgrescluster.types.js';
+
+/** The outcome of checking a spec: the spec with defaults and the resolved cluster, or every error. */
+export type SpecResult =
+  { ok: true; spec: PostgresClusterSpec; resolved: ResolvedCluster } | { ok: false; errors: FieldError[] };
+
+/** Deeper than any valid spec (the schema is about 12 levels deep); stops cycles and stack overflows. */
+const MAX_DEPTH = 64;
+
+/** A JSON copy of any value: plain objects and arrays only, non-JSON values dropped, depth bounded. */
+function cloneJson(value: unknown, depth = 0): unknown {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  if (typeof value !== 'object' || depth > MAX_DEPTH) return undefined;
+  if (Array.isArray(value)) return value.map((v) => cloneJson(v, depth + 1) ?? null);
+  return cloneObject(value, depth);
+}
+
+function cloneObject(value: object, depth: number): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    const copy = cloneJson(v, depth + 1);
+    if (copy !== undefined) out[k] = copy;
+  }
+  return out;
+}
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function identityOf(parent: unknown): ClusterIdentity {
+  const meta = isObj(parent) && isObj(parent['metadata']) ? parent['metadata'] : {};
+  const text = (v: unknown, fallback: string): string => (typeof v === 'string' ? v : fallback);
+  // Offline (`pgmeta validate -f`) objects may have no namespace or uid yet.
+  return {
+    name: text(meta['name'], ''),
+    namespace: text(meta['namespace'], 'default'),
+    uid: text(meta['uid'], ''),
+  };
+}
+
+const isMajor = (v: unknown): v is PgMajor => (SUPPORTED_MAJORS as readonly unknown[]).includes(v);
+
+function paramErrors(spec: unknown): FieldError[] {
+  if (!isObj(spec) || !isMajor(spec['version']) || !isObj(spec['postgresqlParams'])) return [];
+  return checkParams(spec['version'], spec['postgresqlParams']);
+}
+
+/** The previous valid spec with the CRD's defaults, or undefined when there is none to compare with. */
+function previousSpec(previous: unknown): Obj | undefined {
+  const copy = cloneJson(previous);
+  if (!isObj(copy)) return undefined;
+  applyDefaults(copy);
+  return copy;
+}
+
+/** Every error of the spec; `spec` (a copy) gets the CRD's defaults applied on the way. */
+function collectErrors(parent: unknown, spec: unknown, previous: unknown): FieldError[] {
+  if (spec === undefined) return [{ path: 'spec', message: 'required' }];
+  return [
+    ...schemaErrors(spec),
+    ...celErrors({ parent, spec, previous: previousSpec(previous) }),
+    ...semanticErrors(spec),
+    ...paramErrors(spec),
+  ];
+}
+
+/**
+ * Validates `parent.spec` (schema, CEL mirror incl. transition rules against `previous`, semantic
+ * checks, PostgreSQL settings) and resolves it. `previous` is the last valid raw spec, if any.
+ * Errors are all collected, with field paths, sorted.
+ */
+export function checkSpec(parent: KubeObject, previous?: unknown): SpecResult {
+  const root = cloneJson(parent);
+  const spec = isObj(root) ? root['spec'] : undefined;
+  const errors = collectErrors(root, spec, previous);
+  if (errors.length > 0) return { ok: false, errors: sortErrors(errors) };
+  const valid = spec as PostgresClusterSpec;
+  return { ok: true, spec: valid, resolved: resolveSpec(identityOf(root), valid) };
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (!isObj(value)) return value;
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .map((k) => [k, sortKeys(value[k])]),
+  );
+}
+
+/**
+ * Sorted-key JSON of a spec: the same spec always gives the same text, for storing the last valid
+ * spec on the StatefulSet without a diff on every sync.
+ */
+export function canonicalSpecJson(spec: unknown): string {
+  return JSON.stringify(sortKeys(cloneJson(spec)) ?? null);
+}

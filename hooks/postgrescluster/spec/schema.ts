@@ -1,0 +1,106 @@
+/**
+ * The structural part of spec validation: ajv compiled once, at module load, from the JSON Schema
+ * that scripts/gen-schema.ts generates from the CRD. It also applies the CRD's defaults, so the hook
+ * sees the spec the API server would store.
+ */
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import specSchema from '../../generated/postgrescluster.schema.json';
+import { childPath, pointerToPath, type FieldError } from './errors.js';
+import { CUSTOM_FORMATS, FORMAT_MESSAGE_KEYWORD } from './formats.js';
+
+/** The generated schema, for tools that walk it (validate.ts reads the CEL rules from it). */
+export const SPEC_SCHEMA: Readonly<Record<string, unknown>> = specSchema;
+
+function compile(): ValidateFunction {
+  // verbose: errors carry their schema node, where the generator left the CRD's message for formats.
+  const ajv = new Ajv({
+    allErrors: true,
+    useDefaults: true,
+    verbose: true,
+    strict: true,
+    strictTypes: false,
+  });
+  addFormats(ajv, ['int32', 'int64', 'date-time']);
+  for (const [name, format] of Object.entries(CUSTOM_FORMATS)) ajv.addFormat(name, format);
+  // Annotations: CEL rules and the CRD's messages, read by validate.ts and below, not by ajv.
+  ajv.addVocabulary(['x-kubernetes-validations', 'x-pgmeta-parent-validations', FORMAT_MESSAGE_KEYWORD]);
+  return ajv.compile(specSchema);
+}
+
+const validateSpec = compile();
+
+const TYPE_NAMES: Readonly<Record<string, string>> = {
+  integer: 'an integer',
+  number: 'a number',
+  string: 'a string',
+  boolean: 'a boolean',
+  object: 'an object',
+  array: 'a list',
+};
+
+function formatMessage(e: ErrorObject): string {
+  const own = (e.parentSchema as Record<string, unknown> | undefined)?.[FORMAT_MESSAGE_KEYWORD];
+  if (typeof own === 'string') return own;
+  const format = String((e.params as { format?: unknown }).format);
+  if (format === 'cidr') return 'must be a CIDR such as 10.0.0.0/8';
+  return `must be a valid ${format}`;
+}
+
+/** One ajv error in the words and paths a Kubernetes user expects. */
+function toFieldError(e: ErrorObject): FieldError {
+  const path = pointerToPath('spec', e.instancePath);
+  const params = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'required':
+      return { path: childPath(path, String(params['missingProperty'])), message: 'required' };
+    case 'additionalProperties':
+      return { path: childPath(path, String(params['additionalProperty'])), message: 'unknown field' };
+    case 'type':
+      return { path, message: `must be ${TYPE_NAMES[String(params['type'])] ?? String(params['type'])}` };
+    case 'enum':
+      return {
+        path,
+        message: `must be one of ${(params['allowedValues'] as unknown[]).map(String).join(', ')}`,
+      };
+    case 'format':
+      return { path, message: formatMessage(e) };
+    default:
+      return { path, message: e.message ?? `fails ${e.keyword}` };
+  }
+}
+
+/**
+ * ajv reports an int-or-string value that fits neither branch three times (not an integer, not a
+ * string, no anyOf match). Keep the branch errors that say more than the type (a bad quantity), or
+ * else one message for the whole.
+ */
+function collapseAnyOf(errors: readonly ErrorObject[]): ErrorObject[] {
+  const anyOfs = errors.filter((e) => e.keyword === 'anyOf');
+  const inBranch = (e: ErrorObject, a: ErrorObject): boolean =>
+    e.instancePath === a.instancePath && e.schemaPath.startsWith(`${a.schemaPath}/`);
+  const result = errors.filter((e) => e.keyword !== 'anyOf' && !anyOfs.some((a) => inBranch(e, a)));
+  for (const a of anyOfs) {
+    const specific = errors.filter((e) => inBranch(e, a) && e.keyword !== 'type');
+    result.push(
+      ...(specific.length > 0
+        ? specific
+        : [{ ...a, message: 'must be an integer or a string (quote other values in YAML)' }]),
+    );
+  }
+  return result;
+}
+
+/**
+ * Validates a spec against the generated schema, applying the CRD's defaults to `spec` in place
+ * (pass a copy). Errors have field paths under `spec`.
+ */
+export function schemaErrors(spec: unknown): FieldError[] {
+  if (validateSpec(spec)) return [];
+  return collapseAnyOf(validateSpec.errors ?? []).map(toFieldError);
+}
+
+/** Applies the CRD's defaults to `spec` in place, ignoring any error (used for the last valid spec). */
+export function applyDefaults(spec: unknown): void {
+  validateSpec(spec);
+}
