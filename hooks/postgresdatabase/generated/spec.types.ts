@@ -1,0 +1,174 @@
+/* generated – do not edit: npx tsx scripts/gen-schema-pgdb.ts (source: crds/postgresdatabases.yaml) */
+
+/**
+ * The desired database, roles, schemas, grants and extensions.
+ */
+export interface PostgresDatabaseSpec {
+  /**
+   * The PostgresCluster, in the same namespace, that holds the database. Immutable.
+   */
+  clusterRef: {
+    /**
+     * Name of the PostgresCluster.
+     */
+    name: string;
+  };
+  /**
+   * The database itself. Its name, encoding and locale cannot change once set.
+   */
+  database: {
+    /**
+     * Database name, used exactly as written (case and any characters kept). At most 63 bytes in UTF-8; postgres, template0 and template1 are reserved.
+     */
+    name: string;
+    /**
+     * Role that owns the database: one of roles[] or a role that already exists. Also the default owner of schemas and the default forRole of default privileges.
+     */
+    owner: string;
+    /**
+     * Character set encoding, used only when the database is created.
+     */
+    encoding?: string;
+    /**
+     * LC_COLLATE and LC_CTYPE of a new database (for example en_US.UTF-8); the cluster's default when absent. Used only when the database is created.
+     */
+    locale?: string;
+    /**
+     * Maximum concurrent connections to the database; -1 means no limit.
+     */
+    connectionLimit?: number;
+  };
+  /**
+   * Roles to create and keep exactly as declared. Each gets a Secret with its credentials. A role removed from this list is dropped if pgmeta created it (what it owns in the database goes to the database owner first), released otherwise.
+   *
+   * @maxItems 32
+   */
+  roles?: {
+    /**
+     * Role name, used exactly as written. At most 63 bytes in UTF-8; names starting with pg_ and the roles the cluster itself uses are reserved.
+     */
+    name: string;
+    /**
+     * Whether the role can log in (false makes a group role).
+     */
+    login?: boolean;
+    /**
+     * Whether the role uses the privileges of the roles it is a member of.
+     */
+    inherit?: boolean;
+    /**
+     * Role attributes to grant; every attribute not listed is revoked. SUPERUSER also needs allowSuperuser.
+     *
+     * @maxItems 5
+     */
+    privileges?: ('CREATEDB' | 'CREATEROLE' | 'REPLICATION' | 'BYPASSRLS' | 'SUPERUSER')[];
+    /**
+     * Maximum concurrent connections of the role; -1 means no limit.
+     */
+    connectionLimit?: number;
+    /**
+     * Roles this role is a member of; any other membership it has is revoked.
+     *
+     * @maxItems 16
+     */
+    inRoles?: string[];
+    /**
+     * Time after which the role's password no longer works (RFC 3339).
+     */
+    validUntil?: string;
+    /**
+     * Name of the Secret holding the role's credentials; by default <resource name>-<role name> (with a hash suffix when the role name is not a valid Kubernetes name).
+     */
+    secretName?: string;
+  }[];
+  /**
+   * Must be true for any role to be declared with SUPERUSER.
+   */
+  allowSuperuser?: boolean;
+  /**
+   * Schemas to create in the database and whose owner to keep. A schema removed from this list is left in place (it holds data).
+   *
+   * @maxItems 32
+   */
+  schemas?: {
+    /**
+     * Schema name, used exactly as written. At most 63 bytes in UTF-8; pgmeta, information_schema and names starting with pg_ are reserved.
+     */
+    name: string;
+    /**
+     * Owner of the schema; the database owner by default.
+     */
+    owner?: string;
+  }[];
+  /**
+   * Privileges to grant, including default privileges on objects created later. Privileges pgmeta granted and that are no longer listed are revoked.
+   *
+   * @maxItems 64
+   */
+  grants?: {
+    /**
+     * The role receiving the privileges (the grantee).
+     */
+    role: string;
+    /**
+     * What the privileges are on: the database, a schema, or all tables, sequences or functions in a schema.
+     */
+    on: 'database' | 'schema' | 'tables' | 'sequences' | 'functions';
+    /**
+     * The schema; required unless on is database.
+     */
+    schema?: string;
+    /**
+     * Privilege keywords valid for the object kind, or ALL.
+     *
+     * @minItems 1
+     * @maxItems 8
+     */
+    privileges: (
+      | 'ALL'
+      | 'CONNECT'
+      | 'CREATE'
+      | 'TEMPORARY'
+      | 'USAGE'
+      | 'SELECT'
+      | 'INSERT'
+      | 'UPDATE'
+      | 'DELETE'
+      | 'TRUNCATE'
+      | 'REFERENCES'
+      | 'TRIGGER'
+      | 'EXECUTE'
+    )[];
+    /**
+     * Also grant the privileges on objects forRole creates later in the schema (ALTER DEFAULT PRIVILEGES), not only on those that exist now.
+     */
+    defaultPrivileges?: boolean;
+    /**
+     * Creator of the future objects the default privileges cover; the database owner by default.
+     */
+    forRole?: string;
+  }[];
+  /**
+   * Extensions to install in the database. One pgmeta installed and that is no longer listed is dropped unless other objects depend on it.
+   *
+   * @maxItems 32
+   */
+  extensions?: {
+    /**
+     * Extension name, as in pg_available_extensions.
+     */
+    name: string;
+    /**
+     * Version to install and keep (ALTER EXTENSION UPDATE); the default version when absent.
+     */
+    version?: string;
+    /**
+     * Schema to install into; the extension's own schema, else public, when absent.
+     */
+    schema?: string;
+  }[];
+  /**
+   * What deleting this resource does: retain keeps the database and roles; delete drops what this resource created (the database if it created it, its roles, extensions and empty schemas) and revokes what it granted.
+   */
+  reclaimPolicy?: 'retain' | 'delete';
+}

@@ -1,0 +1,143 @@
+/**
+ * Roles: created when missing, then converged on every run (attributes, connection limit, expiry,
+ * password, memberships). Runs in the maintenance database, before the database is created.
+ */
+import {
+  createdBy,
+  description,
+  markerOwner,
+  marker,
+  ownedBy,
+  ownedByOther,
+  raiseDo,
+  tolerantDo,
+} from './markers.js';
+import { ROLE_ATTRIBUTES, type DatabaseModel, type DbRole } from './model.js';
+import { quoteIdent as id, quoteLiteral as lit, textArray } from './quote.js';
+import { gexec, sql, sqlWith, type Step } from './script.js';
+
+const ROLE_DESC = description('pg_authid', 'r.oid');
+const DB_DESC = description('pg_database', 'd.oid');
+
+/** psql variable holding the password of the role at `index` (passwords never appear in the text). */
+export function passwordVariable(index: number): string {
+  return `pgmeta_password_${index}`;
+}
+
+/** Reads every role's password from the Job's environment into psql variables. */
+export function passwordSteps(m: DatabaseModel): Step[] {
+  return m.roles.map((r, i) => ({ kind: 'getenv', variable: passwordVariable(i), env: r.passwordEnv }));
+}
+
+/**
+ * Fails the script before it changes anything when a declared role or the database belongs to
+ * another PostgresDatabase: two resources converging one object would undo each other forever.
+ */
+export function conflictCheck(m: DatabaseModel): Step {
+  const roles =
+    `SELECT format('role %I is managed by PostgresDatabase %s', r.rolname, ${markerOwner(ROLE_DESC)}) AS what ` +
+    `FROM pg_roles r WHERE r.rolname = ANY (${textArray(m.roles.map((r) => r.name))}) AND ${ownedByOther(ROLE_DESC, m.owner)}`;
+  const db =
+    `SELECT format('database %I is managed by PostgresDatabase %s', d.datname, ${markerOwner(DB_DESC)}) ` +
+    `FROM pg_database d WHERE d.datname = ${lit(m.database.name)} AND ${ownedByOther(DB_DESC, m.owner)}`;
+  return gexec(
+    `SELECT ${raiseDo(`'pgmeta: ' || string_agg(x.what, '; ' ORDER BY x.what)`)} ` +
+      `FROM (${roles} UNION ALL ${db}) x HAVING count(*) > 0`,
+  );
+}
+
+/** Every step that converges the declared roles. */
+export function roleSteps(m: DatabaseModel): Step[] {
+  return [
+    ...m.roles.flatMap((r) => createRole(m.owner, r)),
+    ...m.roles.flatMap((r, i) => alterRole(r, i)),
+    ...m.roles.flatMap(memberships),
+  ];
+}
+
+function createRole(owner: string, r: DbRole): Step[] {
+  const name = id(r.name);
+  const create = [`CREATE ROLE ${name}`, `COMMENT ON ROLE ${name} IS ${lit(marker(owner, true))}`];
+  const adopt = `COMMENT ON ROLE ${name} IS ${lit(marker(owner, false))}`;
+  return [
+    gexec(
+      `SELECT ${create.map(lit).join(', ')} WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = ${lit(r.name)})`,
+    ),
+    gexec(
+      `SELECT ${lit(adopt)} FROM pg_roles r WHERE r.rolname = ${lit(r.name)} AND NOT ${ownedBy(ROLE_DESC, owner)}`,
+    ),
+  ];
+}
+
+/** Every attribute is stated, on or off, so the role ends up exactly as declared. */
+export function roleOptions(r: DbRole): string {
+  const flags = ROLE_ATTRIBUTES.map((a) => (r.attributes.includes(a) ? a : `NO${a}`));
+  return [
+    ...flags,
+    r.inherit ? 'INHERIT' : 'NOINHERIT',
+    r.login ? 'LOGIN' : 'NOLOGIN',
+    `CONNECTION LIMIT ${String(Math.trunc(r.connectionLimit))}`,
+    `VALID UNTIL ${lit(r.validUntil ?? 'infinity')}`,
+  ].join(' ');
+}
+
+function alterRole(r: DbRole, index: number): Step[] {
+  return [
+    sql(`ALTER ROLE ${id(r.name)} WITH ${roleOptions(r)}`),
+    sqlWith(`ALTER ROLE ${id(r.name)} WITH PASSWORD `, { psqlVariable: passwordVariable(index) }),
+  ];
+}
+
+/**
+ * Grants the declared memberships and revokes every other one the role has. From PostgreSQL 16 on a
+ * membership belongs to its grantor, so the revoke names it (GRANTED BY).
+ */
+function memberships(r: DbRole): Step[] {
+  const grants = r.inRoles.map((parent) => sql(`GRANT ${id(parent)} TO ${id(r.name)}`));
+  const revoke =
+    `SELECT format('REVOKE %I FROM %I', g.rolname, m.rolname) || CASE WHEN current_setting('server_version_num')::int >= 160000 ` +
+    `AND gr.rolname IS NOT NULL THEN format(' GRANTED BY %I', gr.rolname) ELSE '' END ` +
+    'FROM pg_auth_members a JOIN pg_roles g ON g.oid = a.roleid JOIN pg_roles m ON m.oid = a.member ' +
+    `LEFT JOIN pg_roles gr ON gr.oid = a.grantor WHERE m.rolname = ${lit(r.name)} AND g.rolname <> ALL (${textArray(r.inRoles)}) ` +
+    'ORDER BY g.rolname, gr.rolname';
+  return [...grants, gexec(revoke)];
+}
+
+/**
+ * Before the roles `owner` created and no longer declares are dropped: in the current database, what
+ * they own goes to `reassignTo` (an SQL expression naming a role, which is itself left alone) and
+ * their privileges are revoked. Nothing they own is dropped: REASSIGN OWNED runs first. REASSIGN OWNED
+ * also hands over the databases and tablespaces a role owns, so a role owning one besides the current
+ * database is left alone (and then kept by {@link dropRoles}) rather than giving it away.
+ */
+export function disownRoles(opts: { owner: string; keep: readonly string[]; reassignTo: string }): Step {
+  const { owner, keep, reassignTo } = opts;
+  return gexec(
+    `SELECT format('REASSIGN OWNED BY %I TO %I', r.rolname, ${reassignTo}), format('DROP OWNED BY %I', r.rolname) ` +
+      `FROM pg_roles r WHERE r.rolname <> ALL (${textArray(keep)}) AND r.rolname <> ${reassignTo} ` +
+      `AND ${createdBy(ROLE_DESC, owner)} ` +
+      'AND NOT EXISTS (SELECT FROM pg_database WHERE datdba = r.oid AND datname <> current_database()) ' +
+      'AND NOT EXISTS (SELECT FROM pg_tablespace WHERE spcowner = r.oid) ORDER BY r.rolname',
+  );
+}
+
+/**
+ * Drops the roles `owner` created and no longer declares; a role that still has objects or privileges
+ * in some database is kept without LOGIN and a WARNING says so. Adopted roles are only released.
+ */
+export function dropRoles(opts: { owner: string; keep: readonly string[] }): Step[] {
+  const { owner, keep } = opts;
+  const drop = tolerantDo({
+    statements: [`format('DROP ROLE %I', r.rolname)`],
+    warning: `format('pgmeta: kept role %I without LOGIN: it still owns objects or holds privileges', r.rolname)`,
+    fallback: `format('ALTER ROLE %I NOLOGIN', r.rolname)`,
+  });
+  const notKept = `FROM pg_roles r WHERE r.rolname <> ALL (${textArray(keep)})`;
+  return [
+    gexec(`SELECT ${drop} ${notKept} AND ${createdBy(ROLE_DESC, owner)} ORDER BY r.rolname`),
+    gexec(
+      `SELECT format('COMMENT ON ROLE %I IS NULL', r.rolname) ${notKept} AND ${ownedBy(ROLE_DESC, owner)} ` +
+        `AND NOT ${createdBy(ROLE_DESC, owner)} ORDER BY r.rolname`,
+    ),
+  ];
+}
