@@ -75,6 +75,16 @@ export interface Proc {
 const live = new Set<Proc>();
 const dataDirs = new Set<string>();
 
+/**
+ * Last resort when the test process exits without reaching `killAll()` (an interrupted run): the
+ * same kills, synchronously, since nothing asynchronous runs in an 'exit' handler.
+ */
+function killAllNow(): void {
+  for (const p of live) signalGroup(p, 'SIGKILL');
+  for (const dir of dataDirs) sigkillPostmaster(dir);
+}
+process.once('exit', killAllNow);
+
 /** Starts a server process as the server user, stdout and stderr appended to `logFile`. */
 export function startProcess(o: {
   name: string;
@@ -172,11 +182,11 @@ export function postmasterPid(dataDir: string): number | undefined {
 
 /**
  * SIGKILLs the postmaster of `dataDir` and its backends (which would exit on their own once they
- * notice the postmaster is gone; we do not wait for them to notice). Resolves once they are gone.
+ * notice the postmaster is gone; we do not wait for them to notice). Returns the pids signalled.
  */
-export async function killPostmaster(dataDir: string, timeoutMs = 10_000): Promise<number | undefined> {
+function sigkillPostmaster(dataDir: string): number[] {
   const pid = postmasterPid(dataDir);
-  if (pid === undefined) return undefined;
+  if (pid === undefined) return [];
   const pids = [pid, ...childrenOf(pid)];
   for (const p of pids) {
     try {
@@ -185,9 +195,14 @@ export async function killPostmaster(dataDir: string, timeoutMs = 10_000): Promi
       // already gone
     }
   }
+  return pids;
+}
+
+/** {@link sigkillPostmaster}, resolving once those processes are gone (or after `timeoutMs`). */
+export async function killPostmaster(dataDir: string, timeoutMs = 10_000): Promise<void> {
+  const pids = sigkillPostmaster(dataDir);
   const deadline = performance.now() + timeoutMs;
   while (pids.some(alive) && performance.now() < deadline) await sleep(50);
-  return pid;
 }
 
 /** Kills every process the rig started (groups first, so Patroni cannot restart a postmaster). */
