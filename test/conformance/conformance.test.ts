@@ -93,6 +93,31 @@ describe.each(examples.map(([file, example], i) => [file, asParent(example, i)] 
   },
 );
 
+describe('cluster-ha.yaml', () => {
+  it("keeps members apart: its required anti-affinity selects the cluster's own pods", () => {
+    const ha = examples.find(([f]) => f === 'cluster-ha.yaml')![1];
+    interface Term {
+      topologyKey: string;
+      labelSelector: { matchLabels: Record<string, string> };
+    }
+    const sts = render(asParent(ha, 0)).find((c) => c.kind === 'StatefulSet') as KubeObject & {
+      spec: {
+        template: {
+          metadata: { labels: Record<string, string> };
+          spec: {
+            affinity?: { podAntiAffinity?: { requiredDuringSchedulingIgnoredDuringExecution?: Term[] } };
+          };
+        };
+      };
+    };
+    const terms =
+      sts.spec.template.spec.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? [];
+    expect(terms.map((t) => t.topologyKey)).toEqual(['kubernetes.io/hostname']);
+    const labels = sts.spec.template.metadata.labels;
+    for (const [k, v] of Object.entries(terms[0]!.labelSelector.matchLabels)) expect(labels[k]).toBe(v);
+  });
+});
+
 describe('the checks can fail', () => {
   const first = examples.find(([f]) => f === 'cluster.yaml')![1];
 

@@ -75,6 +75,18 @@ describe('Dockerfile', () => {
     expect(prune).toBeGreaterThan(compile);
   });
 
+  it('runs no install scripts: npm ci comes before the sources are copied, and prepare would build', () => {
+    const npm = ops(build, 'RUN')
+      .flatMap((r) => r.split('&&'))
+      .map((c) => c.trim())
+      .filter((c) => /^npm (ci|prune)\b/.test(c));
+    expect(npm.length).toBe(2);
+    for (const cmd of npm) expect(cmd).toContain('--ignore-scripts');
+    const firstRun = build.body.findIndex((i) => i.op === 'RUN');
+    const hooksCopy = build.body.findIndex((i) => i.op === 'COPY' && i.args.startsWith('hooks'));
+    expect(firstRun).toBeLessThan(hooksCopy);
+  });
+
   it('runs a small runtime image as the non-root uid 65532', () => {
     expect(final.from).toMatch(/^gcr\.io\/distroless\/nodejs\d+-debian\d+:nonroot$/);
     const user = ops(final, 'USER').at(-1);
