@@ -103,12 +103,10 @@ export function dcsParametersPatch(
   desired: Readonly<Record<string, string>>,
   previous: Readonly<Record<string, string>> = {},
 ): DcsParametersPatch {
-  const parameters: Record<string, string | null> = {};
-  for (const name of Object.keys(previous)) if (!Object.hasOwn(desired, name)) parameters[name] = null;
-  for (const [name, value] of Object.entries(desired)) parameters[name] = value;
-  return { postgresql: { parameters: sortKeys(parameters) } };
-}
-
-function sortKeys<T>(record: Record<string, T>): Record<string, T> {
-  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  // Sorted names: the same change always gives the same body (and the same hash in a Job's name).
+  const wanted = new Map(Object.entries(desired)); // own keys only: no `constructor` from the prototype
+  const names = [...new Set([...Object.keys(previous), ...wanted.keys()])].sort();
+  return {
+    postgresql: { parameters: Object.fromEntries(names.map((name) => [name, wanted.get(name) ?? null])) },
+  };
 }
