@@ -147,6 +147,18 @@ describe('kustomizations', () => {
   });
 });
 
+describe('CRDs', () => {
+  it('every CRD the install lists validates against the upstream CustomResourceDefinition schema', () => {
+    const dir = join(ROOT, 'crds');
+    const listed = (parseFile(join(dir, 'kustomization.yaml'))[0]?.['resources'] ?? []) as string[];
+    const crds = listed.flatMap((f) => parseFile(join(dir, f)));
+    expect(crds.map((c) => c['kind'])).toEqual(listed.map(() => 'CustomResourceDefinition'));
+    const run = validateObjects(crds);
+    expect(invalidEntries(run.report)).toEqual([]);
+    expect(run.report).toHaveLength(crds.length);
+  });
+});
+
 describe('Metacontroller patch', () => {
   const top = parseFile(join(ROOT, 'manifests', 'kustomization.yaml'))[0]!;
   const patches = (top['patches'] ?? []) as Obj[];
