@@ -79,6 +79,8 @@ export interface PostgresClusterSpec {
    * Extra pg_hba.conf lines, placed before pgmeta's own rules (which allow replication and password logins over TLS). One complete rule per item.
    *
    * @maxItems 100
+   *
+   * Items: One pg_hba.conf rule, e.g. `hostssl all all 10.0.0.0/8 scram-sha-256`.
    */
   pgHba?: string[];
   /**

@@ -97,7 +97,10 @@ function collapseAnyOf(errors: readonly ErrorObject[]): ErrorObject[] {
  */
 export function schemaErrors(spec: unknown): FieldError[] {
   if (validateSpec(spec)) return [];
-  return collapseAnyOf(validateSpec.errors ?? []).map(toFieldError);
+  const errors = collapseAnyOf(validateSpec.errors ?? []);
+  // A value of the wrong type also fails its enum, format or range: the type error says it all.
+  const wrongType = new Set(errors.filter((e) => e.keyword === 'type').map((e) => e.instancePath));
+  return errors.filter((e) => e.keyword === 'type' || !wrongType.has(e.instancePath)).map(toFieldError);
 }
 
 /** Applies the CRD's defaults to `spec` in place, ignoring any error (used for the last valid spec). */

@@ -1,0 +1,322 @@
+import { describe, expect, it } from '@jest/globals';
+import { checkSpec, type FieldError } from '../../../../hooks/postgrescluster/spec/index.js';
+import { MIRRORS, runRules } from '../../../../hooks/postgrescluster/spec/validate.js';
+
+const BASE = { version: '16', storage: { size: '10Gi' } };
+
+function parent(spec: unknown, name = 'demo') {
+  return {
+    apiVersion: 'pgmeta.io/v1alpha1',
+    kind: 'PostgresCluster',
+    metadata: { name, namespace: 'db', uid: 'u1' },
+    spec,
+  };
+}
+
+function errorsOf(spec: unknown, opts: { name?: string; previous?: unknown } = {}): FieldError[] {
+  const result = checkSpec(parent(spec, opts.name), opts.previous);
+  return result.ok ? [] : result.errors;
+}
+
+const HBA_NEWLINE = "!self.contains('\\n') && !self.contains('\\r')";
+const HBA_TYPE = "self.matches('^[ \\\\t]*(local|host|hostssl|hostnossl|hostgssenc|hostnogssenc)[ \\\\t]')";
+const LIMITS =
+  '!has(self.limits) || !has(self.requests) || self.requests.all(k, !(k in self.limits) || !isQuantity(string(self.requests[k])) || !isQuantity(string(self.limits[k])) || quantity(string(self.limits[k])).compareTo(quantity(string(self.requests[k]))) >= 0)';
+
+interface Case {
+  rule: string;
+  what: string;
+  spec: Record<string, unknown>;
+  name?: string;
+  previous?: Record<string, unknown>;
+  error: FieldError;
+}
+
+/** One failing case per CEL rule: the error path and message the API server would report. */
+const FAILING: Case[] = [
+  {
+    rule: 'size(self.metadata.name) <= 40',
+    what: 'a 41-character name',
+    spec: BASE,
+    name: 'a'.repeat(41),
+    error: {
+      path: 'metadata.name',
+      message: expect.stringContaining('at most 40 characters') as unknown as string,
+    },
+  },
+  {
+    rule: "self.metadata.name.matches('^[a-z]([-a-z0-9]*[a-z0-9])?$')",
+    what: 'a name with upper case',
+    spec: BASE,
+    name: 'Demo',
+    error: { path: 'metadata.name', message: expect.stringContaining('DNS-1035 label') as unknown as string },
+  },
+  {
+    rule: "!has(self.synchronous) || self.synchronous.mode == 'off' || self.synchronous.nodeCount < self.replicas",
+    what: 'as many synchronous replicas as members',
+    spec: { ...BASE, replicas: 2, synchronous: { mode: 'on', nodeCount: 2 } },
+    error: {
+      path: 'spec.synchronous.nodeCount',
+      message: 'synchronous.nodeCount must be less than replicas when synchronous mode is on or strict',
+    },
+  },
+  {
+    rule: 'int(self) >= int(oldSelf)',
+    what: 'a major downgrade',
+    spec: { ...BASE, version: '15' },
+    previous: BASE,
+    error: { path: 'spec.version', message: 'cannot downgrade from 16 to 15' },
+  },
+  {
+    rule: 'has(self.storageClass) == has(oldSelf.storageClass) && (!has(self.storageClass) || self.storageClass == oldSelf.storageClass)',
+    what: 'a StorageClass change',
+    spec: { ...BASE, storage: { size: '10Gi', storageClass: 'slow' } },
+    previous: { ...BASE, storage: { size: '10Gi', storageClass: 'fast' } },
+    error: {
+      path: 'spec.storage.storageClass',
+      message: 'storageClass cannot be set, changed or removed after creation',
+    },
+  },
+  {
+    rule: 'isQuantity(self)',
+    what: 'a size that is not a quantity',
+    spec: { ...BASE, storage: { size: '10GB' } },
+    error: { path: 'spec.storage.size', message: 'must be a quantity such as 10Gi or 500Mi' },
+  },
+  {
+    rule: '!isQuantity(self) || quantity(self).sign() > 0',
+    what: 'a zero size',
+    spec: { ...BASE, storage: { size: '0' } },
+    error: { path: 'spec.storage.size', message: 'must be greater than zero' },
+  },
+  {
+    rule: '!isQuantity(self) || !isQuantity(oldSelf) || quantity(self).compareTo(quantity(oldSelf)) >= 0',
+    what: 'a smaller volume',
+    spec: { ...BASE, storage: { size: '9Gi' } },
+    previous: BASE,
+    error: { path: 'spec.storage.size', message: 'cannot shrink storage from 10Gi to 9Gi' },
+  },
+  {
+    rule: LIMITS,
+    what: 'a request above its limit',
+    spec: {
+      ...BASE,
+      resources: { requests: { cpu: 2, memory: '1Gi' }, limits: { cpu: '1500m', memory: '2Gi' } },
+    },
+    error: {
+      path: 'spec.resources.requests',
+      message: 'a request must not exceed the limit of the same resource',
+    },
+  },
+  {
+    rule: "self.all(k, k in ['cpu', 'memory', 'ephemeral-storage'] || k.startsWith('hugepages-'))",
+    what: 'a misspelt resource',
+    spec: { ...BASE, resources: { limits: { memroy: '1Gi' } } },
+    error: {
+      path: 'spec.resources.limits',
+      message: 'resource names must be cpu, memory, ephemeral-storage or hugepages-<size>',
+    },
+  },
+  {
+    rule: 'type(self) == int || isQuantity(self)',
+    what: 'a resource that is not a quantity',
+    spec: { ...BASE, resources: { requests: { cpu: 'two' } } },
+    error: { path: 'spec.resources.requests.cpu', message: 'must be a quantity such as 500m or 2Gi' },
+  },
+  {
+    rule: 'type(self) == int ? self >= 0 : !isQuantity(self) || quantity(self).sign() >= 0',
+    what: 'a negative resource',
+    spec: { ...BASE, resources: { requests: { memory: '-1Gi' } } },
+    error: { path: 'spec.resources.requests.memory', message: 'must not be negative' },
+  },
+  {
+    rule: HBA_NEWLINE,
+    what: 'two pg_hba rules in one item',
+    spec: { ...BASE, pgHba: ['host all all 10.0.0.0/8 scram-sha-256\nhost all all 0.0.0.0/0 trust'] },
+    error: { path: 'spec.pgHba[0]', message: 'must be a single line' },
+  },
+  {
+    rule: HBA_TYPE,
+    what: 'a pg_hba line without a connection type',
+    spec: { ...BASE, pgHba: ['local all all trust', 'all all 0.0.0.0/0 trust'] },
+    error: {
+      path: 'spec.pgHba[1]',
+      message:
+        'must start with a connection type (local, host, hostssl, hostnossl, hostgssenc or hostnogssenc)',
+    },
+  },
+  {
+    rule: 'self == oldSelf',
+    what: 'a new application database after creation',
+    spec: { ...BASE, bootstrap: { database: 'shop' } },
+    previous: BASE,
+    error: { path: 'spec.bootstrap', message: 'bootstrap cannot change after creation' },
+  },
+  {
+    rule: "!(self in ['postgres', 'template0', 'template1'])",
+    what: 'the postgres database as the application database',
+    spec: { ...BASE, bootstrap: { database: 'postgres' } },
+    error: {
+      path: 'spec.bootstrap.database',
+      message: 'must not be a database PostgreSQL creates itself (postgres, template0, template1)',
+    },
+  },
+  {
+    rule: "!(self in ['postgres', 'standby', 'admin', 'cron_admin', 'robot_zmon', 'zalandos', 'public', 'none']) && !self.startsWith('pg_')",
+    what: 'the replication user as the owner',
+    spec: { ...BASE, bootstrap: { owner: 'standby' } },
+    error: {
+      path: 'spec.bootstrap.owner',
+      message: expect.stringContaining('must not be a role') as unknown as string,
+    },
+  },
+  {
+    rule: "!has(self.externalTrafficPolicy) || self.type != 'ClusterIP'",
+    what: 'externalTrafficPolicy on a ClusterIP Service',
+    spec: { ...BASE, service: { externalTrafficPolicy: 'Local' } },
+    error: {
+      path: 'spec.service.externalTrafficPolicy',
+      message: 'externalTrafficPolicy requires type NodePort or LoadBalancer',
+    },
+  },
+  {
+    rule: "!has(self.loadBalancerSourceRanges) || size(self.loadBalancerSourceRanges) == 0 || self.type == 'LoadBalancer'",
+    what: 'source ranges on a NodePort Service',
+    spec: { ...BASE, service: { type: 'NodePort', loadBalancerSourceRanges: ['10.0.0.0/8'] } },
+    error: {
+      path: 'spec.service.loadBalancerSourceRanges',
+      message: 'loadBalancerSourceRanges requires type LoadBalancer',
+    },
+  },
+];
+
+describe('CEL mirrors reject what the API server rejects', () => {
+  it.each(FAILING)('$what', ({ spec, name, previous, error }) => {
+    expect(errorsOf(spec, { ...(name ? { name } : {}), previous })).toEqual([error]);
+  });
+
+  it('every mirrored rule has a failing case above', () => {
+    const tested = new Set(FAILING.map((c) => c.rule));
+    expect(Object.keys(MIRRORS).filter((rule) => !tested.has(rule))).toEqual([]);
+  });
+});
+
+describe('CEL mirrors accept what the API server accepts', () => {
+  it.each([
+    ['a 40-character name', BASE, 'a'.repeat(40), undefined],
+    ['a name with dashes and digits', BASE, 'pg-1-a', undefined],
+    [
+      'synchronous off with a large nodeCount',
+      { ...BASE, synchronous: { mode: 'off', nodeCount: 5 } },
+      'demo',
+      undefined,
+    ],
+    [
+      'strict with fewer synchronous replicas',
+      { ...BASE, replicas: 3, synchronous: { mode: 'strict', nodeCount: 2 } },
+      'demo',
+      undefined,
+    ],
+    ['a major upgrade', { ...BASE, version: '17' }, 'demo', BASE],
+    [
+      'the same StorageClass',
+      { ...BASE, storage: { size: '10Gi', storageClass: 'a' } },
+      'demo',
+      { ...BASE, storage: { size: '10Gi', storageClass: 'a' } },
+    ],
+    ['the same size in other units', { ...BASE, storage: { size: '10240Mi' } }, 'demo', BASE],
+    ['a larger volume', { ...BASE, storage: { size: '1Ti' } }, 'demo', BASE],
+    [
+      'requests equal to limits, mixing integers and strings',
+      {
+        ...BASE,
+        resources: {
+          requests: { cpu: '1000m', 'hugepages-2Mi': '2Mi' },
+          limits: { cpu: 1, 'hugepages-2Mi': '2Mi' },
+        },
+      },
+      'demo',
+      undefined,
+    ],
+    [
+      'a request without a limit',
+      { ...BASE, resources: { requests: { memory: '1Gi' }, limits: { cpu: '2' } } },
+      'demo',
+      undefined,
+    ],
+    [
+      'indented pg_hba rules of every type',
+      { ...BASE, pgHba: ['  hostssl all all ::/0 scram-sha-256', 'local\tall all peer'] },
+      'demo',
+      undefined,
+    ],
+    [
+      'the defaulted bootstrap written out',
+      { ...BASE, bootstrap: { database: 'app', owner: 'app' } },
+      'demo',
+      BASE,
+    ],
+    [
+      'a Local policy on a LoadBalancer',
+      {
+        ...BASE,
+        service: {
+          type: 'LoadBalancer',
+          externalTrafficPolicy: 'Local',
+          loadBalancerSourceRanges: ['10.0.0.0/8', 'fd00::/8'],
+        },
+      },
+      'demo',
+      undefined,
+    ],
+    [
+      'an empty source range list on ClusterIP',
+      { ...BASE, service: { loadBalancerSourceRanges: [] } },
+      'demo',
+      undefined,
+    ],
+  ])('%s', (_what, spec, name, previous) => {
+    expect(errorsOf(spec, { name, previous })).toEqual([]);
+  });
+
+  it('skips transition rules on create (no previous spec)', () => {
+    expect(errorsOf({ ...BASE, version: '13', storage: { size: '1Gi', storageClass: 'x' } })).toEqual([]);
+  });
+
+  it('compares with the previous spec after applying its defaults', () => {
+    // The stored last valid spec may predate defaults; bootstrap absent there means app/app.
+    expect(
+      errorsOf(
+        { ...BASE, bootstrap: { database: 'app' } },
+        { previous: { version: '16', storage: { size: '10Gi' } } },
+      ),
+    ).toEqual([]);
+  });
+
+  it('reports every broken rule at once, sorted by path', () => {
+    const errors = errorsOf(
+      { version: '15', storage: { size: '5Gi' }, replicas: 1, synchronous: { mode: 'on' } },
+      { previous: BASE, name: 'Bad' },
+    );
+    expect(errors.map((e) => e.path)).toEqual([
+      'metadata.name',
+      'spec.storage.size',
+      'spec.synchronous.nodeCount',
+      'spec.version',
+    ]);
+  });
+});
+
+describe('runRules', () => {
+  it('reports a rule without a mirror instead of ignoring it', () => {
+    expect(
+      runRules([{ rule: 'self.foo == 1', message: 'm' }], { path: 'spec', self: {}, oldSelf: undefined }),
+    ).toEqual([{ path: 'spec', message: 'no TypeScript mirror for the CRD rule self.foo == 1' }]);
+  });
+
+  it.each(Object.keys(MIRRORS))('the mirror of %s passes values of the wrong type to the schema', (rule) => {
+    for (const value of [null, 42, 'x', [], {}, { metadata: 5 }, { synchronous: 'on' }]) {
+      expect(() => MIRRORS[rule]?.(value, value)).not.toThrow();
+    }
+  });
+});
