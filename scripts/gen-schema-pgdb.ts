@@ -1,73 +1,80 @@
 /**
- * Derives the PostgresDatabase hook's spec validator and types from the CRD, the single source of
- * the schema (STYLE rule 2). Run `npx tsx scripts/gen-schema-pgdb.ts` after editing
- * crds/postgresdatabases.yaml; test/unit/postgresdatabase/spec/drift.test.ts fails when the
- * committed output is stale.
+ * Derives the PostgresDatabase hook's spec schema (for ajv) and TypeScript types from the CRD, the
+ * single source of the schema (STYLE rule 2), with the same node conversion as the PostgresCluster
+ * generator (scripts/gen-schema.ts: closed objects, CEL rules kept as annotations for the mirror).
+ * That script's paths are fixed to its own CRD, hence this second entry point.
  *
- * Written separately from the PostgresCluster generator, which was not there yet; both do the same
- * two things: keep only `spec`, drop the `x-kubernetes-*` keywords ajv does not know (their meaning
- * is mirrored in TypeScript by hooks/postgresdatabase/spec/validate.ts).
+ * Run `npx tsx scripts/gen-schema-pgdb.ts` after editing crds/postgresdatabases.yaml, or with
+ * `--check` to fail on drift; test/unit/postgresdatabase/spec/drift.test.ts does the same check.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { compile } from 'json-schema-to-typescript';
 import { format, resolveConfig } from 'prettier';
 import { parse } from 'yaml';
+import { convert } from './gen-schema';
 
 const ROOT = resolve(__dirname, '..');
 export const CRD_PATH = join(ROOT, 'crds', 'postgresdatabases.yaml');
 export const OUT_DIR = join(ROOT, 'hooks', 'postgresdatabase', 'generated');
+const BANNER =
+  'generated – do not edit: run `npx tsx scripts/gen-schema-pgdb.ts` (source: crds/postgresdatabases.yaml)';
 
-type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+type Node = Record<string, unknown>;
 
-/** The openAPIV3Schema of `spec`, without Kubernetes extensions. */
-export function specSchema(crdText: string): Json {
+/** The ajv schema of `spec`. */
+export function specSchema(crdText: string): Node {
   const crd = parse(crdText) as {
-    spec: { versions: { name: string; schema: { openAPIV3Schema: { properties: { spec: Json } } } }[] };
+    spec: { versions: { name: string; schema: { openAPIV3Schema: { properties: { spec: Node } } } }[] };
   };
   const version = crd.spec.versions.find((v) => v.name === 'v1alpha1');
   if (!version) throw new Error('CRD has no v1alpha1 version');
-  return stripExtensions(version.schema.openAPIV3Schema.properties.spec);
+  return {
+    $comment: BANNER,
+    title: 'PostgresDatabaseSpec',
+    ...convert(version.schema.openAPIV3Schema.properties.spec),
+  };
 }
 
-function stripExtensions(node: Json): Json {
-  if (Array.isArray(node)) return node.map(stripExtensions);
-  if (node === null || typeof node !== 'object') return node;
-  return Object.fromEntries(
-    Object.entries(node)
-      .filter(([k]) => !k.startsWith('x-kubernetes-'))
-      .map(([k, v]) => [k, stripExtensions(v)]),
-  );
+async function pretty(text: string, filepath: string): Promise<string> {
+  const config = (await resolveConfig(filepath)) ?? {};
+  return format(text, { ...config, filepath });
 }
 
-const BANNER =
-  '/* generated – do not edit: npx tsx scripts/gen-schema-pgdb.ts (source: crds/postgresdatabases.yaml) */';
-
-/** The two generated files, by name. */
+/** The generated files by name, formatted with the repository's prettier settings. */
 export async function generate(crdText: string): Promise<Record<string, string>> {
   const schema = specSchema(crdText);
-  const types = await compile(schema as never, 'PostgresDatabaseSpec', {
+  const types = await compile(schema, 'PostgresDatabaseSpec', {
+    bannerComment: `/* ${BANNER} */`,
     additionalProperties: false,
-    bannerComment: BANNER,
-    format: false,
     ignoreMinAndMaxItems: true,
+    unknownAny: true,
+    format: false,
   });
-  // Formatted with the repository's own prettier settings, so `prettier --check` passes on the output.
-  const config = (await resolveConfig(join(OUT_DIR, 'spec.types.ts'))) ?? {};
   return {
-    'spec.schema.json': await format(JSON.stringify(schema), { ...config, parser: 'json' }),
-    'spec.types.ts': await format(types, { ...config, parser: 'typescript' }),
+    'spec.schema.json': await pretty(JSON.stringify(schema), join(OUT_DIR, 'spec.schema.json')),
+    'spec.types.ts': await pretty(types, join(OUT_DIR, 'spec.types.ts')),
   };
 }
 
 async function main(): Promise<void> {
-  const files = await generate(readFileSync(CRD_PATH, 'utf8'));
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(OUT_DIR, name), text);
+  const files = Object.entries(await generate(readFileSync(CRD_PATH, 'utf8')));
+  if (process.argv.includes('--check')) {
+    const stale = files.filter(([name, text]) => readFileSync(join(OUT_DIR, name), 'utf8') !== text);
+    if (stale.length > 0) {
+      console.error(
+        `out of date, run npx tsx scripts/gen-schema-pgdb.ts: ${stale.map(([n]) => n).join(', ')}`,
+      );
+      process.exitCode = 1;
+    }
+    return;
+  }
+  for (const [name, text] of files) writeFileSync(join(OUT_DIR, name), text);
 }
 
 if (require.main === module) {
   main().catch((e: unknown) => {
     console.error(e);
-    process.exit(1);
+    process.exitCode = 1;
   });
 }

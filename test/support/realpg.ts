@@ -9,6 +9,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Client } from 'pg';
+import { PSQL_ARGS, PSQL_ENV } from '../../hooks/postgresdatabase/sql/index';
 import type { Step } from '../../hooks/postgresdatabase/sql/script';
 import { initdb, makeTempDir, startServer, type Major, type RealServer } from './pgbin';
 
@@ -145,16 +146,14 @@ export function runPsql(
   const psql = findPsql();
   if (!psql) return Promise.reject(new Error('no psql installed'));
   return new Promise((done, fail) => {
-    const child = spawn(psql, ['--no-psqlrc', '--set=ON_ERROR_STOP=1', '--echo-errors', '--file=-'], {
+    const child = spawn(psql, PSQL_ARGS, {
       cwd: dirname(psql),
       env: {
         PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+        ...PSQL_ENV,
         PGHOST: server.host,
         PGPORT: String(server.port),
         PGUSER: 'postgres',
-        PGDATABASE: 'postgres',
-        PGCLIENTENCODING: 'UTF8',
-        PGCONNECT_TIMEOUT: '10',
         ...env,
       },
       stdio: ['pipe', 'pipe', 'pipe'],

@@ -1,4 +1,4 @@
-/* generated – do not edit: npx tsx scripts/gen-schema-pgdb.ts (source: crds/postgresdatabases.yaml) */
+/* generated – do not edit: run `npx tsx scripts/gen-schema-pgdb.ts` (source: crds/postgresdatabases.yaml) */
 
 /**
  * The desired database, roles, schemas, grants and extensions.

@@ -5,6 +5,7 @@
 import type { KubeObject } from '../../lib/k8s.js';
 import type { PostgresDatabaseSpec } from '../generated/spec.types.js';
 import type { DatabaseIdentity } from '../names.js';
+import { sortErrors } from '../../postgrescluster/spec/errors.js';
 import { checkSchema, type FieldError } from './schema.js';
 import { resolveSpec, type ResolvedDatabase } from './resolve.js';
 import { checkRules } from './validate.js';
@@ -23,12 +24,6 @@ export function identityOf(parent: KubeObject): DatabaseIdentity {
     namespace: parent.metadata.namespace ?? '',
     uid: parent.metadata.uid ?? '',
   };
-}
-
-function compareErrors(a: FieldError, b: FieldError): number {
-  const ka = `${a.path}\u0000${a.message}`;
-  const kb = `${b.path}\u0000${b.message}`;
-  return ka < kb ? -1 : ka > kb ? 1 : 0;
 }
 
 /** Secret names come partly from defaults the CRD cannot see: two roles must not share one. */
@@ -60,11 +55,11 @@ function secretNameErrors(resolved: ResolvedDatabase): FieldError[] {
  */
 export function checkSpec(parent: KubeObject, previous?: PostgresDatabaseSpec): SpecResult {
   const schema = checkSchema(parent['spec']);
-  if (!schema.ok) return { ok: false, errors: [...schema.errors].sort(compareErrors) };
+  if (!schema.ok) return { ok: false, errors: sortErrors(schema.errors) };
   const errors = checkRules(schema.spec, previous);
-  if (errors.length > 0) return { ok: false, errors: errors.sort(compareErrors) };
+  if (errors.length > 0) return { ok: false, errors: sortErrors(errors) };
   const resolved = resolveSpec(identityOf(parent), schema.spec);
   const secretErrors = secretNameErrors(resolved);
-  if (secretErrors.length > 0) return { ok: false, errors: secretErrors.sort(compareErrors) };
+  if (secretErrors.length > 0) return { ok: false, errors: sortErrors(secretErrors) };
   return { ok: true, spec: schema.spec, resolved };
 }

@@ -1,22 +1,26 @@
 /**
  * Structural validation of a PostgresDatabase spec with the CRD's own OpenAPI schema (generated into
- * ../generated/spec.schema.json), so the hook rejects exactly what the API server would, with the
- * same defaults applied. CEL rules are mirrored separately (validate.ts).
+ * ../generated/spec.schema.json), so the hook refuses what the API server would and sees the same
+ * defaults. Paths and wording follow the PostgresCluster validation (../../postgrescluster/spec).
+ * CEL rules are mirrored separately (validate.ts).
  */
 import Ajv, { type ErrorObject } from 'ajv';
 import addFormats from 'ajv-formats';
+import { childPath, pointerToPath, type FieldError } from '../../postgrescluster/spec/errors.js';
 import schemaJson from '../generated/spec.schema.json';
 import type { PostgresDatabaseSpec } from '../generated/spec.types.js';
 
-/** A validation error with the field path users know from kubectl (`spec.roles[0].name`). */
-export interface FieldError {
-  path: string;
-  message: string;
+export type { FieldError } from '../../postgrescluster/spec/errors.js';
+
+function compile(): (data: unknown) => boolean {
+  const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: true });
+  addFormats(ajv, ['int32', 'int64', 'date-time']);
+  // CEL rules stay in the schema as annotations: validate.ts mirrors them.
+  ajv.addVocabulary(['x-kubernetes-validations']);
+  return ajv.compile(schemaJson);
 }
 
-const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: true });
-addFormats(ajv);
-const validateSpec = ajv.compile(schemaJson as object);
+const validateSpec = compile() as ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
 
 /** Patterns of the CRD, said in words. */
 const PATTERN_MESSAGES: Readonly<Record<string, string>> = {
@@ -29,34 +33,26 @@ const PATTERN_MESSAGES: Readonly<Record<string, string>> = {
   '^[A-Za-z0-9_.+-]+$': 'must be a version such as 1.6',
 };
 
-/** `/roles/0/name` → `spec.roles[0].name`. */
-export function fieldPath(instancePath: string, base = 'spec'): string {
-  return instancePath
-    .split('/')
-    .slice(1)
-    .map((p) => p.replaceAll('~1', '/').replaceAll('~0', '~'))
-    .reduce((acc, p) => (/^\d+$/.test(p) ? `${acc}[${p}]` : `${acc}.${p}`), base);
-}
-
 function toFieldError(e: ErrorObject): FieldError {
-  const path = fieldPath(e.instancePath);
+  const path = pointerToPath('spec', e.instancePath);
   const params = e.params as Record<string, unknown>;
-  if (e.keyword === 'required')
-    return { path: `${path}.${String(params['missingProperty'])}`, message: 'is required' };
-  if (e.keyword === 'additionalProperties') {
-    return { path: `${path}.${String(params['additionalProperty'])}`, message: 'is not a known field' };
+  switch (e.keyword) {
+    case 'required':
+      return { path: childPath(path, String(params['missingProperty'])), message: 'required' };
+    case 'additionalProperties':
+      return { path: childPath(path, String(params['additionalProperty'])), message: 'unknown field' };
+    case 'pattern': {
+      const pattern = String(params['pattern']);
+      return { path, message: PATTERN_MESSAGES[pattern] ?? `must match ${pattern}` };
+    }
+    case 'enum':
+      return {
+        path,
+        message: `must be one of ${(params['allowedValues'] as unknown[]).map(String).join(', ')}`,
+      };
+    default:
+      return { path, message: e.message ?? `fails ${e.keyword}` };
   }
-  if (e.keyword === 'pattern') {
-    const pattern = String(params['pattern']);
-    return { path, message: PATTERN_MESSAGES[pattern] ?? `must match ${pattern}` };
-  }
-  if (e.keyword === 'enum') {
-    return {
-      path,
-      message: `must be one of ${(params['allowedValues'] as unknown[]).map(String).join(', ')}`,
-    };
-  }
-  return { path, message: e.message ?? e.keyword };
 }
 
 export type SchemaResult = { ok: true; spec: PostgresDatabaseSpec } | { ok: false; errors: FieldError[] };

@@ -31,6 +31,29 @@ export type { DatabaseModel } from './model.js';
 export const MAINTENANCE_DATABASE = 'postgres';
 
 /**
+ * How the Job runs psql on the rendered script (read from standard input): no ~/.psqlrc, stop at the
+ * first error, print the failing statement. Tests run the rendering with exactly these arguments.
+ */
+export const PSQL_ARGS: readonly string[] = [
+  '--no-psqlrc',
+  '--set=ON_ERROR_STOP=1',
+  '--echo-errors',
+  '--file=-',
+];
+
+/**
+ * libpq settings of the Job besides host, port and credentials. UTF8 explicitly, because psql would
+ * otherwise take the client encoding from the container's locale (often C, i.e. SQL_ASCII) and names
+ * outside ASCII would reach the server as other bytes.
+ */
+export const PSQL_ENV: Readonly<Record<string, string>> = {
+  PGAPPNAME: 'pgmeta',
+  PGCLIENTENCODING: 'UTF8',
+  PGCONNECT_TIMEOUT: '10',
+  PGDATABASE: MAINTENANCE_DATABASE,
+};
+
+/**
  * Settings of every session. Literals are written for `standard_conforming_strings = on`; the
  * search_path keeps user-created functions from shadowing the ones the script calls; the logging
  * settings keep `ALTER ROLE ... PASSWORD` out of the server log (the Job runs as superuser, which may

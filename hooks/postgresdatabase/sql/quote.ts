@@ -63,10 +63,12 @@ export function textArray(values: readonly string[]): string {
 }
 
 /**
- * The argument of psql's `\connect` that names exactly this database: a libpq conninfo string
- * (`dbname='...'` with `\` and `'` backslash-escaped), itself quoted as a psql meta-command argument
- * (single quotes doubled, backslashes doubled). A plain database argument would not do: psql reads
- * one that contains `=` or starts with `postgresql://` as a connection string.
+ * The argument of psql's `\connect` that names exactly this database. Three layers, innermost first:
+ * - a libpq conninfo string `dbname='...'` (`\` and `'` backslash-escaped): a plain database argument
+ *   would not do, psql reads one that contains `=` or starts with `postgresql://` as a conninfo;
+ * - the whole in double quotes with `"` doubled: psql dequotes `\connect` arguments like identifiers
+ *   (`"` starts a quoted section, `""` is one quote), after the single quotes are processed;
+ * - a single-quoted meta-command argument (`'` doubled, `\` doubled).
  * @see https://www.postgresql.org/docs/current/libpq-connect.html#LIBPQ-CONNSTRING-KEYWORD-VALUE
  * @see https://www.postgresql.org/docs/current/app-psql.html (Meta-Commands: quoting of arguments)
  */
@@ -74,7 +76,8 @@ export function psqlConnectArg(database: string): string {
   const problem = identifierProblem(database) ?? controlCharProblem(database);
   if (problem) throw new UnsafeSqlText(`database ${JSON.stringify(database)} ${problem}`);
   const conninfo = `dbname='${database.replace(/[\\']/g, (c) => `\\${c}`)}'`;
-  return `'${conninfo.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`;
+  const dequoted = `"${conninfo.replaceAll('"', '""')}"`;
+  return `'${dequoted.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`;
 }
 
 /** psql reads a meta-command up to the end of its line, so its arguments cannot hold line breaks. */
