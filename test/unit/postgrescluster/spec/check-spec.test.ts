@@ -105,6 +105,16 @@ describe('schema errors, with Kubernetes field paths', () => {
       { ...BASE, bootstrap: { database: 'App' } },
       [{ path: 'spec.bootstrap.database', message: 'must match pattern "^[a-z_][a-z0-9_]*$"' }],
     ],
+    [
+      'a setting value too long for the CRD',
+      { ...BASE, postgresqlParams: { application_name: 'x'.repeat(4097) } },
+      [
+        {
+          path: 'spec.postgresqlParams.application_name',
+          message: 'must NOT have more than 4096 characters',
+        },
+      ],
+    ],
   ])('%s', (_what, spec, expected) => {
     expect(errorsOf(spec)).toEqual(expected);
   });

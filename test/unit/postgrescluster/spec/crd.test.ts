@@ -75,6 +75,20 @@ describe('the PostgresCluster CRD', () => {
     expect(missing).toEqual([]);
   });
 
+  it('is structural: every node has a type, or is int-or-string with exactly integer and string', () => {
+    const untyped = allNodes
+      .filter(([path]) => path !== '')
+      .filter(([, node]) => node['type'] === undefined)
+      .filter(([, node]) => {
+        const anyOf = JSON.stringify(node['anyOf']);
+        return !(
+          node['x-kubernetes-int-or-string'] === true && anyOf === '[{"type":"integer"},{"type":"string"}]'
+        );
+      })
+      .map(([path]) => path);
+    expect(untyped).toEqual([]);
+  });
+
   it('keeps spec and status closed: no field is preserved without a schema', () => {
     const open = allNodes
       .filter(([, node]) => node['x-kubernetes-preserve-unknown-fields'])
