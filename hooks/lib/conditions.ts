@@ -16,7 +16,7 @@ export function stampConditions(
   const prior = Array.isArray(previous) ? (previous as Partial<Condition>[]) : [];
   return next.map((c) => {
     const before = prior.find((p) => p.type === c.type);
-    const keep = before?.status === c.status && typeof before.lastTransitionTime === 'string';
-    return { ...c, lastTransitionTime: keep ? (before.lastTransitionTime as string) : now };
+    const since = before?.status === c.status ? before.lastTransitionTime : undefined;
+    return { ...c, lastTransitionTime: typeof since === 'string' ? since : now };
   });
 }

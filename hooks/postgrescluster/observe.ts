@@ -75,7 +75,7 @@ function patroniStatus(pod: KubeObject): PatroniStatus {
   if (raw === undefined) return {};
   try {
     const parsed: unknown = JSON.parse(raw);
-    return typeof parsed === 'object' && parsed !== null ? (parsed as PatroniStatus) : {};
+    return typeof parsed === 'object' && parsed !== null ? parsed : {};
   } catch {
     return {}; // a half-written annotation says nothing; the next event brings a whole one
   }

@@ -8,6 +8,7 @@ import type { HookContext } from '../lib/context.js';
 import type { KubeObject } from '../lib/k8s.js';
 import { HookError } from '../metacontroller/errors.js';
 import type { DesiredState, SyncRequest } from '../metacontroller/types.js';
+import { keepImmutable } from './immutable.js';
 import { lastValidSpec, observe, type ObservedCluster } from './observe.js';
 import { renderChildren } from './render.js';
 import { canonicalSpecJson, checkSpec, type FieldError } from './spec/index.js';
@@ -54,11 +55,12 @@ export function planCluster(req: SyncRequest): Plan {
 
 export function renderPlan(plan: Plan, ctx: HookContext): KubeObject[] {
   if (!plan.cluster || plan.specJson === undefined) return [];
-  return renderChildren(plan.cluster, {
+  const children = renderChildren(plan.cluster, {
     operatorKey: ctx.operatorKey,
     observedSecrets: plan.observed.secrets,
     specJson: plan.specJson,
   });
+  return children.map((c) => keepImmutable(c, plan.observed.statefulSet));
 }
 
 export function syncCluster(req: SyncRequest, ctx: HookContext): DesiredState {

@@ -2,7 +2,9 @@ import request from 'supertest';
 import { cm, echoController, echoRequest, protectedSecret } from '../support/test-controllers';
 import { testApp } from '../support/app';
 
-const noStack = (text: string) => expect(text).not.toMatch(/\n\s+at |\.ts:\d+|node_modules/);
+const noStack = (text: string) => {
+  expect(text).not.toMatch(/\n\s+at |\.ts:\d+|node_modules/);
+};
 
 describe('hook routes', () => {
   it('round-trips a valid sync request', async () => {
@@ -40,9 +42,7 @@ describe('hook routes', () => {
     ['a parent without metadata', { controller: {}, parent: { apiVersion: 'v1', kind: 'X' }, children: {} }],
   ])('answers 400 to %s', async (_name, body) => {
     const { app } = testApp([echoController]);
-    const res = await request(app)
-      .post('/echo/sync')
-      .send(body as object);
+    const res = await request(app).post('/echo/sync').send(body);
     expect(res.status).toBe(400);
     expect(typeof res.body.error).toBe('string');
   });

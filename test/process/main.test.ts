@@ -30,7 +30,11 @@ async function start(env: Record<string, string> = {}): Promise<Running> {
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+  const exited = new Promise<number | null>((done) =>
+    child.on('exit', (code) => {
+      done(code);
+    }),
+  );
   const deadline = Date.now() + 15_000;
   while (!out.includes('listening on')) {
     if (Date.now() > deadline || child.exitCode !== null) throw new Error(`did not start:\n${out}`);
@@ -83,7 +87,9 @@ describe('the service process', () => {
         (res) => {
           let body = '';
           res.on('data', (d: Buffer) => (body += d.toString()));
-          res.on('end', () => done({ status: res.statusCode ?? 0, body }));
+          res.on('end', () => {
+            done({ status: res.statusCode ?? 0, body });
+          });
         },
       );
       req.on('error', fail);

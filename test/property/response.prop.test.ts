@@ -57,7 +57,10 @@ function reshuffled(value: unknown): unknown {
 
 function walk(value: unknown, visit: (v: unknown, key: string) => void, key = ''): void {
   visit(value, key);
-  if (Array.isArray(value)) value.forEach((v) => walk(v, visit, key));
+  if (Array.isArray(value))
+    value.forEach((v) => {
+      walk(v, visit, key);
+    });
   else if (typeof value === 'object' && value !== null)
     for (const [k, v] of Object.entries(value)) walk(v, visit, k);
 }
@@ -66,7 +69,7 @@ describe('response builder properties', () => {
   it('is deterministic: same request, byte-identical answer, whatever the key or list order', () => {
     fc.assert(
       fc.property(scenario, (s) => {
-        const body = echoRequest({ desired: s.desired, observed: s.observed as KubeObject[], keys: s.keys });
+        const body = echoRequest({ desired: s.desired, observed: s.observed, keys: s.keys });
         const first = answer(body);
         expect(answer(structuredClone(body))).toBe(first);
         const shuffled = reshuffled(body) as { parent: { spec: { desired: unknown[] } } };
@@ -81,7 +84,7 @@ describe('response builder properties', () => {
   it('never emits null, undefined or an empty-string env value', () => {
     fc.assert(
       fc.property(scenario, (s) => {
-        const out = answer(echoRequest({ desired: s.desired, observed: s.observed as KubeObject[] }));
+        const out = answer(echoRequest({ desired: s.desired, observed: s.observed }));
         if (out.startsWith('error:')) return;
         walk(JSON.parse(out), (v, key) => {
           expect(v).not.toBeNull();
@@ -97,7 +100,7 @@ describe('response builder properties', () => {
   it('never emits a child of an undeclared type, and refuses rather than dropping one', () => {
     fc.assert(
       fc.property(scenario, (s) => {
-        const out = answer(echoRequest({ desired: s.desired, observed: s.observed as KubeObject[] }));
+        const out = answer(echoRequest({ desired: s.desired, observed: s.observed }));
         const undeclared = s.desired.some((c) => !DECLARED.has(`${c.kind}.${c.apiVersion}`));
         if (undeclared) {
           expect(out).toBe('error:InvalidResponse');

@@ -15,7 +15,10 @@ export function fakeUid(seed: string): string {
 }
 
 /** The parent as the API server stores it (uid, generation, managedFields, finalizer). */
-export function storedParent(parent: KubeObject, o: { generation?: number; status?: unknown } = {}): KubeObject {
+export function storedParent(
+  parent: KubeObject,
+  o: { generation?: number; status?: unknown } = {},
+): KubeObject {
   const meta = parent.metadata;
   const namespace = meta.namespace ?? 'default';
   return {
@@ -73,7 +76,14 @@ function managed(manager: string, operation: 'Apply' | 'Update', obj: KubeObject
     if (['apiVersion', 'kind', 'status'].includes(key)) continue;
     fields[`f:${key}`] = key === 'metadata' ? { 'f:labels': {}, 'f:annotations': {} } : {};
   }
-  return { manager, operation, apiVersion: obj.apiVersion, time: T0, fieldsType: 'FieldsV1', fieldsV1: fields };
+  return {
+    manager,
+    operation,
+    apiVersion: obj.apiVersion,
+    time: T0,
+    fieldsType: 'FieldsV1',
+    fieldsV1: fields,
+  };
 }
 
 function serverDefaults(obj: KubeObject): KubeObject {
@@ -90,7 +100,13 @@ function serverDefaults(obj: KubeObject): KubeObject {
         conditions: [{ type: 'Complete', status: 'True', lastProbeTime: T0, lastTransitionTime: T0 }],
       });
     case 'PodDisruptionBudget':
-      return withStatus(obj, { observedGeneration: 1, currentHealthy: 0, desiredHealthy: 0, disruptionsAllowed: 0, expectedPods: 0 });
+      return withStatus(obj, {
+        observedGeneration: 1,
+        currentHealthy: 0,
+        desiredHealthy: 0,
+        disruptionsAllowed: 0,
+        expectedPods: 0,
+      });
     default:
       return obj;
   }
@@ -131,7 +147,7 @@ export function statefulSetStatus(
   sts: KubeObject,
   o: { ready?: number; replicas?: number; updated?: number; revision?: string } = {},
 ): Record<string, unknown> {
-  const replicas = o.replicas ?? ((sts['spec'] as { replicas?: number } | undefined)?.replicas ?? 1);
+  const replicas = o.replicas ?? (sts['spec'] as { replicas?: number } | undefined)?.replicas ?? 1;
   const rev = `${sts.metadata.name}-5d8f7c9b6d`;
   return {
     observedGeneration: sts.metadata.generation ?? 1,
@@ -147,7 +163,10 @@ export function statefulSetStatus(
 }
 
 /** A v2 request map `{ "<Kind>.<apiVersion>": { "<ns>/<name>": obj } }` for the given types. */
-export function objectMap(types: readonly string[], objects: readonly KubeObject[]): Record<string, Record<string, KubeObject>> {
+export function objectMap(
+  types: readonly string[],
+  objects: readonly KubeObject[],
+): Record<string, Record<string, KubeObject>> {
   const map: Record<string, Record<string, KubeObject>> = Object.fromEntries(types.map((t) => [t, {}]));
   for (const o of objects) {
     (map[`${o.kind}.${o.apiVersion}`] ??= {})[`${o.metadata.namespace ?? ''}/${o.metadata.name}`] = o;

@@ -38,7 +38,10 @@ export function request(world: World): Record<string, unknown> {
       apiVersion: 'metacontroller.k8s.io/v1alpha1',
       kind: 'CompositeController',
       metadata: { name: 'postgrescluster', uid: fakeUid('cc'), generation: 1 },
-      spec: { generateSelector: true, parentResource: { apiVersion: 'pgmeta.io/v1alpha1', resource: 'postgresclusters' } },
+      spec: {
+        generateSelector: true,
+        parentResource: { apiVersion: 'pgmeta.io/v1alpha1', resource: 'postgresclusters' },
+      },
     },
     parent: world.parent,
     children: objectMap(CHILD_KEYS, world.children),
@@ -47,7 +50,11 @@ export function request(world: World): Record<string, unknown> {
   };
 }
 
-export function sync(world: World): { status: Record<string, unknown>; children: KubeObject[]; finalized?: boolean } {
+export function sync(world: World): {
+  status: Record<string, unknown>;
+  children: KubeObject[];
+  finalized?: boolean;
+} {
   return runHook({
     def: postgresClusterController,
     hook: world.finalizing ? 'finalize' : 'sync',
@@ -66,7 +73,10 @@ export function appliedChildren(parent: KubeObject, o: { ready?: number } = {}):
   });
 }
 
-export function parentFrom(spec: Record<string, unknown>, o: { name?: string; generation?: number; status?: unknown } = {}): KubeObject {
+export function parentFrom(
+  spec: Record<string, unknown>,
+  o: { name?: string; generation?: number; status?: unknown } = {},
+): KubeObject {
   return storedParent(
     {
       apiVersion: 'pgmeta.io/v1alpha1',
@@ -74,7 +84,10 @@ export function parentFrom(spec: Record<string, unknown>, o: { name?: string; ge
       metadata: { name: o.name ?? 'orders', namespace: 'shop' },
       spec,
     },
-    { ...(o.generation === undefined ? {} : { generation: o.generation }), ...(o.status === undefined ? {} : { status: o.status }) },
+    {
+      ...(o.generation === undefined ? {} : { generation: o.generation }),
+      ...(o.status === undefined ? {} : { status: o.status }),
+    },
   );
 }
 
@@ -100,7 +113,9 @@ export function memberPod(parent: KubeObject, m: MemberSpec): KubeObject {
       uid: fakeUid(`pod/${name}`),
       resourceVersion: String(3000 + m.ordinal),
       creationTimestamp: T0,
-      ...(m.terminating ? { deletionTimestamp: '2026-11-21T09:59:00Z', deletionGracePeriodSeconds: 300 } : {}),
+      ...(m.terminating
+        ? { deletionTimestamp: '2026-11-21T09:59:00Z', deletionGracePeriodSeconds: 300 }
+        : {}),
       labels: {
         'app.kubernetes.io/component': 'database',
         'app.kubernetes.io/instance': parent.metadata.name,
@@ -116,7 +131,14 @@ export function memberPod(parent: KubeObject, m: MemberSpec): KubeObject {
       },
       annotations: { status: JSON.stringify(status) },
       ownerReferences: [
-        { apiVersion: 'apps/v1', kind: 'StatefulSet', name: parent.metadata.name, uid: fakeUid(`StatefulSet/shop/${parent.metadata.name}`), controller: true, blockOwnerDeletion: true },
+        {
+          apiVersion: 'apps/v1',
+          kind: 'StatefulSet',
+          name: parent.metadata.name,
+          uid: fakeUid(`StatefulSet/shop/${parent.metadata.name}`),
+          controller: true,
+          blockOwnerDeletion: true,
+        },
       ],
     },
     spec: { containers: [{ name: 'postgres', image: 'spilo' }], nodeName: `node-${m.ordinal}` },
@@ -145,7 +167,12 @@ export function memberPvc(parent: KubeObject, ordinal: number): KubeObject {
       creationTimestamp: T0,
       labels: { 'app.kubernetes.io/component': 'database', 'pgmeta.io/cluster': parent.metadata.name },
     },
-    spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '10Gi' } }, volumeMode: 'Filesystem', storageClassName: 'standard' },
+    spec: {
+      accessModes: ['ReadWriteOnce'],
+      resources: { requests: { storage: '10Gi' } },
+      volumeMode: 'Filesystem',
+      storageClassName: 'standard',
+    },
     status: { phase: 'Bound', capacity: { storage: '10Gi' } },
   };
 }
@@ -159,17 +186,30 @@ export function patroniEndpoints(parent: KubeObject, leader: string | undefined)
     ? { leader, acquireTime: T0, renewTime: '2026-11-21T09:59:55Z', transitions: '0', ttl: '30' }
     : {};
   return [
-    { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: n, namespace: ns, labels, annotations: leaderAnn } },
     {
       apiVersion: 'v1',
       kind: 'Endpoints',
-      metadata: { name: `${n}-config`, namespace: ns, labels, annotations: { initialize: '7437218811431043104', config: '{"ttl":30}' } },
+      metadata: { name: n, namespace: ns, labels, annotations: leaderAnn },
+    },
+    {
+      apiVersion: 'v1',
+      kind: 'Endpoints',
+      metadata: {
+        name: `${n}-config`,
+        namespace: ns,
+        labels,
+        annotations: { initialize: '7437218811431043104', config: '{"ttl":30}' },
+      },
     },
   ];
 }
 
 /** Pods, PVCs and Endpoints of a cluster whose members are as given. */
-export function relatedFor(parent: KubeObject, members: readonly MemberSpec[], extraPvcs: readonly number[] = []): KubeObject[] {
+export function relatedFor(
+  parent: KubeObject,
+  members: readonly MemberSpec[],
+  extraPvcs: readonly number[] = [],
+): KubeObject[] {
   const leader = members.find((m) => m.role === 'master' && !m.terminating);
   const ordinals = [...new Set([...members.map((m) => m.ordinal), ...extraPvcs])];
   return [

@@ -115,7 +115,9 @@ export function freePort(): Promise<number> {
     srv.listen(0, '127.0.0.1', () => {
       const addr = srv.address();
       const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => done(port));
+      srv.close(() => {
+        done(port);
+      });
     });
   });
 }
@@ -158,7 +160,7 @@ export async function startServer(
     await waitReady(server, child, opts.timeoutMs ?? 30_000);
   } catch (e) {
     await server.stop();
-    throw new Error(`postgres ${major} did not start: ${(e as Error).message}\n${log}`);
+    throw new Error(`postgres ${major} did not start: ${(e as Error).message}\n${log}`, { cause: e });
   }
   return server;
 }

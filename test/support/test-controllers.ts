@@ -27,7 +27,7 @@ interface EchoSpec {
   throw?: string;
 }
 
-const specOf = (parent: KubeObject): EchoSpec => (parent['spec'] ?? {}) as EchoSpec;
+const specOf = (parent: KubeObject): EchoSpec => parent['spec'] ?? {};
 
 /** Returns `spec.desired` as children; status lists the observed ConfigMaps and Secrets by name. */
 export const echoController: CompositeControllerDef = {

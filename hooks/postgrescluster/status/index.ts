@@ -70,45 +70,52 @@ export function computeStatus(input: StatusInput): ClusterStatus {
   };
 }
 
+const PROGRESSING: readonly Phase[] = ['Pending', 'Creating', 'Scaling', 'Updating', 'Recovering'];
+const DEGRADED: readonly Phase[] = ['Degraded', 'Failed'];
+
 function conditions(verdict: PhaseVerdict, input: StatusInput): ConditionInput[] {
   const generation = input.parent.metadata.generation;
   const g = generation === undefined ? {} : { observedGeneration: generation };
-  const ready = verdict.phase === 'Running';
-  const progressing = ['Pending', 'Creating', 'Scaling', 'Updating', 'Recovering'].includes(verdict.phase);
-  const degraded = ['Degraded', 'Failed'].includes(verdict.phase);
-  const invalid = input.specErrors.length > 0;
+  const { phase, reason, message } = verdict;
+  const degraded = DEGRADED.includes(phase);
   return [
-    {
-      type: 'Ready',
-      status: ready ? 'True' : 'False',
-      reason: verdict.reason,
-      message: verdict.message,
-      ...g,
-    },
-    {
-      type: 'Progressing',
-      status: progressing && !invalid ? 'True' : 'False',
-      reason: invalid ? 'InvalidSpec' : progressing ? verdict.reason : 'Idle',
-      message: invalid ? 'the spec is invalid: children keep the last valid spec' : verdict.message,
-      ...g,
-    },
+    { type: 'Ready', status: phase === 'Running' ? 'True' : 'False', reason, message, ...g },
+    { ...progressing(verdict, input.specErrors.length > 0), ...g },
     {
       type: 'Degraded',
       status: degraded ? 'True' : 'False',
-      reason: degraded ? verdict.reason : 'Healthy',
-      message: verdict.message,
+      reason: degraded ? reason : 'Healthy',
+      message,
       ...g,
     },
-    {
-      type: 'SpecValid',
-      status: invalid ? 'False' : 'True',
-      reason: invalid ? 'InvalidSpec' : 'Valid',
-      message: invalid
-        ? input.specErrors.map((e) => `${e.path}: ${e.message}`).join('; ')
-        : 'the spec is valid',
-      ...g,
-    },
+    { ...specValid(input.specErrors), ...g },
   ];
+}
+
+/** An invalid spec stops progress: nothing it asks for is applied. */
+function progressing(verdict: PhaseVerdict, invalid: boolean): ConditionInput {
+  if (invalid) {
+    return {
+      type: 'Progressing',
+      status: 'False',
+      reason: 'InvalidSpec',
+      message: 'the spec is invalid: children keep the last valid spec',
+    };
+  }
+  const moving = PROGRESSING.includes(verdict.phase);
+  return {
+    type: 'Progressing',
+    status: moving ? 'True' : 'False',
+    reason: moving ? verdict.reason : 'Idle',
+    message: verdict.message,
+  };
+}
+
+function specValid(errors: readonly FieldError[]): ConditionInput {
+  if (errors.length === 0)
+    return { type: 'SpecValid', status: 'True', reason: 'Valid', message: 'the spec is valid' };
+  const message = errors.map((e) => `${e.path}: ${e.message}`).join('; ');
+  return { type: 'SpecValid', status: 'False', reason: 'InvalidSpec', message };
 }
 
 function memberStatus(m: ObservedMember, primary: ObservedMember | undefined): MemberStatus {

@@ -105,10 +105,18 @@ function scaling(observed: ObservedCluster, desired: number): boolean {
   if ((spec.replicas ?? 1) !== desired) return true;
   const ordinals = new Set(observed.members.map((m) => ordinalOf(m.name)));
   if ([...ordinals].some((o) => o >= desired)) return true;
-  const claims = new Set(observed.pvcs.map((p) => p.metadata.name));
-  const stsName = sts?.metadata.name ?? '';
-  for (let i = 0; i < desired; i++) {
-    if (!ordinals.has(i) && !claims.has(`${DATA_VOLUME}-${stsName}-${i}`)) return true;
+  return newOrdinalWithoutVolume({ observed, ordinals, desired });
+}
+
+function newOrdinalWithoutVolume(o: {
+  observed: ObservedCluster;
+  ordinals: Set<number>;
+  desired: number;
+}): boolean {
+  const claims = new Set(o.observed.pvcs.map((p) => p.metadata.name));
+  const stsName = o.observed.statefulSet?.metadata.name ?? '';
+  for (let i = 0; i < o.desired; i++) {
+    if (!o.ordinals.has(i) && !claims.has(`${DATA_VOLUME}-${stsName}-${i}`)) return true;
   }
   return false;
 }
@@ -131,17 +139,28 @@ function initialized(observed: ObservedCluster): boolean {
   );
 }
 
+interface StatefulSetStatus {
+  observedGeneration?: number;
+  currentRevision?: string;
+  updateRevision?: string;
+  updatedReplicas?: number;
+}
+
 /** The StatefulSet controller has seen our last change and every pod runs the newest template. */
 export function rolledOut(sts: KubeObject | undefined): boolean {
   if (!sts) return false;
-  const status = (sts['status'] ?? {}) as Record<string, unknown>;
+  const status = (sts['status'] ?? {}) as StatefulSetStatus;
   const replicas = ((sts['spec'] ?? {}) as { replicas?: number }).replicas ?? 1;
-  const seen =
-    typeof status['observedGeneration'] === 'number' &&
-    status['observedGeneration'] >= (sts.metadata.generation ?? 0);
-  const sameRevision =
-    status['currentRevision'] === undefined || status['currentRevision'] === status['updateRevision'];
-  return seen && sameRevision && (status['updatedReplicas'] ?? 0) === replicas;
+  return observedLatest(sts, status) && sameRevision(status) && status.updatedReplicas === replicas;
+}
+
+function observedLatest(sts: KubeObject, status: StatefulSetStatus): boolean {
+  return (status.observedGeneration ?? -1) >= (sts.metadata.generation ?? 0);
+}
+
+/** Before the controller fills in revisions there is nothing to wait for. */
+function sameRevision(status: StatefulSetStatus): boolean {
+  return status.currentRevision === undefined || status.currentRevision === status.updateRevision;
 }
 
 function jobFailed(job: KubeObject): boolean {

@@ -17,8 +17,20 @@ const healthy = [
 const creatingStatus = {
   phase: 'Creating',
   conditions: [
-    { type: 'Ready', status: 'False', reason: 'Bootstrapping', message: 'waiting for the first primary', lastTransitionTime: '2026-11-20T09:00:00Z' },
-    { type: 'SpecValid', status: 'True', reason: 'Valid', message: 'the spec is valid', lastTransitionTime: '2026-11-20T09:00:00Z' },
+    {
+      type: 'Ready',
+      status: 'False',
+      reason: 'Bootstrapping',
+      message: 'waiting for the first primary',
+      lastTransitionTime: '2026-11-20T09:00:00Z',
+    },
+    {
+      type: 'SpecValid',
+      status: 'True',
+      reason: 'Valid',
+      message: 'the spec is valid',
+      lastTransitionTime: '2026-11-20T09:00:00Z',
+    },
   ],
 };
 
@@ -75,14 +87,23 @@ export const CASES: Record<string, () => World> = {
     const before = ha();
     const parent = ha({
       generation: 3,
-      spec: { version: '15', storage: { size: '5Gi' }, postgresqlParams: { shared_buffers: '12xB', not_a_setting: 'on' } },
+      spec: {
+        version: '15',
+        storage: { size: '5Gi' },
+        postgresqlParams: { shared_buffers: '12xB', not_a_setting: 'on' },
+      },
     });
     return { parent, children: appliedChildren(before), related: relatedFor(parent, healthy) };
   },
 
   finalize: () => {
     const parent = { ...ha(), metadata: { ...ha().metadata, deletionTimestamp: '2026-11-21T09:58:00Z' } };
-    return { parent, children: appliedChildren(parent), related: relatedFor(parent, healthy), finalizing: true };
+    return {
+      parent,
+      children: appliedChildren(parent),
+      related: relatedFor(parent, healthy),
+      finalizing: true,
+    };
   },
 
   'finalize-done': () => {

@@ -15,10 +15,14 @@ const dir = (name: string) => join(__dirname, name);
 
 describe.each(Object.keys(CASES))('golden %s', (name) => {
   it('answers exactly the recorded response', () => {
-    if (process.env['UPDATE_GOLDEN'] === '1') expectGolden(join(dir(name), 'request.yaml'), request(CASES[name]!()));
+    if (process.env['UPDATE_GOLDEN'] === '1')
+      expectGolden(join(dir(name), 'request.yaml'), request(CASES[name]!()));
     const body = parse(readFileSync(join(dir(name), 'request.yaml'), 'utf8')) as { finalizing?: boolean };
     const hook = body.finalizing ? 'finalize' : 'sync';
-    expectGolden(join(dir(name), 'response.yaml'), runHook({ def: postgresClusterController, hook, body, ctx: CTX }));
+    expectGolden(
+      join(dir(name), 'response.yaml'),
+      runHook({ def: postgresClusterController, hook, body, ctx: CTX }),
+    );
   });
 
   it('the recorded request is what the case builds (fixtures have not drifted)', () => {

@@ -37,16 +37,9 @@ const initialized: KubeObject = {
   metadata: { name: 'db-config', annotations: { initialize: '1' } },
 };
 
-function world(o: Partial<ObservedCluster>): ObservedCluster {
-  return {
-    secrets: {},
-    jobs: [],
-    members: [],
-    pvcs: [0, 1, 2].map(pvc),
-    childCount: 5,
-    configEndpoints: initialized,
-    ...o,
-  };
+function world(o: Partial<ObservedCluster>, bootstrapped = true): ObservedCluster {
+  const base = { secrets: {}, jobs: [], members: [], pvcs: [0, 1, 2].map(pvc), childCount: 5 };
+  return { ...base, ...(bootstrapped ? { configEndpoints: initialized } : {}), ...o };
 }
 
 const three = [member(0), member(1), member(2)];
@@ -63,11 +56,7 @@ describe('decidePhase', () => {
     ['finalizing', world({ statefulSet: rolledOutSts(3), members: three }), 3, true, 'Deleting'],
     [
       'no leader ever',
-      world({
-        statefulSet: rolledOutSts(3),
-        members: [member(0, { role: 'unknown', ready: false })],
-        configEndpoints: undefined,
-      }),
+      world({ statefulSet: rolledOutSts(3), members: [member(0, { role: 'unknown', ready: false })] }, false),
       3,
       false,
       'Creating',
