@@ -8,7 +8,7 @@ import { stopped } from '../../../hooks/postgrescluster/finalize';
 import { statefulSetStatus } from '../../support/apiserver';
 import { appliedChildren, parentFrom, relatedFor, type World } from '../../support/cluster-world';
 
-const HA = { version: '16', replicas: 3, storage: { size: '10Gi' }, synchronous: { mode: 'on' } };
+export const HA = { version: '16', replicas: 3, storage: { size: '10Gi' }, synchronous: { mode: 'on' } };
 const healthy = [
   { ordinal: 0, role: 'master' as const },
   { ordinal: 1, role: 'replica' as const, xlog: 67_100_000 },

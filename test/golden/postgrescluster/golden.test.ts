@@ -8,8 +8,8 @@ import { parse } from 'yaml';
 import { runHook } from '../../../hooks/metacontroller/dispatch';
 import { postgresClusterController } from '../../../hooks/postgrescluster/controller';
 import { expectGolden } from '../../support/golden';
-import { CTX, request } from '../../support/cluster-world';
-import { CASES } from './cases';
+import { CTX, request, sync } from '../../support/cluster-world';
+import { CASES, HA } from './cases';
 
 const dir = (name: string) => join(__dirname, name);
 
@@ -28,5 +28,18 @@ describe.each(Object.keys(CASES))('golden %s', (name) => {
   it('the recorded request is what the case builds (fixtures have not drifted)', () => {
     const recorded: unknown = parse(readFileSync(join(dir(name), 'request.yaml'), 'utf8'));
     expect(recorded).toEqual(JSON.parse(JSON.stringify(request(CASES[name]!()))));
+  });
+});
+
+describe('invalid spec over an existing cluster', () => {
+  it('changes no child: every child is what the last valid spec renders', () => {
+    const world = CASES['invalid-spec']!();
+    const invalid = sync(world);
+    const lastValid = sync({ ...world, parent: { ...world.parent, spec: HA } });
+    expect(invalid.children).toEqual(lastValid.children);
+    const specValid = (invalid.status['conditions'] as { type: string; status: string }[]).find(
+      (c) => c.type === 'SpecValid',
+    );
+    expect(specValid?.status).toBe('False');
   });
 });
