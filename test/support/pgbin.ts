@@ -78,6 +78,8 @@ export function runAsPostgres(
       clearTimeout(timer);
       done({ code: code ?? -1, stdout, stderr });
     });
+    // A command that exits at once (postgres -C) closes its stdin first: EPIPE is not a failure.
+    child.stdin.on('error', () => undefined);
     child.stdin.end(opts.input ?? '');
   });
 }
