@@ -7,6 +7,7 @@ import type { V1Affinity, V1LabelSelector, V1TopologySpreadConstraint } from '@k
 import type { PostgresClusterSpec } from '../../generated/postgrescluster.types.js';
 import type { Plain } from '../../lib/k8s.js';
 import { canonicalQuantity } from '../../lib/quantity.js';
+import { podSelector } from '../names.js';
 import { CLUSTER_LABEL } from './labels.js';
 import type { ClusterIdentity, PgMajor, ResolvedCluster, ResolvedScheduling } from './resolved.js';
 
@@ -33,8 +34,9 @@ export const DEFAULT_SPREAD_KEYS = [
   { topologyKey: 'topology.kubernetes.io/zone', weight: 50 },
 ] as const;
 
+/** The member pods only: the bootstrap Job's or a pooler's pods must not push members apart. */
 function clusterSelector(name: string): Plain<V1LabelSelector> {
-  return { matchLabels: { [POD_SELECTOR_LABEL]: name } };
+  return { matchLabels: podSelector({ name }) };
 }
 
 /**

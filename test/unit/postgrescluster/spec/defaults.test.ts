@@ -149,14 +149,18 @@ describe('scheduling defaults', () => {
     {
       weight: 100,
       podAffinityTerm: {
-        labelSelector: { matchLabels: { 'pgmeta.io/cluster': name } },
+        labelSelector: {
+          matchLabels: { 'app.kubernetes.io/component': 'database', 'pgmeta.io/cluster': name },
+        },
         topologyKey: 'kubernetes.io/hostname',
       },
     },
     {
       weight: 50,
       podAffinityTerm: {
-        labelSelector: { matchLabels: { 'pgmeta.io/cluster': name } },
+        labelSelector: {
+          matchLabels: { 'app.kubernetes.io/component': 'database', 'pgmeta.io/cluster': name },
+        },
         topologyKey: 'topology.kubernetes.io/zone',
       },
     },
@@ -188,7 +192,9 @@ describe('scheduling defaults', () => {
     const podAntiAffinity = {
       requiredDuringSchedulingIgnoredDuringExecution: [
         {
-          labelSelector: { matchLabels: { 'pgmeta.io/cluster': 'demo' } },
+          labelSelector: {
+            matchLabels: { 'app.kubernetes.io/component': 'database', 'pgmeta.io/cluster': 'demo' },
+          },
           topologyKey: 'kubernetes.io/hostname',
         },
       ],
@@ -212,7 +218,7 @@ describe('scheduling defaults', () => {
       ],
     });
     expect(r.scheduling.topologySpreadConstraints.map((c) => c.labelSelector)).toEqual([
-      { matchLabels: { 'pgmeta.io/cluster': 'demo' } },
+      { matchLabels: { 'app.kubernetes.io/component': 'database', 'pgmeta.io/cluster': 'demo' } },
       { matchLabels: { app: 'x' } },
     ]);
   });
