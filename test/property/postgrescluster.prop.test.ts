@@ -10,7 +10,10 @@ import { applied, storedParent } from '../support/apiserver';
 import { relatedFor, sync, type MemberSpec } from '../support/cluster-world';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const clusterName = fc.stringMatching(/^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/);
+/** Any name the CRD accepts (the suffixes it refuses are names of another cluster's objects). */
+const clusterName = fc
+  .stringMatching(/^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/)
+  .filter((n) => !/-(ro|members|config|sync|failover|leader)$/.test(n));
 
 const spec = fc
   .record({

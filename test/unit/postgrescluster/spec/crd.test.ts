@@ -177,6 +177,7 @@ describe('CEL rules', () => {
     expect(rootRules).toEqual([
       ['size(self.metadata.name) <= 40', '.metadata.name'],
       ["self.metadata.name.matches('^[a-z]([-a-z0-9]*[a-z0-9])?$')", '.metadata.name'],
+      ["!self.metadata.name.matches('-(ro|members|config|sync|failover|leader)$')", '.metadata.name'],
     ]);
   });
 

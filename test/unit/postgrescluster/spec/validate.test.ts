@@ -52,6 +52,16 @@ const FAILING: Case[] = [
     error: { path: 'metadata.name', message: expect.stringContaining('DNS-1035 label') as unknown as string },
   },
   {
+    rule: "!self.metadata.name.matches('-(ro|members|config|sync|failover|leader)$')",
+    what: "a name that is another cluster's replicas Service",
+    spec: BASE,
+    name: 'orders-ro',
+    error: {
+      path: 'metadata.name',
+      message: expect.stringContaining('must not end in -ro') as unknown as string,
+    },
+  },
+  {
     rule: "!has(self.synchronous) || self.synchronous.mode == 'off' || self.synchronous.nodeCount < self.replicas",
     what: 'as many synchronous replicas as members',
     spec: { ...BASE, replicas: 2, synchronous: { mode: 'on', nodeCount: 2 } },
