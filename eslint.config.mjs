@@ -55,7 +55,10 @@ export default defineConfig(
     files: ['hooks/**/*.ts'],
     ignores: ['hooks/main.ts', 'hooks/server.ts', 'hooks/cli.ts', 'hooks/config.ts', 'hooks/http/**'],
     rules: {
-      'no-restricted-globals': ['error', { name: 'process', message: 'Pass configuration through the context.' }],
+      'no-restricted-globals': [
+        'error',
+        { name: 'process', message: 'Pass configuration through the context.' },
+      ],
       'no-restricted-properties': [
         'error',
         { object: 'Date', property: 'now', message: 'Use ctx.now.' },
