@@ -108,6 +108,11 @@ describe('composite-controllers/', () => {
     expect(pgc).toBeDefined();
     expect(declared(pgc!.cc)).toEqual(fromDef(CHILD_TYPES));
   });
+
+  it("resyncs postgrescluster every 30 s, so status follows Patroni's pod annotations", () => {
+    const pgc = controllers.find(({ cc }) => cc.metadata.name === 'postgrescluster');
+    expect(pgc?.cc.spec.resyncPeriodSeconds).toBe(30);
+  });
 });
 
 describe.each(cases)('%s', (_file, cc) => {
@@ -130,9 +135,8 @@ describe.each(cases)('%s', (_file, cc) => {
     expect(byResource.has('persistentvolumeclaims')).toBe(false);
   });
 
-  it('selects children by generated selector and resyncs every 30 s', () => {
+  it('selects children by generated selector (controller-uid), never by user-visible labels', () => {
     expect(cc.spec.generateSelector).toBe(true);
-    expect(cc.spec.resyncPeriodSeconds).toBe(30);
   });
 
   it('watches a served CRD version that has the status subresource (else Metacontroller ignores it)', () => {
