@@ -6,6 +6,7 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import { bearerMatches } from './http/auth.js';
+import { sendWithEtag } from './http/etag.js';
 import { createMetrics, type HookMetrics } from './http/metrics.js';
 import type { ControllerDef } from './metacontroller/controller.js';
 import { isHookName, runHook } from './metacontroller/dispatch.js';
@@ -113,8 +114,8 @@ function handleHook(
   try {
     const ctx = { now: scope.deps.now(), operatorKey: scope.deps.operatorKey };
     const payload = JSON.stringify(runHook({ def, hook, body: req.body as unknown, ctx }));
-    res.status(200).type('application/json').send(payload);
-    record(scope, { code: 200, body: req.body as unknown, durationMs: timer() * 1000 });
+    const code = sendWithEtag(res, { payload, ifNoneMatch: req.get('if-none-match') });
+    record(scope, { code, body: req.body as unknown, durationMs: timer() * 1000 });
   } catch (err) {
     timer();
     answerError({ ...scope, body: req.body as unknown }, res, toHookError(err));

@@ -1,0 +1,128 @@
+/**
+ * The benchmark's Metacontroller requests: a 1-member and a 3-member PostgresCluster with every spec
+ * feature set, in the converged steady state that dominates a real fleet (every resync of a healthy
+ * cluster): the children as the API server stores them (uid, managedFields, controller ownerReference,
+ * server defaults, controller status), the Pods with Patroni's status annotation, the PVCs and
+ * Patroni's Endpoints, and the parent carrying the status of the previous sync.
+ *
+ * Built from the project's own fixtures (test/support), which run the real hook, so the payloads never
+ * drift from what the hook renders. Steady state matters for the ETag measurement: the response of a
+ * converged cluster does not depend on the clock, so every call is byte-identical.
+ */
+import type { KubeObject } from '../../hooks/lib/k8s';
+import {
+  parentFrom,
+  appliedChildren,
+  relatedFor,
+  request,
+  sync,
+  type MemberSpec,
+  type World,
+} from '../../test/support/cluster-world';
+
+export const PAYLOAD_NAMES = ['1-member', '3-member'] as const;
+export type PayloadName = (typeof PAYLOAD_NAMES)[number];
+
+/** The route both payloads are posted to (the CompositeController's sync hook URL path). */
+export const SYNC_PATH = '/postgrescluster/sync';
+
+/**
+ * Every top-level field of the PostgresCluster spec, each set to a non-default value, so each
+ * feature's builders and checks run. test/bench/payloads.test.ts fails when the CRD gains a field
+ * that is not set here: a new feature must be in the benchmark.
+ */
+export function fullSpec(replicas: number): Record<string, unknown> {
+  return {
+    version: '17',
+    image: 'ghcr.io/zalando/spilo-17:4.0-p3',
+    replicas,
+    storage: {
+      size: '20Gi',
+      storageClass: 'fast-ssd',
+      retentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Delete' },
+    },
+    resources: { requests: { cpu: '1', memory: '2Gi' }, limits: { cpu: '2', memory: '2Gi' } },
+    postgresqlParams: {
+      shared_buffers: '512MB',
+      effective_cache_size: '1536MB',
+      work_mem: '16MB',
+      max_connections: 200,
+      checkpoint_timeout: '15min',
+      log_min_duration_statement: '500ms',
+      random_page_cost: '1.1',
+    },
+    pgHba: ['hostssl app all 10.20.0.0/16 scram-sha-256'],
+    // Synchronous replication needs a replica to wait for (a CEL rule): off on a single member.
+    synchronous: replicas > 1 ? { mode: 'on', nodeCount: 1 } : { mode: 'off', nodeCount: 1 },
+    bootstrap: { database: 'orders', owner: 'orders_owner' },
+    service: {
+      type: 'LoadBalancer',
+      externalTrafficPolicy: 'Local',
+      loadBalancerSourceRanges: ['10.20.0.0/16', '192.168.10.0/24'],
+      annotations: { 'service.beta.kubernetes.io/aws-load-balancer-internal': 'true' },
+    },
+    tls: { enabled: true },
+    affinity: {
+      podAntiAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: [
+          {
+            topologyKey: 'kubernetes.io/hostname',
+            labelSelector: { matchLabels: { 'pgmeta.io/cluster': 'orders' } },
+          },
+        ],
+      },
+    },
+    tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'postgres', effect: 'NoSchedule' }],
+    nodeSelector: { 'node.kubernetes.io/instance-type': 'm6i.2xlarge' },
+    topologySpreadConstraints: [
+      { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway' },
+    ],
+    priorityClassName: 'database-critical',
+  };
+}
+
+/** Healthy members: ordinal 0 is the primary, the others stream from it. */
+export function healthyMembers(replicas: number): MemberSpec[] {
+  return Array.from({ length: replicas }, (_, ordinal) =>
+    ordinal === 0
+      ? { ordinal, role: 'master' as const }
+      : { ordinal, role: 'replica' as const, xlog: 67_108_864 - ordinal * 1024 },
+  );
+}
+
+/**
+ * The converged world of a cluster: a first sync computes the status from the observed state; the
+ * parent then carries that status, as it does after Metacontroller wrote it.
+ */
+export function steadyWorld(replicas: number): World {
+  const spec = fullSpec(replicas);
+  const members = healthyMembers(replicas);
+  const first = parentFrom(spec);
+  const status = sync({ parent: first, children: appliedChildren(first), related: [] }).status;
+  const settle = (s: unknown): World => {
+    const parent: KubeObject = parentFrom(spec, { status: s });
+    return { parent, children: appliedChildren(parent), related: relatedFor(parent, members) };
+  };
+  // Twice: the first pass moves the status from "no pods observed" to "all running"; the second
+  // carries every lastTransitionTime over, so the status is a fixpoint.
+  const running = sync(settle(status)).status;
+  return settle(sync(settle(running)).status);
+}
+
+export interface Payload {
+  name: PayloadName;
+  replicas: number;
+  /** The request object, for in-process calls. */
+  request: Record<string, unknown>;
+  /** The exact bytes posted over HTTP. */
+  body: string;
+}
+
+/** Both benchmark payloads. */
+export function buildPayloads(): Payload[] {
+  return PAYLOAD_NAMES.map((name) => {
+    const replicas = name === '1-member' ? 1 : 3;
+    const req = request(steadyWorld(replicas));
+    return { name, replicas, request: req, body: JSON.stringify(req) };
+  });
+}
