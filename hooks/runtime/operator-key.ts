@@ -4,14 +4,26 @@
  * Order: explicit key (file/variable) > in-cluster Secret, created on first start > ephemeral.
  */
 import { randomBytes } from 'node:crypto';
+import type * as ClientNodeModule from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 
-const DATA_KEY = 'key';
+export const KEY_DATA_FIELD = 'key';
+
+/** The two Secret calls the service makes; `create` says `exists` when someone was faster. */
+export interface SecretApi {
+  read(ref: SecretRef): Promise<Record<string, string> | undefined>;
+  create(ref: SecretRef, data: Record<string, string>): Promise<'created' | 'exists'>;
+}
+
+export interface SecretRef {
+  namespace: string;
+  secretName: string;
+}
 
 export async function resolveOperatorKey(config: Config, logger: Logger): Promise<Uint8Array> {
   if (config.operatorKey) return config.operatorKey;
-  if (config.inCluster) return readOrCreateSecret(config.inCluster, logger);
+  if (config.inCluster) return readOrCreateKey(await inClusterSecretApi(), config.inCluster, logger);
   logger.warn(
     'no operator key configured and not in a cluster: using an ephemeral key; ' +
       'passwords derived for Secrets not yet created will differ after a restart ' +
@@ -20,51 +32,64 @@ export async function resolveOperatorKey(config: Config, logger: Logger): Promis
   return new Uint8Array(randomBytes(32));
 }
 
-interface SecretRef {
-  namespace: string;
-  secretName: string;
+/** Read the Secret; create it if absent; if another replica won the race, read theirs. */
+export async function readOrCreateKey(api: SecretApi, ref: SecretRef, logger: Logger): Promise<Uint8Array> {
+  const existing = (await api.read(ref))?.[KEY_DATA_FIELD];
+  if (existing) return decode(existing);
+  const key = randomBytes(32);
+  const outcome = await api.create(ref, { [KEY_DATA_FIELD]: key.toString('base64') });
+  if (outcome === 'created') {
+    logger.info({ secret: ref.secretName }, 'created the operator key Secret');
+    return new Uint8Array(key);
+  }
+  // Another replica created it between our read and our create: use theirs.
+  const winner = (await api.read(ref))?.[KEY_DATA_FIELD];
+  if (!winner) throw new Error(`operator key Secret ${ref.secretName} exists but has no "${KEY_DATA_FIELD}"`);
+  return decode(winner);
 }
 
-/** Read the Secret; create it if absent; if another replica won the race, read theirs. */
-async function readOrCreateSecret(ref: SecretRef, logger: Logger): Promise<Uint8Array> {
+function decode(base64: string): Uint8Array {
+  return new Uint8Array(Buffer.from(base64, 'base64'));
+}
+
+type ClientNode = typeof ClientNodeModule;
+
+async function inClusterSecretApi(): Promise<SecretApi> {
   const k8s = await import('@kubernetes/client-node');
   const kc = new k8s.KubeConfig();
   kc.loadFromCluster();
+  return clientNodeSecretApi(k8s, kc);
+}
+
+/** SecretApi over @kubernetes/client-node 1.x (errors carry the HTTP status in `code`). */
+export function clientNodeSecretApi(k8s: ClientNode, kc: InstanceType<ClientNode['KubeConfig']>): SecretApi {
   const api = kc.makeApiClient(k8s.CoreV1Api);
-  const read = async (): Promise<Uint8Array | undefined> => {
-    try {
-      const secret = await api.readNamespacedSecret({ name: ref.secretName, namespace: ref.namespace });
-      const value = secret.data?.[DATA_KEY];
-      return value ? new Uint8Array(Buffer.from(value, 'base64')) : undefined;
-    } catch (e) {
-      if ((e as { code?: number }).code === 404) return undefined;
-      throw e;
-    }
-  };
-  const existing = await read();
-  if (existing) return existing;
-  const key = randomBytes(32);
-  try {
-    await api.createNamespacedSecret({
-      namespace: ref.namespace,
-      body: Object.assign(new k8s.V1Secret(), {
+  return {
+    async read(ref) {
+      try {
+        const secret = await api.readNamespacedSecret({ name: ref.secretName, namespace: ref.namespace });
+        return secret.data ?? {};
+      } catch (e) {
+        if ((e as { code?: number }).code === 404) return undefined;
+        throw e;
+      }
+    },
+    async create(ref, data) {
+      const body = Object.assign(new k8s.V1Secret(), {
         metadata: Object.assign(new k8s.V1ObjectMeta(), {
           name: ref.secretName,
           labels: { 'app.kubernetes.io/managed-by': 'pgmeta' },
         }),
         type: 'Opaque',
-        data: { [DATA_KEY]: key.toString('base64') },
-      }),
-    });
-    logger.info({ secret: ref.secretName }, 'created the operator key Secret');
-    return new Uint8Array(key);
-  } catch (e) {
-    if ((e as { code?: number }).code !== 409) throw e;
-    // Another replica created it between our read and our create: use theirs.
-    const winner = await read();
-    if (!winner) {
-      throw new Error(`operator key Secret ${ref.secretName} exists but has no "${DATA_KEY}"`, { cause: e });
-    }
-    return winner;
-  }
+        data,
+      });
+      try {
+        await api.createNamespacedSecret({ namespace: ref.namespace, body });
+        return 'created';
+      } catch (e) {
+        if ((e as { code?: number }).code === 409) return 'exists';
+        throw e;
+      }
+    },
+  };
 }

@@ -1,0 +1,28 @@
+// Runs the built operator-key module with the real @kubernetes/client-node (ESM, so not loadable
+// from jest) against the API server URL in argv[2]; prints what it saw as one JSON line.
+import * as k8s from '@kubernetes/client-node';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const { clientNodeSecretApi, readOrCreateKey } = require('../../dist/hooks/runtime/operator-key.js');
+
+const kc = new k8s.KubeConfig();
+kc.loadFromOptions({
+  clusters: [{ name: 'fake', server: process.argv[2], skipTLSVerify: true }],
+  users: [{ name: 'u', token: 't' }],
+  contexts: [{ name: 'c', cluster: 'fake', user: 'u' }],
+  currentContext: 'c',
+});
+const api = clientNodeSecretApi(k8s, kc);
+const ref = { namespace: 'pgmeta-system', secretName: 'pgmeta-operator-key' };
+const silent = { info() {}, warn() {} };
+const key = await readOrCreateKey(api, ref, silent);
+const again = await readOrCreateKey(api, ref, silent);
+const secondCreate = await api.create(ref, { key: 'eA==' });
+console.log(
+  JSON.stringify({
+    key: Buffer.from(key).toString('base64'),
+    again: Buffer.from(again).toString('base64'),
+    secondCreate,
+  }),
+);

@@ -1,0 +1,63 @@
+/**
+ * The operator key adapter with the real @kubernetes/client-node against a fake API server on
+ * loopback: 404 on read leads to a create, 409 on create means another replica won.
+ */
+import { execFileSync, execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '..', '..');
+const secrets = new Map<string, unknown>();
+const requests: string[] = [];
+let server: Server;
+let url = '';
+
+beforeAll(async () => {
+  if (!existsSync(join(ROOT, 'dist', 'hooks', 'runtime', 'operator-key.js'))) {
+    execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT });
+  }
+  server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (d: Buffer) => (body += d.toString()));
+    req.on('end', () => {
+      const path = req.url ?? '';
+      requests.push(`${req.method ?? ''} ${path}`);
+      res.setHeader('content-type', 'application/json');
+      if (req.method === 'GET') {
+        const found = secrets.get(path);
+        res.statusCode = found ? 200 : 404;
+        res.end(JSON.stringify(found ?? { kind: 'Status', code: 404, reason: 'NotFound' }));
+        return;
+      }
+      const obj = JSON.parse(body) as { metadata: { name: string } };
+      const key = `${path}/${obj.metadata.name}`;
+      const exists = secrets.has(key);
+      if (!exists) secrets.set(key, obj);
+      res.statusCode = exists ? 409 : 201;
+      res.end(JSON.stringify(exists ? { kind: 'Status', code: 409, reason: 'AlreadyExists' } : obj));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const addr = server.address();
+  url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+}, 120_000);
+
+afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+it('creates the Secret on a 404, reads the same key after, and reports a second create as "exists"', async () => {
+  const out = await new Promise<string>((done, fail) => {
+    execFile(process.execPath, [join(__dirname, 'operator-key-check.mjs'), url], (err, stdout, stderr) =>
+      err ? fail(new Error(`${err.message}\n${stderr}`)) : done(stdout),
+    );
+  });
+  const seen = JSON.parse(out) as { key: string; again: string; secondCreate: string };
+  expect(Buffer.from(seen.key, 'base64')).toHaveLength(32);
+  expect(seen.again).toBe(seen.key);
+  expect(seen.secondCreate).toBe('exists');
+  expect(requests.slice(0, 3)).toEqual([
+    'GET /api/v1/namespaces/pgmeta-system/secrets/pgmeta-operator-key',
+    'POST /api/v1/namespaces/pgmeta-system/secrets',
+    'GET /api/v1/namespaces/pgmeta-system/secrets/pgmeta-operator-key',
+  ]);
+});

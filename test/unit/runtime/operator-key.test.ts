@@ -1,0 +1,58 @@
+/**
+ * The operator key Secret: read if present, created on first start, the winner's key used when two
+ * replicas race. (test/process/operator-key.test.ts runs the client-node adapter for real.)
+ */
+import { pino } from 'pino';
+import { readOrCreateKey, type SecretApi } from '../../../hooks/runtime/operator-key';
+
+const ref = { namespace: 'pgmeta-system', secretName: 'pgmeta-operator-key' };
+const quiet = pino({ level: 'silent' });
+const KEY = Buffer.alloc(32, 9).toString('base64');
+
+function memoryApi(
+  initial?: Record<string, string>,
+  raceWinner?: Record<string, string>,
+): SecretApi & { created: number } {
+  let stored = initial;
+  const api = {
+    created: 0,
+    read: () => Promise.resolve(stored),
+    create: (_r: unknown, data: Record<string, string>) => {
+      if (raceWinner) {
+        stored = raceWinner;
+        return Promise.resolve('exists' as const);
+      }
+      api.created++;
+      stored = data;
+      return Promise.resolve('created' as const);
+    },
+  };
+  return api;
+}
+
+describe('readOrCreateKey', () => {
+  it('uses the existing Secret', async () => {
+    const api = memoryApi({ key: KEY });
+    expect(Buffer.from(await readOrCreateKey(api, ref, quiet)).toString('base64')).toBe(KEY);
+    expect(api.created).toBe(0);
+  });
+
+  it('creates a 32-byte key once when absent, and the next start reads the same', async () => {
+    const api = memoryApi();
+    const first = await readOrCreateKey(api, ref, quiet);
+    expect(first).toHaveLength(32);
+    expect(await readOrCreateKey(api, ref, quiet)).toEqual(first);
+    expect(api.created).toBe(1);
+  });
+
+  it("uses the other replica's key when it won the race", async () => {
+    const api = memoryApi(undefined, { key: KEY });
+    expect(Buffer.from(await readOrCreateKey(api, ref, quiet)).toString('base64')).toBe(KEY);
+  });
+
+  it('fails clearly when the Secret exists without the key', async () => {
+    await expect(readOrCreateKey(memoryApi(undefined, { other: 'x' }), ref, quiet)).rejects.toThrow(
+      'has no "key"',
+    );
+  });
+});
