@@ -48,11 +48,13 @@ export function shortHash(text: string, length: number): string {
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /**
- * The default Secret name of a role: `<parent>-<role>` when the role name is a DNS label already,
- * otherwise a readable slug of it plus a hash of the exact name (so `App_RO` and `app-ro` differ).
+ * The default Secret name of a role: `<parent>-<role>`, with `_` written as `-` (`shop_app` →
+ * `shop-shop-app`), when that makes a DNS label; otherwise a readable slug of the role name plus a
+ * hash of the exact name. Two roles mapping to one name are reported by validation.
  */
 export function defaultSecretName(parent: string, role: string): string {
-  if (DNS_LABEL.test(role) && role.length <= 63) return `${parent}-${role}`;
+  const dashed = role.replaceAll('_', '-');
+  if (DNS_LABEL.test(dashed) && dashed.length <= 63) return `${parent}-${dashed}`;
   const slug = role
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')

@@ -146,7 +146,7 @@ export function runPsql(
   const psql = findPsql();
   if (!psql) return Promise.reject(new Error('no psql installed'));
   return new Promise((done, fail) => {
-    const child = spawn(psql, PSQL_ARGS, {
+    const child = spawn(psql, [...PSQL_ARGS, '--file=-'], {
       cwd: dirname(psql),
       env: {
         PATH: process.env['PATH'] ?? '/usr/bin:/bin',

@@ -69,7 +69,7 @@ export interface PostgresDatabaseSpec {
     /**
      * Roles this role is a member of; any other membership it has is revoked.
      *
-     * @maxItems 16
+     * @maxItems 8
      */
     inRoles?: string[];
     /**
@@ -88,7 +88,7 @@ export interface PostgresDatabaseSpec {
   /**
    * Schemas to create in the database and whose owner to keep. A schema removed from this list is left in place (it holds data).
    *
-   * @maxItems 32
+   * @maxItems 16
    */
   schemas?: {
     /**
@@ -151,7 +151,7 @@ export interface PostgresDatabaseSpec {
   /**
    * Extensions to install in the database. One pgmeta installed and that is no longer listed is dropped unless other objects depend on it.
    *
-   * @maxItems 32
+   * @maxItems 16
    */
   extensions?: {
     /**

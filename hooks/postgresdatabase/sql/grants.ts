@@ -3,8 +3,10 @@
  * is revoked (the statements are formatted server-side from `pgmeta.managed`), then every declared
  * privilege is granted and recorded. Revoking first makes overlaps come out right: dropping a grant
  * of ALL while another grant still declares SELECT revokes ALL, then grants SELECT again.
+ *
+ * The declared grants enter the session once, as rows of a temporary table; the keys recorded per
+ * privilege are derived from it by the server, so the script grows with the spec, not with its square.
  */
-import { jsonbArray, recordManaged } from './markers.js';
 import {
   ALL_PRIVILEGE_KEYWORDS,
   GRANT_TARGETS,
@@ -15,29 +17,41 @@ import {
 import { quoteIdent as id, quoteLiteral as lit, textArray, UnsafeSqlText } from './quote.js';
 import { gexec, sql, type Step } from './script.js';
 
-/** One recorded privilege. `kind: 'default'` rows are default privileges for `forRole`'s future objects. */
-export interface GrantKey {
-  kind: 'grant' | 'default';
-  key: Record<string, string>;
-}
+/** The declared grants of this run, one row per grant (for_role only with default privileges). */
+const DECLARED_TABLE =
+  'CREATE TEMP TABLE pgmeta_grant (grantee text NOT NULL, target text NOT NULL, schema text NOT NULL, ' +
+  'privileges text[] NOT NULL, for_role text) ON COMMIT DROP';
 
-/** The rows a declared grant records: one per privilege, plus default-privilege rows when asked for. */
-export function grantKeys(g: DbGrant): GrantKey[] {
-  const base = (p: string): Record<string, string> => ({
-    grantee: g.role,
-    on: g.on,
-    schema: g.schema ?? '',
-    privilege: p,
+/**
+ * The keys the declared grants record: `grant` rows per privilege, and `default` rows (default
+ * privileges for `forRole`'s future objects) per privilege of the grants that ask for them.
+ */
+const DECLARED_KEYS =
+  "SELECT 'grant' AS kind, jsonb_build_object('grantee', g.grantee, 'on', g.target, 'schema', g.schema, 'privilege', p) AS key " +
+  'FROM pg_temp.pgmeta_grant g, unnest(g.privileges) p UNION ' +
+  "SELECT 'default', jsonb_build_object('grantee', g.grantee, 'on', g.target, 'schema', g.schema, 'privilege', p, 'forRole', g.for_role) " +
+  'FROM pg_temp.pgmeta_grant g, unnest(g.privileges) p WHERE g.for_role IS NOT NULL';
+
+/** The temporary table of declared grants (empty for the delete script). */
+export function declareGrants(grants: readonly DbGrant[]): Step[] {
+  if (grants.length === 0) return [sql(DECLARED_TABLE)];
+  const rows = grants.map((g) => {
+    const forRole = g.defaultPrivileges ? lit(g.forRole) : 'NULL';
+    return `(${lit(g.role)}, ${lit(g.on)}, ${lit(g.schema ?? '')}, ${textArray(checkedPrivileges(g))}, ${forRole})`;
   });
-  const rows: GrantKey[] = g.privileges.map((p) => ({ kind: 'grant', key: base(p) }));
-  if (g.defaultPrivileges)
-    rows.push(
-      ...g.privileges.map((p): GrantKey => ({ kind: 'default', key: { ...base(p), forRole: g.forRole } })),
-    );
-  return rows;
+  return [sql(DECLARED_TABLE), sql(`INSERT INTO pg_temp.pgmeta_grant VALUES ${rows.join(', ')}`)];
 }
 
-/** The ON clause of GRANT/REVOKE for a declared grant. */
+/** Privilege keywords are SQL syntax, not quotable: only the known ones ever reach the text. */
+function checkedPrivileges(g: DbGrant): readonly string[] {
+  const allowed: readonly string[] = PRIVILEGES[g.on];
+  const unknown = g.privileges.find((p) => !allowed.includes(p));
+  if (unknown !== undefined)
+    throw new UnsafeSqlText(`privilege ${JSON.stringify(unknown)} is not valid on ${g.on}`);
+  return g.privileges;
+}
+
+/** The ON clause of GRANT for a declared grant. */
 function onClause(g: DbGrant, database: string): string {
   switch (g.on) {
     case 'database':
@@ -51,14 +65,9 @@ function onClause(g: DbGrant, database: string): string {
   }
 }
 
-/** GRANT statements for one declared grant, and its records. */
-function grantSteps(owner: string, g: DbGrant, database: string): Step[] {
-  const allowed: readonly string[] = PRIVILEGES[g.on];
-  // Privilege keywords are SQL syntax, not quotable: only the known ones ever reach the text.
-  const unknown = g.privileges.find((p) => !allowed.includes(p));
-  if (unknown !== undefined)
-    throw new UnsafeSqlText(`privilege ${JSON.stringify(unknown)} is not valid on ${g.on}`);
-  const privileges = g.privileges.join(', ');
+/** GRANT statements for one declared grant. */
+function grantStatements(g: DbGrant, database: string): Step[] {
+  const privileges = checkedPrivileges(g).join(', ');
   const steps = [sql(`GRANT ${privileges} ON ${onClause(g, database)} TO ${id(g.role)}`)];
   if (g.defaultPrivileges) {
     steps.push(
@@ -67,19 +76,6 @@ function grantSteps(owner: string, g: DbGrant, database: string): Step[] {
           `GRANT ${privileges} ON ${g.on.toUpperCase()} TO ${id(g.role)}`,
       ),
     );
-  }
-  for (const kind of ['grant', 'default'] as const) {
-    const rows = grantKeys(g).filter((k) => k.kind === kind);
-    if (rows.length > 0)
-      steps.push(
-        sql(
-          recordManaged(
-            owner,
-            kind,
-            rows.map((r) => ({ key: r.key, created: false })),
-          ),
-        ),
-      );
   }
   return steps;
 }
@@ -102,22 +98,24 @@ const REVOKE_ONE = [
   'END END',
 ].join(' ');
 
-/** Revokes and forgets every privilege `owner` recorded that is not in `keep`. */
-export function revokeUndeclared(owner: string, keep: readonly GrantKey[]): Step {
-  const declared = (kind: GrantKey['kind']): string =>
-    jsonbArray(keep.filter((k) => k.kind === kind).map((k) => k.key));
+/** Revokes and forgets every privilege `owner` recorded that the declared grants do not hold. */
+export function revokeUndeclared(owner: string): Step {
   return gexec(
     `SELECT ${REVOKE_ONE}, format('DELETE FROM pgmeta.managed WHERE owner = %L AND kind = %L AND key = %L', m.owner, m.kind, m.key) ` +
-      `FROM pgmeta.managed m WHERE m.owner = ${lit(owner)} AND ((m.kind = 'grant' AND m.key <> ALL (${declared('grant')})) ` +
-      `OR (m.kind = 'default' AND m.key <> ALL (${declared('default')}))) ORDER BY m.kind, m.key::text`,
+      `FROM pgmeta.managed m WHERE m.owner = ${lit(owner)} AND m.kind IN ('grant', 'default') ` +
+      `AND NOT EXISTS (SELECT FROM (${DECLARED_KEYS}) d WHERE d.kind = m.kind AND d.key = m.key) ORDER BY m.kind, m.key::text`,
   );
 }
 
-/** Revoke what is no longer declared, then grant (and record) what is. */
+/** Revoke what is no longer declared, then grant what is and record it. */
 export function grantConvergeSteps(m: DatabaseModel): Step[] {
-  const keys = m.grants.flatMap(grantKeys);
   return [
-    revokeUndeclared(m.owner, keys),
-    ...m.grants.flatMap((g) => grantSteps(m.owner, g, m.database.name)),
+    ...declareGrants(m.grants),
+    revokeUndeclared(m.owner),
+    ...m.grants.flatMap((g) => grantStatements(g, m.database.name)),
+    sql(
+      `INSERT INTO pgmeta.managed (owner, kind, key, created) SELECT ${lit(m.owner)}, d.kind, d.key, false ` +
+        `FROM (${DECLARED_KEYS}) d ON CONFLICT DO NOTHING`,
+    ),
   ];
 }

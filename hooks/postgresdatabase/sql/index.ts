@@ -7,8 +7,8 @@
  * connection limit. Then inside the database, in one transaction: bookkeeping table, schemas,
  * extensions, grants and default privileges, and finally the roles that are no longer declared.
  */
-import { conflictCheck, disownRoles, dropRoles, passwordSteps, roleSteps } from './roles.js';
-import { grantConvergeSteps, revokeUndeclared } from './grants.js';
+import { conflictCheck, declareRoles, disownRoles, dropRoles, passwordSteps, roleSteps } from './roles.js';
+import { declareGrants, grantConvergeSteps, revokeUndeclared } from './grants.js';
 import { catalogSteps } from './markers.js';
 import type { DatabaseModel } from './model.js';
 import {
@@ -79,6 +79,7 @@ export function applySteps(m: DatabaseModel): Step[] {
     ...passwordSteps(m),
     ...sessionSteps(),
     sql('BEGIN'),
+    ...declareRoles(m),
     conflictCheck(m),
     ...roleSteps(m),
     sql('COMMIT'),
@@ -111,7 +112,8 @@ export function deleteSteps(m: DatabaseModel): Step[] {
     ...sessionSteps(),
     sql('BEGIN'),
     ...catalogSteps(),
-    revokeUndeclared(m.owner, []),
+    ...declareGrants([]),
+    revokeUndeclared(m.owner),
     ...dropExtensions(m.owner, []),
     dropSchemas(m.owner),
     disownRoles({ owner: m.owner, keep: [], reassignTo: CURRENT_DATABASE_OWNER }),

@@ -36,7 +36,7 @@ export function passwordSteps(m: DatabaseModel): Step[] {
 export function conflictCheck(m: DatabaseModel): Step {
   const roles =
     `SELECT format('role %I is managed by PostgresDatabase %s', r.rolname, ${markerOwner(ROLE_DESC)}) AS what ` +
-    `FROM pg_roles r WHERE r.rolname = ANY (${textArray(m.roles.map((r) => r.name))}) AND ${ownedByOther(ROLE_DESC, m.owner)}`;
+    `FROM pg_roles r JOIN pg_temp.pgmeta_role d ON d.name = r.rolname WHERE ${ownedByOther(ROLE_DESC, m.owner)}`;
   const db =
     `SELECT format('database %I is managed by PostgresDatabase %s', d.datname, ${markerOwner(DB_DESC)}) ` +
     `FROM pg_database d WHERE d.datname = ${lit(m.database.name)} AND ${ownedByOther(DB_DESC, m.owner)}`;
@@ -48,23 +48,34 @@ export function conflictCheck(m: DatabaseModel): Step {
 
 /** Every step that converges the declared roles. */
 export function roleSteps(m: DatabaseModel): Step[] {
+  return [...createRoles(m), ...m.roles.flatMap((r, i) => alterRole(r, i)), ...memberships()];
+}
+
+/**
+ * The declared roles and memberships enter the session once, as rows of temporary tables that the
+ * statements below read: the script grows with the spec, not with one statement per pair.
+ */
+export function declareRoles(m: DatabaseModel): Step[] {
+  const roles = m.roles.map((r) => `(${lit(r.name)})`);
+  const members = m.roles.flatMap((r) => r.inRoles.map((p) => `(${lit(r.name)}, ${lit(p)})`));
   return [
-    ...m.roles.flatMap((r) => createRole(m.owner, r)),
-    ...m.roles.flatMap((r, i) => alterRole(r, i)),
-    ...m.roles.flatMap(memberships),
+    sql('CREATE TEMP TABLE pgmeta_role (name text PRIMARY KEY) ON COMMIT DROP'),
+    ...(roles.length > 0 ? [sql(`INSERT INTO pg_temp.pgmeta_role VALUES ${roles.join(', ')}`)] : []),
+    sql('CREATE TEMP TABLE pgmeta_member (role text NOT NULL, parent text NOT NULL) ON COMMIT DROP'),
+    ...(members.length > 0 ? [sql(`INSERT INTO pg_temp.pgmeta_member VALUES ${members.join(', ')}`)] : []),
   ];
 }
 
-function createRole(owner: string, r: DbRole): Step[] {
-  const name = id(r.name);
-  const create = [`CREATE ROLE ${name}`, `COMMENT ON ROLE ${name} IS ${lit(marker(owner, true))}`];
-  const adopt = `COMMENT ON ROLE ${name} IS ${lit(marker(owner, false))}`;
+/** Creates the missing roles (marked created) and marks existing unmarked ones adopted. */
+function createRoles(m: DatabaseModel): Step[] {
   return [
     gexec(
-      `SELECT ${create.map(lit).join(', ')} WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = ${lit(r.name)})`,
+      `SELECT format('CREATE ROLE %I', d.name), format('COMMENT ON ROLE %I IS %L', d.name, ${lit(marker(m.owner, true))}) ` +
+        'FROM pg_temp.pgmeta_role d WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = d.name) ORDER BY d.name',
     ),
     gexec(
-      `SELECT ${lit(adopt)} FROM pg_roles r WHERE r.rolname = ${lit(r.name)} AND NOT ${ownedBy(ROLE_DESC, owner)}`,
+      `SELECT format('COMMENT ON ROLE %I IS %L', r.rolname, ${lit(marker(m.owner, false))}) ` +
+        `FROM pg_roles r JOIN pg_temp.pgmeta_role d ON d.name = r.rolname WHERE NOT ${ownedBy(ROLE_DESC, m.owner)} ORDER BY 1`,
     ),
   ];
 }
@@ -92,15 +103,20 @@ function alterRole(r: DbRole, index: number): Step[] {
  * Grants the declared memberships and revokes every other one the role has. From PostgreSQL 16 on a
  * membership belongs to its grantor, so the revoke names it (GRANTED BY).
  */
-function memberships(r: DbRole): Step[] {
-  const grants = r.inRoles.map((parent) => sql(`GRANT ${id(parent)} TO ${id(r.name)}`));
+function memberships(): Step[] {
   const revoke =
     `SELECT format('REVOKE %I FROM %I', g.rolname, m.rolname) || CASE WHEN current_setting('server_version_num')::int >= 160000 ` +
     `AND gr.rolname IS NOT NULL THEN format(' GRANTED BY %I', gr.rolname) ELSE '' END ` +
     'FROM pg_auth_members a JOIN pg_roles g ON g.oid = a.roleid JOIN pg_roles m ON m.oid = a.member ' +
-    `LEFT JOIN pg_roles gr ON gr.oid = a.grantor WHERE m.rolname = ${lit(r.name)} AND g.rolname <> ALL (${textArray(r.inRoles)}) ` +
-    'ORDER BY g.rolname, gr.rolname';
-  return [...grants, gexec(revoke)];
+    'LEFT JOIN pg_roles gr ON gr.oid = a.grantor WHERE m.rolname IN (SELECT name FROM pg_temp.pgmeta_role) ' +
+    'AND NOT EXISTS (SELECT FROM pg_temp.pgmeta_member x WHERE x.role = m.rolname AND x.parent = g.rolname) ' +
+    'ORDER BY m.rolname, g.rolname, gr.rolname';
+  return [
+    gexec(
+      "SELECT format('GRANT %I TO %I', x.parent, x.role) FROM pg_temp.pgmeta_member x ORDER BY x.role, x.parent",
+    ),
+    gexec(revoke),
+  ];
 }
 
 /**

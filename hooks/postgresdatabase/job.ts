@@ -1,0 +1,150 @@
+/**
+ * The Job that applies a script to the cluster's primary as the superuser, with psql from the
+ * cluster's own Spilo image. It is named after a hash of what it applies, so it runs once per change;
+ * `ttlSecondsAfterFinished` removes it some time after it finished, the next sync creates it again
+ * under the same name, and so the (idempotent) script runs again and repairs any drift.
+ *
+ * The script travels in a ConfigMap of the same name, mounted as a file: an environment variable
+ * would cap it at 128 KiB (the kernel's limit on one execve string), which a large spec exceeds.
+ */
+import { createHash, createHmac } from 'node:crypto';
+import type { KubeObject } from '../lib/k8s.js';
+import type { ClusterEndpoint } from './cluster.js';
+import { ANNOTATIONS, childLabels, COMPONENTS, jobName, type JobAction } from './names.js';
+import { PSQL_ARGS, PSQL_ENV } from './sql/index.js';
+
+/** Seconds a finished Job is kept: its result is visible that long, then the script runs again. */
+export const JOB_TTL_SECONDS = 900;
+
+/** Where the script's ConfigMap is mounted, and its key. */
+const SCRIPT_DIR = '/pgmeta';
+export const SCRIPT_KEY = 'script.sql';
+
+/**
+ * The revision of a script: its hash, mixed with a keyed hash of the passwords it sets (not the
+ * passwords: the Job's name is public), so editing a password in a role Secret re-runs the Job.
+ */
+export function revision(
+  script: string,
+  opts: { operatorKey: Uint8Array; passwords: readonly string[] },
+): string {
+  const secrets = createHmac('sha256', opts.operatorKey).update(JSON.stringify(opts.passwords)).digest('hex');
+  return createHash('sha256').update(script).update('\n').update(secrets).digest('hex');
+}
+
+function secretEnv(name: string, secret: string, key: string): Record<string, unknown> {
+  return { name, valueFrom: { secretKeyRef: { name: secret, key } } };
+}
+
+/** What the SQL Job is given. */
+export interface SqlJobInput {
+  parent: string;
+  action: JobAction;
+  script: string;
+  revision: string;
+  image: string;
+  endpoint: ClusterEndpoint;
+  /** Environment variable → role Secret holding the password the script reads. */
+  passwords: readonly { env: string; secretName: string }[];
+}
+
+function jobEnv(opts: SqlJobInput): Record<string, unknown>[] {
+  const { endpoint } = opts;
+  return [
+    ...Object.entries(PSQL_ENV).map(([name, value]) => ({ name, value })),
+    { name: 'PGHOST', value: endpoint.host },
+    { name: 'PGPORT', value: String(endpoint.port) },
+    // Spilo's pg_hba requires TLS unless the cluster allows plain connections; prefer covers both.
+    { name: 'PGSSLMODE', value: 'prefer' },
+    secretEnv('PGUSER', endpoint.superuserSecret, 'username'),
+    secretEnv('PGPASSWORD', endpoint.superuserSecret, 'password'),
+    ...opts.passwords.map((p) => secretEnv(p.env, p.secretName, 'password')),
+  ];
+}
+
+function podSpec(opts: SqlJobInput): Record<string, unknown> {
+  return {
+    restartPolicy: 'Never',
+    automountServiceAccountToken: false,
+    enableServiceLinks: false,
+    securityContext: {
+      runAsNonRoot: true,
+      runAsUser: 101,
+      runAsGroup: 103,
+      seccompProfile: { type: 'RuntimeDefault' },
+    },
+    containers: [
+      {
+        name: 'psql',
+        image: opts.image,
+        command: ['psql', ...PSQL_ARGS, `--file=${SCRIPT_DIR}/${SCRIPT_KEY}`],
+        env: jobEnv(opts),
+        volumeMounts: [{ name: 'sql', mountPath: SCRIPT_DIR, readOnly: true }],
+        resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '128Mi' } },
+        securityContext: {
+          allowPrivilegeEscalation: false,
+          capabilities: { drop: ['ALL'] },
+          readOnlyRootFilesystem: true,
+        },
+      },
+    ],
+    volumes: [{ name: 'sql', configMap: { name: jobName(opts.parent, opts.action, opts.revision) } }],
+  };
+}
+
+/** The script of a Job, under the Job's name; immutable, as its name is the hash of its content. */
+export function sqlConfigMap(opts: SqlJobInput): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: {
+      name: jobName(opts.parent, opts.action, opts.revision),
+      labels: childLabels(COMPONENTS.sql),
+      annotations: { [ANNOTATIONS.action]: opts.action, [ANNOTATIONS.revision]: opts.revision },
+    },
+    immutable: true,
+    data: { [SCRIPT_KEY]: opts.script },
+  };
+}
+
+/** The SQL Job of one action and revision. */
+export function sqlJob(opts: SqlJobInput): KubeObject {
+  const labels = childLabels(COMPONENTS.sql);
+  return {
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: {
+      name: jobName(opts.parent, opts.action, opts.revision),
+      labels,
+      annotations: { [ANNOTATIONS.action]: opts.action, [ANNOTATIONS.revision]: opts.revision },
+    },
+    spec: {
+      backoffLimit: 3,
+      activeDeadlineSeconds: 600,
+      ttlSecondsAfterFinished: JOB_TTL_SECONDS,
+      template: { metadata: { labels }, spec: podSpec(opts) },
+    },
+  };
+}
+
+export type JobPhase = 'active' | 'succeeded' | 'failed';
+
+/** Where an observed Job stands, and the message of its failure. */
+export function jobPhase(job: KubeObject): { phase: JobPhase; message: string } {
+  const status = (job['status'] ?? {}) as { conditions?: unknown; succeeded?: unknown };
+  const conditions = Array.isArray(status.conditions)
+    ? (status.conditions as { type?: unknown; status?: unknown; message?: unknown; reason?: unknown }[])
+    : [];
+  const holds = (type: string) => conditions.find((c) => c.type === type && c.status === 'True');
+  if (holds('Complete') || (typeof status.succeeded === 'number' && status.succeeded > 0)) {
+    return { phase: 'succeeded', message: '' };
+  }
+  const failed = holds('Failed');
+  if (failed) {
+    const detail = [failed.reason, failed.message]
+      .filter((x) => typeof x === 'string' && x !== '')
+      .join(': ');
+    return { phase: 'failed', message: detail === '' ? 'the Job failed' : detail };
+  }
+  return { phase: 'active', message: '' };
+}

@@ -1,0 +1,94 @@
+/**
+ * The sync hook: a PostgresDatabase and what Metacontroller observed → the role Secrets, the SQL Job
+ * and the status. Pure: the same request gives the same response.
+ */
+import type { HookContext } from '../lib/context.js';
+import type { KubeObject } from '../lib/k8s.js';
+import { listObjects } from '../metacontroller/children.js';
+import type { DesiredState, SyncRequest } from '../metacontroller/types.js';
+import { observeCluster, type ClusterView } from './cluster.js';
+import { revision, sqlConfigMap, sqlJob } from './job.js';
+import { jobName, type JobAction } from './names.js';
+import { planJob, type JobPlan } from './plan.js';
+import { desiredSecrets, keepObserved } from './secrets.js';
+import { checkSpec, type ResolvedDatabase } from './spec/index.js';
+import { applySteps, renderPsql, type Step } from './sql/index.js';
+import { invalidStatus, syncStatus } from './status.js';
+
+export interface ObservedChildren {
+  secrets: KubeObject[];
+  jobs: KubeObject[];
+  configMaps: KubeObject[];
+}
+
+/** The children a PostgresDatabase observes, by type. */
+export function observedChildren(req: SyncRequest): ObservedChildren {
+  return {
+    secrets: listObjects(req.children, 'Secret', 'v1'),
+    jobs: listObjects(req.children, 'Job', 'batch/v1'),
+    configMaps: listObjects(req.children, 'ConfigMap', 'v1'),
+  };
+}
+
+/** What one SQL action needs: the Job (when the cluster can take it) and where it stands. */
+export function planAction(opts: {
+  db: ResolvedDatabase;
+  action: JobAction;
+  steps: readonly Step[];
+  cluster: ClusterView;
+  observed: ObservedChildren;
+  operatorKey: Uint8Array;
+  passwords: readonly string[];
+}): { plan: JobPlan; revision: string } {
+  const { db, action, cluster } = opts;
+  const script = renderPsql(opts.steps, [`pgmeta.io PostgresDatabase ${db.namespace}/${db.name}: ${action}`]);
+  const rev = revision(script, { operatorKey: opts.operatorKey, passwords: opts.passwords });
+  const input = cluster.ready
+    ? {
+        parent: db.name,
+        action,
+        script,
+        revision: rev,
+        image: cluster.image,
+        endpoint: cluster,
+        passwords:
+          action === 'apply' ? db.secrets.map((s) => ({ env: s.passwordEnv, secretName: s.secretName })) : [],
+      }
+    : undefined;
+  const desired = input ? [sqlJob(input), sqlConfigMap(input)] : undefined;
+  const plan = planJob({ observed: opts.observed, desired, name: jobName(db.name, action, rev) });
+  return { plan, revision: rev };
+}
+
+/** The sync hook. An invalid spec changes no child (DESIGN rule 2); it only reports the errors. */
+export function syncDatabase(req: SyncRequest, ctx: HookContext): DesiredState {
+  const observed = observedChildren(req);
+  const checked = checkSpec(req.parent);
+  if (!checked.ok) {
+    return {
+      status: invalidStatus({ errors: checked.errors, parent: req.parent, now: ctx.now }),
+      children: [...observed.secrets, ...observed.jobs, ...observed.configMaps].map(keepObserved),
+    };
+  }
+  const db = checked.resolved;
+  const cluster = observeCluster(req.related, db);
+  const { secrets, passwords } = desiredSecrets({
+    db,
+    observed: observed.secrets,
+    operatorKey: ctx.operatorKey,
+    endpoint: cluster,
+  });
+  const { plan, revision: rev } = planAction({
+    db,
+    action: 'apply',
+    steps: applySteps(db.model),
+    cluster,
+    observed,
+    operatorKey: ctx.operatorKey,
+    passwords,
+  });
+  return {
+    status: syncStatus({ db, cluster, plan, revision: rev, parent: req.parent, now: ctx.now }),
+    children: [...secrets, ...plan.jobs],
+  };
+}
