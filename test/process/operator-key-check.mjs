@@ -15,7 +15,8 @@ kc.loadFromOptions({
 });
 const api = clientNodeSecretApi(k8s, kc);
 const ref = { namespace: 'pgmeta-system', secretName: 'pgmeta-operator-key' };
-const silent = { info() {}, warn() {} };
+const ignore = () => undefined;
+const silent = { info: ignore, warn: ignore };
 const key = await readOrCreateKey(api, ref, silent);
 const again = await readOrCreateKey(api, ref, silent);
 const secondCreate = await api.create(ref, { key: 'eA==' });

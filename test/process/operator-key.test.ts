@@ -43,13 +43,21 @@ beforeAll(async () => {
   url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
 }, 120_000);
 
-afterAll(() => new Promise<void>((r) => server.close(() => r())));
+afterAll(
+  () =>
+    new Promise<void>((r) =>
+      server.close(() => {
+        r();
+      }),
+    ),
+);
 
 it('creates the Secret on a 404, reads the same key after, and reports a second create as "exists"', async () => {
   const out = await new Promise<string>((done, fail) => {
-    execFile(process.execPath, [join(__dirname, 'operator-key-check.mjs'), url], (err, stdout, stderr) =>
-      err ? fail(new Error(`${err.message}\n${stderr}`)) : done(stdout),
-    );
+    execFile(process.execPath, [join(__dirname, 'operator-key-check.mjs'), url], (err, stdout, stderr) => {
+      if (err) fail(new Error(`${err.message}\n${stderr}`));
+      else done(stdout);
+    });
   });
   const seen = JSON.parse(out) as { key: string; again: string; secondCreate: string };
   expect(Buffer.from(seen.key, 'base64')).toHaveLength(32);
