@@ -5,6 +5,12 @@
  */
 import fc from 'fast-check';
 import { checkSpec } from '../../../hooks/postgresdatabase/spec/index';
+import {
+  identifierProblem,
+  quoteIdent,
+  quoteLiteral,
+  sqlTextProblem,
+} from '../../../hooks/postgresdatabase/sql/quote';
 import type { Major, RealServer } from '../../support/pgbin';
 import { startTempServer } from '../../support/realpg';
 import { allRoleNames, databaseNames, insideState } from './catalog';
@@ -97,6 +103,27 @@ describe.each(['13', '18'] as Major[])('hostile names on PostgreSQL %s', (major)
       await checkName(server, name);
     },
   );
+
+  it('quoteIdent and quoteLiteral give back exactly the string (the server reads them)', async () => {
+    const client = await server.connect();
+    try {
+      await fc.assert(
+        fc.asyncProperty(fc.oneof(hostileName, fc.string({ unit: 'binary', maxLength: 63 })), async (s) => {
+          if (sqlTextProblem(s) === undefined) {
+            const res = await client.query<{ v: string }>(`SELECT ${quoteLiteral(s)} AS v`);
+            expect(res.rows[0]?.v).toBe(s);
+          }
+          if (identifierProblem(s) === undefined) {
+            const res = await client.query({ text: `SELECT 1 AS ${quoteIdent(s)}`, rowMode: 'array' });
+            expect(res.fields[0]?.name).toBe(s);
+          }
+        }),
+        { numRuns: 300 },
+      );
+    } finally {
+      await client.end();
+    }
+  });
 
   it('any name: exactly that name on the server, or a clear refusal', async () => {
     await fc.assert(
