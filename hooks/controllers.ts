@@ -1,5 +1,6 @@
 /** Every controller the service serves, mounted at `POST /<name>/<hook>`. */
 import type { ControllerDef } from './metacontroller/controller.js';
 import { postgresClusterController } from './postgrescluster/controller.js';
+import { postgresDatabaseController } from './postgresdatabase/controller.js';
 
-export const CONTROLLERS: readonly ControllerDef[] = [postgresClusterController];
+export const CONTROLLERS: readonly ControllerDef[] = [postgresClusterController, postgresDatabaseController];
