@@ -1,0 +1,88 @@
+/**
+ * What Kubernetes and Patroni do around pgmeta's children, one pass per `tick()`, in this order:
+ * Patroni (every member's HA loop), the kubelets (start, probe, restart, remove pods), the
+ * StatefulSet controller, the Job controller (with job-effects.ts), the volume controllers, the
+ * endpoints controller and the garbage collector. Each controller acts on what the previous ones
+ * wrote in the same pass; the hooks see the result after the pass.
+ *
+ * Events scenarios inject: a container crash, a pod deletion, a lost (and returning) node, a failing
+ * Job, client writes and replication lag.
+ */
+import type { KubeObject } from '../../hooks/lib/k8s';
+import { collectGarbage, refOf } from './emulator';
+import { runJob } from './job-effects';
+import type { SimClock } from './lib/clock';
+import type { ApiStore } from './lib/store';
+import type { SimContext } from './sim/context';
+import { EndpointsController, JobController } from './sim/jobs';
+import { Kubelets } from './sim/kubelet';
+import { PatroniSim } from './sim/patroni';
+import { StatefulSetController } from './sim/statefulset';
+import { volumesTick } from './sim/volumes';
+
+export const SCENARIO_ACTOR = 'scenario';
+
+export class ClusterSim {
+  readonly ctx: SimContext;
+  readonly kubelets: Kubelets;
+  readonly patroni: PatroniSim;
+  readonly statefulSets: StatefulSetController;
+  readonly jobs: JobController;
+  private readonly endpoints: EndpointsController;
+
+  constructor(o: { store: ApiStore; clock: SimClock; trace: (line: string) => void }) {
+    this.ctx = { store: o.store, clock: o.clock, lostNodes: new Set(), trace: o.trace };
+    this.kubelets = new Kubelets(this.ctx, (pod) => this.patroni.ready(pod));
+    this.patroni = new PatroniSim(this.ctx, this.kubelets);
+    this.statefulSets = new StatefulSetController(this.ctx);
+    this.jobs = new JobController(this.ctx, (job, memory) =>
+      runJob(job, { store: o.store, patroni: this.patroni, trace: o.trace }, memory),
+    );
+    this.endpoints = new EndpointsController(this.ctx);
+  }
+
+  tick(): void {
+    this.patroni.tick();
+    this.kubelets.tick();
+    this.statefulSets.tick();
+    this.jobs.tick();
+    volumesTick(this.ctx);
+    this.endpoints.tick();
+    collectGarbage(this.ctx.store);
+  }
+
+  private pod(namespace: string, name: string): KubeObject {
+    const pod = this.ctx.store.get({ kind: 'Pod', namespace, name });
+    if (!pod) throw new Error(`no pod ${namespace}/${name}`);
+    return pod;
+  }
+
+  /** The database container of a pod dies; the kubelet restarts it after a back-off. */
+  killContainer(namespace: string, name: string): void {
+    this.kubelets.crash(this.pod(namespace, name));
+  }
+
+  /** `kubectl delete pod`: a graceful deletion (Patroni shuts down and releases its lock). */
+  deletePod(namespace: string, name: string): void {
+    this.ctx.store.delete(refOf(this.pod(namespace, name)), { actor: SCENARIO_ACTOR });
+    this.ctx.trace(`scenario: deleted pod ${name}`);
+  }
+
+  /** The node a pod runs on stops answering: nothing on it can be updated or removed. */
+  loseNodeOf(namespace: string, name: string): string {
+    const node = String((this.pod(namespace, name)['spec'] as { nodeName?: string }).nodeName);
+    this.ctx.lostNodes.add(node);
+    this.ctx.trace(`scenario: node ${node} lost`);
+    return node;
+  }
+
+  restoreNode(node: string): void {
+    this.ctx.lostNodes.delete(node);
+    this.ctx.trace(`scenario: node ${node} back`);
+  }
+
+  /** The next Job whose name starts with `prefix` fails with `message`. */
+  failNextJob(prefix: string, message = 'script exited with status 1'): void {
+    this.jobs.failing.set(prefix, message);
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * The real hook service (createApp from hooks/server.ts with every controller of hooks/controllers.ts)
+ * listening on 127.0.0.1 with an ephemeral port, and a small JSON client for it. The emulator calls
+ * it over HTTP exactly as Metacontroller would; only the clock is the scenario's.
+ */
+import { Agent, request as httpRequest, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pino } from 'pino';
+import { CONTROLLERS } from '../../../hooks/controllers';
+import type { ControllerDef } from '../../../hooks/metacontroller/controller';
+import { createApp } from '../../../hooks/server';
+
+export interface HookAnswer {
+  status: number;
+  body: unknown;
+}
+
+export class HookServer {
+  private server: Server | undefined;
+  private readonly agent = new Agent({ keepAlive: true, maxSockets: 4 });
+  /** The time the hooks see; the scenario points it at its clock. */
+  now: () => string = () => '2026-11-21T10:00:00Z';
+  /** Counts calls per path, for tests of the emulator itself. */
+  readonly calls = new Map<string, number>();
+
+  private readonly controllers: readonly ControllerDef[];
+
+  constructor(controllers: readonly ControllerDef[] = CONTROLLERS) {
+    this.controllers = controllers;
+  }
+
+  async start(): Promise<void> {
+    const app = createApp({
+      controllers: this.controllers,
+      logger: pino({ level: 'silent' }),
+      now: () => this.now(),
+      operatorKey: new Uint8Array(32).fill(42),
+    });
+    this.server = await new Promise<Server>((resolve, reject) => {
+      const s = app.listen(0, '127.0.0.1', () => {
+        resolve(s);
+      });
+      s.once('error', reject);
+    });
+  }
+
+  get port(): number {
+    const addr = this.server?.address() as AddressInfo | null;
+    if (!addr) throw new Error('hook server not started');
+    return addr.port;
+  }
+
+  /** POSTs JSON to a path of the hook service; resolves with the status and parsed body. */
+  async post(path: string, body: unknown): Promise<HookAnswer> {
+    this.calls.set(path, (this.calls.get(path) ?? 0) + 1);
+    const payload = Buffer.from(JSON.stringify(body));
+    return new Promise<HookAnswer>((resolve, reject) => {
+      const req = httpRequest(
+        {
+          host: '127.0.0.1',
+          port: this.port,
+          path,
+          method: 'POST',
+          agent: this.agent,
+          headers: { 'content-type': 'application/json', 'content-length': payload.length },
+          timeout: 10_000,
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            let parsed: unknown = text;
+            try {
+              parsed = JSON.parse(text);
+            } catch {
+              // Metacontroller treats an unreadable body as a failed call; keep the text for the trace.
+            }
+            resolve({ status: res.statusCode ?? 0, body: parsed });
+          });
+        },
+      );
+      req.on('timeout', () => req.destroy(new Error(`hook ${path} timed out`)));
+      req.on('error', reject);
+      req.end(payload);
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.agent.destroy();
+    const s = this.server;
+    this.server = undefined;
+    if (!s) return;
+    await new Promise<void>((resolve) => {
+      s.closeAllConnections();
+      s.close(() => {
+        resolve();
+      });
+    });
+  }
+}

@@ -1,0 +1,160 @@
+/**
+ * The kubelets and the node lifecycle controller: pods start once scheduled and their volumes are
+ * bound, readiness follows the readiness probe (Patroni's /readiness for database pods), crashed
+ * containers restart after a back-off, deleted pods are gone after their grace period. Pods on a
+ * lost node turn unready and can neither be updated nor removed until the node returns.
+ */
+import type { KubeObject } from '../../../hooks/lib/k8s';
+import { refOf } from '../emulator';
+import { clone } from '../lib/json';
+import { conditionsOf, setCondition, specOf, statusOf, type Condition, type SimContext } from './context';
+
+export const KUBELET = 'kubelet';
+
+export function nodeOf(pod: KubeObject): string {
+  const node = specOf(pod)['nodeName'];
+  return typeof node === 'string' ? node : '';
+}
+
+/** A probe the kubelet asks about a running container: ready or not, undefined when it has none. */
+export type ReadinessProbe = (pod: KubeObject) => boolean | undefined;
+
+interface ContainerState {
+  crashed: boolean;
+  restartCount: number;
+}
+
+export class Kubelets {
+  private readonly containers = new Map<string, ContainerState>();
+  private ipSeq = 10;
+
+  private readonly ctx: SimContext;
+  private readonly readiness: ReadinessProbe;
+
+  constructor(ctx: SimContext, readiness: ReadinessProbe) {
+    this.ctx = ctx;
+    this.readiness = readiness;
+  }
+
+  /** Identity of the running process: changes when the container restarts. */
+  processId(pod: KubeObject): string {
+    return `${pod.metadata.uid ?? ''}#${this.state(pod).restartCount}`;
+  }
+
+  /** The container runs: scheduled, started, not crashed, not being deleted, node reachable. */
+  running(pod: KubeObject): boolean {
+    return (
+      statusOf(pod)['phase'] === 'Running' &&
+      pod.metadata.deletionTimestamp === undefined &&
+      !this.state(pod).crashed &&
+      !this.nodeLost(pod)
+    );
+  }
+
+  nodeLost(pod: KubeObject): boolean {
+    return this.ctx.lostNodes.has(nodeOf(pod));
+  }
+
+  /** The main container dies (OOM kill, segfault); it restarts on a later pass. */
+  crash(pod: KubeObject): void {
+    this.state(pod).crashed = true;
+    this.ctx.trace(`kubelet: container of ${pod.metadata.name} crashed`);
+  }
+
+  private state(pod: KubeObject): ContainerState {
+    const uid = pod.metadata.uid ?? '';
+    let s = this.containers.get(uid);
+    if (!s) {
+      s = { crashed: false, restartCount: 0 };
+      this.containers.set(uid, s);
+    }
+    return s;
+  }
+
+  tick(): void {
+    for (const pod of this.ctx.store.list('Pod')) {
+      if (this.nodeLost(pod)) {
+        this.markUnready(pod);
+        continue;
+      }
+      if (pod.metadata.deletionTimestamp !== undefined) {
+        this.ctx.store.remove(refOf(pod), KUBELET);
+        this.containers.delete(pod.metadata.uid ?? '');
+        continue;
+      }
+      const phase = statusOf(pod)['phase'];
+      if (phase === 'Pending') this.start(pod);
+      else if (phase === 'Running') this.probe(pod);
+    }
+  }
+
+  private volumesBound(pod: KubeObject): boolean {
+    const volumes = (specOf(pod)['volumes'] ?? []) as { persistentVolumeClaim?: { claimName: string } }[];
+    return volumes.every((v) => {
+      if (!v.persistentVolumeClaim) return true;
+      const pvc = this.ctx.store.get({
+        kind: 'PersistentVolumeClaim',
+        namespace: pod.metadata.namespace ?? '',
+        name: v.persistentVolumeClaim.claimName,
+      });
+      return pvc !== undefined && statusOf(pvc)['phase'] === 'Bound';
+    });
+  }
+
+  private start(pod: KubeObject): void {
+    if (!this.volumesBound(pod)) return;
+    const now = this.ctx.clock.iso();
+    let conditions: Condition[] = conditionsOf(pod);
+    for (const t of ['Initialized', 'PodScheduled']) conditions = setCondition(conditions, t, 'True', now);
+    for (const t of ['ContainersReady', 'Ready']) conditions = setCondition(conditions, t, 'False', now);
+    const status = {
+      ...statusOf(pod),
+      phase: 'Running',
+      podIP: `10.244.0.${this.ipSeq++ % 250}`,
+      startTime: now,
+      conditions,
+      containerStatuses: this.containerStatuses(pod, false),
+    };
+    this.ctx.store.updateStatus({ ...pod, status }, KUBELET);
+  }
+
+  private containerStatuses(pod: KubeObject, ready: boolean): unknown[] {
+    const containers = (specOf(pod)['containers'] ?? []) as { name: string; image: string }[];
+    const s = this.state(pod);
+    return containers.map((c) => ({
+      name: c.name,
+      image: c.image,
+      ready,
+      restartCount: s.restartCount,
+      started: !s.crashed,
+      state: s.crashed ? { waiting: { reason: 'CrashLoopBackOff' } } : { running: {} },
+    }));
+  }
+
+  /** Job pods are the Job controller's to finish; other pods follow their readiness probe. */
+  private probe(pod: KubeObject): void {
+    const s = this.state(pod);
+    const wasCrashed = s.crashed;
+    const ready = !wasCrashed && (this.readiness(pod) ?? true);
+    const now = this.ctx.clock.iso();
+    let conditions = conditionsOf(pod);
+    for (const t of ['ContainersReady', 'Ready'])
+      conditions = setCondition(conditions, t, ready ? 'True' : 'False', now);
+    const status = { ...statusOf(pod), conditions, containerStatuses: this.containerStatuses(pod, ready) };
+    this.ctx.store.updateStatus({ ...pod, status }, KUBELET);
+    if (wasCrashed) {
+      // Back-off over: the container starts again (a new process) on this pass.
+      s.crashed = false;
+      s.restartCount++;
+    }
+  }
+
+  private markUnready(pod: KubeObject): void {
+    const now = this.ctx.clock.iso();
+    let conditions = conditionsOf(pod);
+    for (const t of ['ContainersReady', 'Ready']) conditions = setCondition(conditions, t, 'False', now);
+    const updated = clone(pod);
+    updated['status'] = { ...statusOf(pod), conditions };
+    this.ctx.store.updateStatus(updated, 'node-lifecycle-controller');
+  }
+}
