@@ -149,6 +149,62 @@ export interface PostgresClusterSpec {
     enabled?: boolean;
   };
   /**
+   * PgBouncer connection poolers in front of the primary (Service `<name>-pooler`, port 6432) and, with readOnlyPooler, in front of the replicas (`<name>-pooler-ro`). Clients log in with their own database user and password: PgBouncer looks the password up through a dedicated low-privilege role, never the superuser. With TLS enabled the poolers speak TLS to clients and to the database.
+   */
+  pgbouncer?: {
+    /**
+     * Run the poolers.
+     */
+    enabled?: boolean;
+    /**
+     * PgBouncer pods of each pooler.
+     */
+    replicas?: number;
+    /**
+     * When a server connection returns to the pool: after each transaction (most connections saved; session state such as SET or advisory locks does not survive a transaction) or when the client disconnects.
+     */
+    poolMode?: 'session' | 'transaction';
+    /**
+     * Client connections each PgBouncer pod accepts (max_client_conn).
+     */
+    maxClientConn?: number;
+    /**
+     * Server connections per user and database in each pod (default_pool_size).
+     */
+    defaultPoolSize?: number;
+    /**
+     * Server connections per database in each pod, over all users (max_db_connections); 0 means no limit.
+     */
+    maxDbConnections?: number;
+    /**
+     * CPU and memory of each PgBouncer container (a few hundred MiB serve thousands of client connections).
+     */
+    resources?: {
+      /**
+       * Minimum resources, by name (cpu, memory, ephemeral-storage, hugepages-<size>).
+       */
+      requests?: {
+        /**
+         * A quantity such as 500m or 2Gi.
+         */
+        [k: string]: number | string;
+      };
+      /**
+       * Maximum resources, by name (cpu, memory, ephemeral-storage, hugepages-<size>).
+       */
+      limits?: {
+        /**
+         * A quantity such as 500m or 2Gi.
+         */
+        [k: string]: number | string;
+      };
+    };
+    /**
+     * Also run a pooler in front of the replicas (`<name>-pooler-ro`).
+     */
+    readOnlyPooler?: boolean;
+  };
+  /**
    * Pod affinity rules. Without podAntiAffinity, pgmeta prefers to spread members across nodes (kubernetes.io/hostname) and zones (topology.kubernetes.io/zone).
    */
   affinity?: {

@@ -33,6 +33,8 @@ export const COMPONENTS = {
   rbac: 'rbac',
   /** The Job that creates the application owner and database. */
   bootstrap: 'bootstrap',
+  /** PgBouncer: its Deployments, Services, configuration and the Job that installs its lookup role. */
+  pooler: 'pooler',
 } as const;
 export type Component = (typeof COMPONENTS)[keyof typeof COMPONENTS];
 

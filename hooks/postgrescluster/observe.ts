@@ -28,6 +28,8 @@ export interface ObservedCluster {
   statefulSet?: KubeObject;
   secrets: Record<string, KubeObject>;
   jobs: KubeObject[];
+  /** Observed Deployments (the poolers), by name; absent reads as none. */
+  deployments?: Record<string, KubeObject>;
   members: ObservedMember[];
   pvcs: KubeObject[];
   /** Patroni's leader Endpoints `<scope>`: its `leader` annotation names the primary. */
@@ -55,6 +57,7 @@ export function observe(req: SyncRequest): ObservedCluster {
     ...(config ? { configEndpoints: config } : {}),
     secrets: objectsByName(req.children, 'Secret', 'v1'),
     jobs: listObjects(req.children, 'Job', 'batch/v1'),
+    deployments: objectsByName(req.children, 'Deployment', 'apps/v1'),
     members: listObjects(req.related, 'Pod', 'v1').map(toMember),
     pvcs: listObjects(req.related, 'PersistentVolumeClaim', 'v1'),
     childCount: Object.values(req.children).reduce((n, inner) => n + Object.keys(inner).length, 0),

@@ -13,6 +13,7 @@ import { buildSecrets, resolveCredentials } from './children/secrets.js';
 import { buildServiceAccount } from './children/serviceaccount.js';
 import { buildServices } from './children/services.js';
 import { buildStatefulSet } from './children/statefulset.js';
+import { renderPooler } from './pooler/index.js';
 import type { ResolvedCluster } from './spec/resolved.js';
 
 export interface RenderInputs {
@@ -35,6 +36,7 @@ export function renderChildren(cluster: ResolvedCluster, inputs: RenderInputs): 
     buildStatefulSet(cluster, { specJson: inputs.specJson }),
     buildPodDisruptionBudget(cluster),
     buildBootstrapJob(cluster, { operatorKey: inputs.operatorKey, appPassword: credentials.app.password }),
+    ...renderPooler(cluster, inputs),
   ];
 }
 
@@ -74,4 +76,7 @@ export const CHILD_TYPES: readonly ChildType[] = [
     updateStrategy: 'InPlace',
   },
   { kind: 'Job', apiVersion: 'batch/v1', resource: 'jobs', updateStrategy: 'OnDelete' },
+  // PgBouncer poolers (spec.pgbouncer): their Deployments and pgbouncer.ini ConfigMaps.
+  { kind: 'Deployment', apiVersion: 'apps/v1', resource: 'deployments', updateStrategy: 'InPlace' },
+  { kind: 'ConfigMap', apiVersion: 'v1', resource: 'configmaps', updateStrategy: 'InPlace' },
 ];

@@ -9,6 +9,7 @@ import type { Plain } from '../../lib/k8s.js';
 import { canonicalQuantity } from '../../lib/quantity.js';
 import { podSelector } from '../names.js';
 import { CLUSTER_LABEL } from './labels.js';
+import { resolvePgbouncer } from './pooler.js';
 import type { ClusterIdentity, PgMajor, ResolvedCluster, ResolvedScheduling } from './resolved.js';
 
 /** The pod label that default (anti-)affinity and spread constraints select a cluster's members by. */
@@ -120,6 +121,7 @@ function resolveBootstrap(spec: PostgresClusterSpec): ResolvedCluster['bootstrap
  * below repeat the CRD defaults only so that a spec whose defaults were not applied resolves alike.
  */
 export function resolveSpec(identity: ClusterIdentity, spec: PostgresClusterSpec): ResolvedCluster {
+  const pgbouncer = resolvePgbouncer(spec);
   return {
     ...identity,
     version: spec.version,
@@ -137,5 +139,6 @@ export function resolveSpec(identity: ClusterIdentity, spec: PostgresClusterSpec
     service: resolveService(spec),
     tls: { enabled: spec.tls?.enabled ?? true },
     scheduling: resolveScheduling(identity.name, spec),
+    ...(pgbouncer ? { pgbouncer } : {}),
   };
 }

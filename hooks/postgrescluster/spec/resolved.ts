@@ -9,6 +9,7 @@ import type {
   V1TopologySpreadConstraint,
 } from '@kubernetes/client-node';
 import type { Plain } from '../../lib/k8s.js';
+import type { ResolvedPgbouncer } from './pooler.js';
 
 export const SUPPORTED_MAJORS = ['13', '14', '15', '16', '17', '18'] as const;
 export type PgMajor = (typeof SUPPORTED_MAJORS)[number];
@@ -63,4 +64,6 @@ export interface ResolvedCluster extends ClusterIdentity {
   service: ResolvedService;
   tls: { enabled: boolean };
   scheduling: ResolvedScheduling;
+  /** PgBouncer poolers: present only when `spec.pgbouncer.enabled`, so other clusters render as before. */
+  pgbouncer?: ResolvedPgbouncer;
 }

@@ -91,9 +91,9 @@ export const MIRRORS: Readonly<Record<string, Mirror>> = {
     const name = isObj(self) && isObj(self['metadata']) ? self['metadata']['name'] : undefined;
     return typeof name !== 'string' || /^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(name);
   },
-  "!self.metadata.name.matches('-(ro|members|config|sync|failover|leader)$')": (self) => {
+  "!self.metadata.name.matches('-(ro|members|config|sync|failover|leader|pooler)$')": (self) => {
     const name = isObj(self) && isObj(self['metadata']) ? self['metadata']['name'] : undefined;
-    return typeof name !== 'string' || !/-(ro|members|config|sync|failover|leader)$/.test(name);
+    return typeof name !== 'string' || !/-(ro|members|config|sync|failover|leader|pooler)$/.test(name);
   },
   "!has(self.synchronous) || self.synchronous.mode == 'off' || self.synchronous.nodeCount < self.replicas": (
     self,

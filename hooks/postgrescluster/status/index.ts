@@ -8,6 +8,7 @@ import type { Condition, KubeObject } from '../../lib/k8s.js';
 import { ANNOTATIONS, PORTS, clusterNames, podSelector, serviceHost } from '../names.js';
 import type { ObservedCluster, ObservedMember } from '../observe.js';
 import type { FieldError } from '../spec/index.js';
+import { poolerStatus, type PoolerStatus } from '../pooler/status.js';
 import type { ResolvedCluster } from '../spec/resolved.js';
 import { decidePhase, rolledOut, type Phase, type PhaseVerdict } from './phase.js';
 
@@ -37,6 +38,7 @@ export interface ClusterStatus {
     database: string;
     secrets: { app: string; superuser: string };
   };
+  pooler?: PoolerStatus;
 }
 
 export interface StatusInput {
@@ -57,9 +59,14 @@ export function computeStatus(input: StatusInput): ClusterStatus {
   const primary = live.find((m) => m.role === 'primary');
   const previous = (parent['status'] ?? {}) as { conditions?: unknown; currentVersion?: unknown };
   const version = currentVersion(observed, previous.currentVersion);
+  const pooler = poolerStatus(cluster, observed.deployments ?? {});
   return {
     phase: verdict.phase,
-    conditions: stampConditions(conditions(verdict, input), previous.conditions, input.now),
+    conditions: stampConditions(
+      [...conditions(verdict, input), ...pooler.conditions],
+      previous.conditions,
+      input.now,
+    ),
     replicas: live.length,
     readyReplicas: live.filter((m) => m.ready).length,
     selector: selectorString(parent),
@@ -67,6 +74,7 @@ export function computeStatus(input: StatusInput): ClusterStatus {
     members: observed.members.map((m) => memberStatus(m, primary)),
     ...(version === undefined ? {} : { currentVersion: version }),
     ...(cluster && observed.statefulSet ? { connectionInfo: connectionInfo(cluster) } : {}),
+    ...(pooler.pooler ? { pooler: pooler.pooler } : {}),
   };
 }
 

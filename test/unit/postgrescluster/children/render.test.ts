@@ -149,6 +149,8 @@ describe('CHILD_TYPES', () => {
       ['StatefulSet', 'apps/v1', 'statefulsets'],
       ['PodDisruptionBudget', 'policy/v1', 'poddisruptionbudgets'],
       ['Job', 'batch/v1', 'jobs'],
+      ['Deployment', 'apps/v1', 'deployments'],
+      ['ConfigMap', 'v1', 'configmaps'],
     ]);
   });
 
@@ -163,6 +165,8 @@ describe('CHILD_TYPES', () => {
       StatefulSet: 'InPlace',
       PodDisruptionBudget: 'InPlace',
       Job: 'OnDelete',
+      Deployment: 'InPlace',
+      ConfigMap: 'InPlace',
     });
   });
 

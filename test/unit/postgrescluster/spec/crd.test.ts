@@ -126,6 +126,7 @@ describe('the PostgresCluster CRD', () => {
         'members',
         'observedGeneration',
         'phase',
+        'pooler',
         'primary',
         'readyReplicas',
         'replicas',
@@ -177,14 +178,20 @@ describe('CEL rules', () => {
     expect(rootRules).toEqual([
       ['size(self.metadata.name) <= 40', '.metadata.name'],
       ["self.metadata.name.matches('^[a-z]([-a-z0-9]*[a-z0-9])?$')", '.metadata.name'],
-      ["!self.metadata.name.matches('-(ro|members|config|sync|failover|leader)$')", '.metadata.name'],
+      ["!self.metadata.name.matches('-(ro|members|config|sync|failover|leader|pooler)$')", '.metadata.name'],
     ]);
   });
 
   it('turns the quantity rules into format: quantity in the generated schema, with the CRD message', () => {
     const quantityRules = rules.filter((r) => QUANTITY_FORMAT_RULES.includes(r.rule['rule']));
     expect(quantityRules.map((r) => r.path).sort()).toEqual(
-      ['.spec.resources.limits{}', '.spec.resources.requests{}', '.spec.storage.size'].sort(),
+      [
+        '.spec.resources.limits{}',
+        '.spec.resources.requests{}',
+        '.spec.pgbouncer.resources.limits{}',
+        '.spec.pgbouncer.resources.requests{}',
+        '.spec.storage.size',
+      ].sort(),
     );
     const generated = JSON.stringify(SPEC_SCHEMA);
     for (const { rule } of quantityRules) {

@@ -52,13 +52,23 @@ const FAILING: Case[] = [
     error: { path: 'metadata.name', message: expect.stringContaining('DNS-1035 label') as unknown as string },
   },
   {
-    rule: "!self.metadata.name.matches('-(ro|members|config|sync|failover|leader)$')",
+    rule: "!self.metadata.name.matches('-(ro|members|config|sync|failover|leader|pooler)$')",
     what: "a name that is another cluster's replicas Service",
     spec: BASE,
     name: 'orders-ro',
     error: {
       path: 'metadata.name',
       message: expect.stringContaining('must not end in -ro') as unknown as string,
+    },
+  },
+  {
+    rule: "!self.metadata.name.matches('-(ro|members|config|sync|failover|leader|pooler)$')",
+    what: "a name that is another cluster's pooler Service",
+    spec: BASE,
+    name: 'orders-pooler',
+    error: {
+      path: 'metadata.name',
+      message: expect.stringContaining('-pooler') as unknown as string,
     },
   },
   {

@@ -1,0 +1,102 @@
+/**
+ * A Job that runs a psql script on the primary as the superuser, for the roles and functions that
+ * pgmeta's optional features need (the pooler's lookup role, the monitoring role).
+ *
+ * Side effects are children (DESIGN "Hook semantics"): each caller names the Job with a keyed hash of
+ * everything it applies, so it runs once per change and its result stays observable; the scripts
+ * are idempotent, so a rerun is harmless. As for the bootstrap Job, there is no
+ * `ttlSecondsAfterFinished`: a deleted Job would be recreated by the next sync and run again forever.
+ */
+import { createHmac } from 'node:crypto';
+import type { V1Job } from '@kubernetes/client-node';
+import type { Child } from '../../lib/k8s.js';
+import { clusterNames, commonLabels, type Component, PORTS, serviceHost } from '../names.js';
+import type { ResolvedCluster } from '../spec/resolved.js';
+import { sortedJson } from '../spilo/configuration.js';
+import { type EnvVar, envFromSecret, envValue, sortEnv } from '../spilo/env.js';
+import { childMetadata } from './metadata.js';
+import { POSTGRES_GID, POSTGRES_UID } from './pod-template.js';
+
+/** An hour: long enough for a first primary to be scheduled, provisioned and initialised. */
+export const PSQL_JOB_DEADLINE_SECONDS = 3600;
+
+export interface PsqlJobOptions {
+  /** Name prefix; the hash of `applied` completes it. */
+  prefix: string;
+  component: Component;
+  /** `/bin/sh -c` script; it waits for the primary itself. */
+  script: string;
+  /** Variables the script reads besides the connection (never a secret value: use `valueFrom`). */
+  env: EnvVar[];
+  /** Everything the Job applies (script, passwords...), hashed into its name. */
+  applied: Record<string, string>;
+}
+
+/** 8 hex characters of HMAC-SHA256(operator key, applied), so the name reveals nothing it hashes. */
+export function appliedHash(operatorKey: Uint8Array, applied: Record<string, string>): string {
+  return createHmac('sha256', operatorKey).update(sortedJson(applied)).digest('hex').slice(0, 8);
+}
+
+/** The connection to the primary as the superuser, in libpq's variables. */
+function connectionEnv(cluster: ResolvedCluster, appName: string): EnvVar[] {
+  const names = clusterNames(cluster);
+  return [
+    envValue('PGAPPNAME', appName),
+    envValue('PGCONNECT_TIMEOUT', '10'),
+    envValue('PGDATABASE', 'postgres'),
+    envValue('PGHOST', serviceHost(cluster, names.primaryService)),
+    envFromSecret('PGPASSWORD', names.secrets.superuser, 'password'),
+    envValue('PGPORT', String(PORTS.postgresql.port)),
+    // With TLS on, pg_hba has only hostssl rules; say so rather than rely on libpq's `prefer`.
+    ...(cluster.tls.enabled ? [envValue('PGSSLMODE', 'require')] : []),
+    envFromSecret('PGUSER', names.secrets.superuser, 'username'),
+  ];
+}
+
+/** The Job; `operatorKey` keys the name's hash. */
+export function buildPsqlJob(
+  cluster: ResolvedCluster,
+  opts: PsqlJobOptions,
+  operatorKey: Uint8Array,
+): Child<V1Job> {
+  const name = `${opts.prefix}-${appliedHash(operatorKey, opts.applied)}`;
+  const { tolerations, nodeSelector } = cluster.scheduling;
+  return {
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: childMetadata(cluster, { name, component: opts.component }),
+    spec: {
+      backoffLimit: 6,
+      activeDeadlineSeconds: PSQL_JOB_DEADLINE_SECONDS,
+      template: {
+        metadata: { labels: commonLabels(cluster, opts.component) },
+        spec: {
+          restartPolicy: 'OnFailure',
+          // psql needs no Kubernetes API access.
+          automountServiceAccountToken: false,
+          enableServiceLinks: false,
+          securityContext: {
+            runAsUser: POSTGRES_UID,
+            runAsGroup: POSTGRES_GID,
+            runAsNonRoot: true,
+            seccompProfile: { type: 'RuntimeDefault' },
+          },
+          containers: [
+            {
+              name: 'psql',
+              // The cluster's own image: it has psql and pg_isready of a matching major.
+              image: cluster.image,
+              command: ['/bin/sh', '-c', opts.script],
+              env: sortEnv([...connectionEnv(cluster, `pgmeta-${opts.component}`), ...opts.env]),
+              resources: { requests: { cpu: '10m', memory: '64Mi' }, limits: { memory: '128Mi' } },
+              securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+            },
+          ],
+          // Tainted or dedicated database nodes may be the only ones that can run it.
+          ...(tolerations.length > 0 ? { tolerations } : {}),
+          ...(Object.keys(nodeSelector).length > 0 ? { nodeSelector } : {}),
+        },
+      },
+    },
+  };
+}
