@@ -7,20 +7,37 @@ import { HookError } from '../metacontroller/errors.js';
 
 /** Returns a sanitized deep copy; throws InvalidResponse on values JSON cannot carry faithfully. */
 export function sanitize(value: unknown, path = '$'): unknown {
-  if (value === null || value === undefined) return undefined;
-  if (Array.isArray(value)) return sanitizeArray(value, path);
-  if (typeof value === 'object') return sanitizeObject(value as Record<string, unknown>, path);
-  if (typeof value === 'string' || typeof value === 'boolean') return value;
-  if (typeof value === 'number' && Number.isFinite(value)) return value;
-  throw new HookError('InvalidResponse', `unsupported ${typeof value} value at ${path}`);
+  return clean(value, path);
 }
 
-function sanitizeArray(items: readonly unknown[], path: string): unknown[] {
-  const isEnv = path.endsWith('.env');
+/**
+ * Where a value sits: the root's name, or a key under a parent. Turned into text only for an error
+ * message: building a path string for every node of every response was a measurable share of each
+ * sync (issue 9's profile).
+ */
+type Where = string | { parent: Where; key: string | number };
+
+function describe(at: Where): string {
+  if (typeof at === 'string') return at;
+  const base = describe(at.parent);
+  return typeof at.key === 'number' ? `${base}[${at.key}]` : `${base}.${at.key}`;
+}
+
+function clean(value: unknown, at: Where): unknown {
+  if (value === null || value === undefined) return undefined;
+  if (Array.isArray(value)) return sanitizeArray(value, at);
+  if (typeof value === 'object') return sanitizeObject(value as Record<string, unknown>, at);
+  if (typeof value === 'string' || typeof value === 'boolean') return value;
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  throw new HookError('InvalidResponse', `unsupported ${typeof value} value at ${describe(at)}`);
+}
+
+function sanitizeArray(items: readonly unknown[], at: Where): unknown[] {
+  const isEnv = typeof at === 'string' ? at.endsWith('.env') : at.key === 'env';
   const out: unknown[] = [];
   items.forEach((item, i) => {
-    const clean = sanitize(isEnv ? dropEmptyEnvValue(item) : item, `${path}[${i}]`);
-    if (clean !== undefined) out.push(clean);
+    const c = clean(isEnv ? dropEmptyEnvValue(item) : item, { parent: at, key: i });
+    if (c !== undefined) out.push(c);
   });
   return out;
 }
@@ -37,17 +54,17 @@ function dropEmptyEnvValue(item: unknown): unknown {
   return rest;
 }
 
-function sanitizeObject(obj: Record<string, unknown>, path: string): Record<string, unknown> {
+function sanitizeObject(obj: Record<string, unknown>, at: Where): Record<string, unknown> {
   // Plain means the prototype is null or some realm's Object.prototype (whose own prototype is null):
   // Dates, Buffers and class instances would serialize into something other than what they look like.
   const proto = Object.getPrototypeOf(obj) as object | null;
   if (proto !== null && Object.getPrototypeOf(proto) !== null) {
-    throw new HookError('InvalidResponse', `non-plain object at ${path}`);
+    throw new HookError('InvalidResponse', `non-plain object at ${describe(at)}`);
   }
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(obj).sort()) {
-    const clean = sanitize(obj[key], `${path}.${key}`);
-    if (clean !== undefined) out[key] = clean;
+    const c = clean(obj[key], { parent: at, key });
+    if (c !== undefined) out[key] = c;
   }
   return out;
 }

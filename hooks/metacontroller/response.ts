@@ -57,8 +57,23 @@ function checkChild(raw: unknown, index: number, scope: ResponseScope): KubeObje
     );
   }
   // Canonical: every child names its namespace, so goldens and apply calls say exactly where it lives.
-  if (scope.namespace !== undefined) metadata['namespace'] = scope.namespace;
-  return sanitize(child) as KubeObject;
+  return withNamespace(child, scope.namespace);
+}
+
+/**
+ * Sets `metadata.namespace` on an already sanitized child, keeping sanitize's key order: cheaper than
+ * the second full sanitize pass it replaces (issue 9's profile).
+ */
+function withNamespace(child: Record<string, unknown>, namespace: string | undefined): KubeObject {
+  const metadata = child['metadata'] as Record<string, unknown>;
+  if (namespace === undefined || metadata['namespace'] !== undefined) return child as KubeObject;
+  const all: Record<string, unknown> = { ...metadata, namespace };
+  child['metadata'] = Object.fromEntries(
+    Object.keys(all)
+      .sort()
+      .map((k) => [k, all[k]]),
+  );
+  return child as KubeObject;
 }
 
 /** Refuses a response that would make Metacontroller delete a data-bearing child. */
@@ -68,12 +83,9 @@ function guardDeletions(scope: ResponseScope, desired: ReadonlySet<string>): voi
     const dot = key.indexOf('.');
     const kind = key.slice(0, dot);
     for (const obj of Object.values(objects)) {
-      const ns = obj.metadata.namespace ?? scope.namespace;
-      const id = identity({
-        ...obj,
-        kind,
-        metadata: { ...obj.metadata, ...(ns === undefined ? {} : { namespace: ns }) },
-      });
+      // The identity string directly: copying every observed object (managedFields and all) just to
+      // name it was a measurable share of each sync (issue 9's profile).
+      const id = `${kind} ${obj.metadata.namespace ?? scope.namespace ?? ''}/${obj.metadata.name}`;
       if (!desired.has(id) && isProtected(obj) && !isTerminating(obj)) {
         throw new HookError('ProtectedChildOmitted', `refusing to delete protected child ${id}`);
       }
