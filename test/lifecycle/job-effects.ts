@@ -1,19 +1,32 @@
 /**
- * What each Job pgmeta renders would do inside a real cluster, carried out on the simulation.
+ * What each Job pgmeta renders would do inside a real cluster, carried out on the simulation: the
+ * one place that maps a Job to its effect. Each effect follows its Job's own program step by step
+ * (one step per pass, since every step of those programs waits for the cluster to react), reading
+ * exactly the inputs the program reads (its container environment), and calling Patroni's REST API or
+ * the Kubernetes API under the Job's own RBAC (sim/rbac.ts): a Role that is too narrow fails the Job
+ * here as it would in a cluster.
  *
- * This is the one place that maps a Job to its effect. The Job is recognised by its name prefix
- * (from hooks/postgrescluster/names.ts) and its effect follows the Job's own script: the bootstrap
- * Job waits for the primary (pg_isready) and then runs idempotent SQL. A Job the simulation does not
- * know fails the scenario loudly: a new kind of Job needs its effect written here.
+ * Programs mirrored (hooks/postgrescluster/...):
+ * - children/bootstrap-job.ts: wait for the primary, then idempotent SQL;
+ * - day2/params-script.ts: PATCH /config, then restart pending members one at a time, replicas first;
+ * - day2/switchover-script.ts: POST /switchover once a leader and a running candidate exist;
+ * - day2/rollout-script.ts: replace stale pods one at a time, replicas first, then switch over (or
+ *   replace) the primary;
+ * - day2/resize-script.ts: patch each claim's storage request;
+ * - day2/cleanup.ts: delete Patroni's leftover Endpoints and Service.
+ * A Job nothing here matches fails the scenario loudly: a new kind of Job needs its effect written.
  */
 import type { KubeObject } from '../../hooks/lib/k8s';
 import { CLUSTER_LABEL, clusterNames } from '../../hooks/postgrescluster/names';
+import { RESTART_REQUEST, planRestarts } from '../../hooks/postgrescluster/patroni/restart-plan';
 import type { JsonObject } from './lib/json';
-import type { ApiStore } from './lib/store';
+import { ApiError, type ApiStore } from './lib/store';
+import { containerEnv, hasCondition, specOf, statusOf } from './sim/context';
 import type { JobOutcome } from './sim/jobs';
-import type { PatroniSim } from './sim/patroni';
+import { PatroniRestError, type ClusterMember, type PatroniApi, type PatroniSim } from './sim/patroni';
+import { authorized, jobIdentity } from './sim/rbac';
 
-/** What a Job's effect may touch: the API (with the Job's RBAC in mind) and Patroni's REST API. */
+/** What a Job's effect may touch. */
 export interface JobWorld {
   store: ApiStore;
   patroni: PatroniSim;
@@ -21,42 +34,370 @@ export interface JobWorld {
 }
 
 export interface JobEffect {
-  /** A short name for traces. */
   name: string;
   matches(job: KubeObject): boolean;
   run(job: KubeObject, world: JobWorld, memory: JsonObject): JobOutcome;
 }
 
-function clusterOf(job: KubeObject): string {
-  return job.metadata.labels?.[CLUSTER_LABEL] ?? '';
+/** The annotation day-2 Jobs carry (hooks/postgrescluster/names.ts ANNOTATIONS.operation). */
+const OPERATION = 'pgmeta.io/operation';
+const UP_STATES = new Set(['running', 'streaming']);
+const LEADER_ROLES = new Set(['leader', 'standby_leader', 'master', 'primary']);
+
+const running = (why: string): JobOutcome => ({ running: why });
+const failed = (why: string): JobOutcome => ({ failed: why });
+const done = (message: string): JobOutcome => ({ done: true, message });
+
+function envOf(job: KubeObject): Record<string, string> {
+  return containerEnv((specOf(job)['template'] as { spec?: unknown } | undefined)?.spec);
 }
 
-function hasPrefix(job: KubeObject, prefix: (names: ReturnType<typeof clusterNames>) => string): boolean {
-  const cluster = clusterOf(job);
-  return cluster !== '' && job.metadata.name.startsWith(`${prefix(clusterNames({ name: cluster }))}-`);
+function scopeOf(job: KubeObject): string {
+  return clusterNames({ name: job.metadata.labels?.[CLUSTER_LABEL] ?? '' }).scope;
 }
 
-/** children/bootstrap-job.ts: `until pg_isready; do sleep 2; done`, then idempotent SQL. */
+function patroniOf(job: KubeObject, world: JobWorld): PatroniApi {
+  return world.patroni.api(job.metadata.namespace ?? '', scopeOf(job));
+}
+
+/** GET /cluster, or undefined while no member answers. */
+function clusterOf(api: PatroniApi): ClusterMember[] | undefined {
+  try {
+    return api.cluster().members;
+  } catch (err) {
+    if (err instanceof PatroniRestError) return undefined;
+    throw err;
+  }
+}
+
+const leaderOf = (members: readonly ClusterMember[]): string | undefined =>
+  members.find((m) => LEADER_ROLES.has(m.role))?.name;
+const allUp = (members: readonly ClusterMember[]): boolean =>
+  members.length > 0 && members.every((m) => UP_STATES.has(m.state));
+
+const KINDS: Readonly<Record<string, { kind: string; group: string }>> = {
+  pods: { kind: 'Pod', group: '' },
+  persistentvolumeclaims: { kind: 'PersistentVolumeClaim', group: '' },
+  endpoints: { kind: 'Endpoints', group: '' },
+  services: { kind: 'Service', group: '' },
+  statefulsets: { kind: 'StatefulSet', group: 'apps' },
+};
+
+/** The Kubernetes API as the Job's pod sees it: its ServiceAccount, its namespace, HTTP-like answers. */
+class JobKube {
+  private readonly sa: string | undefined;
+  private readonly ns: string;
+  private readonly store: ApiStore;
+
+  constructor(job: KubeObject, store: ApiStore) {
+    this.store = store;
+    this.sa = jobIdentity(job);
+    this.ns = job.metadata.namespace ?? '';
+  }
+
+  private allowed(resource: string, verb: string, name: string): number {
+    const kind = KINDS[resource];
+    if (!kind) throw new Error(`job-effects: unknown resource ${resource}`);
+    if (this.sa === undefined) return 401;
+    const ok = authorized(this.store, this.sa, {
+      namespace: this.ns,
+      group: kind.group,
+      resource,
+      verb,
+      name,
+    });
+    return ok ? 200 : 403;
+  }
+
+  get(resource: string, name: string): { status: number; body?: KubeObject } {
+    const code = this.allowed(resource, 'get', name);
+    if (code !== 200) return { status: code };
+    const body = this.store.get({ kind: KINDS[resource]?.kind ?? '', namespace: this.ns, name });
+    return body ? { status: 200, body } : { status: 404 };
+  }
+
+  delete(resource: string, name: string, uid?: string): number {
+    const code = this.allowed(resource, 'delete', name);
+    if (code !== 200) return code;
+    try {
+      this.store.delete(
+        { kind: KINDS[resource]?.kind ?? '', namespace: this.ns, name },
+        {
+          actor: `job:${this.sa ?? ''}`,
+          ...(uid === undefined ? {} : { uid }),
+        },
+      );
+      return 200;
+    } catch (err) {
+      if (err instanceof ApiError) return err.code;
+      throw err;
+    }
+  }
+
+  /** A JSON merge patch of one claim's storage request. */
+  patchStorage(name: string, size: string): { status: number; message?: string } {
+    const code = this.allowed('persistentvolumeclaims', 'patch', name);
+    if (code !== 200) return { status: code };
+    const pvc = this.store.get({ kind: 'PersistentVolumeClaim', namespace: this.ns, name });
+    if (!pvc) return { status: 404 };
+    const spec = specOf(pvc);
+    const resources = (spec['resources'] ?? {}) as { requests?: Record<string, string> };
+    pvc['spec'] = {
+      ...spec,
+      resources: { ...resources, requests: { ...resources.requests, storage: size } },
+    };
+    try {
+      this.store.update(pvc, `job:${this.sa ?? ''}`);
+      return { status: 200 };
+    } catch (err) {
+      if (err instanceof ApiError) return { status: err.code, message: err.message };
+      throw err;
+    }
+  }
+}
+
 const bootstrap: JobEffect = {
   name: 'bootstrap',
-  matches: (job) => hasPrefix(job, (n) => n.bootstrapJobPrefix),
+  matches: (job) => {
+    const cluster = job.metadata.labels?.[CLUSTER_LABEL];
+    return (
+      cluster !== undefined &&
+      job.metadata.name.startsWith(`${clusterNames({ name: cluster }).bootstrapJobPrefix}-`)
+    );
+  },
   run(job, world) {
-    const scope = clusterNames({ name: clusterOf(job) }).scope;
-    try {
-      const leader = world.patroni
-        .api(job.metadata.namespace ?? '', scope)
-        .cluster()
-        .members.find((m) => m.role === 'leader');
-      if (leader?.state === 'running')
-        return { done: true, message: `owner and database created on ${leader.name}` };
-    } catch {
-      // no member running yet: pg_isready keeps failing
-    }
-    return { running: 'waiting for the primary' };
+    const members = clusterOf(patroniOf(job, world)) ?? [];
+    const leader = members.find((m) => LEADER_ROLES.has(m.role) && m.state === 'running');
+    return leader ? done(`owner and database created on ${leader.name}`) : running('waiting for the primary');
   },
 };
 
-export const JOB_EFFECTS: readonly JobEffect[] = [bootstrap];
+/** params-script.ts */
+const params: JobEffect = {
+  name: 'params',
+  matches: (job) => job.metadata.annotations?.[OPERATION] === 'params',
+  run(job, world, mem) {
+    const api = patroniOf(job, world);
+    if (mem['patched'] !== true) {
+      try {
+        api.patchConfig(JSON.parse(envOf(job)['DCS_PATCH'] ?? '{}') as JsonObject);
+      } catch (err) {
+        if (err instanceof PatroniRestError) return running('PATCH /config to succeed');
+        throw err;
+      }
+      mem['patched'] = true;
+      return running('members pick the new values up');
+    }
+    const members = clusterOf(api);
+    if (!members) return running('GET /cluster');
+    const current = mem['restarting'];
+    if (typeof current === 'string') {
+      if (!members.some((m) => m.name === current && UP_STATES.has(m.state)))
+        return running(`${current} to run again`);
+      delete mem['restarting'];
+    }
+    const plan = planRestarts({ members });
+    if (plan.length === 0) {
+      const left = members.filter((m) => m.pending_restart === true).map((m) => m.name);
+      return left.length > 0
+        ? failed(`still pending a restart: ${left.join(', ')}`)
+        : done('parameters applied');
+    }
+    if (!allUp(members)) return running('every member to run');
+    const restarts = Number(mem['restarts'] ?? 0) + 1;
+    if (restarts > 3 * members.length) return failed('restarts do not clear pending_restart');
+    mem['restarts'] = restarts;
+    const step = plan[0]!;
+    try {
+      api.restart(step.member, RESTART_REQUEST);
+    } catch (err) {
+      if (err instanceof PatroniRestError)
+        return failed(`POST /restart on ${step.member}: ${err.status} ${err.message}`);
+      throw err;
+    }
+    mem['restarting'] = step.member;
+    return running(`restarting ${step.member}`);
+  },
+};
+
+/** switchover-script.ts */
+const switchover: JobEffect = {
+  name: 'switchover',
+  matches: (job) => job.metadata.annotations?.[OPERATION] === 'switchover',
+  run(job, world, mem) {
+    const env = envOf(job);
+    const from = env['LEADER'] ?? '';
+    const candidate = env['CANDIDATE'];
+    const api = patroniOf(job, world);
+    const members = clusterOf(api) ?? [];
+    const leader = leaderOf(members);
+    const isDone = leader !== undefined && (candidate !== undefined ? leader === candidate : leader !== from);
+    if (isDone) return done(`the leader is ${leader}`);
+    if (mem['requested'] === true) return running('the new leader');
+    const candidateUp = members.some(
+      (m) => (candidate !== undefined ? m.name === candidate : m.name !== leader) && UP_STATES.has(m.state),
+    );
+    if (leader === undefined || !candidateUp) return running('a leader and a running candidate');
+    try {
+      api.switchover({ leader, ...(candidate !== undefined ? { candidate } : {}) });
+    } catch (err) {
+      if (err instanceof PatroniRestError) return failed(`switchover refused: ${err.status} ${err.message}`);
+      throw err;
+    }
+    mem['requested'] = true;
+    return running('the new leader');
+  },
+};
+
+const labelsOf = (p: KubeObject | undefined): Record<string, string> => p?.metadata.labels ?? {};
+const podReady = (p: KubeObject | undefined): boolean =>
+  p !== undefined && p.metadata.deletionTimestamp === undefined && hasCondition(p, 'Ready');
+const isPrimary = (p: KubeObject | undefined): boolean => labelsOf(p)['spilo-role'] === 'master';
+
+/** rollout-script.ts: one replacement or switchover per pass, never two members down. */
+const rollout: JobEffect = {
+  name: 'rollout',
+  matches: (job) => job.metadata.annotations?.[OPERATION] === 'rollout',
+  run(job, world, mem) {
+    const env = envOf(job);
+    const target = env['TARGET_REVISION'] ?? '';
+    const kube = new JobKube(job, world.store);
+    const stsAnswer = kube.get('statefulsets', env['STATEFULSET'] ?? '');
+    if (stsAnswer.status !== 200 && stsAnswer.status !== 404)
+      return failed(`GET statefulset: ${stsAnswer.status}`);
+    const sts = stsAnswer.body;
+    if (!sts) return running('the StatefulSet');
+    const status = statusOf(sts);
+    if (Number(status['observedGeneration'] ?? -1) < (sts.metadata.generation ?? 0))
+      return running('the StatefulSet');
+    const pods = new Map<string, KubeObject | undefined>();
+    for (let i = 0; i < Number(specOf(sts)['replicas'] ?? 0); i++) {
+      const name = `${sts.metadata.name}-${i}`;
+      const answer = kube.get('pods', name);
+      if (answer.status !== 200 && answer.status !== 404) return failed(`GET pods ${name}: ${answer.status}`);
+      pods.set(name, answer.body);
+    }
+    const wait = waitingRollout(mem, pods, target);
+    if (wait) return wait;
+    if (status['updateRevision'] !== target)
+      return done(`superseded: the StatefulSet now updates to ${String(status['updateRevision'])}`);
+    return rolloutStep({
+      job,
+      world,
+      kube,
+      mem,
+      pods,
+      target,
+      method: env['PRIMARY_UPDATE_METHOD'] ?? 'switchover',
+    });
+  },
+};
+
+/** The wait at the end of `replace()` and `switch_away()` in the script. */
+function waitingRollout(
+  mem: JsonObject,
+  pods: Map<string, KubeObject | undefined>,
+  target: string,
+): JobOutcome | undefined {
+  const replacing = mem['replacing'] as { name: string; uid: string } | undefined;
+  if (replacing) {
+    const p = pods.get(replacing.name);
+    const back =
+      p !== undefined &&
+      p.metadata.uid !== replacing.uid &&
+      labelsOf(p)['controller-revision-hash'] === target &&
+      podReady(p);
+    if (!back) return running(`${replacing.name} to run ${target} and be ready`);
+    delete mem['replacing'];
+  }
+  const switching = mem['switching'];
+  if (typeof switching === 'string') {
+    if (isPrimary(pods.get(switching))) return running(`${switching} to hand the leader over`);
+    delete mem['switching'];
+  }
+  return undefined;
+}
+
+function rolloutStep(o: {
+  job: KubeObject;
+  world: JobWorld;
+  kube: JobKube;
+  mem: JsonObject;
+  pods: Map<string, KubeObject | undefined>;
+  target: string;
+  method: string;
+}): JobOutcome {
+  const updated = (p: KubeObject | undefined) => labelsOf(p)['controller-revision-hash'] === o.target;
+  const stale = [...o.pods].filter(([, p]) => p !== undefined && !updated(p)).map(([n]) => n);
+  if (stale.length === 0) return done(`every member runs ${o.target}`);
+  const down = [...o.pods].filter(([, p]) => !podReady(p)).map(([n]) => n);
+  const replace = (name: string): JobOutcome => {
+    const pod = o.pods.get(name)!;
+    const code = o.kube.delete('pods', name, pod.metadata.uid ?? '');
+    if (![200, 202, 404, 409].includes(code)) return failed(`DELETE pod ${name}: ${code}`);
+    o.mem['replacing'] = { name, uid: pod.metadata.uid ?? '' };
+    o.world.trace(`job ${o.job.metadata.name}: deleted ${name} to move it to ${o.target}`);
+    return running(`${name} to come back`);
+  };
+  const [first] = down;
+  if (down.length === 1 && first !== undefined && stale.includes(first) && !isPrimary(o.pods.get(first)))
+    return replace(first);
+  if (down.length > 0) return running(`waiting: ${down.join(', ')} not ready`);
+  const replicas = stale.filter((n) => !isPrimary(o.pods.get(n)));
+  if (replicas[0] !== undefined) return replace(replicas[0]);
+  const primary = stale[0]!;
+  if (o.method === 'switchover' && o.pods.size > 1) {
+    try {
+      patroniOf(o.job, o.world).switchover({ leader: primary });
+    } catch (err) {
+      if (!(err instanceof PatroniRestError)) throw err;
+      return running(`POST /switchover from ${primary}: ${err.status}`);
+    }
+    o.mem['switching'] = primary;
+    return running(`${primary} to hand the leader over`);
+  }
+  return replace(primary);
+}
+
+/** resize-script.ts */
+const resize: JobEffect = {
+  name: 'resize',
+  matches: (job) => job.metadata.annotations?.[OPERATION] === 'resize',
+  run(job, world) {
+    const env = envOf(job);
+    const size = env['SIZE'] ?? '';
+    const kube = new JobKube(job, world.store);
+    for (const name of (env['CLAIMS'] ?? '').split(' ').filter((c) => c !== '')) {
+      const answer = kube.get('persistentvolumeclaims', name);
+      if (answer.status === 404) continue;
+      if (answer.status !== 200) return failed(`GET ${name}: ${answer.status}`);
+      const requested = (specOf(answer.body!)['resources'] as { requests?: { storage?: string } } | undefined)
+        ?.requests?.storage;
+      if (requested === size) continue;
+      const patched = kube.patchStorage(name, size);
+      if (patched.status !== 200)
+        return failed(`PATCH ${name} to ${size}: ${patched.status} ${patched.message ?? ''}`);
+    }
+    return done(`claims request ${size}`);
+  },
+};
+
+/** cleanup.ts */
+const cleanup: JobEffect = {
+  name: 'cleanup',
+  matches: (job) => job.metadata.annotations?.[OPERATION] === 'cleanup',
+  run(job, world) {
+    const kube = new JobKube(job, world.store);
+    for (const target of (envOf(job)['DELETE'] ?? '').split(' ').filter((t) => t !== '')) {
+      const [resource = '', name = ''] = target.split('/');
+      const code = kube.delete(resource, name);
+      if (![200, 202, 404].includes(code)) return failed(`DELETE ${target}: ${code}`);
+    }
+    return done('Patroni leftovers deleted');
+  },
+};
+
+export const JOB_EFFECTS: readonly JobEffect[] = [bootstrap, params, switchover, rollout, resize, cleanup];
 
 /** Runs the effect of `job`; throws for a Job no effect matches. */
 export function runJob(job: KubeObject, world: JobWorld, memory: JsonObject): JobOutcome {
@@ -64,7 +405,7 @@ export function runJob(job: KubeObject, world: JobWorld, memory: JsonObject): Jo
   if (!effect) {
     throw new Error(
       `cluster-sim: no effect known for Job ${job.metadata.namespace ?? ''}/${job.metadata.name}: ` +
-        'describe what its script does in test/lifecycle/job-effects.ts',
+        'describe what its program does in test/lifecycle/job-effects.ts',
     );
   }
   return effect.run(job, world, memory);

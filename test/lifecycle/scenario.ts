@@ -23,8 +23,9 @@ import { syncViolations } from './invariants';
 import { KUBERNETES_RULES } from './lib/apiserver-rules';
 import { SimClock } from './lib/clock';
 import { HookServer } from './lib/hook-server';
-import { deepEqual, mergePatch, type JsonObject } from './lib/json';
+import { canonicalJson, deepEqual, mergePatch, type JsonObject } from './lib/json';
 import { ApiStore, type ChangeRecord } from './lib/store';
+import type { PatroniEvent } from './sim/patroni';
 
 export const USER = 'user';
 const TRACE_TAIL = 80;
@@ -53,6 +54,8 @@ export class Scenario {
   readonly then: Then;
   /** Index into the history where the last `when` happened, so `then` can look at what followed. */
   mark = 0;
+  /** Simulated time of the last `when`. */
+  markAt = 0;
   private checkedSyncs = 0;
   private readonly tick: number;
   private readonly maxSteps: number;
@@ -162,6 +165,7 @@ export class Scenario {
 
   markNow(): void {
     this.mark = this.mc.history.at(-1)?.seq ?? 0;
+    this.markAt = this.clock.now;
   }
 }
 
@@ -288,6 +292,15 @@ export class When {
     this.s.mc.failNextCalls(n, status);
   }
 
+  /** An administrator's `patronictl switchover` (Patroni's REST API), bypassing pgmeta. */
+  patroniSwitchover(candidateOrdinal: number): void {
+    const api = this.s.sim.patroni.api(this.s.namespace, this.s.name);
+    const leader = api.cluster().members.find((m) => m.role === 'leader')?.name;
+    if (leader === undefined) this.s.fail('patroniSwitchover: no leader');
+    this.event(`patronictl switchover ${leader} → ${this.pod(candidateOrdinal)}`);
+    api.switchover({ leader, candidate: this.pod(candidateOrdinal) });
+  }
+
   /** Clients write `bytes` of WAL on the primary. */
   primaryWrites(bytes: number): void {
     this.event(`clients write ${bytes} bytes`);
@@ -409,6 +422,38 @@ export class Then {
       .map((p) => p.metadata.name);
   }
 
+  /** Member pods deleted since the last `when`: by whom, and their role label at that moment. */
+  podDeletions(): { name: string; by: string; role: string | undefined; at: number }[] {
+    return this.s.store.log
+      .filter(
+        (c) =>
+          c.kind === 'Pod' &&
+          c.verb === 'terminate' &&
+          c.at >= this.s.markAt &&
+          c.labels['pgmeta.io/cluster'] === this.s.name &&
+          c.labels['app.kubernetes.io/component'] === 'database',
+      )
+      .map((c) => ({ name: c.name, by: c.actor, role: c.labels['spilo-role'], at: c.at }));
+  }
+
+  /** What Patroni did since the last `when` (restarts, switchovers, failovers, PATCH /config). */
+  patroniEvents(type?: PatroniEvent['type']): PatroniEvent[] {
+    return this.s.sim.patroni.events.filter(
+      (e) => e.at >= this.s.markAt && (type === undefined || e.type === type),
+    );
+  }
+
+  /** The fewest ready members any sync saw since the last `when`. */
+  fewestReadySinceEvent(): number {
+    const counts = this.s.syncsSinceMark().map((r) => r.pods.filter((p) => p.ready && !p.terminating).length);
+    return Math.min(...counts);
+  }
+
+  /** The value PostgreSQL on `member` runs with (what Patroni started it with). */
+  runningParameter(member: string, name: string): string | undefined {
+    return this.s.sim.patroni.member(this.s.namespace, { scope: this.s.name, member })?.running[name];
+  }
+
   /** Nothing that holds data or credentials was deleted (see DeletionAllowance for the exceptions). */
   noDataBearingObjectDeleted(allow: DeletionAllowance = {}): void {
     const n = this.s.name;
@@ -457,22 +502,33 @@ export class Then {
     this.noErrors();
   }
 
-  /** resourceVersions of the cluster's children and its status, to compare with `unchangedSince`. */
-  snapshot(): Map<string, unknown> {
+  /**
+   * What pgmeta controls, to compare with `unchangedSince`: each child without its status (which
+   * the cluster's controllers write), each member pod's identity, and (unless `childrenOnly`) the
+   * cluster's status.
+   */
+  snapshot(o: { childrenOnly?: boolean } = {}): Map<string, unknown> {
     const out = new Map<string, unknown>();
     const parent = this.s.parent();
-    out.set('status', parent?.['status']);
-    for (const o of this.s.store.all()) {
-      if (o.metadata.ownerReferences?.some((r) => r.uid === parent?.metadata.uid)) {
-        out.set(`${o.kind}/${o.metadata.name}`, o.metadata.resourceVersion);
-      }
+    if (o.childrenOnly !== true) out.set('status', parent?.['status']);
+    for (const name of this.podNames()) {
+      out.set(
+        `Pod/${name}`,
+        this.s.store.get({ kind: 'Pod', namespace: this.s.namespace, name })?.metadata.uid,
+      );
+    }
+    for (const obj of this.s.store.all()) {
+      if (!obj.metadata.ownerReferences?.some((r) => r.uid === parent?.metadata.uid)) continue;
+      const { status: _status, ...rest } = obj;
+      const { resourceVersion: _rv, ...metadata } = obj.metadata;
+      out.set(`${obj.kind}/${obj.metadata.name}`, canonicalJson({ ...rest, metadata }));
     }
     return out;
   }
 
-  /** No child changed and the status is the same as in `snap`. */
+  /** No child changed, no member pod was replaced, and (unless the snapshot left it out) the status is the same. */
   unchangedSince(snap: Map<string, unknown>): void {
-    const now = this.snapshot();
+    const now = this.snapshot({ childrenOnly: !snap.has('status') });
     const keys = new Set([...snap.keys(), ...now.keys()]);
     const diff = [...keys].filter((k) => !deepEqual(snap.get(k), now.get(k)));
     if (diff.length > 0) this.s.fail(`changed since the snapshot: ${diff.join(', ')}`);

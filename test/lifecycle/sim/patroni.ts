@@ -64,6 +64,8 @@ interface ScopeState {
   syncStandby?: string;
   lag: Map<string, number>;
   failoverKey: boolean;
+  /** When the leader lock was released: the others race on their next HA loop, not this one. */
+  releasedAt?: number;
 }
 
 /** Spilo's reading of a pod's environment. */
@@ -118,7 +120,20 @@ function configOf(pod: KubeObject): PatroniConfig | undefined {
   };
 }
 
+/** What Patroni did, in order, for assertions about how an operation went. */
+export interface PatroniEvent {
+  at: number;
+  type: 'bootstrap' | 'failover' | 'switchover' | 'restart' | 'patch-config';
+  /** The member acted on: bootstrapped, promoted, restarted, or the switchover's candidate. */
+  member: string;
+  /** restart: the member's role then; switchover: the former leader. */
+  detail?: string;
+  /** restart: members up (running) when it started, the restarted one included. */
+  membersUp?: number;
+}
+
 export class PatroniSim {
+  readonly events: PatroniEvent[] = [];
   private readonly scopes = new Map<string, ScopeState>();
   private readonly volumes = new Map<string, VolumeData>();
   private sysidSeq = 7_437_218_811_431_043_000;
@@ -229,6 +244,7 @@ export class PatroniSim {
     this.persist(s, m);
     if (this.leaderName(s) === m.name) {
       this.writeLeader(s, undefined);
+      s.releasedAt = this.ctx.clock.now;
       this.ctx.trace(`patroni: ${m.name} shut down and released the leader lock`);
     }
     m.state = 'stopped';
@@ -337,6 +353,7 @@ export class PatroniSim {
     m.running = this.effective(s, cfg, pod);
     this.volumes.set(m.pvcUid, { sysid, timeline: 1, xlog: INITIAL_XLOG });
     this.writeLeader(s, m, labels);
+    this.events.push({ at: this.ctx.clock.now, type: 'bootstrap', member: m.name });
     this.ctx.trace(`patroni: ${m.name} bootstrapped ${s.scope} (initialize ${sysid})`);
   }
 
@@ -413,6 +430,7 @@ export class PatroniSim {
 
   /** The leader race after a released or lapsed lock. */
   private elect(s: ScopeState, pods: KubeObject[], cfg: PatroniConfig): void {
+    if (s.releasedAt === this.ctx.clock.now) return;
     const dcs = this.dcsConfig(s, cfg);
     const maxLag = Number(dcs['maximum_lag_on_failover'] ?? 1_048_576);
     const healthy = [...s.members.values()].filter(
@@ -430,6 +448,7 @@ export class PatroniSim {
     const winner = candidates.sort((a, b) => b.xlog - a.xlog || a.name.localeCompare(b.name))[0];
     if (!winner) return;
     this.promote(s, winner);
+    this.events.push({ at: this.ctx.clock.now, type: 'failover', member: winner.name });
     this.ctx.trace(`patroni: failover, promoted ${winner.name} (timeline ${winner.timeline})`);
   }
 
@@ -497,17 +516,34 @@ export class PatroniSim {
   }
 
   private pendingRestart(s: ScopeState, cfg: PatroniConfig, pod: KubeObject, m: Member): boolean {
+    return Object.keys(this.pendingReasons(s, cfg, pod, m)).length > 0;
+  }
+
+  /** Patroni 4's `pending_restart_reason`: each parameter waiting for a restart, old and new value. */
+  private pendingReasons(
+    s: ScopeState,
+    cfg: PatroniConfig,
+    pod: KubeObject,
+    m: Member,
+  ): Record<string, { old_value: string; new_value: string }> {
     const params = paramData((cfg.version in PG_MAJORS ? cfg.version : '17') as PgMajor).params;
     const want = this.effective(s, cfg, pod);
-    const names = new Set([...Object.keys(want), ...Object.keys(m.running)]);
-    return [...names].some((n) => params[n]?.context === 'postmaster' && want[n] !== m.running[n]);
+    const names = [...new Set([...Object.keys(want), ...Object.keys(m.running)])].sort();
+    const out: Record<string, { old_value: string; new_value: string }> = {};
+    for (const n of names) {
+      if (params[n]?.context === 'postmaster' && want[n] !== m.running[n]) {
+        out[n] = { old_value: m.running[n] ?? '', new_value: want[n] ?? '' };
+      }
+    }
+    return out;
   }
 
   /** The role label and the `status` annotation of a running member, written when they change. */
   private publish(s: ScopeState, pod: KubeObject, cfg: PatroniConfig): void {
     const m = s.members.get(pod.metadata.name);
     if (!m || !this.up(s, m.name, [pod]) || m.state === 'stopped') return;
-    const pending = m.state === 'running' && this.pendingRestart(s, cfg, pod, m);
+    const reasons = m.state === 'running' ? this.pendingReasons(s, cfg, pod, m) : {};
+    const pending = Object.keys(reasons).length > 0;
     const status: JsonObject = {
       conn_url: `postgres://${m.ip}:5432/postgres`,
       api_url: `http://${m.ip}:8008/patroni`,
@@ -515,7 +551,7 @@ export class PatroniSim {
       role: m.state === 'running' || m.state === 'restarting' ? m.role : 'uninitialized',
       version: '4.0.4',
       ...(m.timeline > 0 ? { xlog_location: m.xlog, timeline: m.timeline } : {}),
-      ...(pending ? { pending_restart: true } : {}),
+      ...(pending ? { pending_restart: true, pending_restart_reason: reasons } : {}),
       ...(m.role === 'replica' && m.state === 'running' ? { replication_state: 'streaming' } : {}),
     };
     const labels = { ...pod.metadata.labels };
@@ -552,6 +588,7 @@ export class PatroniSim {
       const pods = this.memberPods(s, cfg);
       if (!this.up(s, leader, pods) && this.lockValid(s, pods, cfg))
         out.push(`${s.scope}: leader lock of ${leader} lapses`);
+      if (s.releasedAt === now) out.push(`${s.scope}: leader race after a released lock`);
     }
     return out;
   }
@@ -595,10 +632,16 @@ export class PatroniSim {
   restApi(namespace: string, scope: string): RestBackend {
     const { s, cfg, pods } = this.scopeOf(namespace, scope);
     return {
-      cluster: () => this.clusterView(s, cfg, pods),
+      cluster: () => this.clusterView(s, pods),
       patchConfig: (patch) => {
         const next = mergePatch(this.dcsConfig(s, cfg), patch) as JsonObject;
         this.upsertEndpoints(s, `${s.scope}-config`, { annotations: { config: JSON.stringify(next) } });
+        this.events.push({
+          at: this.ctx.clock.now,
+          type: 'patch-config',
+          member: '',
+          detail: JSON.stringify(patch),
+        });
         this.ctx.trace(`patroni: PATCH /config ${JSON.stringify(patch)}`);
         return next;
       },
@@ -609,25 +652,43 @@ export class PatroniSim {
     };
   }
 
-  private clusterView(s: ScopeState, cfg: PatroniConfig, pods: KubeObject[]): ClusterMember[] {
-    const leader = this.leaderMember(s, pods);
-    return [...s.members.values()]
-      .filter((m) => this.up(s, m.name, pods))
-      .sort((a, b) => a.name.localeCompare(b.name))
-      .map((m) => {
-        const pod = pods.find((p) => p.metadata.name === m.name);
-        const pending = pod !== undefined && m.state === 'running' && this.pendingRestart(s, cfg, pod, m);
-        const role = m.role === 'primary' ? 'leader' : m.name === s.syncStandby ? 'sync_standby' : 'replica';
-        return {
-          name: m.name,
-          role,
-          state: m.role === 'replica' && m.state === 'running' ? 'streaming' : m.state,
-          api_url: `http://${m.ip}:8008/patroni`,
-          timeline: m.timeline,
-          lag: leader ? Math.max(0, leader.xlog - m.xlog) : 0,
-          ...(pending ? { pending_restart: true } : {}),
-        };
+  /**
+   * GET /cluster as Patroni builds it from the DCS: every member pod's `status` annotation (stale for
+   * a member whose Patroni is down), the leader lock and the synchronous standby.
+   */
+  private clusterView(s: ScopeState, pods: KubeObject[]): ClusterMember[] {
+    const leaderName = this.leaderName(s);
+    const leaderXlog = this.leaderMember(s, pods)?.xlog;
+    const out: ClusterMember[] = [];
+    for (const pod of [...pods].sort((a, b) => a.metadata.name.localeCompare(b.metadata.name))) {
+      const raw = pod.metadata.annotations?.['status'];
+      if (raw === undefined) continue;
+      const st = JSON.parse(raw) as {
+        state?: string;
+        api_url?: string;
+        timeline?: number;
+        xlog_location?: number;
+        pending_restart?: boolean;
+      };
+      const name = pod.metadata.name;
+      const leader = name === leaderName;
+      const role = leader ? 'leader' : name === s.syncStandby ? 'sync_standby' : 'replica';
+      const state = st.state ?? 'stopped';
+      const lag =
+        leaderXlog !== undefined && st.xlog_location !== undefined
+          ? Math.max(0, leaderXlog - st.xlog_location)
+          : 0;
+      out.push({
+        name,
+        role,
+        state: !leader && state === 'running' ? 'streaming' : state,
+        api_url: st.api_url ?? '',
+        timeline: st.timeline ?? 0,
+        lag,
+        ...(st.pending_restart === true ? { pending_restart: true } : {}),
       });
+    }
+    return out;
   }
 
   private restart(
@@ -639,6 +700,10 @@ export class PatroniSim {
     const pod = o.pods.find((p) => p.metadata.name === name);
     if (!m || !pod || !this.up(o.s, name, o.pods)) throw new PatroniRestError(503, `${name} is not running`);
     if (pendingOnly && !this.pendingRestart(o.s, o.cfg, pod, m)) return false;
+    const membersUp = [...o.s.members.values()].filter(
+      (x) => x.state === 'running' && this.up(o.s, x.name, o.pods),
+    ).length;
+    this.events.push({ at: this.ctx.clock.now, type: 'restart', member: name, detail: m.role, membersUp });
     m.state = 'restarting';
     m.busyUntil = this.ctx.clock.now + 1;
     this.ctx.trace(`patroni: POST /restart ${name}`);
@@ -670,6 +735,12 @@ export class PatroniSim {
     }
     target.xlog = Math.max(target.xlog, current.xlog);
     this.promote(o.s, target);
+    this.events.push({
+      at: this.ctx.clock.now,
+      type: 'switchover',
+      member: target.name,
+      detail: current.name,
+    });
     current.state = 'restarting';
     current.busyUntil = this.ctx.clock.now + 1;
     this.ctx.trace(`patroni: switchover ${leader} → ${target.name} (timeline ${target.timeline})`);
