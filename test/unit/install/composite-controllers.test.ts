@@ -26,7 +26,13 @@ interface ChildResource {
 
 interface Hook {
   version?: string;
-  webhook?: { url?: string; timeout?: string; service?: unknown; path?: string };
+  webhook?: {
+    url?: string;
+    timeout?: string;
+    service?: unknown;
+    path?: string;
+    etag?: { enabled?: boolean; cacheTimeoutSeconds?: number; cacheCleanupSeconds?: number };
+  };
 }
 
 interface CompositeController {
@@ -167,6 +173,22 @@ describe.each(cases)('%s', (_file, cc) => {
     expect(url.host).toBe(HOOK_HOST);
     expect(url.pathname).toBe(`/${cc.metadata.name}/${hook}`);
     expect(url.search).toBe('');
+  });
+
+  // The service answers 304 to a matching If-None-Match (hooks/http/etag.ts, issue 9). Metacontroller
+  // v4.17.2 dereferences cacheCleanupSeconds whenever cacheTimeoutSeconds is set, and never expires
+  // entries without a timeout: both must be set, the cleanup no rarer than the timeout.
+  it.each(['sync', 'finalize'])('hook %s: ETag cache enabled, with both cache times', (hook) => {
+    const etag = cc.spec.hooks[hook]?.webhook?.etag;
+    if (cc.spec.hooks[hook] === undefined) return;
+    expect(etag?.enabled).toBe(true);
+    expect(etag?.cacheTimeoutSeconds).toBeGreaterThanOrEqual(60);
+    expect(etag?.cacheCleanupSeconds).toBeGreaterThan(0);
+    expect(etag?.cacheCleanupSeconds).toBeLessThanOrEqual(etag?.cacheTimeoutSeconds ?? 0);
+  });
+
+  it('customize: no ETag cache (Metacontroller caches customize answers per generation already)', () => {
+    expect(cc.spec.hooks['customize']?.webhook?.etag).toBeUndefined();
   });
 });
 
