@@ -37,7 +37,8 @@ export function fullSpec(replicas: number): Record<string, unknown> {
     image: 'ghcr.io/zalando/spilo-17:4.0-p3',
     replicas,
     storage: {
-      size: '20Gi',
+      // The size of the PVCs the fixtures observe: a larger one would be a volume resize in progress.
+      size: '10Gi',
       storageClass: 'fast-ssd',
       retentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Delete' },
     },
@@ -62,6 +63,16 @@ export function fullSpec(replicas: number): Record<string, unknown> {
       annotations: { 'service.beta.kubernetes.io/aws-load-balancer-internal': 'true' },
     },
     tls: { enabled: true },
+    pgbouncer: {
+      enabled: true,
+      replicas: 2,
+      poolMode: 'transaction',
+      maxClientConn: 2000,
+      defaultPoolSize: 25,
+      maxDbConnections: 100,
+      resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { memory: '128Mi' } },
+      readOnlyPooler: true,
+    },
     affinity: {
       podAntiAffinity: {
         requiredDuringSchedulingIgnoredDuringExecution: [
