@@ -140,13 +140,30 @@ export interface PostgresClusterSpec {
     externalTrafficPolicy?: 'Cluster' | 'Local';
   };
   /**
-   * Encryption of client connections.
+   * Encryption of client connections. Without issuerRef every member serves the self-signed certificate Spilo generates (status.tls.mode SelfSigned).
    */
   tls?: {
     /**
-     * Require TLS for connections from outside the pod (hostssl rules). Spilo serves a self-signed certificate until cert-manager support lands. false also admits unencrypted connections.
+     * Require TLS for connections from outside the pod (hostssl rules), and from and to the poolers. false also admits unencrypted connections.
      */
     enabled?: boolean;
+    /**
+     * A cert-manager issuer that signs the cluster's certificate: a Certificate `<name>-tls` naming every Service (needs the cert-manager component, manifests/components/cert-manager). Members wait for its Secret before they start, and pick up renewals without a restart. The issuer must put its CA into the Secret's ca.crt (CA, Vault and self-signed issuers do): the poolers verify PostgreSQL's certificate against it.
+     */
+    issuerRef?: {
+      /**
+       * Name of the issuer.
+       */
+      name: string;
+      /**
+       * Issuer (in the cluster's namespace), ClusterIssuer, or an external issuer's kind.
+       */
+      kind?: string;
+      /**
+       * API group of the issuer; cert-manager.io unless an external issuer.
+       */
+      group?: string;
+    };
   };
   /**
    * PgBouncer connection poolers in front of the primary (Service `<name>-pooler`, port 6432) and, with readOnlyPooler, in front of the replicas (`<name>-pooler-ro`). Clients log in with their own database user and password: PgBouncer looks the password up through a dedicated low-privilege role, never the superuser. With TLS enabled the poolers speak TLS to clients and to the database.

@@ -5,6 +5,7 @@
  */
 import type { CustomizeRequest, CustomizeResponse } from '../metacontroller/types.js';
 import { clusterNames, podSelector } from './names.js';
+import { tlsRelatedRules } from './tls/customize.js';
 
 export function customizeCluster(req: CustomizeRequest): CustomizeResponse {
   const id = req.parent.metadata;
@@ -26,6 +27,8 @@ export function customizeCluster(req: CustomizeRequest): CustomizeResponse {
         namespace,
         names: [names.patroni.leader, names.patroni.config, names.patroni.sync, names.patroni.failover],
       },
+      // The cert-manager Secret, so status can say whether it was issued (only with an issuer)
+      ...tlsRelatedRules(req.parent),
     ],
   };
 }

@@ -7,6 +7,7 @@ import type { KubeObject } from '../lib/k8s.js';
 import { getObject, listObjects, objectsByName } from '../metacontroller/children.js';
 import type { SyncRequest } from '../metacontroller/types.js';
 import { ANNOTATIONS, ROLE_LABEL, ROLE_VALUES, clusterNames } from './names.js';
+import { tlsSecretName } from './tls/index.js';
 
 export type MemberRole = 'primary' | 'replica' | 'standby-leader' | 'unknown';
 
@@ -28,6 +29,8 @@ export interface ObservedCluster {
   statefulSet?: KubeObject;
   secrets: Record<string, KubeObject>;
   jobs: KubeObject[];
+  /** The cert-manager Secret `<name>-tls` (related, read-only), when spec.tls.issuerRef names an issuer. */
+  tlsSecret?: KubeObject;
   /** Observed Deployments (the poolers), by name; absent reads as none. */
   deployments?: Record<string, KubeObject>;
   members: ObservedMember[];
@@ -51,10 +54,16 @@ export function observe(req: SyncRequest): ObservedCluster {
   );
   const leader = getObject(req.related, { kind: 'Endpoints', apiVersion: 'v1' }, id(names.patroni.leader));
   const config = getObject(req.related, { kind: 'Endpoints', apiVersion: 'v1' }, id(names.patroni.config));
+  const tlsSecret = getObject(
+    req.related,
+    { kind: 'Secret', apiVersion: 'v1' },
+    id(tlsSecretName(req.parent.metadata)),
+  );
   return {
     ...(statefulSet ? { statefulSet } : {}),
     ...(leader ? { leaderEndpoints: leader } : {}),
     ...(config ? { configEndpoints: config } : {}),
+    ...(tlsSecret ? { tlsSecret } : {}),
     secrets: objectsByName(req.children, 'Secret', 'v1'),
     jobs: listObjects(req.children, 'Job', 'batch/v1'),
     deployments: objectsByName(req.children, 'Deployment', 'apps/v1'),

@@ -40,8 +40,13 @@ export function makeCa(dir: string, cn = 'pgmeta test CA'): TestCa {
   return ca;
 }
 
-/** A server certificate for `dnsNames` (the first is also the CN), signed by `ca`. */
-export function makeServerCert(ca: TestCa, base: string, dnsNames: readonly string[]): CertFiles {
+/** A server certificate for `dnsNames` (the first is also the CN) and `ips`, signed by `ca`. */
+export function makeServerCert(
+  ca: TestCa,
+  base: string,
+  dnsNames: readonly string[],
+  ips: readonly string[] = [],
+): CertFiles {
   const files = { cert: join(ca.dir, `${base}.crt`), key: join(ca.dir, `${base}.key`) };
   const csr = join(ca.dir, `${base}.csr`);
   const ext = join(ca.dir, `${base}.ext`);
@@ -51,7 +56,7 @@ export function makeServerCert(ca: TestCa, base: string, dnsNames: readonly stri
       'basicConstraints = critical, CA:FALSE',
       'keyUsage = critical, digitalSignature, keyEncipherment',
       'extendedKeyUsage = serverAuth',
-      `subjectAltName = ${dnsNames.map((n) => `DNS:${n}`).join(', ')}`,
+      `subjectAltName = ${[...dnsNames.map((n) => `DNS:${n}`), ...ips.map((ip) => `IP:${ip}`)].join(', ')}`,
       '',
     ].join('\n'),
   );

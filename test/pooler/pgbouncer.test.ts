@@ -19,11 +19,12 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Client } from 'pg';
 import type { KubeObject } from '../../hooks/lib/k8s';
 import { type PgbouncerIni, POOLER_PATHS, renderIni } from '../../hooks/postgrescluster/pooler/ini';
-import { freePort, initdb, makeTempDir, startServer, type RealServer } from '../support/pgbin';
+import { freePort, makeTempDir, type RealServer } from '../support/pgbin';
 import { missingBinary, OPENSSL_BIN, PG_ISREADY_BIN, PGBOUNCER_BIN, PSQL_BIN } from './binaries';
 import { handOver, makeCa, makeServerCert, type TestCa } from './certs';
+import { startMember } from './member';
 import { parseIni, startPgbouncer } from './pgbouncer';
-import { child, containers, renderCluster, resolvedEnv, script, secretValue } from './rendered';
+import { child, containers, query, renderCluster, runJob, script, secretValue } from './rendered';
 
 const missing = missingBinary(PGBOUNCER_BIN, OPENSSL_BIN, PSQL_BIN, PG_ISREADY_BIN);
 if (missing) console.log(`skipped: ${missing} not installed (run bash test/pooler/install.sh)`);
@@ -37,36 +38,6 @@ const spec = (poolMode: string) => ({
   storage: { size: '1Gi' },
   pgbouncer: { enabled: true, replicas: 1, poolMode },
 });
-
-/** The pg_hba list the StatefulSet hands to Spilo. */
-function renderedHba(children: readonly KubeObject[]): string[] {
-  const env = containers(child(children, 'StatefulSet', 'orders'))[0]?.env ?? [];
-  const raw = env.find((v) => v.name === 'SPILO_CONFIGURATION')?.value ?? '{}';
-  return (JSON.parse(raw) as { postgresql: { pg_hba: string[] } }).postgresql.pg_hba;
-}
-
-/** Runs a rendered Job's script with its rendered environment, pointed at the test server. */
-function runJob(children: readonly KubeObject[], job: RegExp, server: RealServer): string {
-  const container = containers(child(children, 'Job', job))[0]!;
-  const env = resolvedEnv(children, container);
-  expect([env['PGHOST'], env['PGPORT']]).toEqual(['orders.shop.svc', '5432']);
-  const res = spawnSync('/bin/sh', ['-c', script(container)], {
-    env: { ...env, PGHOST: server.host, PGPORT: String(server.port), PATH: '/usr/bin:/bin' },
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  const output = `${res.stdout}${res.stderr}`;
-  if (res.status !== 0) throw new Error(`${job} failed (${String(res.status)}):\n${output}`);
-  return output;
-}
-
-async function query(client: Client, sql: string): Promise<unknown[]> {
-  try {
-    return (await client.query(sql)).rows as unknown[];
-  } finally {
-    await client.end();
-  }
-}
 
 /** Connects and returns the error message, or 'connected'. */
 async function attempt(config: ConstructorParameters<typeof Client>[0]): Promise<string> {
@@ -91,24 +62,11 @@ maybe('PgBouncer as pgmeta renders it, in front of real PostgreSQL', () => {
     base = makeTempDir('pooler');
     ca = makeCa(base);
     const pgCert = makeServerCert(ca, 'postgres', ['orders.shop.svc']);
-    const dataDir = join(base, 'data');
-    await initdb(MAJOR, dataDir);
-    writeFileSync(join(dataDir, 'pg_hba.conf'), 'host all all 127.0.0.1/32 trust\n');
-    pg = await startServer(MAJOR, {
-      dataDir,
-      settings: {
-        ssl: 'on',
-        ssl_cert_file: pgCert.cert,
-        ssl_key_file: pgCert.key,
-        password_encryption: 'scram-sha-256',
-      },
+    pg = await startMember(first, {
+      major: MAJOR,
+      base,
+      settings: { ssl: 'on', ssl_cert_file: pgCert.cert, ssl_key_file: pgCert.key },
     });
-    // The superuser's password from its rendered Secret, then pgmeta's own pg_hba: from here on every
-    // TCP login needs TLS and SCRAM, as in a cluster with TLS enabled.
-    const admin = await pg.connect();
-    await admin.query(`ALTER ROLE postgres PASSWORD '${superuserPassword.replace(/'/g, "''")}'`);
-    writeFileSync(join(dataDir, 'pg_hba.conf'), `${renderedHba(first).join('\n')}\n`);
-    await query(admin, 'SELECT pg_reload_conf()');
     // The pooler's Job first: the application database, created next from template1, must inherit
     // the lookup function from there.
     expect(runJob(first, /^orders-pooler-auth-/, pg)).toContain(

@@ -4,7 +4,11 @@
  * ConfigMap's file). Environment values that come from Secrets are resolved from the rendered
  * Secrets, as the kubelet would do.
  */
+import { spawnSync } from 'node:child_process';
+import { expect } from '@jest/globals';
+import type { Client } from 'pg';
 import type { KubeObject } from '../../hooks/lib/k8s';
+import type { RealServer } from '../support/pgbin';
 import { parentFrom, sync } from '../support/cluster-world';
 
 export function renderCluster(spec: Record<string, unknown>, name = 'orders'): KubeObject[] {
@@ -60,4 +64,34 @@ export function resolvedEnv(children: readonly KubeObject[], container: Containe
       return [v.name, v.value];
     }),
   );
+}
+
+/** The pg_hba list the StatefulSet hands to Spilo. */
+export function renderedHba(children: readonly KubeObject[]): string[] {
+  const env = containers(child(children, 'StatefulSet', 'orders'))[0]?.env ?? [];
+  const raw = env.find((v) => v.name === 'SPILO_CONFIGURATION')?.value ?? '{}';
+  return (JSON.parse(raw) as { postgresql: { pg_hba: string[] } }).postgresql.pg_hba;
+}
+
+/** Runs a rendered Job's script with its rendered environment, pointed at the test server. */
+export function runJob(children: readonly KubeObject[], job: RegExp, server: RealServer): string {
+  const container = containers(child(children, 'Job', job))[0]!;
+  const env = resolvedEnv(children, container);
+  expect([env['PGHOST'], env['PGPORT']]).toEqual(['orders.shop.svc', '5432']);
+  const res = spawnSync('/bin/sh', ['-c', script(container)], {
+    env: { ...env, PGHOST: server.host, PGPORT: String(server.port), PATH: '/usr/bin:/bin' },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  const output = `${res.stdout}${res.stderr}`;
+  if (res.status !== 0) throw new Error(`${job} failed (${String(res.status)}):\n${output}`);
+  return output;
+}
+
+export async function query(client: Client, sql: string): Promise<unknown[]> {
+  try {
+    return (await client.query(sql)).rows as unknown[];
+  } finally {
+    await client.end();
+  }
 }

@@ -13,6 +13,7 @@ import type { Plain } from '../../lib/k8s.js';
 import { clusterNames, PORTS, podLabels } from '../names.js';
 import type { ResolvedCluster } from '../spec/resolved.js';
 import { PGDATA_MOUNT, spiloEnv } from '../spilo/env.js';
+import { spiloTlsMounts, spiloTlsVolumes } from '../tls/index.js';
 
 /** Spilo's `postgres` user and group (the image's /etc/passwd). */
 export const POSTGRES_UID = 101;
@@ -78,6 +79,8 @@ export function spiloContainer(cluster: ResolvedCluster): Plain<V1Container> {
     volumeMounts: [
       { name: SHM_VOLUME, mountPath: '/dev/shm' },
       { name: DATA_VOLUME, mountPath: PGDATA_MOUNT },
+      // The cert-manager Secret (spec.tls.issuerRef), none without one
+      ...spiloTlsMounts(cluster),
     ],
   };
 }
@@ -129,7 +132,7 @@ export function buildPodTemplate(cluster: ResolvedCluster): Plain<V1PodTemplateS
       terminationGracePeriodSeconds: TERMINATION_GRACE_SECONDS,
       containers: [spiloContainer(cluster)],
       // PostgreSQL's parallel workers use /dev/shm, which container runtimes cap at 64 MiB.
-      volumes: [{ name: SHM_VOLUME, emptyDir: { medium: 'Memory' } }],
+      volumes: [{ name: SHM_VOLUME, emptyDir: { medium: 'Memory' } }, ...spiloTlsVolumes(cluster)],
       ...schedulingFields(cluster),
     },
   };

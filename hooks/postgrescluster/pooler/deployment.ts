@@ -18,6 +18,7 @@ import {
   poolerSelector,
 } from './names.js';
 import { poolerTls } from './tls.js';
+import { issuerOf } from '../tls/index.js';
 
 /**
  * PgBouncer 1.25.1 from the CloudNativePG project: a plain Debian build whose binary takes the
@@ -30,6 +31,39 @@ export const PGBOUNCER_GID = 996;
 
 /** Pod template annotation with a hash of pgbouncer.ini: a changed configuration rolls the pods. */
 export const CONFIG_HASH_ANNOTATION = 'pgmeta.io/config-hash';
+
+/** Seconds between two reloads of PgBouncer when its certificate comes from cert-manager. */
+export const RELOAD_INTERVAL_SECONDS = 300;
+
+/**
+ * PgBouncer reads its certificate files at start and on reload (SIGHUP). With a cert-manager
+ * certificate, which the kubelet replaces in the mounted Secret on every renewal, a small shell
+ * supervisor reloads PgBouncer every five minutes (as Spilo's cron does for PostgreSQL), so a renewal
+ * is picked up without a restart; it forwards SIGTERM and exits with PgBouncer.
+ */
+export function reloadingScript(binary: string, config: string): string {
+  return [
+    `${binary} ${config} &`,
+    'pid=$!',
+    'stop=0',
+    'sleeper=',
+    'trap \'stop=1; kill -TERM "$pid" 2>/dev/null; [ -z "$sleeper" ] || kill "$sleeper" 2>/dev/null\' TERM INT',
+    'while [ "$stop" = 0 ] && kill -0 "$pid" 2>/dev/null; do',
+    `  sleep ${RELOAD_INTERVAL_SECONDS} &`,
+    '  sleeper=$!',
+    '  wait "$sleeper"',
+    '  if [ "$stop" = 0 ]; then kill -HUP "$pid" 2>/dev/null; fi',
+    'done',
+    'wait "$pid"',
+  ].join('\n');
+}
+
+const PGBOUNCER_BIN = '/usr/bin/pgbouncer';
+
+function command(cluster: PooledCluster): string[] {
+  if (!issuerOf(cluster)) return [PGBOUNCER_BIN, POOLER_PATHS.config];
+  return ['/bin/sh', '-c', reloadingScript(PGBOUNCER_BIN, POOLER_PATHS.config)];
+}
 
 /** A TCP probe on PgBouncer's port, every field written as the API server stores it. */
 function tcpProbe(failureThreshold: number): Plain<V1Probe> {
@@ -46,7 +80,7 @@ function pgbouncerContainer(cluster: PooledCluster, role: PoolerRole): Plain<V1C
   return {
     name: 'pgbouncer',
     image: PGBOUNCER_IMAGE,
-    command: ['/usr/bin/pgbouncer', POOLER_PATHS.config],
+    command: command(cluster),
     ports: [{ name: POOLER_PORT.name, containerPort: POOLER_PORT.port, protocol: 'TCP' }],
     // PgBouncer listens only once its configuration is loaded, so an open port means ready.
     readinessProbe: tcpProbe(3),

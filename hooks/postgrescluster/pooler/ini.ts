@@ -10,12 +10,14 @@
  * - `auth_query` runs in the database the client connects to (PgBouncer before 1.19 has no
  *   `auth_dbname`), so the lookup function exists in every database (see auth.ts).
  * - With TLS enabled PgBouncer requires TLS from clients and speaks TLS to PostgreSQL, whose
- *   pg_hba then admits it through its `hostssl` rules.
+ *   pg_hba then admits it through its `hostssl` rules; with a cert-manager issuer it also verifies
+ *   PostgreSQL's certificate and name (`verify-full`).
  * @see https://www.pgbouncer.org/config.html
  */
 import { PORTS, serviceHost } from '../names.js';
 import type { ResolvedPgbouncer } from '../spec/pooler.js';
 import type { ResolvedCluster } from '../spec/resolved.js';
+import { issuerOf } from '../tls/index.js';
 import { LOOKUP_FUNCTION, POOLER_PORT, POOLER_USER, type PoolerRole, poolerNames } from './names.js';
 
 /** Where the pooler pod mounts its files. */
@@ -58,12 +60,15 @@ export const AUTH_QUERY = `SELECT usename, passwd FROM ${LOOKUP_FUNCTION}($1)`;
 /** TLS settings: required on both sides when the cluster requires TLS. */
 function tlsSettings(cluster: ResolvedCluster): Record<string, string> {
   if (!cluster.tls.enabled) return {};
-  return {
+  const client = {
     client_tls_sslmode: 'require',
     client_tls_cert_file: POOLER_PATHS.tlsCert,
     client_tls_key_file: POOLER_PATHS.tlsKey,
-    server_tls_sslmode: 'require',
   };
+  // Spilo's self-signed certificates prove nothing, so only encryption is required; an issued one
+  // names the Services and comes with its CA, so PgBouncer checks both.
+  if (!issuerOf(cluster)) return { ...client, server_tls_sslmode: 'require' };
+  return { ...client, server_tls_sslmode: 'verify-full', server_tls_ca_file: POOLER_PATHS.tlsCa };
 }
 
 /** The pgbouncer.ini document of one pooler. */

@@ -1,5 +1,6 @@
 /**
- * Where a pooler's TLS certificate comes from. With TLS disabled there is none. Without an issuer,
+ * Where a pooler's TLS certificate comes from. With TLS disabled there is none. With an issuer, it is
+ * the cluster's cert-manager certificate. Without one,
  * an init container makes a self-signed certificate for the pooler's Service names into a memory
  * volume at every pod start (the hook cannot make one: it is pure and deterministic, and a private
  * key must not be derivable by anyone holding the hook's inputs). It uses the cluster's Spilo image,
@@ -7,7 +8,7 @@
  */
 import type { V1Container, V1Volume, V1VolumeMount } from '@kubernetes/client-node';
 import type { Plain } from '../../lib/k8s.js';
-import type { ClusterIdentity } from '../spec/resolved.js';
+import { issuerOf, serviceDnsNames, tlsSecretName } from '../tls/index.js';
 import { type PooledCluster, POOLER_PATHS } from './ini.js';
 import { type PoolerRole, poolerNames } from './names.js';
 
@@ -18,12 +19,6 @@ export interface PoolerTls {
 }
 
 const TLS_VOLUME = 'tls';
-
-/** Every DNS name a client may use for a Service: short, with namespace, with `svc`, fully qualified. */
-export function serviceDnsNames(cluster: Pick<ClusterIdentity, 'namespace'>, service: string): string[] {
-  const ns = cluster.namespace;
-  return [service, `${service}.${ns}`, `${service}.${ns}.svc`, `${service}.${ns}.svc.cluster.local`];
-}
 
 /** The openssl command of the init container (ECDSA P-256, ten years, the Service's names). */
 export function selfSignedScript(cluster: PooledCluster, role: PoolerRole): string {
@@ -60,8 +55,20 @@ function selfSigned(cluster: PooledCluster, role: PoolerRole): PoolerTls {
   };
 }
 
+/**
+ * With an issuer: the cluster's cert-manager Secret, which names the pooler Services too and holds
+ * the CA PgBouncer verifies PostgreSQL against. Group-readable for the pgbouncer group only.
+ */
+function issued(cluster: PooledCluster): PoolerTls {
+  return {
+    initContainers: [],
+    volumes: [{ name: TLS_VOLUME, secret: { secretName: tlsSecretName(cluster), defaultMode: 0o440 } }],
+    mounts: [{ name: TLS_VOLUME, mountPath: POOLER_PATHS.tlsDir, readOnly: true }],
+  };
+}
+
 /** The certificate volumes, mounts and init containers of one pooler's pods. */
 export function poolerTls(cluster: PooledCluster, role: PoolerRole): PoolerTls {
   if (!cluster.tls.enabled) return { initContainers: [], volumes: [], mounts: [] };
-  return selfSigned(cluster, role);
+  return issuerOf(cluster) ? issued(cluster) : selfSigned(cluster, role);
 }

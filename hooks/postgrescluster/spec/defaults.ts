@@ -10,6 +10,7 @@ import { canonicalQuantity } from '../../lib/quantity.js';
 import { podSelector } from '../names.js';
 import { CLUSTER_LABEL } from './labels.js';
 import { resolvePgbouncer } from './pooler.js';
+import { resolveTls } from './tls.js';
 import type { ClusterIdentity, PgMajor, ResolvedCluster, ResolvedScheduling } from './resolved.js';
 
 /** The pod label that default (anti-)affinity and spread constraints select a cluster's members by. */
@@ -137,7 +138,7 @@ export function resolveSpec(identity: ClusterIdentity, spec: PostgresClusterSpec
     synchronous: resolveSynchronous(spec),
     bootstrap: resolveBootstrap(spec),
     service: resolveService(spec),
-    tls: { enabled: spec.tls?.enabled ?? true },
+    tls: resolveTls(spec),
     scheduling: resolveScheduling(identity.name, spec),
     ...(pgbouncer ? { pgbouncer } : {}),
   };

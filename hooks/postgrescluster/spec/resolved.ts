@@ -10,6 +10,7 @@ import type {
 } from '@kubernetes/client-node';
 import type { Plain } from '../../lib/k8s.js';
 import type { ResolvedPgbouncer } from './pooler.js';
+import type { ResolvedTls } from './tls.js';
 
 export const SUPPORTED_MAJORS = ['13', '14', '15', '16', '17', '18'] as const;
 export type PgMajor = (typeof SUPPORTED_MAJORS)[number];
@@ -62,7 +63,7 @@ export interface ResolvedCluster extends ClusterIdentity {
   synchronous: { mode: SynchronousMode; nodeCount: number };
   bootstrap: { database: string; owner: string };
   service: ResolvedService;
-  tls: { enabled: boolean };
+  tls: ResolvedTls;
   scheduling: ResolvedScheduling;
   /** PgBouncer poolers: present only when `spec.pgbouncer.enabled`, so other clusters render as before. */
   pgbouncer?: ResolvedPgbouncer;

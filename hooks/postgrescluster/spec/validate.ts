@@ -140,6 +140,8 @@ export const MIRRORS: Readonly<Record<string, Mirror>> = {
     typeof self !== 'string' || !RESERVED_DATABASES.includes(self),
   "!(self in ['postgres', 'standby', 'admin', 'cron_admin', 'robot_zmon', 'zalandos', 'public', 'none']) && !self.startsWith('pg_')":
     (self) => typeof self !== 'string' || (!RESERVED_OWNERS.includes(self) && !self.startsWith('pg_')),
+  '!has(self.issuerRef) || !has(self.enabled) || self.enabled': (self) =>
+    !has(self, 'issuerRef') || (self as Obj)['enabled'] !== false,
   "!has(self.externalTrafficPolicy) || self.type != 'ClusterIP'": (self) =>
     !has(self, 'externalTrafficPolicy') || (self as Obj)['type'] !== 'ClusterIP',
   "!has(self.loadBalancerSourceRanges) || size(self.loadBalancerSourceRanges) == 0 || self.type == 'LoadBalancer'":

@@ -10,6 +10,7 @@ import type { V1EnvVar } from '@kubernetes/client-node';
 import type { Plain } from '../../lib/k8s.js';
 import { CLUSTER_LABEL, clusterNames, PATRONI_LABELS, ROLE_LABEL, ROLE_VALUES } from '../names.js';
 import type { ResolvedCluster } from '../spec/resolved.js';
+import { spiloTlsEnv } from '../tls/index.js';
 import { sortedJson, spiloConfigurationJson } from './configuration.js';
 
 export type EnvVar = Plain<V1EnvVar>;
@@ -81,5 +82,7 @@ export function spiloEnv(cluster: ResolvedCluster): EnvVar[] {
     // Spilo's hba template refuses connections without TLS unless this is set; pgmeta replaces that
     // template, but the variable also states the intent to every Spilo script that reads it.
     ...(cluster.tls.enabled ? [] : [envValue('ALLOW_NOSSL', 'true')]),
+    // The cert-manager certificate's files (spec.tls.issuerRef); none: Spilo's self-signed one.
+    ...spiloTlsEnv(cluster),
   ]);
 }

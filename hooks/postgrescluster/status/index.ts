@@ -8,7 +8,7 @@ import type { Condition, KubeObject } from '../../lib/k8s.js';
 import { ANNOTATIONS, PORTS, clusterNames, podSelector, serviceHost } from '../names.js';
 import type { ObservedCluster, ObservedMember } from '../observe.js';
 import type { FieldError } from '../spec/index.js';
-import { poolerStatus, type PoolerStatus } from '../pooler/status.js';
+import { featureStatus, type FeatureStatusFields } from './features.js';
 import type { ResolvedCluster } from '../spec/resolved.js';
 import { decidePhase, rolledOut, type Phase, type PhaseVerdict } from './phase.js';
 
@@ -23,7 +23,7 @@ export interface MemberStatus {
   pendingRestart?: boolean;
 }
 
-export interface ClusterStatus {
+export interface ClusterStatus extends FeatureStatusFields {
   phase: Phase;
   conditions: Condition[];
   replicas: number;
@@ -38,7 +38,6 @@ export interface ClusterStatus {
     database: string;
     secrets: { app: string; superuser: string };
   };
-  pooler?: PoolerStatus;
 }
 
 export interface StatusInput {
@@ -59,11 +58,11 @@ export function computeStatus(input: StatusInput): ClusterStatus {
   const primary = live.find((m) => m.role === 'primary');
   const previous = (parent['status'] ?? {}) as { conditions?: unknown; currentVersion?: unknown };
   const version = currentVersion(observed, previous.currentVersion);
-  const pooler = poolerStatus(cluster, observed.deployments ?? {});
+  const features = featureStatus(cluster, observed);
   return {
     phase: verdict.phase,
     conditions: stampConditions(
-      [...conditions(verdict, input), ...pooler.conditions],
+      [...conditions(verdict, input), ...features.conditions],
       previous.conditions,
       input.now,
     ),
@@ -74,7 +73,7 @@ export function computeStatus(input: StatusInput): ClusterStatus {
     members: observed.members.map((m) => memberStatus(m, primary)),
     ...(version === undefined ? {} : { currentVersion: version }),
     ...(cluster && observed.statefulSet ? { connectionInfo: connectionInfo(cluster) } : {}),
-    ...(pooler.pooler ? { pooler: pooler.pooler } : {}),
+    ...features.fields,
   };
 }
 

@@ -126,6 +126,7 @@ describe('the PostgresCluster CRD', () => {
         'members',
         'observedGeneration',
         'phase',
+        'tls',
         'pooler',
         'primary',
         'readyReplicas',

@@ -191,6 +191,12 @@ const FAILING: Case[] = [
     },
   },
   {
+    rule: '!has(self.issuerRef) || !has(self.enabled) || self.enabled',
+    what: 'a cert-manager issuer with TLS disabled',
+    spec: { ...BASE, tls: { enabled: false, issuerRef: { name: 'ca' } } },
+    error: { path: 'spec.tls.issuerRef', message: 'issuerRef needs TLS enabled' },
+  },
+  {
     rule: "!has(self.externalTrafficPolicy) || self.type != 'ClusterIP'",
     what: 'externalTrafficPolicy on a ClusterIP Service',
     spec: { ...BASE, service: { externalTrafficPolicy: 'Local' } },
