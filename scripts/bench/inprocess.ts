@@ -8,6 +8,11 @@ import { summarize, type SampleSummary } from './stats';
 export interface SyncTiming extends SampleSummary {
   /** Size of the serialized response. */
   responseBytes: number;
+  /**
+   * Process CPU time per call over the timed calls (includes V8's GC helper threads): unlike the
+   * wall-clock figures, barely moved when a busy machine deschedules the process mid-call.
+   */
+  cpuMsPerCall: number;
 }
 
 /** The exact response the hook gives for a payload. */
@@ -20,10 +25,16 @@ export function timeSync(p: Payload, o: { warmup: number; iterations: number }):
   const call = () => runHook({ def: postgresClusterController, hook: 'sync', body: p.request, ctx: CTX });
   for (let i = 0; i < o.warmup; i++) call();
   const samples: number[] = [];
+  const cpu0 = process.cpuUsage();
   for (let i = 0; i < o.iterations; i++) {
     const t0 = process.hrtime.bigint();
     call();
     samples.push(Number(process.hrtime.bigint() - t0) / 1e6);
   }
-  return { ...summarize(samples), responseBytes: Buffer.byteLength(responseOf(p)) };
+  const cpu = process.cpuUsage(cpu0);
+  return {
+    ...summarize(samples),
+    responseBytes: Buffer.byteLength(responseOf(p)),
+    cpuMsPerCall: (cpu.user + cpu.system) / 1000 / Math.max(1, o.iterations),
+  };
 }

@@ -35,6 +35,8 @@ export interface MemorySample {
 export interface MemoryResult {
   /** Requests the hook server answered after its warm-up. */
   requests: number;
+  /** The leak check's aim (BENCH_LEAK_REQUESTS); `requests` is less only when the time budget ran out. */
+  targetRequests: number;
   /** RSS after the warm-up, and after all `requests`. */
   warmRssBytes: number;
   afterRssBytes: number;
@@ -53,6 +55,7 @@ export interface BenchConfig {
   rounds: number;
   leakRequests: number;
   syncIterations: number;
+  budgetS: number;
 }
 
 export interface BenchResults {
@@ -114,7 +117,16 @@ export function table(headers: readonly string[], rows: readonly (readonly strin
 
 function syncTable(r: BenchResults): string {
   return table(
-    ['in-process sync', 'request KiB', 'response KiB', 'median ms', 'p99 ms', 'mean ms', 'calls'],
+    [
+      'in-process sync',
+      'request KiB',
+      'response KiB',
+      'median ms',
+      'p99 ms',
+      'mean ms',
+      'CPU ms/call',
+      'calls',
+    ],
     r.payloads.map((p) => [
       p.payload,
       kib(p.requestBytes),
@@ -122,6 +134,7 @@ function syncTable(r: BenchResults): string {
       ms(p.sync.median),
       ms(p.sync.p99),
       ms(p.sync.mean),
+      ms(p.sync.cpuMsPerCall),
       String(p.sync.n),
     ]),
   );
@@ -154,6 +167,10 @@ function etagTable(r: BenchResults): string {
 function memoryLines(r: BenchResults): string {
   const m = r.memory;
   const growth = m.afterRssBytes - m.warmRssBytes;
+  const short =
+    m.requests < m.targetRequests
+      ? `\nLeak check cut short by the time budget: ${m.requests} of ${m.targetRequests} requests`
+      : '';
   const floorPeak = Math.max(...r.payloads.map((p) => p.floorPeakRssBytes));
   return [
     `Hook server RSS: ${mib(m.warmRssBytes)} MiB after warm-up, ${mib(m.afterRssBytes)} MiB after ` +
@@ -161,7 +178,8 @@ function memoryLines(r: BenchResults): string {
       `(floor server peak ${mib(floorPeak)} MiB)`,
     `Heap in use after a full GC: ${mib(m.warmHeapBytes)} MiB after warm-up, ${mib(m.afterHeapBytes)} MiB at the end`,
     `Along the way (requests: RSS / heap after GC, MiB): ` +
-      m.series.map((s) => `${s.afterRequests}: ${mib(s.rssBytes)} / ${mib(s.heapBytes)}`).join(', '),
+      m.series.map((s) => `${s.afterRequests}: ${mib(s.rssBytes)} / ${mib(s.heapBytes)}`).join(', ') +
+      short,
   ].join('\n');
 }
 

@@ -155,13 +155,19 @@ describe('/proc parsing', () => {
   });
 });
 
-function results(o: { ratio: number; median: number; warm: number; after: number }): BenchResults {
+function results(o: {
+  ratio: number;
+  median: number;
+  warm: number;
+  after: number;
+  requests?: number;
+}): BenchResults {
   const load = run(1000, 500);
   const payload = (name: '1-member' | '3-member'): PayloadResult => ({
     payload: name,
     requestBytes: 35_000,
     responseBytes: 17_000,
-    sync: { n: 100, median: o.median, p99: 2, mean: 1, responseBytes: 17_000 },
+    sync: { n: 100, median: o.median, p99: 2, mean: 1, responseBytes: 17_000, cpuMsPerCall: 1.2 },
     server: { ...load, rps: 1000 * o.ratio },
     floor: load,
     zeroCostHook: load,
@@ -175,7 +181,8 @@ function results(o: { ratio: number; median: number; warm: number; after: number
     config: benchConfig({}),
     payloads: [payload('1-member'), payload('3-member')],
     memory: {
-      requests: 50_000,
+      requests: o.requests ?? 50_000,
+      targetRequests: 50_000,
       warmRssBytes: o.warm,
       afterRssBytes: o.after,
       warmHeapBytes: 17 * MIB,
@@ -250,6 +257,15 @@ describe('report', () => {
     expect(text).toContain('ETag (If-None-Match)');
     expect(text).toContain('100.0 MiB after warm-up, 101.0 MiB after 50000 more requests (+1.0 MiB)');
     expect(text).toMatch(/^x +y +z +NO$/m);
+    expect(text).not.toContain('cut short');
+  });
+
+  it('says when the time budget cut the leak check short', () => {
+    const r = results({ ratio: 1, median: 0.5, warm: 100 * MIB, after: 100 * MIB, requests: 31_000 });
+    expect(formatReport(r, evaluateTargets(r))).toContain(
+      'cut short by the time budget: 31000 of 50000 requests',
+    );
+    expect(evaluateTargets(r).map((t) => t.name)).toContain('RSS growth over 31000 requests');
   });
 });
 
@@ -261,6 +277,7 @@ describe('benchConfig', () => {
       rounds: 2,
       leakRequests: 50_000,
       syncIterations: 2_000,
+      budgetS: 250,
     });
   });
 
