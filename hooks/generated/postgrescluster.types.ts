@@ -1,5 +1,5 @@
 /* generated – do not edit: run `npx tsx scripts/gen-schema.ts` (source: crds/postgresclusters.yaml) */
-/* eslint-disable @typescript-eslint/consistent-indexed-object-style */
+/* eslint-disable @typescript-eslint/consistent-indexed-object-style, max-lines -- generated, not read as code */
 
 /**
  * Desired state of the cluster.
@@ -895,4 +895,315 @@ export interface PostgresClusterSpec {
    * PriorityClass of the member pods.
    */
   priorityClassName?: string;
+  /**
+   * Continuous WAL archiving and scheduled base backups with WAL-G (Spilo's own backup), to <bucket>/<path>/<cluster UID>/wal/<major>. Secrets are read by key (documented on each field); while a named Secret or key is missing, status.conditions[BackupConfigured] says so and the StatefulSet keeps the backup configuration it had. On-demand backups are PostgresBackup objects.
+   */
+  backup?: {
+    /**
+     * Where backups and WAL go; exactly one of s3, gcs or azure.
+     */
+    destination: {
+      /**
+       * Amazon S3 or an S3-compatible store (MinIO, Ceph RGW, Cloudflare R2...).
+       */
+      s3?: {
+        /**
+         * Bucket name.
+         */
+        bucket: string;
+        /**
+         * Region of the bucket, e.g. eu-central-1 (AWS_REGION).
+         */
+        region?: string;
+        /**
+         * URL of an S3-compatible service, scheme://host[:port] without a path, e.g. http://minio.minio.svc:9000 (AWS_ENDPOINT). Absent means AWS S3.
+         */
+        endpoint?: string;
+        /**
+         * Path-style requests (https://host/bucket/key) instead of virtual-hosted ones (https://bucket.host/key). Defaults to true with an endpoint, false without.
+         */
+        forcePathStyle?: boolean;
+        /**
+         * Secret with the access key: keys AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY unless named otherwise below.
+         */
+        credentialsSecret: {
+          /**
+           * Name of a Secret in the cluster's namespace.
+           */
+          name: string;
+          /**
+           * Key of the access key ID in the Secret.
+           */
+          accessKeyIdKey?: string;
+          /**
+           * Key of the secret access key in the Secret.
+           */
+          secretAccessKeyKey?: string;
+        };
+      };
+      /**
+       * Google Cloud Storage.
+       */
+      gcs?: {
+        /**
+         * Bucket name.
+         */
+        bucket: string;
+        /**
+         * Secret with a service account key file (JSON) under key credentials.json unless named otherwise; it is mounted into the pods for GOOGLE_APPLICATION_CREDENTIALS.
+         */
+        credentialsSecret: {
+          /**
+           * Name of a Secret in the cluster's namespace.
+           */
+          name: string;
+          /**
+           * Key of the service account key file in the Secret.
+           */
+          key?: string;
+        };
+      };
+      /**
+       * Azure Blob Storage.
+       */
+      azure?: {
+        /**
+         * Blob container name.
+         */
+        container: string;
+        /**
+         * Storage account name (AZURE_STORAGE_ACCOUNT).
+         */
+        storageAccount: string;
+        /**
+         * Secret with the storage account access key under key AZURE_STORAGE_ACCESS_KEY unless named otherwise.
+         */
+        credentialsSecret: {
+          /**
+           * Name of a Secret in the cluster's namespace.
+           */
+          name: string;
+          /**
+           * Key of the storage account access key in the Secret.
+           */
+          key?: string;
+        };
+      };
+    };
+    /**
+     * Folder inside the bucket, without leading or trailing slash; default <namespace>/<name>. The cluster's UID is always appended, so a cluster created again under the same name never writes into the previous one's archive. status.backup.path shows the result.
+     */
+    path?: string;
+    /**
+     * When base backups run (cron, the pod's clock, UTC): five fields or a macro such as @daily.
+     */
+    schedule?: string;
+    /**
+     * Which base backups (and the WAL they need) are kept.
+     */
+    retention?: {
+      /**
+       * Keep at least this many base backups and, as Spilo does, at least this many days of them (BACKUP_NUM_TO_RETAIN; Spilo's minimum is 2).
+       */
+      count?: number;
+    };
+    /**
+     * WAL-G compression of base backups and WAL (WALG_COMPRESSION_METHOD).
+     */
+    compression?: 'lz4' | 'lzma' | 'zstd' | 'brotli';
+    /**
+     * Take scheduled base backups on replicas instead of the primary (needs replicas >= 2). Spilo runs the schedule on every member, so each replica then takes one.
+     */
+    backupFromReplica?: boolean;
+    /**
+     * Client-side encryption of everything WAL-G uploads. Method libsodium reads a 32-byte key, base64-encoded (e.g. openssl rand -base64 32); pgp reads an ASCII-armored private key and, when keySecret.passphraseKey is set, its passphrase.
+     */
+    encryption?: {
+      /**
+       * libsodium (WALG_LIBSODIUM_KEY) or pgp (WALG_PGP_KEY).
+       */
+      method: 'libsodium' | 'pgp';
+      /**
+       * Secret with the key, under key `key` unless named otherwise.
+       */
+      keySecret: {
+        /**
+         * Name of a Secret in the cluster's namespace.
+         */
+        name: string;
+        /**
+         * Key of the encryption key in the Secret.
+         */
+        key?: string;
+        /**
+         * pgp only: key of the passphrase in the Secret, if the private key has one.
+         */
+        passphraseKey?: string;
+      };
+    };
+    /**
+     * Parallel uploads (WALG_UPLOAD_CONCURRENCY); Spilo's default is min(CPUs, 10).
+     */
+    uploadConcurrency?: number;
+    /**
+     * Parallel downloads when a replica restores from the archive (WALG_DOWNLOAD_CONCURRENCY).
+     */
+    downloadConcurrency?: number;
+  };
+  /**
+   * Create this cluster from another cluster's WAL-G archive (point-in-time recovery), at bootstrap only: it cannot be added, changed or removed later. version must be the source's major version. The cluster archives into its own, different path (spec.backup).
+   */
+  restore?: {
+    /**
+     * The archive to restore from: one store (as in backup.destination) and either its path (the source's status.backup.path) or the source cluster's name and UID (for a source with the default backup.path).
+     */
+    source: {
+      /**
+       * Amazon S3 or an S3-compatible store (MinIO, Ceph RGW, Cloudflare R2...).
+       */
+      s3?: {
+        /**
+         * Bucket name.
+         */
+        bucket: string;
+        /**
+         * Region of the bucket, e.g. eu-central-1 (AWS_REGION).
+         */
+        region?: string;
+        /**
+         * URL of an S3-compatible service, scheme://host[:port] without a path, e.g. http://minio.minio.svc:9000 (AWS_ENDPOINT). Absent means AWS S3.
+         */
+        endpoint?: string;
+        /**
+         * Path-style requests (https://host/bucket/key) instead of virtual-hosted ones (https://bucket.host/key). Defaults to true with an endpoint, false without.
+         */
+        forcePathStyle?: boolean;
+        /**
+         * Secret with the access key: keys AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY unless named otherwise below.
+         */
+        credentialsSecret: {
+          /**
+           * Name of a Secret in the cluster's namespace.
+           */
+          name: string;
+          /**
+           * Key of the access key ID in the Secret.
+           */
+          accessKeyIdKey?: string;
+          /**
+           * Key of the secret access key in the Secret.
+           */
+          secretAccessKeyKey?: string;
+        };
+      };
+      /**
+       * Google Cloud Storage.
+       */
+      gcs?: {
+        /**
+         * Bucket name.
+         */
+        bucket: string;
+        /**
+         * Secret with a service account key file (JSON) under key credentials.json unless named otherwise; it is mounted into the pods for GOOGLE_APPLICATION_CREDENTIALS.
+         */
+        credentialsSecret: {
+          /**
+           * Name of a Secret in the cluster's namespace.
+           */
+          name: string;
+          /**
+           * Key of the service account key file in the Secret.
+           */
+          key?: string;
+        };
+      };
+      /**
+       * Azure Blob Storage.
+       */
+      azure?: {
+        /**
+         * Blob container name.
+         */
+        container: string;
+        /**
+         * Storage account name (AZURE_STORAGE_ACCOUNT).
+         */
+        storageAccount: string;
+        /**
+         * Secret with the storage account access key under key AZURE_STORAGE_ACCESS_KEY unless named otherwise.
+         */
+        credentialsSecret: {
+          /**
+           * Name of a Secret in the cluster's namespace.
+           */
+          name: string;
+          /**
+           * Key of the storage account access key in the Secret.
+           */
+          key?: string;
+        };
+      };
+      /**
+       * The source's archive path inside the bucket, e.g. shop/orders/<uid> (without /wal/<major>).
+       */
+      path?: string;
+      /**
+       * The source cluster; its archive path is <namespace>/<name>/<uid>.
+       */
+      cluster?: {
+        /**
+         * Name of the source PostgresCluster.
+         */
+        name: string;
+        /**
+         * metadata.uid of the source PostgresCluster (it may be deleted since).
+         */
+        uid: string;
+        /**
+         * Namespace of the source; default this cluster's.
+         */
+        namespace?: string;
+      };
+    };
+    /**
+     * How far to recover; exactly one of time or latest.
+     */
+    target: {
+      /**
+       * Recover up to this moment, an RFC 3339 time with a zone (2026-11-21T09:30:00Z or 2026-11-21T10:30:00+01:00), from the newest base backup taken before it.
+       */
+      time?: string;
+      /**
+       * Recover everything the archive holds (the latest backup and all WAL after it).
+       */
+      latest?: boolean;
+    };
+    /**
+     * The key the source archive was encrypted with. Method libsodium reads a 32-byte key, base64-encoded (e.g. openssl rand -base64 32); pgp reads an ASCII-armored private key and, when keySecret.passphraseKey is set, its passphrase.
+     */
+    encryption?: {
+      /**
+       * libsodium (WALG_LIBSODIUM_KEY) or pgp (WALG_PGP_KEY).
+       */
+      method: 'libsodium' | 'pgp';
+      /**
+       * Secret with the key, under key `key` unless named otherwise.
+       */
+      keySecret: {
+        /**
+         * Name of a Secret in the cluster's namespace.
+         */
+        name: string;
+        /**
+         * Key of the encryption key in the Secret.
+         */
+        key?: string;
+        /**
+         * pgp only: key of the passphrase in the Secret, if the private key has one.
+         */
+        passphraseKey?: string;
+      };
+    };
+  };
 }

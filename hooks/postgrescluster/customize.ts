@@ -4,6 +4,7 @@
  * delete them. Rules depend on the parent's identity only (Metacontroller caches them per generation).
  */
 import type { CustomizeRequest, CustomizeResponse } from '../metacontroller/types.js';
+import { backupRelatedRules } from './backup/customize.js';
 import { clusterNames, podSelector } from './names.js';
 import { tlsRelatedRules } from './tls/customize.js';
 
@@ -27,6 +28,8 @@ export function customizeCluster(req: CustomizeRequest): CustomizeResponse {
         namespace,
         names: [names.patroni.leader, names.patroni.config, names.patroni.sync, names.patroni.failover],
       },
+      // Secrets named by spec.backup / spec.restore, and PostgresBackups (none without either)
+      ...backupRelatedRules(req.parent),
       // The cert-manager Secret, so status can say whether it was issued (only with an issuer)
       ...tlsRelatedRules(req.parent),
     ],

@@ -35,6 +35,10 @@ export interface ObservedCluster {
   deployments?: Record<string, KubeObject>;
   members: ObservedMember[];
   pvcs: KubeObject[];
+  /** User Secrets named by spec.backup / spec.restore (related, read-only), by name. */
+  userSecrets?: Record<string, KubeObject>;
+  /** PostgresBackups of the namespace (related, read-only; only for clusters with spec.backup). */
+  postgresBackups?: KubeObject[];
   /** Patroni's leader Endpoints `<scope>`: its `leader` annotation names the primary. */
   leaderEndpoints?: KubeObject;
   /** Patroni's `<scope>-config` Endpoints: an `initialize` annotation means the cluster was bootstrapped. */
@@ -69,6 +73,8 @@ export function observe(req: SyncRequest): ObservedCluster {
     deployments: objectsByName(req.children, 'Deployment', 'apps/v1'),
     members: listObjects(req.related, 'Pod', 'v1').map(toMember),
     pvcs: listObjects(req.related, 'PersistentVolumeClaim', 'v1'),
+    userSecrets: objectsByName(req.related, 'Secret', 'v1'),
+    postgresBackups: listObjects(req.related, 'PostgresBackup', 'pgmeta.io/v1alpha1'),
     childCount: Object.values(req.children).reduce((n, inner) => n + Object.keys(inner).length, 0),
   };
 }

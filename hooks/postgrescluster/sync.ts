@@ -8,6 +8,7 @@ import type { HookContext } from '../lib/context.js';
 import type { KubeObject } from '../lib/k8s.js';
 import { HookError } from '../metacontroller/errors.js';
 import type { DesiredState, SyncRequest } from '../metacontroller/types.js';
+import { guardChildren } from './backup/index.js';
 import { keepImmutable } from './immutable.js';
 import { lastValidSpec, observe, type ObservedCluster } from './observe.js';
 import { renderChildren } from './render.js';
@@ -60,7 +61,11 @@ export function renderPlan(plan: Plan, ctx: HookContext): KubeObject[] {
     observedSecrets: plan.observed.secrets,
     specJson: plan.specJson,
   });
-  return children.map((c) => keepImmutable(c, plan.observed.statefulSet));
+  // A backup or restore whose Secrets are missing is never rolled out (backup/guard.ts).
+  return guardChildren(
+    children.map((c) => keepImmutable(c, plan.observed.statefulSet)),
+    { cluster: plan.cluster, observed: plan.observed },
+  );
 }
 
 export function syncCluster(req: SyncRequest, ctx: HookContext): DesiredState {

@@ -10,6 +10,7 @@ import type {
   V1Probe,
 } from '@kubernetes/client-node';
 import type { Plain } from '../../lib/k8s.js';
+import { backupVolumeMounts, backupVolumes } from '../backup/env.js';
 import { clusterNames, PORTS, podLabels } from '../names.js';
 import type { ResolvedCluster } from '../spec/resolved.js';
 import { PGDATA_MOUNT, spiloEnv } from '../spilo/env.js';
@@ -79,6 +80,8 @@ export function spiloContainer(cluster: ResolvedCluster): Plain<V1Container> {
     volumeMounts: [
       { name: SHM_VOLUME, mountPath: '/dev/shm' },
       { name: DATA_VOLUME, mountPath: PGDATA_MOUNT },
+      // GCS key files of spec.backup / spec.restore (none for other stores)
+      ...backupVolumeMounts(cluster),
       // The cert-manager Secret (spec.tls.issuerRef), none without one
       ...spiloTlsMounts(cluster),
     ],
@@ -132,7 +135,11 @@ export function buildPodTemplate(cluster: ResolvedCluster): Plain<V1PodTemplateS
       terminationGracePeriodSeconds: TERMINATION_GRACE_SECONDS,
       containers: [spiloContainer(cluster)],
       // PostgreSQL's parallel workers use /dev/shm, which container runtimes cap at 64 MiB.
-      volumes: [{ name: SHM_VOLUME, emptyDir: { medium: 'Memory' } }, ...spiloTlsVolumes(cluster)],
+      volumes: [
+        { name: SHM_VOLUME, emptyDir: { medium: 'Memory' } },
+        ...backupVolumes(cluster),
+        ...spiloTlsVolumes(cluster),
+      ],
       ...schedulingFields(cluster),
     },
   };

@@ -7,6 +7,7 @@ import type { V1Affinity, V1LabelSelector, V1TopologySpreadConstraint } from '@k
 import type { PostgresClusterSpec } from '../../generated/postgrescluster.types.js';
 import type { Plain } from '../../lib/k8s.js';
 import { canonicalQuantity } from '../../lib/quantity.js';
+import { resolveBackupFields } from '../backup/resolve.js';
 import { podSelector } from '../names.js';
 import { CLUSTER_LABEL } from './labels.js';
 import { resolvePgbouncer } from './pooler.js';
@@ -140,6 +141,7 @@ export function resolveSpec(identity: ClusterIdentity, spec: PostgresClusterSpec
     service: resolveService(spec),
     tls: resolveTls(spec),
     scheduling: resolveScheduling(identity.name, spec),
+    ...resolveBackupFields(identity, spec),
     ...(pgbouncer ? { pgbouncer } : {}),
   };
 }

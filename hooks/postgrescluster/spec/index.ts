@@ -8,6 +8,7 @@
  */
 import type { PostgresClusterSpec } from '../../generated/postgrescluster.types.js';
 import type { KubeObject } from '../../lib/k8s.js';
+import { backupErrors } from '../backup/validate.js';
 import { resolveSpec } from './defaults.js';
 import { sortErrors, type FieldError } from './errors.js';
 import { checkParams } from './params.js';
@@ -80,6 +81,7 @@ function collectErrors(parent: unknown, spec: unknown, previous: unknown): Field
     ...schemaErrors(spec),
     ...celErrors({ parent, spec, previous: previousSpec(previous) }),
     ...semanticErrors(spec),
+    ...backupErrors(identityOf(parent), spec),
     ...paramErrors(spec),
   ];
 }

@@ -9,6 +9,7 @@ import type {
   V1TopologySpreadConstraint,
 } from '@kubernetes/client-node';
 import type { Plain } from '../../lib/k8s.js';
+import type { ResolvedBackup, ResolvedRestore } from '../backup/types.js';
 import type { ResolvedPgbouncer } from './pooler.js';
 import type { ResolvedTls } from './tls.js';
 
@@ -65,6 +66,10 @@ export interface ResolvedCluster extends ClusterIdentity {
   service: ResolvedService;
   tls: ResolvedTls;
   scheduling: ResolvedScheduling;
+  /** Continuous archiving and base backups: present only with `spec.backup`. */
+  backup?: ResolvedBackup;
+  /** Bootstrap from another cluster's archive: present only with `spec.restore`. */
+  restore?: ResolvedRestore;
   /** PgBouncer poolers: present only when `spec.pgbouncer.enabled`, so other clusters render as before. */
   pgbouncer?: ResolvedPgbouncer;
 }

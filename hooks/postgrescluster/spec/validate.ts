@@ -13,6 +13,7 @@
  * leave the report to the schema, as the API server does.
  */
 import { compareQuantities, parseQuantity } from '../../lib/quantity.js';
+import { BACKUP_MIRRORS } from '../backup/validate.js';
 import { appendFieldPath, childPath, type FieldError } from './errors.js';
 import { QUANTITY_FORMAT_RULES } from './formats.js';
 import { SPEC_SCHEMA } from './schema.js';
@@ -83,6 +84,8 @@ function jsonEqual(a: unknown, b: unknown): boolean {
 
 /** The mirror of every CEL rule in crds/postgresclusters.yaml, keyed by the rule's exact text. */
 export const MIRRORS: Readonly<Record<string, Mirror>> = {
+  // spec.backup and spec.restore (their module keeps the rule texts and mirrors together)
+  ...BACKUP_MIRRORS,
   'size(self.metadata.name) <= 40': (self) => {
     const name = isObj(self) && isObj(self['metadata']) ? self['metadata']['name'] : undefined;
     return typeof name !== 'string' || codePoints(name) <= 40;

@@ -8,6 +8,7 @@
  */
 import type { V1EnvVar } from '@kubernetes/client-node';
 import type { Plain } from '../../lib/k8s.js';
+import { clusterBackupEnv } from '../backup/env.js';
 import { CLUSTER_LABEL, clusterNames, PATRONI_LABELS, ROLE_LABEL, ROLE_VALUES } from '../names.js';
 import type { ResolvedCluster } from '../spec/resolved.js';
 import { spiloTlsEnv } from '../tls/index.js';
@@ -79,6 +80,8 @@ export function spiloEnv(cluster: ResolvedCluster): EnvVar[] {
     envValue('PGROOT', PGROOT),
     envValue('PGDATA', PGDATA),
     envValue('SPILO_CONFIGURATION', spiloConfigurationJson(cluster)),
+    // WAL-G archiving (spec.backup) and a restore at bootstrap (spec.restore); nothing without them.
+    ...clusterBackupEnv(cluster),
     // Spilo's hba template refuses connections without TLS unless this is set; pgmeta replaces that
     // template, but the variable also states the intent to every Spilo script that reads it.
     ...(cluster.tls.enabled ? [] : [envValue('ALLOW_NOSSL', 'true')]),

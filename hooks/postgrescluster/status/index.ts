@@ -6,6 +6,7 @@
 import { stampConditions, type ConditionInput } from '../../lib/conditions.js';
 import type { Condition, KubeObject } from '../../lib/k8s.js';
 import { ANNOTATIONS, PORTS, clusterNames, podSelector, serviceHost } from '../names.js';
+import { backupStatusConditions, backupStatusFields, type ClusterBackupStatus } from '../backup/index.js';
 import type { ObservedCluster, ObservedMember } from '../observe.js';
 import type { FieldError } from '../spec/index.js';
 import { featureStatus, type FeatureStatusFields } from './features.js';
@@ -32,6 +33,10 @@ export interface ClusterStatus extends FeatureStatusFields {
   primary?: string;
   members: MemberStatus[];
   currentVersion?: string;
+  /** The archive, schedule and retention in force, and the last on-demand backup. */
+  backup?: ClusterBackupStatus['backup'];
+  /** The archive and target the cluster was bootstrapped from (spec.restore). */
+  restoredFrom?: ClusterBackupStatus['restoredFrom'];
   connectionInfo?: {
     readWrite: { host: string; port: number };
     readOnly: { host: string; port: number };
@@ -73,6 +78,7 @@ export function computeStatus(input: StatusInput): ClusterStatus {
     members: observed.members.map((m) => memberStatus(m, primary)),
     ...(version === undefined ? {} : { currentVersion: version }),
     ...(cluster && observed.statefulSet ? { connectionInfo: connectionInfo(cluster) } : {}),
+    ...backupStatusFields(input),
     ...features.fields,
   };
 }
@@ -96,6 +102,8 @@ function conditions(verdict: PhaseVerdict, input: StatusInput): ConditionInput[]
       ...g,
     },
     { ...specValid(input.specErrors), ...g },
+    // BackupConfigured, and Restored for a restored cluster
+    ...backupStatusConditions(input).map((c) => ({ ...c, ...g })),
   ];
 }
 

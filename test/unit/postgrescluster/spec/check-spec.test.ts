@@ -51,9 +51,9 @@ describe('schema errors, with Kubernetes field paths', () => {
       [{ path: 'spec.storage.storgeClass', message: 'unknown field' }],
     ],
     [
-      'a field of a later issue',
-      { ...BASE, backup: {} },
-      [{ path: 'spec.backup', message: 'unknown field' }],
+      'a field that does not exist (replicas misspelt)',
+      { ...BASE, replica: 3 },
+      [{ path: 'spec.replica', message: 'unknown field' }],
     ],
     [
       'a bad retention policy',

@@ -122,7 +122,9 @@ describe('the PostgresCluster CRD', () => {
       [
         'conditions',
         'connectionInfo',
+        'backup',
         'currentVersion',
+        'restoredFrom',
         'members',
         'observedGeneration',
         'phase',

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { checkSpec, type FieldError } from '../../../../hooks/postgrescluster/spec/index.js';
 import { MIRRORS, runRules } from '../../../../hooks/postgrescluster/spec/validate.js';
+import { BACKUP_FAILING } from '../backup/cel-cases.js';
 
 const BASE = { version: '16', storage: { size: '10Gi' } };
 
@@ -34,6 +35,8 @@ interface Case {
 
 /** One failing case per CEL rule: the error path and message the API server would report. */
 const FAILING: Case[] = [
+  // spec.backup and spec.restore
+  ...BACKUP_FAILING,
   {
     rule: 'size(self.metadata.name) <= 40',
     what: 'a 41-character name',

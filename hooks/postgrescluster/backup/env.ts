@@ -1,0 +1,209 @@
+/**
+ * The Spilo environment of continuous archiving (`spec.backup`) and of a restore at bootstrap
+ * (`spec.restore`), and the volume that carries a GCS key file.
+ *
+ * Only variables of Spilo's envdir whitelist reach WAL-G: configure_spilo copies exactly those into
+ * `/run/etc/wal-e.d/env` (and their `CLONE_`-prefixed twins into the clone envdir), and WAL-G runs
+ * with nothing else. A variable outside the list is silently ignored, so every name below is one of
+ * them (test/unit/postgrescluster/backup-contract.test.ts checks it against the reference).
+ *
+ * Credentials are `secretKeyRef`s, never values: the StatefulSet holds no secret. They are
+ * `optional` because the hook only renders a reference to a Secret key it has observed (guard.ts);
+ * should that Secret be deleted later, a member that restarts still starts (archiving then fails and
+ * status says why) instead of being stuck in CreateContainerConfigError.
+ * @see ../../../../shared/reference/spilo.md §9.5, §9.6
+ */
+import type { V1Volume, V1VolumeMount } from '@kubernetes/client-node';
+import type { Plain } from '../../lib/k8s.js';
+import type { EnvVar } from '../spilo/env.js';
+import type {
+  ResolvedBackup,
+  ResolvedDestination,
+  ResolvedEncryption,
+  ResolvedRestore,
+  SecretKeyRef,
+} from './types.js';
+
+/** `CLONE_` for the restore source, empty for the cluster's own archive. */
+type Prefix = '' | 'CLONE_';
+
+/** Name prefixes of every variable this module renders: the rest of the environment never uses them. */
+export const BACKUP_ENV_PREFIXES = [
+  'WALG_',
+  'WALE_',
+  'USE_WALG_',
+  'AWS_',
+  'GOOGLE_',
+  'AZURE_',
+  'BACKUP_',
+  'CLONE_',
+] as const;
+
+/** Whether a container variable belongs to the backup or restore configuration. */
+export function isBackupEnvName(name: string): boolean {
+  return BACKUP_ENV_PREFIXES.some((p) => name.startsWith(p));
+}
+
+/** Volumes holding GCS key files; their names start with this. */
+export const BACKUP_VOLUME_PREFIX = 'pgmeta-';
+
+/** Where a GCS key file is mounted, per archive: the cluster's own and a restore source's. */
+export const GCS_MOUNTS = {
+  '': { volume: 'pgmeta-backup-gcs', dir: '/var/run/pgmeta/backup-gcs' },
+  CLONE_: { volume: 'pgmeta-restore-gcs', dir: '/var/run/pgmeta/restore-gcs' },
+} as const;
+/** The file name of the key inside its mount. */
+export const GCS_KEY_FILE = 'credentials.json';
+/** Owner and group may read (0440): the group is the pod's fsGroup, Spilo's postgres group. */
+const KEY_FILE_MODE = 0o440;
+
+const value = (name: string, v: string): EnvVar => ({ name, value: v });
+
+const secret = (name: string, ref: SecretKeyRef): EnvVar => ({
+  name,
+  valueFrom: { secretKeyRef: { name: ref.name, key: ref.key, optional: true } },
+});
+
+/** `WALE_S3_ENDPOINT`'s `protocol+convention://host` form: Spilo reads the addressing style from it. */
+function waleS3Endpoint(endpoint: string, pathStyle: boolean): string {
+  return endpoint.replace('://', pathStyle ? '+path://' : '+virtualhost://');
+}
+
+/**
+ * The store, its prefix and credentials. S3 and GCS get both the WAL-G and the WAL-E prefix with the
+ * same value: Spilo derives a `WALE_*_PREFIX` from the (empty) bucket variable when it is missing and
+ * its scripts read that one.
+ */
+function storeEnv(dest: ResolvedDestination, prefix: string, p: Prefix): EnvVar[] {
+  switch (dest.kind) {
+    case 's3':
+      return [
+        value(`${p}WALG_S3_PREFIX`, prefix),
+        value(`${p}WALE_S3_PREFIX`, prefix),
+        secret(`${p}AWS_ACCESS_KEY_ID`, dest.accessKeyId),
+        secret(`${p}AWS_SECRET_ACCESS_KEY`, dest.secretAccessKey),
+        ...(dest.region === undefined ? [] : [value(`${p}AWS_REGION`, dest.region)]),
+        // Spilo overrides AWS_S3_FORCE_PATH_STYLE from WALE_S3_ENDPOINT's convention when an
+        // endpoint is set, so both say the same.
+        ...(dest.endpoint === undefined
+          ? []
+          : [
+              value(`${p}AWS_ENDPOINT`, dest.endpoint),
+              value(`${p}WALE_S3_ENDPOINT`, waleS3Endpoint(dest.endpoint, dest.forcePathStyle)),
+            ]),
+        value(`${p}AWS_S3_FORCE_PATH_STYLE`, String(dest.forcePathStyle)),
+      ];
+    case 'gcs':
+      return [
+        value(`${p}WALG_GS_PREFIX`, prefix),
+        value(`${p}WALE_GS_PREFIX`, prefix),
+        value(`${p}GOOGLE_APPLICATION_CREDENTIALS`, `${GCS_MOUNTS[p].dir}/${GCS_KEY_FILE}`),
+      ];
+    case 'azure':
+      // WALG_AZ_PREFIX alone: the whitelist has no WALE_AZ_PREFIX.
+      return [
+        value(`${p}WALG_AZ_PREFIX`, prefix),
+        value(`${p}AZURE_STORAGE_ACCOUNT`, dest.storageAccount),
+        secret(`${p}AZURE_STORAGE_ACCESS_KEY`, dest.accessKey),
+      ];
+  }
+}
+
+/** Client-side encryption of everything WAL-G uploads (and decryption of what it fetches). */
+function encryptionEnv(enc: ResolvedEncryption | undefined, p: Prefix): EnvVar[] {
+  if (!enc) return [];
+  if (enc.method === 'libsodium') {
+    // The Secret holds the 32-byte key base64-encoded (`openssl rand -base64 32`).
+    return [secret(`${p}WALG_LIBSODIUM_KEY`, enc.key), value(`${p}WALG_LIBSODIUM_KEY_TRANSFORM`, 'base64')];
+  }
+  return [
+    secret(`${p}WALG_PGP_KEY`, enc.key),
+    ...(enc.passphrase ? [secret(`${p}WALG_PGP_KEY_PASSPHRASE`, enc.passphrase)] : []),
+  ];
+}
+
+/**
+ * Continuous archiving and scheduled base backups with WAL-G. `USE_WALG_BACKUP` must be explicit
+ * for S3 and GCS (Spilo would push with WAL-E otherwise); `USE_WALG_RESTORE` for GCS.
+ */
+export function backupEnv(b: ResolvedBackup): EnvVar[] {
+  return [
+    value('USE_WALG_BACKUP', 'true'),
+    value('USE_WALG_RESTORE', 'true'),
+    value('BACKUP_SCHEDULE', b.schedule),
+    value('BACKUP_NUM_TO_RETAIN', String(b.retention)),
+    value('WALG_COMPRESSION_METHOD', b.compression),
+    ...(b.fromReplica ? [value('WALG_BACKUP_FROM_REPLICA', 'true')] : []),
+    ...(b.uploadConcurrency === undefined
+      ? []
+      : [value('WALG_UPLOAD_CONCURRENCY', String(b.uploadConcurrency))]),
+    ...(b.downloadConcurrency === undefined
+      ? []
+      : [value('WALG_DOWNLOAD_CONCURRENCY', String(b.downloadConcurrency))]),
+    ...storeEnv(b.destination, b.prefix, ''),
+    ...encryptionEnv(b.encryption, ''),
+  ];
+}
+
+/**
+ * Bootstrap from another cluster's archive: Spilo's `clone_with_wale` fetches the newest base backup
+ * older than `CLONE_TARGET_TIME` (which must carry a time zone; absent means the latest backup) and
+ * replays WAL up to that time, then promotes. `CLONE_USE_WALG_BACKUP` keeps `CLONE_AWS_REGION` in
+ * the clone envdir when an endpoint is set (Spilo drops the region otherwise).
+ */
+export function restoreEnv(r: ResolvedRestore): EnvVar[] {
+  return [
+    value('CLONE_METHOD', 'CLONE_WITH_WALE'),
+    value('CLONE_SCOPE', r.scope),
+    value('CLONE_USE_WALG_RESTORE', 'true'),
+    value('CLONE_USE_WALG_BACKUP', 'true'),
+    ...storeEnv(r.destination, r.prefix, 'CLONE_'),
+    ...encryptionEnv(r.encryption, 'CLONE_'),
+    ...('time' in r.target ? [value('CLONE_TARGET_TIME', r.target.time)] : []),
+  ];
+}
+
+/** Both, for the Spilo container; empty when the cluster has neither. */
+export function clusterBackupEnv(cluster: { backup?: ResolvedBackup; restore?: ResolvedRestore }): EnvVar[] {
+  return [
+    ...(cluster.backup ? backupEnv(cluster.backup) : []),
+    ...(cluster.restore ? restoreEnv(cluster.restore) : []),
+  ];
+}
+
+function gcsVolume(dest: ResolvedDestination, p: Prefix): Plain<V1Volume>[] {
+  if (dest.kind !== 'gcs') return [];
+  return [
+    {
+      name: GCS_MOUNTS[p].volume,
+      secret: {
+        secretName: dest.credentials.name,
+        items: [{ key: dest.credentials.key, path: GCS_KEY_FILE }],
+        defaultMode: KEY_FILE_MODE,
+        optional: true,
+      },
+    },
+  ];
+}
+
+/** The Secret volumes with GCS key files, sorted by name. */
+export function backupVolumes(cluster: {
+  backup?: ResolvedBackup;
+  restore?: ResolvedRestore;
+}): Plain<V1Volume>[] {
+  return [
+    ...(cluster.backup ? gcsVolume(cluster.backup.destination, '') : []),
+    ...(cluster.restore ? gcsVolume(cluster.restore.destination, 'CLONE_') : []),
+  ];
+}
+
+/** Read-only mounts of {@link backupVolumes} in the Spilo container. */
+export function backupVolumeMounts(cluster: {
+  backup?: ResolvedBackup;
+  restore?: ResolvedRestore;
+}): Plain<V1VolumeMount>[] {
+  return backupVolumes(cluster).map((v) => {
+    const mount = Object.values(GCS_MOUNTS).find((m) => m.volume === v.name);
+    return { name: v.name, mountPath: mount?.dir ?? '', readOnly: true };
+  });
+}

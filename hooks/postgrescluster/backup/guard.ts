@@ -1,0 +1,121 @@
+/**
+ * Never roll out a backup or restore configuration whose Secrets are not there.
+ *
+ * The rendered StatefulSet refers to user Secret keys by name. Rolling out a reference to a Secret or
+ * key that does not exist would leave each updated member unable to start (CreateContainerConfigError,
+ * or ContainerCreating for a missing GCS key file), one member after another as the rollout goes on.
+ * So while any referenced key is missing (status says which, see status.ts):
+ *
+ * - an existing StatefulSet keeps the backup and restore part of its pod template exactly as it is
+ *   (the configuration last rolled out, or none): the safest state is the one the members already run;
+ * - a new cluster is created without archiving (it is added, with a rolling restart, once the Secret
+ *   exists); but a cluster that must be restored is not created at all until the restore source's
+ *   Secrets exist, because without them Spilo could not clone and a freshly initialised, empty
+ *   database would take the place of the restore for good.
+ */
+import type { V1Container, V1PodSpec, V1Volume, V1VolumeMount } from '@kubernetes/client-node';
+import type { KubeObject, Plain } from '../../lib/k8s.js';
+import type { EnvVar } from '../spilo/env.js';
+import { BACKUP_VOLUME_PREFIX, GCS_MOUNTS, isBackupEnvName } from './env.js';
+import type { SecretProblem } from './secrets.js';
+
+/** The container of the StatefulSet whose environment carries the configuration. */
+const SPILO_CONTAINER = 'postgres';
+
+interface BackupPart {
+  env: EnvVar[];
+  volumes: Plain<V1Volume>[];
+  mounts: Plain<V1VolumeMount>[];
+}
+
+type PodSpec = Plain<V1PodSpec>;
+
+function podSpecOf(sts: KubeObject): PodSpec | undefined {
+  const spec = sts['spec'] as { template?: { spec?: PodSpec } } | undefined;
+  return spec?.template?.spec;
+}
+
+function spiloContainer(pod: PodSpec | undefined): Plain<V1Container> | undefined {
+  return pod?.containers.find((c) => c.name === SPILO_CONTAINER);
+}
+
+const isBackupVolume = (name: string): boolean => name.startsWith(BACKUP_VOLUME_PREFIX);
+
+/** The backup and restore part of a StatefulSet's pod template (empty when it has none). */
+export function backupPart(sts: KubeObject | undefined): BackupPart {
+  const pod = sts ? podSpecOf(sts) : undefined;
+  const container = spiloContainer(pod);
+  return {
+    env: (container?.env ?? []).filter((e) => isBackupEnvName(e.name)),
+    volumes: (pod?.volumes ?? []).filter((v) => isBackupVolume(v.name)),
+    mounts: (container?.volumeMounts ?? []).filter((m) => isBackupVolume(m.name)),
+  };
+}
+
+const byName = <T extends { name: string }>(a: T, b: T): number =>
+  a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+
+/**
+ * `desired` without its backup entries, with `part` where the backup entries sit in `template` (the
+ * list `part` was taken from), so a kept configuration keeps its place among other features' volumes
+ * and the StatefulSet does not change by order alone.
+ */
+function placed<T extends { name: string }>(
+  desired: readonly T[],
+  part: readonly T[],
+  template: readonly T[],
+): T[] {
+  const rest = desired.filter((t) => !isBackupVolume(t.name));
+  const first = template.findIndex((t) => isBackupVolume(t.name));
+  const at = first < 0 ? rest.length : template.slice(0, first).filter((t) => !isBackupVolume(t.name)).length;
+  return [...rest.slice(0, at), ...part, ...rest.slice(at)];
+}
+
+/** The StatefulSet with its backup and restore part replaced by `part`, taken from `from`. */
+export function withBackupPart(sts: KubeObject, part: BackupPart, from: KubeObject): KubeObject {
+  const spec = sts['spec'] as Record<string, unknown> & { template: { spec: PodSpec } };
+  const pod = spec.template.spec;
+  const source = podSpecOf(from);
+  const sourceMounts = spiloContainer(source)?.volumeMounts ?? [];
+  const containers = pod.containers.map((c) => {
+    if (c.name !== SPILO_CONTAINER) return c;
+    const env = [...(c.env ?? []).filter((e) => !isBackupEnvName(e.name)), ...part.env].sort(byName);
+    const mounts = placed(c.volumeMounts ?? [], part.mounts, sourceMounts);
+    return { ...c, env, ...(mounts.length > 0 ? { volumeMounts: mounts } : {}) };
+  });
+  const volumes = placed(pod.volumes ?? [], part.volumes, source?.volumes ?? []);
+  const template = {
+    ...spec.template,
+    spec: { ...pod, containers, ...(volumes.length > 0 ? { volumes } : {}) },
+  };
+  return { ...sts, spec: { ...spec, template } };
+}
+
+/** Only the restore part of a rendered part: what a new cluster keeps while archiving must wait. */
+function restoreOnly(part: BackupPart): BackupPart {
+  const restoreVolume = (name: string): boolean => name === GCS_MOUNTS.CLONE_.volume;
+  return {
+    env: part.env.filter((e) => e.name.startsWith('CLONE_')),
+    volumes: part.volumes.filter((v) => restoreVolume(v.name)),
+    mounts: part.mounts.filter((m) => restoreVolume(m.name)),
+  };
+}
+
+export interface GuardInput {
+  /** The StatefulSet Metacontroller observed, if any. */
+  observed?: KubeObject;
+  problems: readonly SecretProblem[];
+}
+
+/** The desired children, made safe against missing Secrets as described above. */
+export function guardBackupConfig(children: readonly KubeObject[], input: GuardInput): KubeObject[] {
+  if (input.problems.length === 0) return [...children];
+  const { observed } = input;
+  const restoreBlocked = input.problems.some((p) => p.purpose === 'restore');
+  return children.flatMap((child) => {
+    if (child.kind !== 'StatefulSet') return [child];
+    if (observed) return [withBackupPart(child, backupPart(observed), observed)];
+    if (restoreBlocked) return [];
+    return [withBackupPart(child, restoreOnly(backupPart(child)), child)];
+  });
+}

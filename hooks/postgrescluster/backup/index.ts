@@ -1,0 +1,106 @@
+/**
+ * Backups and restores of a PostgresCluster, as the sync hook uses them: the entry points that
+ * sync.ts, status/index.ts, customize.ts and the spec modules call, each with one line.
+ * @see ./resolve.ts (archive layout), ./env.ts (Spilo variables), ./guard.ts (missing Secrets)
+ */
+import type { ConditionInput } from '../../lib/conditions.js';
+import type { KubeObject } from '../../lib/k8s.js';
+import { guardBackupConfig } from './guard.js';
+import { secretProblems, secretUses, type SecretProblem } from './secrets.js';
+import {
+  backupConditions,
+  backupStatus,
+  restoredFrom,
+  type BackupStatus,
+  type RestoredFrom,
+} from './status.js';
+import type { ResolvedBackup, ResolvedRestore } from './types.js';
+
+export { backupRelatedRules } from './customize.js';
+export { clusterBackupEnv, backupVolumes, backupVolumeMounts } from './env.js';
+export { resolveBackupFields } from './resolve.js';
+export { BACKUP_MIRRORS, backupErrors } from './validate.js';
+export type { ResolvedBackup, ResolvedRestore } from './types.js';
+
+/** What the backup modules read of the observed cluster (fields of ObservedCluster). */
+export interface ObservedForBackup {
+  statefulSet?: KubeObject;
+  configEndpoints?: KubeObject;
+  /** User Secrets named by the backup and restore configuration (related objects), by name. */
+  userSecrets?: Readonly<Record<string, KubeObject>>;
+  /** PostgresBackups of the namespace (related objects). */
+  postgresBackups?: readonly KubeObject[];
+}
+
+type BackupCluster = { backup?: ResolvedBackup; restore?: ResolvedRestore } | undefined;
+
+/** Missing Secrets and keys of the cluster's configuration. */
+export function backupProblems(cluster: BackupCluster, observed: ObservedForBackup): SecretProblem[] {
+  if (!cluster) return [];
+  return secretProblems(secretUses(cluster), observed.userSecrets ?? {});
+}
+
+/** The rendered children, safe against missing Secrets (guard.ts). */
+export function guardChildren(
+  children: readonly KubeObject[],
+  input: { cluster: BackupCluster; observed: ObservedForBackup },
+): KubeObject[] {
+  const { statefulSet } = input.observed;
+  return guardBackupConfig(children, {
+    ...(statefulSet ? { observed: statefulSet } : {}),
+    problems: backupProblems(input.cluster, input.observed),
+  });
+}
+
+export interface ClusterBackupStatus {
+  conditions: ConditionInput[];
+  backup?: BackupStatus;
+  restoredFrom?: RestoredFrom;
+}
+
+/** The backup part of a cluster's status. */
+export function clusterBackupStatus(input: {
+  name: string;
+  cluster: BackupCluster;
+  observed: ObservedForBackup;
+}): ClusterBackupStatus {
+  const { observed, cluster } = input;
+  const statusInput = {
+    name: input.name,
+    ...(cluster?.backup ? { backup: cluster.backup } : {}),
+    ...(cluster?.restore ? { restore: cluster.restore } : {}),
+    ...(observed.statefulSet ? { statefulSet: observed.statefulSet } : {}),
+    ...(observed.configEndpoints ? { configEndpoints: observed.configEndpoints } : {}),
+    problems: backupProblems(cluster, observed),
+    postgresBackups: observed.postgresBackups ?? [],
+  };
+  const backup = backupStatus(statusInput);
+  const restored = restoredFrom(statusInput);
+  return {
+    conditions: backupConditions(statusInput),
+    ...(backup ? { backup } : {}),
+    ...(restored ? { restoredFrom: restored } : {}),
+  };
+}
+
+/** The part of the cluster status hook's input the backup status reads. */
+export interface StatusHookInput {
+  parent: KubeObject;
+  cluster: BackupCluster;
+  observed: ObservedForBackup;
+}
+
+function fromHookInput(input: StatusHookInput) {
+  return { name: input.parent.metadata.name, cluster: input.cluster, observed: input.observed };
+}
+
+/** BackupConfigured (always) and Restored (restored clusters), for the cluster's conditions. */
+export function backupStatusConditions(input: StatusHookInput): ConditionInput[] {
+  return clusterBackupStatus(fromHookInput(input)).conditions;
+}
+
+/** `backup` and `restoredFrom` of the cluster status, each only when there is something to say. */
+export function backupStatusFields(input: StatusHookInput): Omit<ClusterBackupStatus, 'conditions'> {
+  const { conditions: _conditions, ...fields } = clusterBackupStatus(fromHookInput(input));
+  return fields;
+}

@@ -1,0 +1,167 @@
+/**
+ * Golden scenarios of backups and restores on the PostgresCluster hook: each store (S3 with a MinIO
+ * endpoint, GCS, Azure), encryption, restores to a time and to the latest backup, and missing
+ * credentials. Built from the real hook's own output, like the core goldens.
+ */
+import type { KubeObject } from '../../../hooks/lib/k8s';
+import { fakeUid } from '../../support/apiserver';
+import { appliedWith, postgresBackup, userSecret } from '../../support/backup-world';
+import { appliedChildren, parentFrom, relatedFor, type World } from '../../support/cluster-world';
+
+const HA = { version: '16', replicas: 3, storage: { size: '10Gi' } };
+const healthy = [
+  { ordinal: 0, role: 'master' as const },
+  { ordinal: 1, role: 'replica' as const },
+  { ordinal: 2, role: 'replica' as const },
+];
+
+export const MINIO = {
+  s3: {
+    bucket: 'pg-backups',
+    endpoint: 'http://minio.minio.svc:9000',
+    credentialsSecret: { name: 'minio-backup' },
+  },
+};
+export const minioSecret = userSecret('minio-backup', {
+  AWS_ACCESS_KEY_ID: 'pgmeta',
+  AWS_SECRET_ACCESS_KEY: 'minio-secret-key',
+});
+const gcsSecret = userSecret('gcs-backup', { 'credentials.json': '{"type":"service_account"}' });
+const azureSecret = userSecret('azure-backup', { AZURE_STORAGE_ACCESS_KEY: 'YXp1cmUta2V5' });
+const encryptionSecret = userSecret('backup-encryption', {
+  key: 'MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=',
+});
+const pgpSecret = userSecret('orders-pgp', {
+  key: '-----BEGIN PGP PRIVATE KEY BLOCK-----',
+  passphrase: 'pw',
+});
+
+/** The UID the source cluster `orders` has in these worlds (storedParent derives it from its name). */
+export const ORDERS_UID = fakeUid('PostgresCluster/shop/orders');
+
+/** The MinIO-backed HA cluster of the README example, converged, with one on-demand backup done. */
+export function minioCluster(): World {
+  const parent = parentFrom({
+    ...HA,
+    backup: { destination: MINIO, schedule: '30 2 * * *', retention: { count: 7 } },
+  });
+  const done = postgresBackup('before-upgrade', 'orders', {
+    status: {
+      phase: 'Succeeded',
+      backupName: 'base_000000010000000000000005',
+      completedAt: '2026-11-21T09:52:31Z',
+    },
+  });
+  return {
+    parent,
+    children: appliedWith(parent, [minioSecret]),
+    related: [minioSecret, done, ...relatedFor(parent, healthy)],
+  };
+}
+
+function fresh(spec: Record<string, unknown>, secrets: KubeObject[], name?: string): World {
+  return { parent: parentFrom(spec, name === undefined ? {} : { name }), children: [], related: secrets };
+}
+
+export const CASES: Record<string, () => World> = {
+  's3-minio': minioCluster,
+
+  gcs: () =>
+    fresh(
+      {
+        ...HA,
+        backup: {
+          destination: { gcs: { bucket: 'acme-pg-backups', credentialsSecret: { name: 'gcs-backup' } } },
+          path: 'prod',
+          compression: 'zstd',
+        },
+      },
+      [gcsSecret],
+    ),
+
+  azure: () =>
+    fresh(
+      {
+        ...HA,
+        backup: {
+          destination: {
+            azure: {
+              container: 'pg-backups',
+              storageAccount: 'acmebackups',
+              credentialsSecret: { name: 'azure-backup' },
+            },
+          },
+          backupFromReplica: true,
+          uploadConcurrency: 4,
+        },
+      },
+      [azureSecret],
+    ),
+
+  encrypted: () =>
+    fresh(
+      {
+        ...HA,
+        backup: {
+          destination: {
+            s3: {
+              bucket: 'acme-pg-eu',
+              region: 'eu-central-1',
+              credentialsSecret: { name: 'aws-backup', accessKeyIdKey: 'id', secretAccessKeyKey: 'secret' },
+            },
+          },
+          encryption: { method: 'libsodium', keySecret: { name: 'backup-encryption' } },
+        },
+      },
+      [userSecret('aws-backup', { id: 'AKIA', secret: 's3cr3t' }), encryptionSecret],
+    ),
+
+  'restore-to-time': () =>
+    fresh(
+      {
+        ...HA,
+        backup: { destination: MINIO },
+        restore: {
+          source: { ...MINIO, path: `shop/orders/${ORDERS_UID}` },
+          target: { time: '2026-11-21T10:30:00+01:00' },
+        },
+      },
+      [minioSecret],
+      'orders-pitr',
+    ),
+
+  'restore-latest': () =>
+    fresh(
+      {
+        version: '16',
+        storage: { size: '10Gi' },
+        restore: {
+          source: {
+            gcs: { bucket: 'acme-pg-backups', credentialsSecret: { name: 'gcs-backup' } },
+            cluster: { name: 'orders', uid: ORDERS_UID },
+          },
+          target: { latest: true },
+          encryption: { method: 'pgp', keySecret: { name: 'orders-pgp', passphraseKey: 'passphrase' } },
+        },
+      },
+      [gcsSecret, pgpSecret],
+      'orders-copy',
+    ),
+
+  'missing-secret': () => {
+    const before = parentFrom(HA);
+    const parent = parentFrom({ ...HA, backup: { destination: MINIO } }, { generation: 2 });
+    return { parent, children: appliedChildren(before), related: relatedFor(parent, healthy) };
+  },
+
+  'restore-missing-secret': () =>
+    fresh(
+      {
+        version: '16',
+        storage: { size: '10Gi' },
+        restore: { source: { ...MINIO, path: `shop/orders/${ORDERS_UID}` }, target: { latest: true } },
+      },
+      [],
+      'orders-copy',
+    ),
+};

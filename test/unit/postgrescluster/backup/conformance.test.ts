@@ -1,0 +1,42 @@
+/**
+ * The children that backups and restores add or change (the StatefulSet with every store's variables
+ * and the GCS key volumes, the backup Job) validate against the upstream Kubernetes OpenAPI schemas.
+ */
+import { describe, expect, it } from '@jest/globals';
+import type { KubeObject } from '../../../../hooks/lib/k8s.js';
+import { syncBackupWorld, clusterWithStatus, postgresBackup } from '../../../support/backup-world.js';
+import { sync } from '../../../support/cluster-world.js';
+import { invalidEntries, validateObjects } from '../../../conformance/run-validate.js';
+import { CASES, minioCluster } from '../../../golden/backup/cases.js';
+
+describe('backup and restore children against the Kubernetes schemas', () => {
+  it('every StatefulSet of the backup goldens and the backup Job are valid', () => {
+    const objects: KubeObject[] = Object.values(CASES)
+      .map((build) => sync(build()).children.find((c) => c.kind === 'StatefulSet'))
+      .filter((c): c is KubeObject => c !== undefined);
+    const job = syncBackupWorld({
+      parent: postgresBackup('nightly', 'orders'),
+      cluster: clusterWithStatus(minioCluster()),
+      pods: [],
+    }).children;
+    expect(job.map((c) => c.kind)).toEqual(['Job']);
+    const run = validateObjects([...objects, ...job]);
+    expect(run.exitCode).toBe(0);
+    expect(invalidEntries(run.report)).toEqual([]);
+    expect(run.report.length).toBe(objects.length + 1);
+    expect(objects.length).toBeGreaterThanOrEqual(7);
+  }, 60_000);
+
+  it('a broken one is reported, so the check above can fail', () => {
+    const broken = {
+      ...syncBackupWorld({
+        parent: postgresBackup('nightly', 'orders'),
+        cluster: clusterWithStatus(minioCluster()),
+        pods: [],
+      }).children[0]!,
+    };
+    const spec = broken['spec'] as { backoffLimit: unknown };
+    const run = validateObjects([{ ...broken, spec: { ...spec, backoffLimit: 'two' } }]);
+    expect(invalidEntries(run.report)).toHaveLength(1);
+  }, 60_000);
+});
