@@ -13,11 +13,16 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
+import type { KubeObject } from '../../../hooks/lib/k8s.js';
 import { archivesOverlap, resolveBackup } from '../../../hooks/postgrescluster/backup/resolve.js';
+import { secretUses } from '../../../hooks/postgrescluster/backup/secrets.js';
 import { TIME_PATTERN } from '../../../hooks/postgrescluster/backup/validate.js';
 import { checkSpec, type SpecResult } from '../../../hooks/postgrescluster/spec/index.js';
 import type { ResolvedCluster } from '../../../hooks/postgrescluster/spec/resolved.js';
 import { spiloEnv, type EnvVar } from '../../../hooks/postgrescluster/spilo/env.js';
+import { applied } from '../../support/apiserver.js';
+import { userSecret } from '../../support/backup-world.js';
+import { parentFrom, sync } from '../../support/cluster-world.js';
 
 /** §9.5 "Envdir whitelist": the only variables configure_spilo copies into WAL-G's envdir. */
 const S3_NAMES = [
@@ -394,6 +399,35 @@ describe('archive paths', () => {
         },
       ),
       { numRuns: 100 },
+    );
+  });
+});
+
+describe('the hook converges with backups and restores, Secrets present or not', () => {
+  /** The Secrets a spec names, each present with every key, or left out. */
+  function secretsFor(spec: Record<string, unknown>, keep: (name: string) => boolean): KubeObject[] {
+    const r = check({ name: 'orders', namespace: 'shop', uid: 'u', spec });
+    if (!r.ok) throw new Error('invalid generated spec');
+    const uses = secretUses(r.resolved);
+    const names = [...new Set(uses.map((u) => u.ref.name))].filter(keep);
+    return names.map((n) =>
+      userSecret(
+        n,
+        Object.fromEntries(uses.filter((u) => u.ref.name === n).map((u) => [u.ref.key, 'value'])),
+      ),
+    );
+  }
+
+  it('feeding the desired children back as observed changes nothing (fixpoint)', () => {
+    fc.assert(
+      fc.property(withBoth, fc.func(fc.boolean()), (c, keep) => {
+        const parent = parentFrom(c.spec);
+        const related = secretsFor(c.spec, keep);
+        const first = sync({ parent, children: [], related }).children;
+        const again = sync({ parent, children: first.map((o) => applied(o, parent)), related }).children;
+        expect(again).toEqual(first);
+      }),
+      { numRuns: 60 },
     );
   });
 });
