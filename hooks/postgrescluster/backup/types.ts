@@ -140,6 +140,10 @@ export interface ResolvedBackup extends ArchiveLocation {
   downloadConcurrency?: number;
 }
 
+/**
+ * `time` is the RFC 3339 target as rendered for PostgreSQL's `recovery_target_time`: a trailing `Z`
+ * becomes `+00:00` (resolve.ts `recoveryTargetTime` says why).
+ */
 export type RestoreTarget = { time: string } | { latest: true };
 
 export interface ResolvedRestore extends ArchiveLocation {
