@@ -10,9 +10,9 @@
  * converged cluster does not depend on the clock, so every call is byte-identical.
  */
 import type { KubeObject } from '../../hooks/lib/k8s';
+import { appliedWith, userSecret } from '../../test/support/backup-world';
 import {
   parentFrom,
-  appliedChildren,
   relatedFor,
   request,
   sync,
@@ -73,6 +73,36 @@ export function fullSpec(replicas: number): Record<string, unknown> {
       resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { memory: '128Mi' } },
       readOnlyPooler: true,
     },
+    backup: {
+      destination: {
+        s3: {
+          bucket: 'pg-backups',
+          endpoint: 'http://minio.minio.svc:9000',
+          credentialsSecret: { name: BACKUP_SECRET },
+        },
+      },
+      path: 'shop/orders',
+      schedule: '30 2 * * *',
+      retention: { count: 7 },
+      compression: 'zstd',
+      // Needs a replica to run on (a CEL rule).
+      backupFromReplica: replicas > 1,
+      encryption: { method: 'libsodium', keySecret: { name: ENCRYPTION_SECRET } },
+      uploadConcurrency: 4,
+      downloadConcurrency: 4,
+    },
+    // A cluster created from another one's backups keeps spec.restore for life (it cannot change).
+    restore: {
+      source: {
+        s3: {
+          bucket: 'pg-backups',
+          endpoint: 'http://minio.minio.svc:9000',
+          credentialsSecret: { name: BACKUP_SECRET },
+        },
+        cluster: { name: 'orders-old', uid: '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d' },
+      },
+      target: { latest: true },
+    },
     affinity: {
       podAntiAffinity: {
         requiredDuringSchedulingIgnoredDuringExecution: [
@@ -92,6 +122,20 @@ export function fullSpec(replicas: number): Record<string, unknown> {
   };
 }
 
+/** The user Secrets the backup and restore settings name, as the API server returns them. */
+const BACKUP_SECRET = 'minio-backup';
+const ENCRYPTION_SECRET = 'backup-encryption';
+
+function userSecrets(): KubeObject[] {
+  return [
+    userSecret(BACKUP_SECRET, {
+      AWS_ACCESS_KEY_ID: 'pgmeta',
+      AWS_SECRET_ACCESS_KEY: 'bench-secret-key-0123456789',
+    }),
+    userSecret(ENCRYPTION_SECRET, { key: Buffer.alloc(32, 7).toString('base64') }),
+  ];
+}
+
 /** Healthy members: ordinal 0 is the primary, the others stream from it. */
 export function healthyMembers(replicas: number): MemberSpec[] {
   return Array.from({ length: replicas }, (_, ordinal) =>
@@ -109,10 +153,15 @@ export function steadyWorld(replicas: number): World {
   const spec = fullSpec(replicas);
   const members = healthyMembers(replicas);
   const first = parentFrom(spec);
-  const status = sync({ parent: first, children: appliedChildren(first), related: [] }).status;
+  const secrets = userSecrets();
+  const status = sync({ parent: first, children: appliedWith(first, secrets), related: secrets }).status;
   const settle = (s: unknown): World => {
     const parent: KubeObject = parentFrom(spec, { status: s });
-    return { parent, children: appliedChildren(parent), related: relatedFor(parent, members) };
+    return {
+      parent,
+      children: appliedWith(parent, secrets),
+      related: [...relatedFor(parent, members), ...secrets],
+    };
   };
   // Twice: the first pass moves the status from "no pods observed" to "all running"; the second
   // carries every lastTransitionTime over, so the status is a fixpoint.
