@@ -222,6 +222,106 @@ export interface PostgresClusterSpec {
     readOnlyPooler?: boolean;
   };
   /**
+   * NetworkPolicies around the members and the poolers (needs a network plugin that enforces them). PostgreSQL (5432) and the poolers (6432) admit only the peers below, the cluster's own pods and, for 5432, the poolers; Patroni's API (8008) only the members and pgmeta's Jobs. Members may reach DNS (53), the API server (443, 6443: Patroni bypasses the API Service), each other and the backup store. The poolers may reach DNS and the members.
+   */
+  networkPolicy?: {
+    /**
+     * Render the NetworkPolicies.
+     */
+    enabled?: boolean;
+    /**
+     * Client pods allowed to connect to PostgreSQL and the poolers, as NetworkPolicy peers: podSelector alone means pods of this namespace, namespaceSelector alone every pod of those namespaces, both the matching pods of those namespaces.
+     *
+     * @maxItems 32
+     *
+     * Items: One peer.
+     */
+    allowFrom?: {
+      /**
+       * Namespaces of the peer; {} selects every namespace.
+       */
+      namespaceSelector?: {
+        /**
+         * Labels that must all be present with these values.
+         */
+        matchLabels?: {
+          /**
+           * Label value.
+           */
+          [k: string]: string;
+        };
+        /**
+         * Label requirements, ANDed.
+         *
+         * @maxItems 32
+         *
+         * Items: A requirement on one label.
+         */
+        matchExpressions?: {
+          /**
+           * The label key.
+           */
+          key: string;
+          /**
+           * In, NotIn, Exists or DoesNotExist.
+           */
+          operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
+          /**
+           * Values for In and NotIn.
+           *
+           * Items: A label value.
+           */
+          values?: string[];
+        }[];
+      };
+      /**
+       * Pods of the peer; {} selects every pod.
+       */
+      podSelector?: {
+        /**
+         * Labels that must all be present with these values.
+         */
+        matchLabels?: {
+          /**
+           * Label value.
+           */
+          [k: string]: string;
+        };
+        /**
+         * Label requirements, ANDed.
+         *
+         * @maxItems 32
+         *
+         * Items: A requirement on one label.
+         */
+        matchExpressions?: {
+          /**
+           * The label key.
+           */
+          key: string;
+          /**
+           * In, NotIn, Exists or DoesNotExist.
+           */
+          operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
+          /**
+           * Values for In and NotIn.
+           *
+           * Items: A label value.
+           */
+          values?: string[];
+        }[];
+      };
+    }[];
+    /**
+     * Client addresses (outside the cluster's pod network, e.g. a VPN or a load balancer's source range) allowed to connect to PostgreSQL and the poolers.
+     *
+     * @maxItems 64
+     *
+     * Items: A CIDR such as 10.0.0.0/8 or fd00::/8.
+     */
+    allowCidrs?: string[];
+  };
+  /**
    * Pod affinity rules. Without podAntiAffinity, pgmeta prefers to spread members across nodes (kubernetes.io/hostname) and zones (topology.kubernetes.io/zone).
    */
   affinity?: {

@@ -13,6 +13,7 @@ import { buildSecrets, resolveCredentials } from './children/secrets.js';
 import { buildServiceAccount } from './children/serviceaccount.js';
 import { buildServices } from './children/services.js';
 import { buildStatefulSet } from './children/statefulset.js';
+import { renderNetworkPolicies } from './netpol/index.js';
 import { renderPooler } from './pooler/index.js';
 import type { ResolvedCluster } from './spec/resolved.js';
 
@@ -37,6 +38,7 @@ export function renderChildren(cluster: ResolvedCluster, inputs: RenderInputs): 
     buildPodDisruptionBudget(cluster),
     buildBootstrapJob(cluster, { operatorKey: inputs.operatorKey, appPassword: credentials.app.password }),
     ...renderPooler(cluster, inputs),
+    ...renderNetworkPolicies(cluster),
   ];
 }
 
@@ -79,4 +81,11 @@ export const CHILD_TYPES: readonly ChildType[] = [
   // PgBouncer poolers (spec.pgbouncer): their Deployments and pgbouncer.ini ConfigMaps.
   { kind: 'Deployment', apiVersion: 'apps/v1', resource: 'deployments', updateStrategy: 'InPlace' },
   { kind: 'ConfigMap', apiVersion: 'v1', resource: 'configmaps', updateStrategy: 'InPlace' },
+  // spec.networkPolicy
+  {
+    kind: 'NetworkPolicy',
+    apiVersion: 'networking.k8s.io/v1',
+    resource: 'networkpolicies',
+    updateStrategy: 'InPlace',
+  },
 ];

@@ -26,6 +26,21 @@ const CLUSTERS: [string, Record<string, unknown>][] = [
     },
   ],
   [
+    'network policies with poolers',
+    {
+      ...HA,
+      pgbouncer: { enabled: true, readOnlyPooler: true },
+      networkPolicy: {
+        enabled: true,
+        allowFrom: [
+          { namespaceSelector: { matchLabels: { team: 'web' } } },
+          { podSelector: { matchLabels: { app: 'a' } } },
+        ],
+        allowCidrs: ['10.0.0.0/8', 'fd00::/8'],
+      },
+    },
+  ],
+  [
     'a session pooler with resources, TLS off',
     {
       ...HA,

@@ -10,6 +10,7 @@ import { canonicalQuantity } from '../../lib/quantity.js';
 import { resolveBackupFields } from '../backup/resolve.js';
 import { podSelector } from '../names.js';
 import { CLUSTER_LABEL } from './labels.js';
+import { resolveNetworkPolicy } from './netpol.js';
 import { resolvePgbouncer } from './pooler.js';
 import { resolveTls } from './tls.js';
 import type { ClusterIdentity, PgMajor, ResolvedCluster, ResolvedScheduling } from './resolved.js';
@@ -124,6 +125,7 @@ function resolveBootstrap(spec: PostgresClusterSpec): ResolvedCluster['bootstrap
  */
 export function resolveSpec(identity: ClusterIdentity, spec: PostgresClusterSpec): ResolvedCluster {
   const pgbouncer = resolvePgbouncer(spec);
+  const networkPolicy = resolveNetworkPolicy(spec);
   return {
     ...identity,
     version: spec.version,
@@ -143,5 +145,6 @@ export function resolveSpec(identity: ClusterIdentity, spec: PostgresClusterSpec
     scheduling: resolveScheduling(identity.name, spec),
     ...resolveBackupFields(identity, spec),
     ...(pgbouncer ? { pgbouncer } : {}),
+    ...(networkPolicy ? { networkPolicy } : {}),
   };
 }

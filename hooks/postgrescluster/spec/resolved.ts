@@ -10,6 +10,7 @@ import type {
 } from '@kubernetes/client-node';
 import type { Plain } from '../../lib/k8s.js';
 import type { ResolvedBackup, ResolvedRestore } from '../backup/types.js';
+import type { ResolvedNetworkPolicy } from './netpol.js';
 import type { ResolvedPgbouncer } from './pooler.js';
 import type { ResolvedTls } from './tls.js';
 
@@ -72,4 +73,6 @@ export interface ResolvedCluster extends ClusterIdentity {
   restore?: ResolvedRestore;
   /** PgBouncer poolers: present only when `spec.pgbouncer.enabled`, so other clusters render as before. */
   pgbouncer?: ResolvedPgbouncer;
+  /** NetworkPolicies: present only when `spec.networkPolicy.enabled`. */
+  networkPolicy?: ResolvedNetworkPolicy;
 }

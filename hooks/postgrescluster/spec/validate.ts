@@ -145,6 +145,8 @@ export const MIRRORS: Readonly<Record<string, Mirror>> = {
     (self) => typeof self !== 'string' || (!RESERVED_OWNERS.includes(self) && !self.startsWith('pg_')),
   '!has(self.issuerRef) || !has(self.enabled) || self.enabled': (self) =>
     !has(self, 'issuerRef') || (self as Obj)['enabled'] !== false,
+  'has(self.namespaceSelector) || has(self.podSelector)': (self) =>
+    !isObj(self) || has(self, 'namespaceSelector') || has(self, 'podSelector'),
   "!has(self.externalTrafficPolicy) || self.type != 'ClusterIP'": (self) =>
     !has(self, 'externalTrafficPolicy') || (self as Obj)['type'] !== 'ClusterIP',
   "!has(self.loadBalancerSourceRanges) || size(self.loadBalancerSourceRanges) == 0 || self.type == 'LoadBalancer'":

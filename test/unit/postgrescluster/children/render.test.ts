@@ -151,6 +151,7 @@ describe('CHILD_TYPES', () => {
       ['Job', 'batch/v1', 'jobs'],
       ['Deployment', 'apps/v1', 'deployments'],
       ['ConfigMap', 'v1', 'configmaps'],
+      ['NetworkPolicy', 'networking.k8s.io/v1', 'networkpolicies'],
     ]);
   });
 
@@ -167,6 +168,7 @@ describe('CHILD_TYPES', () => {
       Job: 'OnDelete',
       Deployment: 'InPlace',
       ConfigMap: 'InPlace',
+      NetworkPolicy: 'InPlace',
     });
   });
 

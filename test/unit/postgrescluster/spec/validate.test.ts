@@ -200,6 +200,15 @@ const FAILING: Case[] = [
     error: { path: 'spec.tls.issuerRef', message: 'issuerRef needs TLS enabled' },
   },
   {
+    rule: 'has(self.namespaceSelector) || has(self.podSelector)',
+    what: 'a network policy peer that selects nothing',
+    spec: { ...BASE, networkPolicy: { enabled: true, allowFrom: [{}] } },
+    error: {
+      path: 'spec.networkPolicy.allowFrom[0]',
+      message: 'a peer needs namespaceSelector, podSelector or both',
+    },
+  },
+  {
     rule: "!has(self.externalTrafficPolicy) || self.type != 'ClusterIP'",
     what: 'externalTrafficPolicy on a ClusterIP Service',
     spec: { ...BASE, service: { externalTrafficPolicy: 'Local' } },

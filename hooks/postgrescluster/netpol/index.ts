@@ -1,0 +1,144 @@
+/**
+ * The NetworkPolicies of a cluster with `spec.networkPolicy.enabled` (none otherwise):
+ *
+ * - `<name>`, on the members: PostgreSQL (5432) from the user's peers and CIDRs and from the
+ *   cluster's own pods (members replicating, poolers, pgmeta's Jobs); Patroni's API (8008) only
+ *   from the members and pgmeta's Jobs (never the poolers or clients). Out: DNS (UDP and TCP 53),
+ *   the API server (443 and 6443: Spilo sets KUBERNETES_BYPASS_API_SERVICE, so Patroni talks to the
+ *   API server's own addresses, which no selector can name), the other members (5432, 8008), and
+ *   the backup store's port.
+ * - `<name>-pooler`, on the poolers: PgBouncer (6432) from the user's peers and CIDRs; out: DNS and
+ *   the members' 5432.
+ *
+ * Everything not listed is denied for the selected pods, which is the point; pods of the cluster that
+ * no policy selects (the Jobs) keep the namespace's defaults.
+ * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
+ */
+import type { V1NetworkPolicyPeer, V1NetworkPolicyPort } from '@kubernetes/client-node';
+import type { KubeObject, Plain } from '../../lib/k8s.js';
+import { childMetadata } from '../children/metadata.js';
+import { CLUSTER_LABEL, COMPONENTS, LABELS, PORTS, podSelector } from '../names.js';
+import { POOLER_LABEL, POOLER_PORT } from '../pooler/names.js';
+import type { ResolvedNetworkPolicy } from '../spec/netpol.js';
+import type { ResolvedCluster } from '../spec/resolved.js';
+import { backupStorePorts } from './backup.js';
+
+type Peer = Plain<V1NetworkPolicyPeer>;
+type Port = Plain<V1NetworkPolicyPort>;
+/** An ingress rule as JSON has it (client-node's model calls `from` `_from`). */
+interface Ingress {
+  from?: Peer[];
+  ports?: Port[];
+}
+interface Egress {
+  to?: Peer[];
+  ports?: Port[];
+}
+
+const tcp = (port: number): Port => ({ protocol: 'TCP', port });
+
+/** Every pod of this cluster (members, poolers, pgmeta's Jobs) in its namespace. */
+function clusterPods(cluster: ResolvedCluster): Peer {
+  return { podSelector: { matchLabels: { [CLUSTER_LABEL]: cluster.name } } };
+}
+
+/** The members and pgmeta's Jobs of this cluster: every pod of it but the poolers. */
+function membersAndJobs(cluster: ResolvedCluster): Peer {
+  return {
+    podSelector: {
+      matchLabels: { [CLUSTER_LABEL]: cluster.name },
+      matchExpressions: [{ key: LABELS.component, operator: 'NotIn', values: [COMPONENTS.pooler] }],
+    },
+  };
+}
+
+/** The user's peers and CIDRs. */
+function userPeers(np: ResolvedNetworkPolicy): Peer[] {
+  return [...np.allowFrom.map((p) => ({ ...p })), ...np.allowCidrs.map((cidr) => ({ ipBlock: { cidr } }))];
+}
+
+/** DNS over UDP and TCP, to any resolver (cluster DNS, or a node-local cache on a link-local address). */
+const DNS: Egress = { ports: [{ protocol: 'UDP', port: 53 }, tcp(53)] };
+
+function memberIngress(cluster: ResolvedCluster, np: ResolvedNetworkPolicy): Ingress[] {
+  return [
+    { from: [...userPeers(np), clusterPods(cluster)], ports: [tcp(PORTS.postgresql.port)] },
+    { from: [membersAndJobs(cluster)], ports: [tcp(PORTS.patroni.port)] },
+  ];
+}
+
+function memberEgress(cluster: ResolvedCluster): Egress[] {
+  const store = backupStorePorts(cluster);
+  return [
+    DNS,
+    { ports: [tcp(443), tcp(6443)] },
+    {
+      to: [{ podSelector: { matchLabels: podSelector(cluster) } }],
+      ports: [tcp(PORTS.postgresql.port), tcp(PORTS.patroni.port)],
+    },
+    ...(store.length > 0 ? [{ ports: store.map(tcp) }] : []),
+  ];
+}
+
+function policy(
+  cluster: ResolvedCluster,
+  o: {
+    name: string;
+    component: 'database' | 'pooler';
+    selector: Record<string, string>;
+    selectorExpressions?: { key: string; operator: 'Exists' }[];
+    ingress: Ingress[];
+    egress: Egress[];
+  },
+): KubeObject {
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: childMetadata(cluster, { name: o.name, component: COMPONENTS[o.component] }),
+    spec: {
+      podSelector: {
+        matchLabels: o.selector,
+        ...(o.selectorExpressions ? { matchExpressions: o.selectorExpressions } : {}),
+      },
+      policyTypes: ['Ingress', 'Egress'],
+      // No rule at all (not an empty list, which the API server drops) denies everything.
+      ...(o.ingress.length > 0 ? { ingress: o.ingress } : {}),
+      ...(o.egress.length > 0 ? { egress: o.egress } : {}),
+    },
+  };
+}
+
+/** The members' policy. */
+export function buildMemberPolicy(cluster: ResolvedCluster, np: ResolvedNetworkPolicy): KubeObject {
+  return policy(cluster, {
+    name: cluster.name,
+    component: 'database',
+    selector: podSelector(cluster),
+    ingress: memberIngress(cluster, np),
+    egress: memberEgress(cluster),
+  });
+}
+
+/** The poolers' policy (both poolers: they differ only in the Service they forward to). */
+export function buildPoolerPolicy(cluster: ResolvedCluster, np: ResolvedNetworkPolicy): KubeObject {
+  return policy(cluster, {
+    name: `${cluster.name}-pooler`,
+    component: 'pooler',
+    selector: { [CLUSTER_LABEL]: cluster.name, [LABELS.component]: COMPONENTS.pooler },
+    // PgBouncer pods only (they carry the pooler role label), not the pooler's Job.
+    selectorExpressions: [{ key: POOLER_LABEL, operator: 'Exists' }],
+    // A rule with no `from` would admit every source: without peers there is no rule.
+    ingress: userPeers(np).length > 0 ? [{ from: userPeers(np), ports: [tcp(POOLER_PORT.port)] }] : [],
+    egress: [
+      DNS,
+      { to: [{ podSelector: { matchLabels: podSelector(cluster) } }], ports: [tcp(PORTS.postgresql.port)] },
+    ],
+  });
+}
+
+/** The cluster's NetworkPolicies, or none. */
+export function renderNetworkPolicies(cluster: ResolvedCluster): KubeObject[] {
+  const np = cluster.networkPolicy;
+  if (!np) return [];
+  return [buildMemberPolicy(cluster, np), ...(cluster.pgbouncer ? [buildPoolerPolicy(cluster, np)] : [])];
+}
