@@ -36,7 +36,7 @@ export class ClusterSim {
     this.patroni = new PatroniSim(this.ctx, this.kubelets);
     this.statefulSets = new StatefulSetController(this.ctx);
     this.jobs = new JobController(this.ctx, (job, memory) =>
-      runJob(job, { store: o.store, patroni: this.patroni, trace: o.trace }, memory),
+      runJob(job, { store: o.store, patroni: this.patroni, now: () => o.clock.now, trace: o.trace }, memory),
     );
     this.endpoints = new EndpointsController(this.ctx);
   }
@@ -49,6 +49,12 @@ export class ClusterSim {
     volumesTick(this.ctx);
     this.endpoints.tick();
     collectGarbage(this.ctx.store);
+  }
+
+  /** When the cluster will change next by itself (a timeout, a lapsing lock), if anything is pending. */
+  nextTimer(): number | undefined {
+    const times = [this.patroni.nextTimer(), this.jobs.nextTimer()].filter((t) => t !== undefined);
+    return times.length > 0 ? Math.min(...times) : undefined;
   }
 
   private pod(namespace: string, name: string): KubeObject {

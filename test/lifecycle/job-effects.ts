@@ -30,6 +30,8 @@ import { authorized, jobIdentity } from './sim/rbac';
 export interface JobWorld {
   store: ApiStore;
   patroni: PatroniSim;
+  /** Simulated seconds, for the programs' bounded waits. */
+  now(): number;
   trace(line: string): void;
 }
 
@@ -41,12 +43,36 @@ export interface JobEffect {
 
 /** The annotation day-2 Jobs carry (hooks/postgrescluster/names.ts ANNOTATIONS.operation). */
 const OPERATION = 'pgmeta.io/operation';
+/** The programs' own timeouts (params RESTART_TIMEOUT, switchover TIMEOUT, rollout MEMBER_TIMEOUT, ROLLOUT_TIMEOUT). */
+const RESTART_TIMEOUT = 900;
+const SWITCHOVER_TIMEOUT = 300;
+const MEMBER_TIMEOUT = 1800;
+const ROLLOUT_TIMEOUT = 21_600;
 const UP_STATES = new Set(['running', 'streaming']);
 const LEADER_ROLES = new Set(['leader', 'standby_leader', 'master', 'primary']);
 
 const running = (why: string): JobOutcome => ({ running: why });
 const failed = (why: string): JobOutcome => ({ failed: why });
 const done = (message: string): JobOutcome => ({ done: true, message });
+
+/**
+ * The program's `wait_for(what, check, timeout)` while `check` still fails: keep waiting, or fail the
+ * attempt once `timeout` seconds went by since this wait began (the Job then retries).
+ */
+function waitFor(w: JobWorld, mem: JsonObject, o: { what: string; timeout: number }): JobOutcome {
+  const key = `wait:${o.what}`;
+  const since = typeof mem[key] === 'number' ? mem[key] : w.now();
+  mem[key] = since;
+  mem['waitUntil'] = since + o.timeout;
+  if (w.now() - since >= o.timeout) return failed(`timed out after ${o.timeout}s waiting for ${o.what}`);
+  return running(o.what);
+}
+
+/** The program got past its waits: the next one starts from now. */
+function moved(mem: JsonObject): void {
+  for (const k of Object.keys(mem))
+    if (k.startsWith('wait:') || k === 'waitUntil') Reflect.deleteProperty(mem, k);
+}
 
 function envOf(job: KubeObject): Record<string, string> {
   return containerEnv((specOf(job)['template'] as { spec?: unknown } | undefined)?.spec);
@@ -182,32 +208,42 @@ const params: JobEffect = {
       try {
         api.patchConfig(JSON.parse(envOf(job)['DCS_PATCH'] ?? '{}') as JsonObject);
       } catch (err) {
-        if (err instanceof PatroniRestError) return running('PATCH /config to succeed');
+        if (err instanceof PatroniRestError)
+          return waitFor(world, mem, { what: 'PATCH /config to succeed', timeout: 600 });
         throw err;
       }
+      moved(mem);
       mem['patched'] = true;
       return running('members pick the new values up');
     }
     const members = clusterOf(api);
-    if (!members) return running('GET /cluster');
+    if (!members) return waitFor(world, mem, { what: 'GET /cluster', timeout: 600 });
     const current = mem['restarting'];
     if (typeof current === 'string') {
-      if (!members.some((m) => m.name === current && UP_STATES.has(m.state)))
-        return running(`${current} to run again`);
+      if (!members.some((m) => m.name === current && UP_STATES.has(m.state))) {
+        return waitFor(world, mem, { what: `${current} to run again`, timeout: RESTART_TIMEOUT });
+      }
+      moved(mem);
       delete mem['restarting'];
     }
     const plan = planRestarts({ members });
-    if (plan.length === 0) {
+    const step = plan[0];
+    if (!step) {
       const left = members.filter((m) => m.pending_restart === true).map((m) => m.name);
       return left.length > 0
         ? failed(`still pending a restart: ${left.join(', ')}`)
         : done('parameters applied');
     }
-    if (!allUp(members)) return running('every member to run');
+    if (!allUp(members)) {
+      return waitFor(world, mem, {
+        what: `every member to run before restarting ${step.member}`,
+        timeout: RESTART_TIMEOUT,
+      });
+    }
+    moved(mem);
     const restarts = Number(mem['restarts'] ?? 0) + 1;
     if (restarts > 3 * members.length) return failed('restarts do not clear pending_restart');
     mem['restarts'] = restarts;
-    const step = plan[0]!;
     try {
       api.restart(step.member, RESTART_REQUEST);
     } catch (err) {
@@ -233,11 +269,15 @@ const switchover: JobEffect = {
     const leader = leaderOf(members);
     const isDone = leader !== undefined && (candidate !== undefined ? leader === candidate : leader !== from);
     if (isDone) return done(`the leader is ${leader}`);
-    if (mem['requested'] === true) return running('the new leader');
+    if (mem['requested'] === true)
+      return waitFor(world, mem, { what: 'the new leader', timeout: SWITCHOVER_TIMEOUT });
     const candidateUp = members.some(
       (m) => (candidate !== undefined ? m.name === candidate : m.name !== leader) && UP_STATES.has(m.state),
     );
-    if (leader === undefined || !candidateUp) return running('a leader and a running candidate');
+    if (leader === undefined || !candidateUp) {
+      return waitFor(world, mem, { what: 'a leader and a running candidate', timeout: SWITCHOVER_TIMEOUT });
+    }
+    moved(mem);
     try {
       api.switchover({ leader, ...(candidate !== undefined ? { candidate } : {}) });
     } catch (err) {
@@ -245,7 +285,7 @@ const switchover: JobEffect = {
       throw err;
     }
     mem['requested'] = true;
-    return running('the new leader');
+    return waitFor(world, mem, { what: 'the new leader', timeout: SWITCHOVER_TIMEOUT });
   },
 };
 
@@ -266,10 +306,11 @@ const rollout: JobEffect = {
     if (stsAnswer.status !== 200 && stsAnswer.status !== 404)
       return failed(`GET statefulset: ${stsAnswer.status}`);
     const sts = stsAnswer.body;
-    if (!sts) return running('the StatefulSet');
+    const snapshot = { what: 'the StatefulSet and its pods', timeout: MEMBER_TIMEOUT };
+    if (!sts) return waitFor(world, mem, snapshot);
     const status = statusOf(sts);
     if (Number(status['observedGeneration'] ?? -1) < (sts.metadata.generation ?? 0))
-      return running('the StatefulSet');
+      return waitFor(world, mem, snapshot);
     const pods = new Map<string, KubeObject | undefined>();
     for (let i = 0; i < Number(specOf(sts)['replicas'] ?? 0); i++) {
       const name = `${sts.metadata.name}-${i}`;
@@ -277,10 +318,11 @@ const rollout: JobEffect = {
       if (answer.status !== 200 && answer.status !== 404) return failed(`GET pods ${name}: ${answer.status}`);
       pods.set(name, answer.body);
     }
-    const wait = waitingRollout(mem, pods, target);
+    const wait = waitingRollout({ world, mem, pods, target });
     if (wait) return wait;
-    if (status['updateRevision'] !== target)
+    if (status['updateRevision'] !== target) {
       return done(`superseded: the StatefulSet now updates to ${String(status['updateRevision'])}`);
+    }
     return rolloutStep({
       job,
       world,
@@ -294,11 +336,13 @@ const rollout: JobEffect = {
 };
 
 /** The wait at the end of `replace()` and `switch_away()` in the script. */
-function waitingRollout(
-  mem: JsonObject,
-  pods: Map<string, KubeObject | undefined>,
-  target: string,
-): JobOutcome | undefined {
+function waitingRollout(o: {
+  world: JobWorld;
+  mem: JsonObject;
+  pods: Map<string, KubeObject | undefined>;
+  target: string;
+}): JobOutcome | undefined {
+  const { world, mem, pods, target } = o;
   const replacing = mem['replacing'] as { name: string; uid: string } | undefined;
   if (replacing) {
     const p = pods.get(replacing.name);
@@ -307,12 +351,21 @@ function waitingRollout(
       p.metadata.uid !== replacing.uid &&
       labelsOf(p)['controller-revision-hash'] === target &&
       podReady(p);
-    if (!back) return running(`${replacing.name} to run ${target} and be ready`);
+    if (!back) {
+      return waitFor(world, mem, {
+        what: `${replacing.name} to run ${target} and be ready`,
+        timeout: MEMBER_TIMEOUT,
+      });
+    }
+    moved(mem);
     delete mem['replacing'];
   }
   const switching = mem['switching'];
   if (typeof switching === 'string') {
-    if (isPrimary(pods.get(switching))) return running(`${switching} to hand the leader over`);
+    if (isPrimary(pods.get(switching))) {
+      return waitFor(world, mem, { what: `${switching} to hand the leader over`, timeout: MEMBER_TIMEOUT });
+    }
+    moved(mem);
     delete mem['switching'];
   }
   return undefined;
@@ -335,6 +388,7 @@ function rolloutStep(o: {
     const pod = o.pods.get(name)!;
     const code = o.kube.delete('pods', name, pod.metadata.uid ?? '');
     if (![200, 202, 404, 409].includes(code)) return failed(`DELETE pod ${name}: ${code}`);
+    moved(o.mem);
     o.mem['replacing'] = { name, uid: pod.metadata.uid ?? '' };
     o.world.trace(`job ${o.job.metadata.name}: deleted ${name} to move it to ${o.target}`);
     return running(`${name} to come back`);
@@ -342,7 +396,8 @@ function rolloutStep(o: {
   const [first] = down;
   if (down.length === 1 && first !== undefined && stale.includes(first) && !isPrimary(o.pods.get(first)))
     return replace(first);
-  if (down.length > 0) return running(`waiting: ${down.join(', ')} not ready`);
+  if (down.length > 0)
+    return waitFor(o.world, o.mem, { what: 'every member to be ready', timeout: ROLLOUT_TIMEOUT });
   const replicas = stale.filter((n) => !isPrimary(o.pods.get(n)));
   if (replicas[0] !== undefined) return replace(replicas[0]);
   const primary = stale[0]!;
@@ -353,6 +408,7 @@ function rolloutStep(o: {
       if (!(err instanceof PatroniRestError)) throw err;
       return running(`POST /switchover from ${primary}: ${err.status}`);
     }
+    moved(o.mem);
     o.mem['switching'] = primary;
     return running(`${primary} to hand the leader over`);
   }

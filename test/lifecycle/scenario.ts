@@ -142,16 +142,26 @@ export class Scenario {
     }
   }
 
-  /** Steps until nothing changes any more; returns the number of steps. */
+  /**
+   * Steps until nothing changes any more; returns the number of steps. When all is quiet but a timer
+   * is pending (a Job's wait timing out, a lapsing leader lock), the clock jumps to it: a program that
+   * waits 30 minutes for something that never comes is a stall to see, not a state to settle in.
+   */
   async settle(o: { maxSteps?: number } = {}): Promise<number> {
     const max = o.maxSteps ?? this.maxSteps;
     for (let i = 1; i <= max; i++) {
       const before = this.store.revision;
       await this.step();
-      if (this.store.revision !== before || this.sim.patroni.pending().length > 0) continue;
+      if (this.store.revision !== before) continue;
       await this.mc.syncDue({ force: true });
       this.afterStep();
-      if (this.store.revision === before) return i;
+      if (this.store.revision !== before) continue;
+      const timer = this.sim.nextTimer();
+      if (timer === undefined) return i;
+      if (timer > this.clock.now + this.tick) {
+        this.trace(`settle: quiet, jumping ${timer - this.clock.now - this.tick}s to the next timer`);
+        this.clock.advance(timer - this.clock.now - this.tick);
+      }
     }
     return this.fail(
       `did not settle within ${max} steps (${max * this.tick}s): a hot loop or a stuck rollout`,

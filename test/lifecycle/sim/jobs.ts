@@ -1,12 +1,13 @@
 /**
- * The Job controller (batch/v1): a new Job gets one pod; once that pod runs, the Job's effect (what
- * its script would do, see ../job-effects.ts) is carried out, possibly over several passes, and the
- * Job ends Complete or Failed (BackoffLimitExceeded, DeadlineExceeded) with the conditions and counts
- * the real controller writes. Scenarios can make the next matching Job fail.
+ * The Job controller (batch/v1): a Job runs one pod at a time; once it runs, the Job's effect (what
+ * its program does, see ../job-effects.ts) is carried out, possibly over several passes. A pod whose
+ * program fails (exit 1, a wait that timed out) is replaced by a fresh attempt, with fresh memory,
+ * until `backoffLimit` is exceeded; `activeDeadlineSeconds` ends the Job whatever the attempt. The Job
+ * ends Complete or Failed (BackoffLimitExceeded, DeadlineExceeded) with the conditions and counts the
+ * real controller writes. Scenarios can make the next matching Job fail for good.
  */
 import { createHash } from 'node:crypto';
 import type { KubeObject } from '../../../hooks/lib/k8s';
-import { refOf } from '../emulator';
 import { clone, type JsonObject } from '../lib/json';
 import { controllerOwner, hasCondition, specOf, statusOf, type SimContext } from './context';
 
@@ -14,15 +15,22 @@ export const JOB_CONTROLLER = 'job-controller';
 
 export type JobOutcome = { done: true; message?: string } | { failed: string } | { running: string };
 
-/** Carries out one Job's effect on a pass; `memory` persists across passes of the same Job. */
+/**
+ * Carries out one attempt's effect on a pass; `memory` persists across passes of the same attempt
+ * (pod). An effect that waits records `memory.waitUntil` (seconds), when it will give up.
+ */
 export type JobRunner = (job: KubeObject, memory: JsonObject) => JobOutcome;
+
+const ended = (p: KubeObject): boolean => ['Succeeded', 'Failed'].includes(String(statusOf(p)['phase']));
 
 export class JobController {
   private readonly memory = new Map<string, JsonObject>();
-  /** Name prefixes of Jobs whose next run fails (their script would exit non-zero). */
+  /** Name prefixes of Jobs whose next run fails for good (every attempt would). */
   readonly failing = new Map<string, string>();
   /** Every Job that ran to an end, in order, for assertions. */
   readonly finished: { name: string; outcome: 'Complete' | 'Failed'; at: number; message: string }[] = [];
+  /** Every failed attempt (pod) of any Job, for assertions and traces. */
+  readonly failedAttempts: { job: string; at: number; message: string }[] = [];
 
   private readonly ctx: SimContext;
   private readonly runner: JobRunner;
@@ -33,55 +41,109 @@ export class JobController {
   }
 
   tick(): void {
-    for (const job of this.ctx.store.list('Job')) {
-      if (job.metadata.deletionTimestamp !== undefined) continue;
-      if (hasCondition(job, 'Complete') || hasCondition(job, 'Failed')) continue;
-      this.reconcile(job);
-    }
+    for (const job of this.active()) this.reconcile(job);
   }
 
-  private podOf(job: KubeObject): KubeObject | undefined {
+  private active(): KubeObject[] {
+    return this.ctx.store
+      .list('Job')
+      .filter(
+        (j) =>
+          j.metadata.deletionTimestamp === undefined &&
+          !hasCondition(j, 'Complete') &&
+          !hasCondition(j, 'Failed'),
+      );
+  }
+
+  /** The earliest time at which a running Job will act without any other event (a timeout). */
+  nextTimer(): number | undefined {
+    const times: number[] = [];
+    for (const job of this.active()) {
+      const deadline = this.deadline(job);
+      if (deadline !== undefined) times.push(deadline);
+      const pod = this.pods(job).find((p) => !ended(p));
+      const until = pod ? this.memory.get(pod.metadata.uid ?? '')?.['waitUntil'] : undefined;
+      if (typeof until === 'number') times.push(until);
+    }
+    return times.length > 0 ? Math.min(...times) : undefined;
+  }
+
+  private deadline(job: KubeObject): number | undefined {
+    const seconds = specOf(job)['activeDeadlineSeconds'];
+    const start = statusOf(job)['startTime'];
+    if (typeof seconds !== 'number' || typeof start !== 'string') return undefined;
+    return (Date.parse(start) - Date.parse(this.ctx.clock.iso(0))) / 1000 + seconds;
+  }
+
+  private pods(job: KubeObject): KubeObject[] {
     return this.ctx.store
       .list('Pod', job.metadata.namespace ?? '')
-      .find((p) => controllerOwner(p)?.uid === job.metadata.uid);
+      .filter((p) => controllerOwner(p)?.uid === job.metadata.uid);
   }
 
   private reconcile(job: KubeObject): void {
-    const status = statusOf(job);
-    if (status['startTime'] === undefined) {
-      this.createPod(job);
-      this.ctx.store.updateStatus(
-        { ...job, status: { ...status, startTime: this.ctx.clock.iso(), active: 1, ready: 0 } },
-        JOB_CONTROLLER,
-      );
-      return;
-    }
-    const pod = this.podOf(job);
-    if (!pod || statusOf(pod)['phase'] !== 'Running') return;
-    const deadline = specOf(job)['activeDeadlineSeconds'];
-    const started = Date.parse(typeof status['startTime'] === 'string' ? status['startTime'] : '');
-    if (typeof deadline === 'number' && Date.parse(this.ctx.clock.iso()) - started > deadline * 1000) {
-      this.finish(job, pod, {
+    const deadline = this.deadline(job);
+    if (deadline !== undefined && this.ctx.clock.now > deadline) {
+      this.finish(job, {
         failed: 'Job was active longer than specified deadline',
         reason: 'DeadlineExceeded',
       });
       return;
     }
+    const pods = this.pods(job);
+    const pod = pods.find((p) => !ended(p));
+    if (!pod) {
+      const failures = pods.filter((p) => statusOf(p)['phase'] === 'Failed').length;
+      if (failures > Number(specOf(job)['backoffLimit'] ?? 6)) {
+        this.finish(job, {
+          failed: 'Job has reached the specified backoff limit',
+          reason: 'BackoffLimitExceeded',
+        });
+      } else {
+        this.createPod(job, pods.length);
+      }
+      return;
+    }
+    if (statusOf(pod)['phase'] !== 'Running') return;
     const injected = [...this.failing.entries()].find(([prefix]) => job.metadata.name.startsWith(prefix));
     if (injected) {
       this.failing.delete(injected[0]);
-      this.finish(job, pod, { failed: injected[1], reason: 'BackoffLimitExceeded' });
+      this.endPod(pod, false);
+      this.finish(job, { failed: injected[1], reason: 'BackoffLimitExceeded' });
       return;
     }
-    const mem = this.memory.get(job.metadata.uid ?? '') ?? {};
-    this.memory.set(job.metadata.uid ?? '', mem);
-    const outcome = this.runner(job, mem);
-    if ('done' in outcome) this.finish(job, pod, { message: outcome.message ?? '' });
-    else if ('failed' in outcome)
-      this.finish(job, pod, { failed: outcome.failed, reason: 'BackoffLimitExceeded' });
+    this.runAttempt(job, pod);
   }
 
-  private createPod(job: KubeObject): void {
+  private runAttempt(job: KubeObject, pod: KubeObject): void {
+    const key = pod.metadata.uid ?? '';
+    const mem = this.memory.get(key) ?? {};
+    this.memory.set(key, mem);
+    const outcome = this.runner(job, mem);
+    if ('done' in outcome) {
+      this.endPod(pod, true);
+      this.finish(job, { message: outcome.message ?? '' });
+    } else if ('failed' in outcome) {
+      this.endPod(pod, false);
+      this.failedAttempts.push({ job: job.metadata.name, at: this.ctx.clock.now, message: outcome.failed });
+      const status = statusOf(job);
+      this.ctx.store.updateStatus(
+        { ...job, status: { ...status, active: 0, failed: Number(status['failed'] ?? 0) + 1 } },
+        JOB_CONTROLLER,
+      );
+      this.ctx.trace(`jobs: ${pod.metadata.name} failed: ${outcome.failed}`);
+    }
+  }
+
+  private endPod(pod: KubeObject, ok: boolean): void {
+    this.ctx.store.updateStatus(
+      { ...pod, status: { ...statusOf(pod), phase: ok ? 'Succeeded' : 'Failed' } },
+      'kubelet',
+    );
+    this.memory.delete(pod.metadata.uid ?? '');
+  }
+
+  private createPod(job: KubeObject, attempt: number): void {
     const template = clone(
       (specOf(job)['template'] ?? {}) as {
         metadata?: { labels?: Record<string, string> };
@@ -89,7 +151,7 @@ export class JobController {
       },
     );
     const suffix = createHash('sha256')
-      .update(job.metadata.uid ?? '')
+      .update(`${job.metadata.uid ?? ''}#${attempt}`)
       .digest('hex')
       .slice(0, 5);
     this.ctx.store.create(
@@ -116,19 +178,20 @@ export class JobController {
       },
       JOB_CONTROLLER,
     );
+    const status = statusOf(job);
+    this.ctx.store.updateStatus(
+      {
+        ...job,
+        status: { ...status, startTime: status['startTime'] ?? this.ctx.clock.iso(), active: 1, ready: 0 },
+      },
+      JOB_CONTROLLER,
+    );
   }
 
-  private finish(
-    job: KubeObject,
-    pod: KubeObject,
-    o: { failed?: string; reason?: string; message?: string },
-  ): void {
+  private finish(job: KubeObject, o: { failed?: string; reason?: string; message?: string }): void {
     const now = this.ctx.clock.iso();
     const ok = o.failed === undefined;
-    this.ctx.store.updateStatus(
-      { ...pod, status: { ...statusOf(pod), phase: ok ? 'Succeeded' : 'Failed' } },
-      'kubelet',
-    );
+    for (const pod of this.pods(job)) if (!ended(pod)) this.endPod(pod, ok);
     const cond = (type: string, reason: string, message: string) => ({
       type,
       status: 'True',
@@ -137,23 +200,20 @@ export class JobController {
       lastProbeTime: now,
       lastTransitionTime: now,
     });
+    const base = { ...statusOf(job), active: 0, ready: 0 };
+    const done = 'Reached expected number of succeeded pods';
     const status: JsonObject = ok
       ? {
-          ...statusOf(job),
-          active: 0,
-          ready: 0,
+          ...base,
           succeeded: 1,
           completionTime: now,
           conditions: [
-            cond('SuccessCriteriaMet', 'CompletionsReached', 'Reached expected number of succeeded pods'),
-            cond('Complete', 'CompletionsReached', 'Reached expected number of succeeded pods'),
+            cond('SuccessCriteriaMet', 'CompletionsReached', done),
+            cond('Complete', 'CompletionsReached', done),
           ],
         }
       : {
-          ...statusOf(job),
-          active: 0,
-          ready: 0,
-          failed: Number(specOf(job)['backoffLimit'] ?? 6) + 1,
+          ...base,
           conditions: [
             cond('FailureTarget', o.reason ?? 'BackoffLimitExceeded', o.failed ?? ''),
             cond('Failed', o.reason ?? 'BackoffLimitExceeded', o.failed ?? ''),
@@ -194,5 +254,3 @@ export class EndpointsController {
     this.services = now;
   }
 }
-
-export { refOf };

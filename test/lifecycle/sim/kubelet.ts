@@ -21,6 +21,8 @@ export type ReadinessProbe = (pod: KubeObject) => boolean | undefined;
 
 interface ContainerState {
   crashed: boolean;
+  /** The crash is in the pod's status (Ready False, CrashLoopBackOff): the next pass restarts it. */
+  reported: boolean;
   restartCount: number;
 }
 
@@ -57,6 +59,10 @@ export class Kubelets {
 
   /** The main container dies (OOM kill, segfault); it restarts on a later pass. */
   crash(pod: KubeObject): void {
+    if (statusOf(pod)['phase'] !== 'Running' || pod.metadata.deletionTimestamp !== undefined) {
+      this.ctx.trace(`kubelet: ${pod.metadata.name} runs no container to kill`);
+      return;
+    }
     this.state(pod).crashed = true;
     this.ctx.trace(`kubelet: container of ${pod.metadata.name} crashed`);
   }
@@ -65,7 +71,7 @@ export class Kubelets {
     const uid = pod.metadata.uid ?? '';
     let s = this.containers.get(uid);
     if (!s) {
-      s = { crashed: false, restartCount: 0 };
+      s = { crashed: false, reported: false, restartCount: 0 };
       this.containers.set(uid, s);
     }
     return s;
@@ -132,21 +138,27 @@ export class Kubelets {
   }
 
   /** Job pods are the Job controller's to finish; other pods follow their readiness probe. */
+  /**
+   * A crash shows in status on the first pass (Ready False, CrashLoopBackOff); the back-off is over
+   * on the next one, when the container starts again as a new process (restartCount + 1). Both
+   * passes write the pod, so a crash never goes by without an event.
+   */
   private probe(pod: KubeObject): void {
     const s = this.state(pod);
-    const wasCrashed = s.crashed;
-    const ready = !wasCrashed && (this.readiness(pod) ?? true);
+    if (s.crashed && s.reported) {
+      s.crashed = false;
+      s.reported = false;
+      s.restartCount++;
+    } else if (s.crashed) {
+      s.reported = true;
+    }
+    const ready = !s.crashed && (this.readiness(pod) ?? true);
     const now = this.ctx.clock.iso();
     let conditions = conditionsOf(pod);
     for (const t of ['ContainersReady', 'Ready'])
       conditions = setCondition(conditions, t, ready ? 'True' : 'False', now);
     const status = { ...statusOf(pod), conditions, containerStatuses: this.containerStatuses(pod, ready) };
     this.ctx.store.updateStatus({ ...pod, status }, KUBELET);
-    if (wasCrashed) {
-      // Back-off over: the container starts again (a new process) on this pass.
-      s.crashed = false;
-      s.restartCount++;
-    }
   }
 
   private markUnready(pod: KubeObject): void {

@@ -572,25 +572,28 @@ export class PatroniSim {
     return m?.state === 'running' && m.processId === this.kubelets.processId(pod);
   }
 
-  /** Why the cluster will still change without any further event (timers Patroni is waiting on). */
-  pending(): string[] {
-    const out: string[] = [];
+  /**
+   * When Patroni will act next without any other event: a basebackup or restart finishing, a lapsing
+   * leader lock, the leader race after a released lock. Undefined when nothing is pending.
+   */
+  nextTimer(): number | undefined {
     const now = this.ctx.clock.now;
+    const times: number[] = [];
     for (const s of this.scopes.values()) {
       for (const m of s.members.values()) {
         if ((m.state === 'creating replica' || m.state === 'restarting') && m.busyUntil >= now)
-          out.push(`${m.name} ${m.state}`);
+          times.push(m.busyUntil);
       }
+      if (s.releasedAt === now) times.push(now + 1);
       const pod = this.ctx.store.list('Pod', s.namespace).find((p) => configOf(p)?.scope === s.scope);
       const cfg = pod ? configOf(pod) : undefined;
       const leader = this.leaderName(s);
       if (!cfg || leader === undefined) continue;
       const pods = this.memberPods(s, cfg);
       if (!this.up(s, leader, pods) && this.lockValid(s, pods, cfg))
-        out.push(`${s.scope}: leader lock of ${leader} lapses`);
-      if (s.releasedAt === now) out.push(`${s.scope}: leader race after a released lock`);
+        times.push(s.lastRenew + this.ttl(s, cfg));
     }
-    return out;
+    return times.length > 0 ? Math.min(...times) : undefined;
   }
 
   // ---- what scenarios and Jobs can do -------------------------------------------------------
@@ -743,6 +746,8 @@ export class PatroniSim {
     });
     current.state = 'restarting';
     current.busyUntil = this.ctx.clock.now + 1;
+    // The old leader relabels itself as it demotes and the new one as it promotes: never two at once.
+    for (const pod of o.pods) this.publish(o.s, pod, o.cfg);
     this.ctx.trace(`patroni: switchover ${leader} → ${target.name} (timeline ${target.timeline})`);
   }
 }
