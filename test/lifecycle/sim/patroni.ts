@@ -722,9 +722,19 @@ export class PatroniSim {
     if (!current) throw new PatroniRestError(503, 'no leader');
     if (current.name !== leader)
       throw new PatroniRestError(412, `leader name does not match: ${current.name}`);
-    const replicas = [...o.s.members.values()].filter(
+    let replicas = [...o.s.members.values()].filter(
       (m) => m.role === 'replica' && m.state === 'running' && this.up(o.s, m.name, o.pods),
     );
+    // In synchronous mode only the synchronous standby may take over (Patroni answers 412 otherwise).
+    if (this.dcsConfig(o.s, o.cfg)['synchronous_mode'] === true) {
+      if (candidate !== undefined && candidate !== o.s.syncStandby) {
+        throw new PatroniRestError(
+          412,
+          `candidate name does not match with sync_standby ${o.s.syncStandby ?? ''}`,
+        );
+      }
+      replicas = replicas.filter((m) => m.name === o.s.syncStandby);
+    }
     const target =
       candidate === undefined
         ? replicas.sort((a, b) => b.xlog - a.xlog)[0]
