@@ -91,6 +91,16 @@ export function fullSpec(replicas: number): Record<string, unknown> {
       uploadConcurrency: 4,
       downloadConcurrency: 4,
     },
+    networkPolicy: {
+      enabled: true,
+      allowFrom: [
+        {
+          namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } },
+          podSelector: { matchLabels: { app: 'orders-api' } },
+        },
+      ],
+      allowCidrs: ['10.20.0.0/16'],
+    },
     // A cluster created from another one's backups keeps spec.restore for life (it cannot change).
     restore: {
       source: {
