@@ -222,7 +222,7 @@ export interface PostgresClusterSpec {
     readOnlyPooler?: boolean;
   };
   /**
-   * NetworkPolicies around the members and the poolers (needs a network plugin that enforces them). PostgreSQL (5432) and the poolers (6432) admit only the peers below, the cluster's own pods and, for 5432, the poolers; Patroni's API (8008) only the members and pgmeta's Jobs. Members may reach DNS (53), the API server (443, 6443: Patroni bypasses the API Service), each other and the backup store. The poolers may reach DNS and the members.
+   * NetworkPolicies around the members and the poolers (needs a network plugin that enforces them). PostgreSQL (5432) and the poolers (6432) admit only the peers below, the cluster's own pods and, for 5432, the poolers; Patroni's API (8008) only the members and pgmeta's Jobs. Members may reach DNS (53), the API server (443, 6443: Patroni bypasses the API Service), each other and the backup store. The poolers may reach DNS and the members. With metrics, namespaces labelled pgmeta.io/metrics-scraper=true may scrape the exporter (9187) and Patroni (8008).
    */
   networkPolicy?: {
     /**
@@ -320,6 +320,15 @@ export interface PostgresClusterSpec {
      * Items: A CIDR such as 10.0.0.0/8 or fd00::/8.
      */
     allowCidrs?: string[];
+  };
+  /**
+   * Prometheus metrics: a postgres_exporter sidecar in every member, logged in as a pg_monitor role with its own Secret (<name>-monitoring), a `metrics` port (9187) on the replicas' and members' Services, and, with the prometheus component (manifests/components/prometheus), a PodMonitor that also scrapes Patroni's /metrics. Alerts and a dashboard are in manifests/monitoring.
+   */
+  metrics?: {
+    /**
+     * Run the exporter sidecar.
+     */
+    enabled?: boolean;
   };
   /**
    * Pod affinity rules. Without podAntiAffinity, pgmeta prefers to spread members across nodes (kubernetes.io/hostname) and zones (topology.kubernetes.io/zone).

@@ -4,5 +4,6 @@
  */
 import type { DecoratorControllerDef } from '../metacontroller/controller.js';
 import { certManagerDecorator } from './cert-manager.js';
+import { prometheusDecorator } from './prometheus.js';
 
-export const INTEGRATIONS: readonly DecoratorControllerDef[] = [certManagerDecorator];
+export const INTEGRATIONS: readonly DecoratorControllerDef[] = [certManagerDecorator, prometheusDecorator];

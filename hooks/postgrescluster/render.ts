@@ -13,6 +13,7 @@ import { buildSecrets, resolveCredentials } from './children/secrets.js';
 import { buildServiceAccount } from './children/serviceaccount.js';
 import { buildServices } from './children/services.js';
 import { buildStatefulSet } from './children/statefulset.js';
+import { renderMetrics } from './metrics/index.js';
 import { renderNetworkPolicies } from './netpol/index.js';
 import { renderPooler } from './pooler/index.js';
 import type { ResolvedCluster } from './spec/resolved.js';
@@ -39,6 +40,7 @@ export function renderChildren(cluster: ResolvedCluster, inputs: RenderInputs): 
     buildBootstrapJob(cluster, { operatorKey: inputs.operatorKey, appPassword: credentials.app.password }),
     ...renderPooler(cluster, inputs),
     ...renderNetworkPolicies(cluster),
+    ...renderMetrics(cluster, inputs),
   ];
 }
 

@@ -40,6 +40,7 @@ const CLUSTERS: [string, Record<string, unknown>][] = [
       },
     },
   ],
+  ['metrics', { ...HA, metrics: { enabled: true } }],
   [
     'a session pooler with resources, TLS off',
     {

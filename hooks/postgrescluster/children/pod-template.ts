@@ -12,6 +12,7 @@ import type {
 import type { Plain } from '../../lib/k8s.js';
 import { backupVolumeMounts, backupVolumes } from '../backup/env.js';
 import { clusterNames, PORTS, podLabels } from '../names.js';
+import { metricsContainers } from '../metrics/index.js';
 import type { ResolvedCluster } from '../spec/resolved.js';
 import { PGDATA_MOUNT, spiloEnv } from '../spilo/env.js';
 import { spiloTlsMounts, spiloTlsVolumes } from '../tls/index.js';
@@ -133,7 +134,8 @@ export function buildPodTemplate(cluster: ResolvedCluster): Plain<V1PodTemplateS
       enableServiceLinks: false,
       securityContext: podSecurityContext(),
       terminationGracePeriodSeconds: TERMINATION_GRACE_SECONDS,
-      containers: [spiloContainer(cluster)],
+      // The postgres_exporter sidecar (spec.metrics), none without it
+      containers: [spiloContainer(cluster), ...metricsContainers(cluster)],
       // PostgreSQL's parallel workers use /dev/shm, which container runtimes cap at 64 MiB.
       volumes: [
         { name: SHM_VOLUME, emptyDir: { medium: 'Memory' } },

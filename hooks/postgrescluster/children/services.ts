@@ -13,6 +13,7 @@
 import type { V1Service, V1ServicePort, V1ServiceSpec } from '@kubernetes/client-node';
 import type { Child, Plain } from '../../lib/k8s.js';
 import { clusterNames, COMPONENTS, PORTS, podSelector, roleSelector } from '../names.js';
+import { metricsServicePorts } from '../metrics/index.js';
 import type { ResolvedCluster } from '../spec/resolved.js';
 import { childMetadata, PROTECTED_ANNOTATION } from './metadata.js';
 
@@ -66,7 +67,7 @@ export function buildReplicaService(cluster: ResolvedCluster): Child<V1Service> 
     spec: {
       ...exposure(cluster),
       selector: roleSelector(cluster, 'replica'),
-      ports: [tcpPort(PORTS.postgresql)],
+      ports: [tcpPort(PORTS.postgresql), ...metricsServicePorts(cluster)],
     },
   };
 }
@@ -85,7 +86,7 @@ export function buildHeadlessService(cluster: ResolvedCluster): Child<V1Service>
       clusterIP: 'None',
       publishNotReadyAddresses: true,
       selector: podSelector(cluster),
-      ports: [tcpPort(PORTS.postgresql), tcpPort(PORTS.patroni)],
+      ports: [tcpPort(PORTS.postgresql), tcpPort(PORTS.patroni), ...metricsServicePorts(cluster)],
     },
   };
 }

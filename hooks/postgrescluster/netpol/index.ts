@@ -6,7 +6,8 @@
  *   from the members and pgmeta's Jobs (never the poolers or clients). Out: DNS (UDP and TCP 53),
  *   the API server (443 and 6443: Spilo sets KUBERNETES_BYPASS_API_SERVICE, so Patroni talks to the
  *   API server's own addresses, which no selector can name), the other members (5432, 8008), and
- *   the backup store's port.
+ *   the backup store's port. With metrics, namespaces labelled `pgmeta.io/metrics-scraper=true` may
+ *   scrape the exporter (9187) and Patroni (8008).
  * - `<name>-pooler`, on the poolers: PgBouncer (6432) from the user's peers and CIDRs; out: DNS and
  *   the members' 5432.
  *
@@ -18,6 +19,7 @@ import type { V1NetworkPolicyPeer, V1NetworkPolicyPort } from '@kubernetes/clien
 import type { KubeObject, Plain } from '../../lib/k8s.js';
 import { childMetadata } from '../children/metadata.js';
 import { CLUSTER_LABEL, COMPONENTS, LABELS, PORTS, podSelector } from '../names.js';
+import { METRICS_PORT } from '../metrics/names.js';
 import { POOLER_LABEL, POOLER_PORT } from '../pooler/names.js';
 import type { ResolvedNetworkPolicy } from '../spec/netpol.js';
 import type { ResolvedCluster } from '../spec/resolved.js';
@@ -60,10 +62,27 @@ function userPeers(np: ResolvedNetworkPolicy): Peer[] {
 /** DNS over UDP and TCP, to any resolver (cluster DNS, or a node-local cache on a link-local address). */
 const DNS: Egress = { ports: [{ protocol: 'UDP', port: 53 }, tcp(53)] };
 
+/**
+ * Namespaces whose pods may scrape metrics, labelled by the cluster's administrator (the same label
+ * the hook service's own NetworkPolicy admits Prometheus by).
+ */
+export const METRICS_SCRAPER_LABEL = 'pgmeta.io/metrics-scraper';
+
+/**
+ * With metrics, Prometheus scrapes the exporter and Patroni's /metrics. NetworkPolicy cannot tell
+ * /metrics from the rest of Patroni's API, so the scraper namespaces reach all of port 8008.
+ */
+function scraping(cluster: ResolvedCluster): Ingress[] {
+  if (!cluster.metrics) return [];
+  const scrapers = { namespaceSelector: { matchLabels: { [METRICS_SCRAPER_LABEL]: 'true' } } };
+  return [{ from: [scrapers], ports: [tcp(METRICS_PORT.port), tcp(PORTS.patroni.port)] }];
+}
+
 function memberIngress(cluster: ResolvedCluster, np: ResolvedNetworkPolicy): Ingress[] {
   return [
     { from: [...userPeers(np), clusterPods(cluster)], ports: [tcp(PORTS.postgresql.port)] },
     { from: [membersAndJobs(cluster)], ports: [tcp(PORTS.patroni.port)] },
+    ...scraping(cluster),
   ];
 }
 

@@ -10,6 +10,7 @@ import { canonicalQuantity } from '../../lib/quantity.js';
 import { resolveBackupFields } from '../backup/resolve.js';
 import { podSelector } from '../names.js';
 import { CLUSTER_LABEL } from './labels.js';
+import { resolveMetrics } from './metrics.js';
 import { resolveNetworkPolicy } from './netpol.js';
 import { resolvePgbouncer } from './pooler.js';
 import { resolveTls } from './tls.js';
@@ -126,6 +127,7 @@ function resolveBootstrap(spec: PostgresClusterSpec): ResolvedCluster['bootstrap
 export function resolveSpec(identity: ClusterIdentity, spec: PostgresClusterSpec): ResolvedCluster {
   const pgbouncer = resolvePgbouncer(spec);
   const networkPolicy = resolveNetworkPolicy(spec);
+  const metrics = resolveMetrics(spec);
   return {
     ...identity,
     version: spec.version,
@@ -146,5 +148,6 @@ export function resolveSpec(identity: ClusterIdentity, spec: PostgresClusterSpec
     ...resolveBackupFields(identity, spec),
     ...(pgbouncer ? { pgbouncer } : {}),
     ...(networkPolicy ? { networkPolicy } : {}),
+    ...(metrics ? { metrics } : {}),
   };
 }

@@ -10,6 +10,7 @@ import type {
 } from '@kubernetes/client-node';
 import type { Plain } from '../../lib/k8s.js';
 import type { ResolvedBackup, ResolvedRestore } from '../backup/types.js';
+import type { ResolvedMetrics } from './metrics.js';
 import type { ResolvedNetworkPolicy } from './netpol.js';
 import type { ResolvedPgbouncer } from './pooler.js';
 import type { ResolvedTls } from './tls.js';
@@ -75,4 +76,6 @@ export interface ResolvedCluster extends ClusterIdentity {
   pgbouncer?: ResolvedPgbouncer;
   /** NetworkPolicies: present only when `spec.networkPolicy.enabled`. */
   networkPolicy?: ResolvedNetworkPolicy;
+  /** The exporter sidecar: present only when `spec.metrics.enabled`. */
+  metrics?: ResolvedMetrics;
 }

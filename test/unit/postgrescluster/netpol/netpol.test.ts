@@ -51,11 +51,17 @@ function resolve(spec: Record<string, unknown>): ResolvedCluster {
 const withStore = (c: ResolvedCluster, endpoint: string): ResolvedCluster =>
   ({ ...c, backup: { destination: { kind: 's3', endpoint } } }) as unknown as ResolvedCluster;
 
-const cluster = withStore(resolve(SPEC), 'http://minio.storage:9000');
+const cluster = withStore(resolve({ ...SPEC, metrics: { enabled: true } }), 'http://minio.storage:9000');
 const policies = renderNetworkPolicies(cluster) as unknown as Policy[];
 const world: NetworkWorld = {
   policies,
-  namespaces: { shop: {}, web: { team: 'web' }, evil: {}, 'kube-system': {} },
+  namespaces: {
+    shop: {},
+    web: { team: 'web' },
+    evil: {},
+    'kube-system': {},
+    monitoring: { 'pgmeta.io/metrics-scraper': 'true' },
+  },
 };
 
 const pod = (name: string, namespace: string, labels: Record<string, string>, ip: string): Endpoint => ({
@@ -91,6 +97,7 @@ const PODS = {
   intruder: pod('intruder', 'evil', { app: 'storefront' }, '10.244.6.6'),
   otherCluster: pod('billing-0', 'shop', { ...podLabels({ name: 'billing' }) }, '10.244.7.1'),
   kubeDns: pod('coredns', 'kube-system', { 'k8s-app': 'kube-dns' }, '10.244.0.2'),
+  prometheus: pod('prometheus-0', 'monitoring', { app: 'prometheus' }, '10.244.8.1'),
 };
 const ADDR = {
   vpn: { name: 'vpn client', ip: '10.50.3.4' },
@@ -132,6 +139,10 @@ const FLOWS: [string, Name, Name, number, 'TCP' | 'UDP', boolean][] = [
   ['member to the backup store', 'member0', 'minio', 9000, 'TCP', true],
   ['member to the internet on another port', 'member0', 'internet', 80, 'TCP', false],
   ['member to the pooler', 'member0', 'pooler', 6432, 'TCP', false],
+  ['Prometheus (a scraper namespace) to the exporter', 'prometheus', 'member0', 9187, 'TCP', true],
+  ["Prometheus to Patroni's /metrics", 'prometheus', 'member1', 8008, 'TCP', true],
+  ['Prometheus to PostgreSQL', 'prometheus', 'member0', 5432, 'TCP', false],
+  ['another namespace to the exporter', 'storefront', 'member0', 9187, 'TCP', false],
 ];
 
 describe('rendered NetworkPolicies, evaluated', () => {
@@ -142,6 +153,16 @@ describe('rendered NetworkPolicies, evaluated', () => {
   it.each(FLOWS)('%s: %s → %s:%d/%s allowed=%s', (_what, from, to, port, protocol, expected) => {
     const flow: Flow = { from: at(from), to: at(to), port, protocol };
     expect(allowed(world, flow)).toBe(expected);
+  });
+
+  it('admits no scraper without spec.metrics', () => {
+    const noMetrics: NetworkWorld = {
+      ...world,
+      policies: renderNetworkPolicies(resolve(SPEC)) as unknown as Policy[],
+    };
+    expect(
+      allowed(noMetrics, { from: at('prometheus'), to: at('member0'), port: 8008, protocol: 'TCP' }),
+    ).toBe(false);
   });
 
   it('opens no backup port without a backup store, and the endpoint port with one', () => {

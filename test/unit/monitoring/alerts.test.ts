@@ -1,0 +1,270 @@
+/**
+ * The alerts (manifests/monitoring and each cluster's own PrometheusRule) and the Grafana dashboard
+ * name only metrics that the postgres_exporter sidecar or Patroni actually expose, so no alert waits
+ * forever on a series that never exists. The lists below are taken from the sources of the exact
+ * versions pgmeta runs, and a misspelt metric makes the check fail.
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from '@jest/globals';
+import { parse, parseAllDocuments } from 'yaml';
+import type { KubeObject } from '../../../hooks/lib/k8s';
+import { EXPORTER_ARGS } from '../../../hooks/postgrescluster/metrics/index';
+import {
+  buildPrometheusRule,
+  diskFillingExpr,
+  quantityBytes,
+} from '../../../hooks/postgrescluster/metrics/monitors';
+import { EXPORTER_IMAGE } from '../../../hooks/postgrescluster/metrics/names';
+import { checkSpec } from '../../../hooks/postgrescluster/spec/index';
+import type { ResolvedCluster } from '../../../hooks/postgrescluster/spec/resolved';
+import { invalidEntries } from '../../conformance/run-validate';
+import { validateCustomObjects } from '../../conformance/run-validate-crds';
+
+const ROOT = join(__dirname, '..', '..', '..');
+
+/**
+ * postgres_exporter v0.20.1 (EXPORTER_IMAGE), default-enabled collectors minus those pgmeta turns off
+ * (EXPORTER_ARGS), from `prometheus.BuildFQName("pg", <subsystem>, <name>)` in collector/*.go at tag
+ * v0.20.1, plus `pg_up` and `pg_static` from exporter/postgres_exporter.go.
+ * @see https://github.com/prometheus-community/postgres_exporter/tree/v0.20.1/collector
+ */
+const EXPORTER_METRICS = [
+  'pg_up',
+  'pg_static',
+  'pg_database_size_bytes',
+  'pg_database_connection_limit',
+  'pg_locks_count',
+  'pg_replication_lag_seconds',
+  'pg_replication_is_replica',
+  'pg_replication_last_replay_seconds',
+  'pg_replication_slots_active',
+  'pg_replication_slots_pg_wal_lsn_diff',
+  'pg_roles_connection_limit',
+  'pg_stat_activity_count',
+  'pg_stat_activity_max_tx_duration',
+  'pg_stat_archiver_archived_count',
+  'pg_stat_archiver_failed_count',
+  'pg_stat_archiver_last_archive_age',
+  'pg_stat_bgwriter_checkpoints_timed_total',
+  'pg_stat_bgwriter_checkpoints_req_total',
+  'pg_stat_bgwriter_buffers_alloc_total',
+  'pg_stat_database_numbackends',
+  'pg_stat_database_xact_commit',
+  'pg_stat_database_xact_rollback',
+  'pg_stat_database_blks_read',
+  'pg_stat_database_blks_hit',
+  'pg_stat_database_tup_returned',
+  'pg_stat_database_tup_fetched',
+  'pg_stat_database_tup_inserted',
+  'pg_stat_database_tup_updated',
+  'pg_stat_database_tup_deleted',
+  'pg_stat_database_conflicts',
+  'pg_stat_database_temp_files',
+  'pg_stat_database_temp_bytes',
+  'pg_stat_database_deadlocks',
+  'pg_stat_replication_pg_current_wal_lsn_bytes',
+  'pg_stat_replication_pg_wal_lsn_diff',
+  'pg_wal_segments',
+  'pg_wal_size_bytes',
+];
+
+/**
+ * Patroni's `GET /metrics` (patroni/api.py `get_metrics`, Patroni 3.0 as Debian bookworm packages it;
+ * Spilo's Patroni 4 serves the same names), each labelled with `scope`.
+ * @see https://patroni.readthedocs.io/en/latest/rest_api.html#monitoring-endpoint
+ */
+const PATRONI_METRICS = [
+  'patroni_version',
+  'patroni_postgres_running',
+  'patroni_postmaster_start_time',
+  'patroni_master',
+  'patroni_primary',
+  'patroni_xlog_location',
+  'patroni_standby_leader',
+  'patroni_replica',
+  'patroni_sync_standby',
+  'patroni_xlog_received_location',
+  'patroni_xlog_replayed_location',
+  'patroni_xlog_replayed_timestamp',
+  'patroni_xlog_paused',
+  'patroni_postgres_server_version',
+  'patroni_cluster_unlocked',
+  'patroni_failsafe_mode_is_active',
+  'patroni_postgres_timeline',
+  'patroni_dcs_last_seen',
+  'patroni_pending_restart',
+  'patroni_is_paused',
+];
+const KNOWN = new Set([...EXPORTER_METRICS, ...PATRONI_METRICS]);
+
+const FUNCTIONS = new Set(
+  'abs absent absent_over_time avg_over_time ceil changes clamp clamp_max clamp_min count_over_time delta deriv exp floor histogram_quantile holt_winters idelta increase irate label_join label_replace label_values last_over_time ln log2 log10 max_over_time min_over_time predict_linear quantile_over_time rate resets round scalar sgn sort sort_desc sqrt stddev_over_time sum_over_time time timestamp vector'.split(
+    ' ',
+  ),
+);
+const AGGREGATIONS = new Set(
+  'sum min max avg group stddev stdvar count count_values bottomk topk quantile'.split(' '),
+);
+const KEYWORDS = new Set(
+  'by without on ignoring group_left group_right bool and or unless offset'.split(' '),
+);
+
+/** The metric names a PromQL expression (or a Grafana `label_values(...)` query) refers to. */
+export function metricNames(expr: string): string[] {
+  const stripped = expr
+    .replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'/g, '""') // string literals
+    .replace(/\{[^}]*\}/g, '') // label matchers
+    .replace(/\[[^\]]*\]/g, '') // ranges and subqueries
+    .replace(/\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)/g, ' ') // label lists
+    .replace(/label_values\(([^,)]*),[^)]*\)/g, 'label_values($1)'); // label argument
+  const names = (stripped.match(/[a-zA-Z_:][a-zA-Z0-9_:]*/g) ?? []).filter(
+    (t) => !FUNCTIONS.has(t) && !AGGREGATIONS.has(t) && !KEYWORDS.has(t),
+  );
+  // `1e3`: the exponent of a number literal is not a name.
+  return [...new Set(names.filter((t) => !/^e\d+$/.test(t)))];
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed YAML and JSON
+type Obj = Record<string, any>;
+
+const staticRules = parse(
+  readFileSync(join(ROOT, 'manifests', 'monitoring', 'prometheusrule.yaml'), 'utf8'),
+) as Obj;
+const dashboard = JSON.parse(
+  readFileSync(join(ROOT, 'manifests', 'monitoring', 'dashboard.json'), 'utf8'),
+) as Obj;
+
+function resolve(spec: Record<string, unknown>): ResolvedCluster {
+  const res = checkSpec({
+    apiVersion: 'pgmeta.io/v1alpha1',
+    kind: 'PostgresCluster',
+    metadata: { name: 'orders', namespace: 'shop', uid: 'u' },
+    spec,
+  });
+  if (!res.ok) throw new Error(JSON.stringify(res.errors));
+  return res.resolved;
+}
+const cluster = resolve({
+  version: '16',
+  replicas: 3,
+  storage: { size: '10Gi' },
+  metrics: { enabled: true },
+});
+const clusterRule = buildPrometheusRule(cluster) as KubeObject & Obj;
+
+const alertsOf = (rule: Obj): Obj[] => (rule['spec'].groups as Obj[]).flatMap((g) => g['rules'] as Obj[]);
+const dashboardExprs = (): string[] => [
+  ...(dashboard['panels'] as Obj[]).flatMap((p) => (p['targets'] as Obj[]).map((t) => t['expr'] as string)),
+  ...(dashboard['templating'].list as Obj[])
+    .filter((v) => v['type'] === 'query')
+    .map((v) => v['query'] as string),
+];
+
+describe('metric names', () => {
+  it('come from the pinned exporter, with its per-table collectors off', () => {
+    expect(EXPORTER_IMAGE.endsWith(':v0.20.1')).toBe(true);
+    expect(EXPORTER_ARGS).toEqual(
+      expect.arrayContaining(['--no-collector.stat_user_tables', '--no-collector.statio_user_tables']),
+    );
+    expect([...KNOWN].some((m) => m.startsWith('pg_stat_user_tables'))).toBe(false);
+  });
+
+  it('are read out of PromQL: functions, aggregations, labels, strings and durations are not metrics', () => {
+    expect(
+      metricNames('max by (namespace, pgmeta_cluster) (patroni_primary{role="master"}) < 1 or x_y > 0'),
+    ).toEqual(['patroni_primary', 'x_y']);
+    expect(metricNames('increase(pg_stat_archiver_failed_count[15m]) > 0')).toEqual([
+      'pg_stat_archiver_failed_count',
+    ]);
+    expect(metricNames('a / on (pod) group_left (role) b > 1e3')).toEqual(['a', 'b']);
+    expect(metricNames('label_values(patroni_primary{namespace="$namespace"}, pgmeta_cluster)')).toEqual([
+      'patroni_primary',
+    ]);
+  });
+
+  it('the check fails an alert on a metric no one exposes', () => {
+    const unknown = metricNames('pg_replication_lag > 300').filter((m) => !KNOWN.has(m));
+    expect(unknown).toEqual(['pg_replication_lag']);
+  });
+});
+
+describe('manifests/monitoring alerts', () => {
+  const alerts = alertsOf(staticRules);
+
+  it('cover a missing primary, a member down, replication lag and failing backups', () => {
+    expect(alerts.map((a) => a['alert'])).toEqual([
+      'PostgresPrimaryMissing',
+      'PostgresMemberDown',
+      'PostgresReplicationLag',
+      'PostgresBackupFailing',
+    ]);
+  });
+
+  it.each(alerts.map((a) => [a['alert'] as string, a['expr'] as string]))(
+    '%s names only exposed metrics',
+    (_name, expr) => {
+      const names = metricNames(expr);
+      expect(names.length).toBeGreaterThan(0);
+      expect(names.filter((m) => !KNOWN.has(m))).toEqual([]);
+    },
+  );
+
+  it('validates against the Prometheus Operator schema', () => {
+    const run = validateCustomObjects([staticRules]);
+    expect(invalidEntries(run.report)).toEqual([]);
+  });
+});
+
+describe("a cluster's own PrometheusRule (disk filling)", () => {
+  it('compares databases and WAL with the volume the spec asks for', () => {
+    expect(quantityBytes('10Gi')).toBe(10_737_418_240n);
+    expect(quantityBytes('500G')).toBe(500_000_000_000n);
+    expect(diskFillingExpr(cluster, 0.85)).toContain('/ 10737418240 > 0.85');
+    expect(alertsOf(clusterRule).map((a) => [a['alert'], a['labels'].severity])).toEqual([
+      ['PostgresDiskFilling', 'warning'],
+      ['PostgresDiskAlmostFull', 'critical'],
+    ]);
+  });
+
+  it.each(alertsOf(clusterRule).map((a) => [a['alert'] as string, a['expr'] as string]))(
+    '%s names only exposed metrics',
+    (_n, expr) => {
+      expect(metricNames(expr)).toEqual(['pg_database_size_bytes', 'pg_wal_size_bytes']);
+    },
+  );
+
+  it('is rendered only with metrics enabled', () => {
+    expect(buildPrometheusRule(resolve({ version: '16', storage: { size: '1Gi' } }))).toBeUndefined();
+  });
+});
+
+describe('the Grafana dashboard', () => {
+  it.each(dashboardExprs().map((e) => [e]))('%s names only exposed metrics', (expr) => {
+    const names = metricNames(expr);
+    expect(names.length).toBeGreaterThan(0);
+    expect(names.filter((m) => !KNOWN.has(m))).toEqual([]);
+  });
+
+  it('has a unique id for every panel', () => {
+    const ids = (dashboard['panels'] as Obj[]).map((p) => p['id'] as number);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+});
+
+const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0;
+(kubectl ? describe : describe.skip)('kubectl kustomize manifests/monitoring', () => {
+  it('renders the PrometheusRule and the dashboard ConfigMap in pgmeta-system', () => {
+    const run = spawnSync('kubectl', ['kustomize', join(ROOT, 'manifests', 'monitoring')], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(run.status).toBe(0);
+    const docs = parseAllDocuments(run.stdout).map((d) => d.toJS() as Obj);
+    expect(docs.map((d) => `${d['kind']}/${d['metadata'].namespace}/${d['metadata'].name}`).sort()).toEqual([
+      'ConfigMap/pgmeta-system/pgmeta-postgresql-dashboard',
+      'PrometheusRule/pgmeta-system/pgmeta-postgresql',
+    ]);
+  });
+});
