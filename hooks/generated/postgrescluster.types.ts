@@ -1005,6 +1005,27 @@ export interface PostgresClusterSpec {
    */
   priorityClassName?: string;
   /**
+   * Freeze the cluster's children: while true the hook keeps every child exactly as it is (spec changes, switchovers, rollouts and resizes wait), and status still updates. Patroni keeps managing failover inside the cluster.
+   */
+  paused?: boolean;
+  /**
+   * Stop every member (the StatefulSet scales to zero) while keeping the volumes, the Secrets and the Services; setting it back to false starts the members on the same data.
+   */
+  stopped?: boolean;
+  /**
+   * How the primary's pod is replaced when its template changes (image, resources, local parameters), after every replica was updated: `switchover` (the default) first hands the primary role to an updated replica through Patroni, `restart` deletes the primary's pod and lets Patroni fail over.
+   */
+  primaryUpdateMethod?: 'switchover' | 'restart';
+  /**
+   * Request a switchover through Patroni: to `target`, or to the healthiest replica when it is absent. It runs once per request and primary; status.switchover shows the result. Remove the field (then set it again) to request another one.
+   */
+  switchover?: {
+    /**
+     * Member (pod name) that becomes the primary, e.g. mycluster-1.
+     */
+    target?: string;
+  };
+  /**
    * Continuous WAL archiving and scheduled base backups with WAL-G (Spilo's own backup), to <bucket>/<path>/<cluster UID>/wal/<major>. Secrets are read by key (documented on each field); while a named Secret or key is missing, status.conditions[BackupConfigured] says so and the StatefulSet keeps the backup configuration it had. On-demand backups are PostgresBackup objects.
    */
   backup?: {

@@ -5,6 +5,7 @@
  */
 import type { CustomizeRequest, CustomizeResponse } from '../metacontroller/types.js';
 import { backupRelatedRules } from './backup/customize.js';
+import { storageClassRules } from './day2/customize.js';
 import { clusterNames, podSelector } from './names.js';
 import { tlsRelatedRules } from './tls/customize.js';
 
@@ -28,6 +29,8 @@ export function customizeCluster(req: CustomizeRequest): CustomizeResponse {
         namespace,
         names: [names.patroni.leader, names.patroni.config, names.patroni.sync, names.patroni.failover],
       },
+      // The volumes' StorageClass: may they grow?
+      ...storageClassRules(req.parent),
       // Secrets named by spec.backup / spec.restore, and PostgresBackups (none without either)
       ...backupRelatedRules(req.parent),
       // The cert-manager Secret, so status can say whether it was issued (only with an issuer)

@@ -1,11 +1,13 @@
 /**
- * The PostgresCluster finalize hook: stop every member cleanly, then let Metacontroller remove the
- * finalizer. The garbage collector then deletes the children; the PVCs follow
- * `storage.retentionPolicy.whenDeleted` through the StatefulSet's own retention policy.
+ * The PostgresCluster finalize hook: stop every member cleanly, remove what Patroni left behind
+ * (day2/cleanup.ts), then let Metacontroller remove the finalizer. The garbage collector then deletes
+ * the children; the PVCs follow `storage.retentionPolicy.whenDeleted` through the StatefulSet's own
+ * retention policy.
  */
 import type { HookContext } from '../lib/context.js';
 import type { KubeObject } from '../lib/k8s.js';
 import type { DesiredState, SyncRequest } from '../metacontroller/types.js';
+import { cleanupChildren, remainingEndpoints } from './day2/cleanup.js';
 import { planCluster, renderPlan } from './sync.js';
 import { computeStatus } from './status/index.js';
 
@@ -15,7 +17,11 @@ const WAIT_SECONDS = 10;
 export function finalizeCluster(req: SyncRequest, ctx: HookContext): DesiredState {
   const plan = planCluster(req);
   const children = renderPlan(plan, ctx).map((c) => (c.kind === 'StatefulSet' ? stopped(c) : c));
-  const finalized = plan.observed.members.length === 0 && stsAtZero(plan.observed.statefulSet);
+  const podsGone = plan.observed.members.length === 0 && stsAtZero(plan.observed.statefulSet);
+  // Patroni's Endpoints are deleted only once no member can write them again.
+  const leftovers = plan.cluster ? remainingEndpoints(req) : [];
+  const cleanup = podsGone && plan.cluster && leftovers.length > 0 ? cleanupChildren(plan.cluster) : [];
+  const finalized = podsGone && leftovers.length === 0;
   const status = computeStatus({
     parent: req.parent,
     observed: plan.observed,
@@ -26,7 +32,7 @@ export function finalizeCluster(req: SyncRequest, ctx: HookContext): DesiredStat
   });
   return {
     status: { ...status },
-    children,
+    children: [...children, ...cleanup],
     finalized,
     ...(finalized ? {} : { resyncAfterSeconds: WAIT_SECONDS }),
   };

@@ -33,6 +33,8 @@ export const COMPONENTS = {
   rbac: 'rbac',
   /** The Job that creates the application owner and database. */
   bootstrap: 'bootstrap',
+  /** Day-2 operation Jobs (parameters, switchover, rollout, resize, cleanup) and their RBAC. */
+  operations: 'operations',
   /** PgBouncer: its Deployments, Services, configuration and the Job that installs its lookup role. */
   pooler: 'pooler',
 } as const;
@@ -67,6 +69,10 @@ export const ANNOTATIONS = {
   lastValidSpec: 'pgmeta.io/last-valid-spec',
   /** On each member pod, written by Patroni: JSON with role, state, xlog_location, timeline. */
   patroniStatus: 'status',
+  /** On the parent, set by a user: a switchover to this member, or to any healthy replica (`any`). */
+  switchoverTo: 'pgmeta.io/switchover-to',
+  /** On a day-2 Job: which operation it runs (see {@link Operation}). */
+  operation: 'pgmeta.io/operation',
 } as const;
 
 /** The value of {@link ANNOTATIONS.protected}. */
@@ -131,6 +137,17 @@ export function clusterNames(id: Pick<ClusterIdentity, 'name'>): ClusterNames {
     bootstrapJobPrefix: `${n}-bootstrap`,
     patroni: { leader: n, config: `${n}-config`, sync: `${n}-sync`, failover: `${n}-failover` },
   };
+}
+
+/** Day-2 operations, each run by a Job named `<cluster>-<operation>-<hash of what it applies>`. */
+export type Operation = 'params' | 'switchover' | 'rollout' | 'resize' | 'cleanup';
+
+/**
+ * `<cluster>-<operation>`: the prefix of an operation's Job names and the name of its ServiceAccount,
+ * Role and RoleBinding. With the 40-character cluster name, the longest Job name is 60 characters.
+ */
+export function operationName(id: Pick<ClusterIdentity, 'name'>, op: Operation): string {
+  return `${clusterNames(id).scope}-${op}`;
 }
 
 /** Name of the member pod with this ordinal. */

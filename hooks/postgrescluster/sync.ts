@@ -9,6 +9,8 @@ import type { KubeObject } from '../lib/k8s.js';
 import { HookError } from '../metacontroller/errors.js';
 import type { DesiredState, SyncRequest } from '../metacontroller/types.js';
 import { guardChildren } from './backup/index.js';
+import { applyDay2, planDay2 } from './day2/index.js';
+import { refuseMajorUpgrade } from './day2/major.js';
 import { keepImmutable } from './immutable.js';
 import { lastValidSpec, observe, type ObservedCluster } from './observe.js';
 import { renderChildren } from './render.js';
@@ -28,7 +30,7 @@ export interface Plan {
 export function planCluster(req: SyncRequest): Plan {
   const observed = observe(req);
   const previous = lastValidSpec(observed);
-  const check = checkSpec(req.parent, previous);
+  const check = refuseMajorUpgrade(checkSpec(req.parent, previous), { previous, observed });
   if (check.ok)
     return { observed, cluster: check.resolved, specJson: canonicalSpecJson(check.spec), specErrors: [] };
   if (previous !== undefined) {
@@ -70,13 +72,16 @@ export function renderPlan(plan: Plan, ctx: HookContext): KubeObject[] {
 
 export function syncCluster(req: SyncRequest, ctx: HookContext): DesiredState {
   const plan = planCluster(req);
+  // Day-2: the StatefulSet's size, operation Jobs, and a paused cluster's last rendered state.
+  const day2 = planDay2(req, plan);
   const status = computeStatus({
     parent: req.parent,
     observed: plan.observed,
-    cluster: plan.cluster,
+    cluster: day2.render.cluster,
     specErrors: plan.specErrors,
     finalizing: false,
     now: ctx.now,
+    day2,
   });
-  return { status: { ...status }, children: renderPlan(plan, ctx) };
+  return { status: { ...status }, children: applyDay2(renderPlan(day2.render, ctx), day2) };
 }

@@ -129,6 +129,12 @@ export function fullSpec(replicas: number): Record<string, unknown> {
       { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway' },
     ],
     priorityClassName: 'database-critical',
+    // Day-2 controls: a paused or stopped cluster would skip the work being measured, so both are off;
+    // the switchover names the primary, which the hook reports as done without making a Job.
+    paused: false,
+    stopped: false,
+    primaryUpdateMethod: 'restart',
+    switchover: { target: 'orders-0' },
   };
 }
 

@@ -33,6 +33,7 @@ function defaults(): ResolvedCluster {
     service: { type: 'ClusterIP', annotations: {}, loadBalancerSourceRanges: [] },
     tls: { enabled: true },
     scheduling: { affinity: {}, tolerations: [], nodeSelector: {}, topologySpreadConstraints: [] },
+    lifecycle: { paused: false, stopped: false, primaryUpdateMethod: 'switchover' },
   };
 }
 
@@ -111,6 +112,11 @@ export class ClusterBuilder {
 
   withScheduling(scheduling: Partial<ResolvedScheduling>): this {
     this.cluster.scheduling = { ...this.cluster.scheduling, ...scheduling };
+    return this;
+  }
+
+  withLifecycle(lifecycle: Partial<ResolvedCluster['lifecycle']>): this {
+    this.cluster.lifecycle = { ...this.cluster.lifecycle, ...lifecycle };
     return this;
   }
 

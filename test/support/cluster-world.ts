@@ -7,7 +7,10 @@
 import type { KubeObject } from '../../hooks/lib/k8s';
 import { runHook } from '../../hooks/metacontroller/dispatch';
 import { postgresClusterController } from '../../hooks/postgrescluster/controller';
+import { dcsDocument } from '../../hooks/postgrescluster/day2/params';
 import { CHILD_TYPES } from '../../hooks/postgrescluster/render';
+import { checkSpec } from '../../hooks/postgrescluster/spec/index';
+import { sortedJson } from '../../hooks/postgrescluster/spilo/configuration';
 import { T0, applied, fakeUid, objectMap, statefulSetStatus, storedParent } from './apiserver';
 
 export const CTX = { now: '2026-11-21T10:00:00Z', operatorKey: new Uint8Array(32).fill(42) };
@@ -177,8 +180,24 @@ export function memberPvc(parent: KubeObject, ordinal: number): KubeObject {
   };
 }
 
-/** Patroni's leader lock and config objects in Endpoints mode. */
-export function patroniEndpoints(parent: KubeObject, leader: string | undefined): KubeObject[] {
+/**
+ * Patroni's dynamic configuration as it stores it in `<scope>-config`: what the cluster rendered into
+ * `bootstrap.dcs` (Spilo's own template values left out). A spec that does not validate has none.
+ */
+function patroniConfig(source: KubeObject): string {
+  const check = checkSpec(source);
+  return check.ok ? sortedJson(dcsDocument(check.resolved)) : '{"ttl":30}';
+}
+
+/**
+ * Patroni's leader lock and config objects in Endpoints mode; the configuration is the one `dcsFrom`
+ * (the parent the cluster was bootstrapped or last configured from, by default `parent`) renders.
+ */
+export function patroniEndpoints(
+  parent: KubeObject,
+  leader: string | undefined,
+  dcsFrom: KubeObject = parent,
+): KubeObject[] {
   const ns = parent.metadata.namespace ?? '';
   const n = parent.metadata.name;
   const labels = { application: 'spilo', 'pgmeta.io/cluster': n };
@@ -198,7 +217,7 @@ export function patroniEndpoints(parent: KubeObject, leader: string | undefined)
         name: `${n}-config`,
         namespace: ns,
         labels,
-        annotations: { initialize: '7437218811431043104', config: '{"ttl":30}' },
+        annotations: { initialize: '7437218811431043104', config: patroniConfig(dcsFrom) },
       },
     },
   ];
@@ -209,12 +228,13 @@ export function relatedFor(
   parent: KubeObject,
   members: readonly MemberSpec[],
   extraPvcs: readonly number[] = [],
+  o: { dcsFrom?: KubeObject } = {},
 ): KubeObject[] {
   const leader = members.find((m) => m.role === 'master' && !m.terminating);
   const ordinals = [...new Set([...members.map((m) => m.ordinal), ...extraPvcs])];
   return [
     ...members.map((m) => memberPod(parent, m)),
     ...ordinals.map((o) => memberPvc(parent, o)),
-    ...patroniEndpoints(parent, leader ? `${parent.metadata.name}-${leader.ordinal}` : undefined),
+    ...patroniEndpoints(parent, leader ? `${parent.metadata.name}-${leader.ordinal}` : undefined, o.dcsFrom),
   ];
 }

@@ -55,6 +55,9 @@ export function buildStatefulSet(cluster: ResolvedCluster, inputs: StatefulSetIn
       // Members are independent Patroni nodes: OrderedReady would refuse to recreate member 1 while
       // member 0 is unready (e.g. in a long crash recovery), holding back the cluster's recovery.
       podManagementPolicy: 'Parallel',
+      // pgmeta replaces the pods itself, replicas first and the primary last after a switchover
+      // (day2/rollout.ts); the StatefulSet controller would restart the highest ordinal first.
+      updateStrategy: { type: 'OnDelete' },
       persistentVolumeClaimRetentionPolicy: { ...cluster.storage.retentionPolicy },
       template: buildPodTemplate(cluster),
       volumeClaimTemplates: [dataVolumeClaim(cluster)],

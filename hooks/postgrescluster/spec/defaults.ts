@@ -9,6 +9,7 @@ import type { Plain } from '../../lib/k8s.js';
 import { canonicalQuantity } from '../../lib/quantity.js';
 import { resolveBackupFields } from '../backup/resolve.js';
 import { podSelector } from '../names.js';
+import { resolveLifecycle } from '../day2/lifecycle.js';
 import { CLUSTER_LABEL } from './labels.js';
 import { resolveMetrics } from './metrics.js';
 import { resolveNetworkPolicy } from './netpol.js';
@@ -145,6 +146,7 @@ export function resolveSpec(identity: ClusterIdentity, spec: PostgresClusterSpec
     service: resolveService(spec),
     tls: resolveTls(spec),
     scheduling: resolveScheduling(identity.name, spec),
+    lifecycle: resolveLifecycle(spec),
     ...resolveBackupFields(identity, spec),
     ...(pgbouncer ? { pgbouncer } : {}),
     ...(networkPolicy ? { networkPolicy } : {}),

@@ -52,6 +52,21 @@ export interface ClusterIdentity {
   uid: string;
 }
 
+/** How the primary is updated when its pod must be replaced: after a switchover, or in place. */
+export type PrimaryUpdateMethod = 'switchover' | 'restart';
+
+/** Day-2 controls of a running cluster. */
+export interface ResolvedLifecycle {
+  /** The hook keeps every child as it is (status still updates). @default false */
+  paused: boolean;
+  /** The StatefulSet is scaled to zero; volumes, Secrets and Services stay. @default false */
+  stopped: boolean;
+  /** @default 'switchover' */
+  primaryUpdateMethod: PrimaryUpdateMethod;
+  /** A switchover the spec asks for: to `target`, or to any healthy replica when it is absent. */
+  switchover?: { target?: string };
+}
+
 export interface ResolvedCluster extends ClusterIdentity {
   version: PgMajor;
   /** The Spilo image: `spec.image` or the default for `version`. */
@@ -68,6 +83,7 @@ export interface ResolvedCluster extends ClusterIdentity {
   service: ResolvedService;
   tls: ResolvedTls;
   scheduling: ResolvedScheduling;
+  lifecycle: ResolvedLifecycle;
   /** Continuous archiving and base backups: present only with `spec.backup`. */
   backup?: ResolvedBackup;
   /** Bootstrap from another cluster's archive: present only with `spec.restore`. */

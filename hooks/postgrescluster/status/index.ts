@@ -5,6 +5,8 @@
  */
 import { stampConditions, type ConditionInput } from '../../lib/conditions.js';
 import type { Condition, KubeObject } from '../../lib/k8s.js';
+import type { Day2Plan } from '../day2/index.js';
+import { day2Conditions, day2StatusFields, day2Verdict, type Day2StatusFields } from '../day2/status.js';
 import { ANNOTATIONS, PORTS, clusterNames, podSelector, serviceHost } from '../names.js';
 import { backupStatusConditions, backupStatusFields, type ClusterBackupStatus } from '../backup/index.js';
 import type { ObservedCluster, ObservedMember } from '../observe.js';
@@ -24,7 +26,7 @@ export interface MemberStatus {
   pendingRestart?: boolean;
 }
 
-export interface ClusterStatus extends FeatureStatusFields {
+export interface ClusterStatus extends FeatureStatusFields, Day2StatusFields {
   phase: Phase;
   conditions: Condition[];
   replicas: number;
@@ -53,12 +55,17 @@ export interface StatusInput {
   specErrors: readonly FieldError[];
   finalizing: boolean;
   now: string;
+  /** The day-2 plan of this sync (parameters, switchover, rollout, storage, paused, stopped). */
+  day2?: Day2Plan;
 }
 
 export function computeStatus(input: StatusInput): ClusterStatus {
   const { observed, cluster, parent } = input;
   const desired = cluster?.replicas ?? 0;
-  const verdict = decidePhase({ observed, desiredReplicas: desired, finalizing: input.finalizing });
+  const verdict = day2Verdict(
+    decidePhase({ observed, desiredReplicas: desired, finalizing: input.finalizing }),
+    input.day2,
+  );
   const live = observed.members.filter((m) => !m.terminating);
   const primary = live.find((m) => m.role === 'primary');
   const previous = (parent['status'] ?? {}) as { conditions?: unknown; currentVersion?: unknown };
@@ -80,6 +87,7 @@ export function computeStatus(input: StatusInput): ClusterStatus {
     ...(cluster && observed.statefulSet ? { connectionInfo: connectionInfo(cluster) } : {}),
     ...backupStatusFields(input),
     ...features.fields,
+    ...day2StatusFields(input.day2),
   };
 }
 
@@ -102,6 +110,7 @@ function conditions(verdict: PhaseVerdict, input: StatusInput): ConditionInput[]
       ...g,
     },
     { ...specValid(input.specErrors), ...g },
+    ...day2Conditions(input.day2).map((c) => ({ ...c, ...g })),
     // BackupConfigured, and Restored for a restored cluster
     ...backupStatusConditions(input).map((c) => ({ ...c, ...g })),
   ];

@@ -4,6 +4,7 @@
  */
 import type { KubeObject } from '../../lib/k8s.js';
 import { DATA_VOLUME } from '../children/pod-template.js';
+import { COMPONENTS, LABELS } from '../names.js';
 import type { ObservedCluster, ObservedMember } from '../observe.js';
 
 export const PHASES = [
@@ -15,6 +16,7 @@ export const PHASES = [
   'Degraded',
   'Recovering',
   'Failed',
+  'Stopped',
   'Deleting',
 ] as const;
 export type Phase = (typeof PHASES)[number];
@@ -38,7 +40,8 @@ export function decidePhase(input: PhaseInput): PhaseVerdict {
     return { phase: 'Deleting', reason: 'Deleting', message: 'the cluster is being deleted' };
   if (!observed.statefulSet)
     return { phase: 'Pending', reason: 'Pending', message: 'waiting for the StatefulSet' };
-  const failedJob = observed.jobs.find(jobFailed);
+  // Day-2 operation Jobs report their own failures in status (day2/status.ts), not as a failed cluster.
+  const failedJob = observed.jobs.find((j) => !isOperationJob(j) && jobFailed(j));
   if (failedJob) {
     return { phase: 'Failed', reason: 'BootstrapFailed', message: `job ${failedJob.metadata.name} failed` };
   }
@@ -150,8 +153,12 @@ interface StatefulSetStatus {
 export function rolledOut(sts: KubeObject | undefined): boolean {
   if (!sts) return false;
   const status = (sts['status'] ?? {}) as StatefulSetStatus;
-  const replicas = ((sts['spec'] ?? {}) as { replicas?: number }).replicas ?? 1;
-  return observedLatest(sts, status) && sameRevision(status) && status.updatedReplicas === replicas;
+  const spec = (sts['spec'] ?? {}) as { replicas?: number; updateStrategy?: { type?: string } };
+  const replicas = spec.replicas ?? 1;
+  // With OnDelete the controller never advances currentRevision (kubernetes#73492): the updated
+  // count alone says whether every pod runs the newest template.
+  const revisions = spec.updateStrategy?.type === 'OnDelete' || sameRevision(status);
+  return observedLatest(sts, status) && revisions && (status.updatedReplicas ?? 0) === replicas;
 }
 
 function observedLatest(sts: KubeObject, status: StatefulSetStatus): boolean {
@@ -161,6 +168,11 @@ function observedLatest(sts: KubeObject, status: StatefulSetStatus): boolean {
 /** Before the controller fills in revisions there is nothing to wait for. */
 function sameRevision(status: StatefulSetStatus): boolean {
   return status.currentRevision === undefined || status.currentRevision === status.updateRevision;
+}
+
+/** Jobs of day-2 operations (parameters, switchover, rollout, resize, cleanup). */
+function isOperationJob(job: KubeObject): boolean {
+  return job.metadata.labels?.[LABELS.component] === COMPONENTS.operations;
 }
 
 function jobFailed(job: KubeObject): boolean {

@@ -7,6 +7,7 @@ import type { KubeObject } from '../../../hooks/lib/k8s';
 import { stopped } from '../../../hooks/postgrescluster/finalize';
 import { statefulSetStatus } from '../../support/apiserver';
 import { appliedChildren, parentFrom, relatedFor, type World } from '../../support/cluster-world';
+import { DAY2_CASES } from './day2-cases';
 
 export const HA = { version: '16', replicas: 3, storage: { size: '10Gi' }, synchronous: { mode: 'on' } };
 const healthy = [
@@ -93,7 +94,9 @@ export const CASES: Record<string, () => World> = {
         postgresqlParams: { shared_buffers: '12xB', not_a_setting: 'on' },
       },
     });
-    return { parent, children: appliedChildren(before), related: relatedFor(parent, healthy) };
+    // Patroni still holds the configuration of the last valid spec.
+    const related = relatedFor(parent, healthy, [], { dcsFrom: before });
+    return { parent, children: appliedChildren(before), related };
   },
 
   finalize: () => {
@@ -113,6 +116,10 @@ export const CASES: Record<string, () => World> = {
       const s = stopped(c);
       return { ...s, status: statefulSetStatus(s, { replicas: 0, ready: 0 }) };
     });
-    return { parent, children, related: relatedFor(parent, [], [0, 1, 2]), finalizing: true };
+    // Patroni's config Endpoints are gone too (the cleanup Job ran: day2-cases 'finalize-cleanup').
+    const related = relatedFor(parent, [], [0, 1, 2]).filter((r) => r.metadata.name !== 'orders-config');
+    return { parent, children, related, finalizing: true };
   },
+
+  ...DAY2_CASES,
 };

@@ -47,8 +47,11 @@ describe('customizeCluster', () => {
       'pods',
       'persistentvolumeclaims',
       'endpoints',
+      'storageclasses',
     ]);
-    expect(res.relatedResources.every((r) => r.namespace === 'ns')).toBe(true);
+    // StorageClasses are cluster-scoped (day2/customize.ts); everything else is in the parent's namespace.
+    const namespaced = res.relatedResources.filter((r) => r.resource !== 'storageclasses');
+    expect(namespaced.every((r) => r.namespace === 'ns')).toBe(true);
     expect(res.relatedResources[0]?.labelSelector).toEqual({
       matchLabels: { 'app.kubernetes.io/component': 'database', 'pgmeta.io/cluster': 'db' },
     });

@@ -127,13 +127,17 @@ describe('the PostgresCluster CRD', () => {
         'restoredFrom',
         'members',
         'observedGeneration',
+        'pendingRestart',
         'phase',
         'tls',
         'pooler',
         'primary',
         'readyReplicas',
         'replicas',
+        'rollout',
         'selector',
+        'storage',
+        'switchover',
       ].sort(),
     );
     expect(Object.keys(status.members.items.properties).sort()).toEqual(

@@ -49,6 +49,7 @@ describe('resolveSpec', () => {
         nodeSelector: {},
         topologySpreadConstraints: [],
       }),
+      lifecycle: { paused: false, stopped: false, primaryUpdateMethod: 'switchover' },
     });
     expect(r.storage).not.toHaveProperty('storageClass');
     expect(r.scheduling).not.toHaveProperty('priorityClassName');

@@ -1,0 +1,122 @@
+/**
+ * Day-2 operations on a running cluster, planned from one request: what the StatefulSet's size is
+ * this sync, which operation Jobs run (parameters, switchover, rollout, resize), and what a paused or
+ * stopped cluster keeps.
+ *
+ * Disruptive operations (those that take a member down or move the primary) run one at a time, so
+ * the cluster never loses more than one member to pgmeta: an operation whose Job runs is kept, and a
+ * new one starts only when none runs, the first in this order: a switchover a scale-down needs, a
+ * requested switchover, parameters, a rollout. A Job that exists is always kept until its operation
+ * no longer applies, so no Job is ever deleted while it runs because another one became due.
+ */
+import type { KubeObject } from '../../lib/k8s.js';
+import type { SyncRequest } from '../../metacontroller/types.js';
+import { stopped } from '../finalize.js';
+import type { Operation } from '../names.js';
+import type { Plan } from '../sync.js';
+import { lastValidSpec } from '../observe.js';
+import { keepBootstrapSection } from './bootstrap-freeze.js';
+import { day2Facts } from './facts.js';
+import { jobState } from './job.js';
+import { planParams } from './params.js';
+import { observedOperationChildren, pausedPlan, pauseRequested, withObservedSize } from './paused.js';
+import { planRollout } from './rollout.js';
+import { planScale, type ScaleDecision } from './scale.js';
+import { planResize } from './storage.js';
+import { planRequestedSwitchover } from './switchover.js';
+import type { Day2Context, Proposal } from './types.js';
+
+export type { Day2Context, Proposal } from './types.js';
+
+export interface Day2Plan {
+  /** What the children are rendered from: the sync's plan, or the last valid spec's while paused. */
+  render: Plan;
+  /** Undefined when there is no cluster to operate on (an invalid spec and nothing rendered yet). */
+  context?: Day2Context;
+  paused: boolean;
+  stopped: boolean;
+  scale?: ScaleDecision;
+  /** Operation Jobs (and accounts) returned this sync. */
+  accepted: Proposal[];
+  /** Operations that wait for a running one to finish. */
+  deferred: Operation[];
+  /** Observed children returned as they are (a paused cluster's operation Jobs). */
+  kept: KubeObject[];
+}
+
+function context(req: SyncRequest, plan: Plan): Day2Context | undefined {
+  if (!plan.cluster) return undefined;
+  return {
+    cluster: plan.cluster,
+    observed: plan.observed,
+    facts: day2Facts(req, plan.observed),
+    parent: req.parent,
+    previousSpec: lastValidSpec(plan.observed),
+  };
+}
+
+/** One slot for a new disruptive operation, and only when no disruptive Job runs. */
+export function arbitrate(
+  candidates: readonly (Proposal | undefined)[],
+): Pick<Day2Plan, 'accepted' | 'deferred'> {
+  const proposals = candidates.filter((p): p is Proposal => p !== undefined);
+  let free = !proposals.some((p) => p.disruptive && p.existing && jobState(p.existing) === 'active');
+  const accepted: Proposal[] = [];
+  const deferred: Operation[] = [];
+  for (const p of proposals) {
+    if (!p.disruptive || p.existing) accepted.push(p);
+    else if (free) {
+      accepted.push(p);
+      free = false;
+    } else deferred.push(p.operation);
+  }
+  return { accepted, deferred };
+}
+
+/** The day-2 plan of one sync. */
+export function planDay2(req: SyncRequest, plan: Plan): Day2Plan {
+  if (pauseRequested(req.parent)) {
+    const render = pausedPlan(req, plan);
+    const ctx = context(req, render);
+    const base = { render, paused: true, stopped: false, accepted: [], deferred: [] };
+    return { ...base, ...(ctx ? { context: ctx } : {}), kept: observedOperationChildren(req) };
+  }
+  const ctx = context(req, plan);
+  const none = { render: plan, paused: false, stopped: false, accepted: [], deferred: [], kept: [] };
+  if (!ctx) return none;
+  // A stopped cluster runs nothing that needs a member; its volumes can still grow.
+  if (ctx.cluster.lifecycle.stopped) {
+    return { ...none, context: ctx, stopped: true, ...arbitrate([planResize(ctx)]) };
+  }
+  const scale = planScale(ctx);
+  const chosen = arbitrate([
+    scale.proposal,
+    planRequestedSwitchover(ctx),
+    planParams(ctx),
+    planRollout(ctx),
+    planResize(ctx),
+  ]);
+  return { ...none, context: ctx, scale, ...chosen };
+}
+
+function adjustStatefulSet(rendered: KubeObject, day2: Day2Plan): KubeObject {
+  const { observed } = day2.render;
+  const initialized = observed.configEndpoints?.metadata.annotations?.['initialize'] !== undefined;
+  const sts = keepBootstrapSection(rendered, { observed: observed.statefulSet, initialized });
+  if (day2.paused) return withObservedSize(sts, observed.statefulSet);
+  if (day2.stopped) return stopped(sts);
+  const replicas = day2.scale?.replicas;
+  if (replicas === undefined) return sts;
+  return { ...sts, spec: { ...(sts['spec'] as object), replicas } };
+}
+
+/** The rendered children with the day-2 plan applied: the StatefulSet's size and the operation Jobs. */
+export function applyDay2(children: readonly KubeObject[], day2: Day2Plan): KubeObject[] {
+  const base = children.map((c) => (c.kind === 'StatefulSet' ? adjustStatefulSet(c, day2) : c));
+  const out = new Map<string, KubeObject>(base.map((c) => [`${c.kind}/${c.metadata.name}`, c]));
+  for (const c of [...day2.accepted.flatMap((p) => p.children), ...day2.kept]) {
+    const id = `${c.kind}/${c.metadata.name}`;
+    if (!out.has(id)) out.set(id, c);
+  }
+  return [...out.values()];
+}

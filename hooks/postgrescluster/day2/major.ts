@@ -1,0 +1,45 @@
+/**
+ * Major version upgrades (`version` raised) of a cluster that holds data are refused, with the
+ * procedure in the message (README "Major version upgrade").
+ *
+ * Why not in place: Spilo's upgrade (`/scripts/inplace_upgrade.py`) must run inside the primary's
+ * container, next to its data directory, while every member is stopped and replicas are rebuilt.
+ * pgmeta never calls the network from the hook, and a Job can reach a member's container only with
+ * `pods/exec`, a permission that amounts to superuser on every database in the namespace. Instead a
+ * new cluster at the new version is created from the old one (Spilo runs pg_upgrade on the restored
+ * data directory when the versions differ), checked, and clients are moved to it; the old cluster
+ * stays untouched until it is deleted, so the upgrade can be abandoned at any point.
+ *
+ * A cluster that never bootstrapped (no `initialize` in Patroni's config, no volume) has no data to
+ * upgrade: its version may still change. Downgrades are refused earlier, by the CRD's rule mirror.
+ */
+import type { ObservedCluster } from '../observe.js';
+import type { SpecResult } from '../spec/index.js';
+
+/** Whether Patroni bootstrapped the cluster, or a volume of it exists. */
+function holdsData(observed: ObservedCluster): boolean {
+  return (
+    observed.configEndpoints?.metadata.annotations?.['initialize'] !== undefined || observed.pvcs.length > 0
+  );
+}
+
+/** The refusal message for a raise from `from` to `to`. */
+export function majorUpgradeMessage(from: string, to: string): string {
+  return (
+    `cannot upgrade from PostgreSQL ${from} to ${to} in place: pgmeta does not run pg_upgrade inside ` +
+    `the members; keep version ${from} here and create a new cluster with version ${to} from this ` +
+    `one's backup (README: Major version upgrade), then move clients and delete this cluster`
+  );
+}
+
+/** `check` unchanged, or refused when it raises the major version of a cluster that holds data. */
+export function refuseMajorUpgrade(
+  check: SpecResult,
+  o: { previous: unknown; observed: ObservedCluster },
+): SpecResult {
+  if (!check.ok) return check;
+  const before = (o.previous as { version?: unknown } | undefined)?.version;
+  const after = check.spec.version;
+  if (typeof before !== 'string' || Number(after) <= Number(before) || !holdsData(o.observed)) return check;
+  return { ok: false, errors: [{ path: 'spec.version', message: majorUpgradeMessage(before, after) }] };
+}

@@ -1,0 +1,59 @@
+/**
+ * The StatefulSet's replica count: the spec's, except that a scale-down never removes the primary.
+ *
+ * The StatefulSet removes the highest ordinals first. When the primary sits on an ordinal that would
+ * go, the StatefulSet keeps its current size and a switchover Job first moves the primary to the
+ * healthiest replica that stays; the next syncs see the primary below the new size and shrink.
+ * Without a ready primary nothing tells which member is safe to remove, so the size is kept too.
+ */
+import type { MemberFacts } from './facts.js';
+import { keptScaleDownSwitchover, switchoverJob } from './switchover.js';
+import type { Day2Context, Proposal } from './types.js';
+
+export interface ScaleDecision {
+  /** The StatefulSet's `spec.replicas` this sync. */
+  replicas: number;
+  /** Why a scale-down waits, when it does. */
+  held?: string;
+  proposal?: Proposal;
+}
+
+const isUp = (m: MemberFacts) => m.ready && (m.state === 'running' || m.state === 'streaming');
+
+/**
+ * The replica that takes over: below the new size, ready and running; a synchronous standby first
+ * (Patroni refuses any other candidate in synchronous mode), then the least lag, then the lowest ordinal.
+ */
+export function scaleDownCandidate(ctx: Day2Context, replicas: number): MemberFacts | undefined {
+  const sync = new Set(ctx.facts.synchronousStandbys);
+  const rank = (m: MemberFacts) => (sync.has(m.name) ? 0 : 1);
+  return ctx.facts.members
+    .filter((m) => m.ordinal >= 0 && m.ordinal < replicas && m.role === 'replica' && isUp(m))
+    .sort(
+      (a, b) => rank(a) - rank(b) || (b.walPosition ?? -1) - (a.walPosition ?? -1) || a.ordinal - b.ordinal,
+    )[0];
+}
+
+function hold(current: number, held: string, proposal?: Proposal): ScaleDecision {
+  return { replicas: current, held, ...(proposal ? { proposal } : {}) };
+}
+
+/** The replica count and the switchover that a scale-down needs first, if any. */
+export function planScale(ctx: Day2Context): ScaleDecision {
+  const desired = ctx.cluster.replicas;
+  const current = ctx.facts.statefulSet?.replicas;
+  if (current === undefined || desired >= current) return { replicas: desired };
+  const primary = ctx.facts.primary;
+  if (!primary) return hold(current, 'scaling down waits for a ready primary');
+  if (primary.ordinal < desired) {
+    const running = keptScaleDownSwitchover(ctx);
+    return { replicas: desired, ...(running?.existing ? { proposal: running } : {}) };
+  }
+  const message = `scaling down waits for a switchover: the primary ${primary.name} is beyond the new size`;
+  const existing = keptScaleDownSwitchover(ctx);
+  if (existing) return hold(current, message, existing);
+  const candidate = scaleDownCandidate(ctx, desired);
+  if (!candidate) return hold(current, `${message}, and no ready replica below it can take over`);
+  const job = switchoverJob(ctx, { target: candidate.name, from: primary.name, reason: 'scale-down' });
+  return hold(current, message, { operation: 'switchover', children: [job], disruptive: true });
+}

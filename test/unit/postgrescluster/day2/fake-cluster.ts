@@ -1,0 +1,295 @@
+/**
+ * A fake of what the day-2 Job scripts talk to, on one loopback HTTP server: Patroni's REST API
+ * (`/cluster`, `/config`, `/switchover`, and each member's `/m/<name>/restart`) and the few Kubernetes
+ * API calls they make (StatefulSet and Pod reads, Pod deletes, PVC reads and patches, Endpoints and
+ * Service deletes). Patroni's view and the pods share one state, so a switchover relabels the pod and
+ * a deleted pod comes back as a new member on the StatefulSet's update revision.
+ *
+ * Every call is logged in order (`events`), and every member's state when a disruptive call arrives
+ * is checked against the rule the scripts promise (never more than one member down).
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface FakeMember {
+  name: string;
+  role: 'leader' | 'replica' | 'sync_standby';
+  state: string;
+  pendingRestart?: boolean;
+  revision: string;
+  uid: string;
+  ready: boolean;
+}
+
+export interface FakeOptions {
+  members: FakeMember[];
+  statefulSet?: { name: string; replicas: number; updateRevision: string };
+  /** Polls a restarted or recreated member stays down before it runs again. */
+  downPolls?: number;
+  /** Whether a PATCH /config makes every member pending a restart. */
+  patchNeedsRestart?: boolean;
+  claims?: Record<string, string>;
+  /** Objects (`<resource>/<name>`) that exist for DELETE. */
+  deletable?: string[];
+  /** Answers to force: `METHOD path` → status. */
+  failWith?: Record<string, number>;
+}
+
+export class FakeCluster {
+  readonly events: string[] = [];
+  readonly violations: string[] = [];
+  config: Record<string, unknown> = {};
+  readonly members: FakeMember[];
+  readonly claims: Record<string, string>;
+  private readonly deletable: Set<string>;
+  private server: Server | undefined;
+  private down = new Map<string, number>();
+  private uidSeq = 0;
+  private readonly o: FakeOptions;
+
+  constructor(o: FakeOptions) {
+    this.o = o;
+    this.members = o.members.map((m) => ({ ...m }));
+    this.claims = { ...(o.claims ?? {}) };
+    this.deletable = new Set(o.deletable ?? []);
+    // Members that are starting come back like restarted ones; crashed ones stay down until replaced.
+    for (const m of this.members) if (m.state === 'starting') this.down.set(m.name, o.downPolls ?? 2);
+  }
+
+  get url(): string {
+    const addr = this.server?.address() as AddressInfo | undefined;
+    return `http://127.0.0.1:${addr?.port ?? 0}`;
+  }
+
+  async start(): Promise<void> {
+    this.server = createServer((req, res) => void this.route(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      if (this.server)
+        this.server.close(() => {
+          resolve();
+        });
+      else resolve();
+    });
+  }
+
+  member(name: string): FakeMember | undefined {
+    return this.members.find((m) => m.name === name);
+  }
+
+  leader(): string | undefined {
+    return this.members.find((m) => m.role === 'leader')?.name;
+  }
+
+  /** A member coming back after `downPolls` observations. */
+  private tick(): void {
+    for (const [name, left] of this.down) {
+      if (left > 0) {
+        this.down.set(name, left - 1);
+        continue;
+      }
+      const m = this.member(name);
+      if (m) {
+        m.state = 'running';
+        m.ready = true;
+      }
+      this.down.delete(name);
+    }
+  }
+
+  private takeDown(m: FakeMember, what: string): void {
+    const others = this.members.filter((x) => x !== m && (x.state !== 'running' || !x.ready));
+    if (others.length > 0) this.violations.push(`${what} while ${others.map((x) => x.name).join(',')} down`);
+    m.state = 'starting';
+    m.ready = false;
+    this.down.set(m.name, this.o.downPolls ?? 2);
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const text = Buffer.concat(chunks).toString('utf8');
+    const body: unknown = text === '' ? undefined : JSON.parse(text);
+    const key = `${req.method} ${req.url}`;
+    const forced = this.o.failWith?.[key];
+    const send = (status: number, value: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(typeof value === 'string' ? value : JSON.stringify(value));
+    };
+    if (forced !== undefined) {
+      this.events.push(`${key} -> ${forced}`);
+      send(forced, 'forced failure');
+      return;
+    }
+    this.tick();
+    const [status, value] = this.handle(req.method ?? 'GET', req.url ?? '/', body);
+    send(status, value);
+  }
+
+  private handle(method: string, url: string, body: unknown): [number, unknown] {
+    if (url === '/cluster' && method === 'GET') return [200, this.clusterView()];
+    if (url === '/config' && method === 'PATCH') return this.patchConfig(body);
+    if (url === '/switchover' && method === 'POST') return this.switchover(body);
+    const restart = /^\/m\/([^/]+)\/restart$/.exec(url);
+    if (restart && method === 'POST') return this.restart(restart[1]!, body);
+    return this.kube(method, url, body);
+  }
+
+  private clusterView(): unknown {
+    return {
+      members: this.members.map((m) => ({
+        name: m.name,
+        role: m.role,
+        state: m.state,
+        api_url: `${this.url}/m/${m.name}/patroni`,
+        ...(m.pendingRestart ? { pending_restart: true } : {}),
+      })),
+    };
+  }
+
+  private patchConfig(body: unknown): [number, unknown] {
+    this.events.push(`PATCH /config ${JSON.stringify(body)}`);
+    this.config = { ...this.config, ...(body as object) };
+    if (this.o.patchNeedsRestart ?? true) for (const m of this.members) m.pendingRestart = true;
+    return [200, this.config];
+  }
+
+  private restart(name: string, body: unknown): [number, unknown] {
+    const m = this.member(name);
+    if (!m) return [404, 'no such member'];
+    if ((body as { restart_pending?: boolean }).restart_pending && !m.pendingRestart) {
+      this.events.push(`restart ${name} refused`);
+      return [503, 'restart conditions are not satisfied'];
+    }
+    this.events.push(`restart ${name}`);
+    this.takeDown(m, `restart ${name}`);
+    m.pendingRestart = false;
+    return [200, 'restarted successfully'];
+  }
+
+  private switchover(body: unknown): [number, unknown] {
+    const { leader, candidate } = body as { leader?: string; candidate?: string };
+    this.events.push(`switchover ${leader ?? ''} -> ${candidate ?? 'any'}`);
+    if (leader !== this.leader()) return [412, 'leader name does not match'];
+    const to = candidate ?? this.members.find((m) => m.role !== 'leader' && m.state === 'running')?.name;
+    const next = to === undefined ? undefined : this.member(to);
+    if (next?.state !== 'running') return [412, 'candidate is not healthy'];
+    for (const m of this.members) m.role = m === next ? 'leader' : 'replica';
+    return [200, `Successfully switched over to "${next.name}"`];
+  }
+
+  private kube(method: string, url: string, body: unknown): [number, unknown] {
+    const sts = this.o.statefulSet;
+    const stsPath = /^\/apis\/apps\/v1\/namespaces\/[^/]+\/statefulsets\/([^/]+)$/.exec(url);
+    if (stsPath && method === 'GET' && sts && stsPath[1] === sts.name) {
+      return [
+        200,
+        {
+          metadata: { name: sts.name, generation: 2 },
+          spec: { replicas: sts.replicas },
+          status: { observedGeneration: 2, updateRevision: sts.updateRevision },
+        },
+      ];
+    }
+    const core = /^\/api\/v1\/namespaces\/[^/]+\/([a-z]+)\/([^/]+)$/.exec(url);
+    if (!core) return [404, `no route ${method} ${url}`];
+    const [, resource, name] = core as unknown as [string, string, string];
+    if (resource === 'pods') return this.pod(method, name, body);
+    if (resource === 'persistentvolumeclaims') return this.claim(method, name, body);
+    if (method === 'DELETE') {
+      this.events.push(`delete ${resource}/${name}`);
+      return this.deletable.delete(`${resource}/${name}`) ? [200, {}] : [404, {}];
+    }
+    return [404, {}];
+  }
+
+  private podObject(m: FakeMember): unknown {
+    return {
+      metadata: {
+        name: m.name,
+        uid: m.uid,
+        labels: {
+          'controller-revision-hash': m.revision,
+          'spilo-role': m.role === 'leader' ? 'master' : 'replica',
+        },
+      },
+      status: { conditions: [{ type: 'Ready', status: m.ready ? 'True' : 'False' }] },
+    };
+  }
+
+  private pod(method: string, name: string, body: unknown): [number, unknown] {
+    const m = this.member(name);
+    if (!m) return [404, {}];
+    if (method === 'GET') return [200, this.podObject(m)];
+    if (method !== 'DELETE') return [405, {}];
+    const uid = (body as { preconditions?: { uid?: string } } | undefined)?.preconditions?.uid;
+    if (uid !== undefined && uid !== m.uid) return [409, 'precondition failed'];
+    this.events.push(`delete pod ${name} (${m.role})`);
+    this.takeDown(m, `delete ${name}`);
+    // The StatefulSet controller recreates it on the update revision; Patroni makes it a replica.
+    m.uid = `uid-${name}-${++this.uidSeq}`;
+    m.revision = this.o.statefulSet?.updateRevision ?? m.revision;
+    if (m.role === 'leader') {
+      m.role = 'replica';
+      const heir = this.members.find((x) => x !== m && x.state === 'running');
+      if (heir) heir.role = 'leader';
+    }
+    return [200, {}];
+  }
+
+  private claim(method: string, name: string, body: unknown): [number, unknown] {
+    const size = this.claims[name];
+    if (size === undefined) return [404, {}];
+    const object = (s: string) => ({ metadata: { name }, spec: { resources: { requests: { storage: s } } } });
+    if (method === 'GET') return [200, object(size)];
+    if (method !== 'PATCH') return [405, {}];
+    const next = (body as { spec: { resources: { requests: { storage: string } } } }).spec.resources.requests
+      .storage;
+    this.events.push(`patch ${name} ${size} -> ${next}`);
+    this.claims[name] = next;
+    return [200, object(next)];
+  }
+}
+
+export interface ScriptRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** A service account directory with a token (the scripts read it before every Kubernetes call). */
+export function serviceAccountDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'pgmeta-sa-'));
+  writeFileSync(join(dir, 'token'), 'test-token');
+  return dir;
+}
+
+/** Runs a Job's Python program as the Job would (`python3 -c`), with a hard time limit. */
+export function runScript(
+  script: string,
+  env: Record<string, string>,
+  timeoutMs = 30_000,
+): Promise<ScriptRun> {
+  return new Promise((resolve) => {
+    const child = spawn('python3', ['-c', script], {
+      env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', POLL_SECONDS: '0.02', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
