@@ -71,12 +71,26 @@ export function observe(req: SyncRequest): ObservedCluster {
     secrets: objectsByName(req.children, 'Secret', 'v1'),
     jobs: listObjects(req.children, 'Job', 'batch/v1'),
     deployments: objectsByName(req.children, 'Deployment', 'apps/v1'),
-    members: listObjects(req.related, 'Pod', 'v1').map(toMember),
+    members: followLock(listObjects(req.related, 'Pod', 'v1').map(toMember), leader),
     pvcs: listObjects(req.related, 'PersistentVolumeClaim', 'v1'),
     userSecrets: objectsByName(req.related, 'Secret', 'v1'),
     postgresBackups: listObjects(req.related, 'PostgresBackup', 'pgmeta.io/v1alpha1'),
     childCount: Object.values(req.children).reduce((n, inner) => n + Object.keys(inner).length, 0),
   };
+}
+
+/**
+ * The leader lock is the truth about who is primary: a member that lost its node keeps its stale
+ * `master` label (nobody can relabel an unreachable pod) while Patroni promotes another. When the lock
+ * names a holder, only that member is primary; another labelled one is reported as unknown.
+ */
+function followLock(members: ObservedMember[], lock: KubeObject | undefined): ObservedMember[] {
+  const holder = lock?.metadata.annotations?.['leader'];
+  if (holder === undefined || holder === '') return members;
+  return members.map((m) => {
+    if (m.name === holder) return m.role === 'standby-leader' ? m : { ...m, role: 'primary' };
+    return m.role === 'primary' ? { ...m, role: 'unknown' } : m;
+  });
 }
 
 interface PatroniStatus {

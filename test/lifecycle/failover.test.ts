@@ -90,35 +90,30 @@ describe('lifecycle: member loss', () => {
     await s.then.steadyState();
   });
 
-  // Known hook bug, reported to the lead: status/index.ts takes the first pod labelled primary, and the
-  // unreachable old leader keeps its label (its Patroni cannot reach the API), so status names
-  // orders-0 and lists two primaries while Patroni's leader lock (Endpoints `orders`) says orders-1.
-  // Expected: status.primary and the members' roles follow the lock holder when labels disagree.
-  it.failing(
-    'a lost node: the lock lapses, a replica is promoted, and status names the lock holder',
-    async () => {
-      const s = world.scenario();
-      await s.given.cluster(HA);
+  // The unreachable old leader keeps its label (its Patroni cannot reach the API) while the leader lock
+  // (Endpoints `orders`) names orders-1: status.primary and the members' roles follow the lock holder.
+  it('a lost node: the lock lapses, a replica is promoted, and status names the lock holder', async () => {
+    const s = world.scenario();
+    await s.given.cluster(HA);
 
-      const node = s.when.nodeLost(0);
-      await s.settle();
+    const node = s.when.nodeLost(0);
+    await s.settle();
 
-      expect(s.then.patroniEvents('failover').map((e) => e.member)).toEqual(['orders-1']);
-      s.then.phaseSequence(['Degraded']);
-      s.then.primary('orders-1');
-      expect(
-        s.then
-          .status()
-          .members?.filter((m) => m.role === 'primary')
-          .map((m) => m.name),
-      ).toEqual(['orders-1']);
+    expect(s.then.patroniEvents('failover').map((e) => e.member)).toEqual(['orders-1']);
+    s.then.phaseSequence(['Degraded']);
+    s.then.primary('orders-1');
+    expect(
+      s.then
+        .status()
+        .members?.filter((m) => m.role === 'primary')
+        .map((m) => m.name),
+    ).toEqual(['orders-1']);
 
-      s.when.nodeRestored(node);
-      await s.settle();
-      s.then.phase('Running');
-      s.then.primary('orders-1');
-      s.then.noDataBearingObjectDeleted();
-      await s.then.steadyState();
-    },
-  );
+    s.when.nodeRestored(node);
+    await s.settle();
+    s.then.phase('Running');
+    s.then.primary('orders-1');
+    s.then.noDataBearingObjectDeleted();
+    await s.then.steadyState();
+  });
 });
