@@ -331,6 +331,35 @@ export interface PostgresClusterSpec {
     enabled?: boolean;
   };
   /**
+   * Autoscaling of the members with KEDA (needs KEDA and the keda component, manifests/components/keda): a ScaledObject on this PostgresCluster's scale subresource, never below the HA minimum (two members, more with synchronous replication), one member at a time, paused while a replica lags more than maxLagBytes. It then owns spec.replicas: do not also set it from elsewhere.
+   */
+  scaling?: {
+    /**
+     * Create the ScaledObject.
+     */
+    enabled?: boolean;
+    /**
+     * Fewest members; raised to the HA minimum when synchronous replication needs more.
+     */
+    minReplicas?: number;
+    /**
+     * Most members.
+     */
+    maxReplicas?: number;
+    /**
+     * Average CPU of the postgres containers to aim for, in percent of their request (set resources.requests.cpu).
+     */
+    cpuTargetUtilization?: number;
+    /**
+     * Also scale on client connections: the count on one replica (through the read-only Service, as the monitoring role, so metrics must be enabled) to aim for. With networkPolicy, list KEDA's operator pods in allowFrom: they run the query.
+     */
+    connectionsPerReplica?: number;
+    /**
+     * Scaling pauses while a replica lags more than this many bytes of WAL (16 MiB).
+     */
+    maxLagBytes?: number;
+  };
+  /**
    * Pod affinity rules. Without podAntiAffinity, pgmeta prefers to spread members across nodes (kubernetes.io/hostname) and zones (topology.kubernetes.io/zone).
    */
   affinity?: {

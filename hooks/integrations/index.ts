@@ -4,6 +4,11 @@
  */
 import type { DecoratorControllerDef } from '../metacontroller/controller.js';
 import { certManagerDecorator } from './cert-manager.js';
+import { kedaDecorator } from './keda.js';
 import { prometheusDecorator } from './prometheus.js';
 
-export const INTEGRATIONS: readonly DecoratorControllerDef[] = [certManagerDecorator, prometheusDecorator];
+export const INTEGRATIONS: readonly DecoratorControllerDef[] = [
+  certManagerDecorator,
+  prometheusDecorator,
+  kedaDecorator,
+];

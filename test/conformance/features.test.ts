@@ -42,6 +42,14 @@ const CLUSTERS: [string, Record<string, unknown>][] = [
   ],
   ['metrics', { ...HA, metrics: { enabled: true } }],
   [
+    'autoscaling on CPU and connections',
+    {
+      ...HA,
+      metrics: { enabled: true },
+      scaling: { enabled: true, maxReplicas: 8, connectionsPerReplica: 100 },
+    },
+  ],
+  [
     'a session pooler with resources, TLS off',
     {
       ...HA,

@@ -14,6 +14,7 @@ import { CLUSTER_LABEL } from './labels.js';
 import { resolveMetrics } from './metrics.js';
 import { resolveNetworkPolicy } from './netpol.js';
 import { resolvePgbouncer } from './pooler.js';
+import { resolveScaling } from './scaling.js';
 import { resolveTls } from './tls.js';
 import type { ClusterIdentity, PgMajor, ResolvedCluster, ResolvedScheduling } from './resolved.js';
 
@@ -129,6 +130,7 @@ export function resolveSpec(identity: ClusterIdentity, spec: PostgresClusterSpec
   const pgbouncer = resolvePgbouncer(spec);
   const networkPolicy = resolveNetworkPolicy(spec);
   const metrics = resolveMetrics(spec);
+  const scaling = resolveScaling(spec);
   return {
     ...identity,
     version: spec.version,
@@ -151,5 +153,6 @@ export function resolveSpec(identity: ClusterIdentity, spec: PostgresClusterSpec
     ...(pgbouncer ? { pgbouncer } : {}),
     ...(networkPolicy ? { networkPolicy } : {}),
     ...(metrics ? { metrics } : {}),
+    ...(scaling ? { scaling } : {}),
   };
 }

@@ -13,6 +13,7 @@ import type { ResolvedBackup, ResolvedRestore } from '../backup/types.js';
 import type { ResolvedMetrics } from './metrics.js';
 import type { ResolvedNetworkPolicy } from './netpol.js';
 import type { ResolvedPgbouncer } from './pooler.js';
+import type { ResolvedScaling } from './scaling.js';
 import type { ResolvedTls } from './tls.js';
 
 export const SUPPORTED_MAJORS = ['13', '14', '15', '16', '17', '18'] as const;
@@ -94,4 +95,6 @@ export interface ResolvedCluster extends ClusterIdentity {
   networkPolicy?: ResolvedNetworkPolicy;
   /** The exporter sidecar: present only when `spec.metrics.enabled`. */
   metrics?: ResolvedMetrics;
+  /** KEDA autoscaling: present only when `spec.scaling.enabled`. */
+  scaling?: ResolvedScaling;
 }

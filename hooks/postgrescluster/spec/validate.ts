@@ -147,6 +147,18 @@ export const MIRRORS: Readonly<Record<string, Mirror>> = {
     !has(self, 'issuerRef') || (self as Obj)['enabled'] !== false,
   'has(self.namespaceSelector) || has(self.podSelector)': (self) =>
     !isObj(self) || has(self, 'namespaceSelector') || has(self, 'podSelector'),
+  '!has(self.minReplicas) || !has(self.maxReplicas) || self.minReplicas <= self.maxReplicas': (self) => {
+    if (!isObj(self)) return true;
+    const [min, max] = [self['minReplicas'], self['maxReplicas']];
+    return typeof min !== 'number' || typeof max !== 'number' || min <= max;
+  },
+  '!has(self.scaling) || !has(self.scaling.connectionsPerReplica) || (has(self.metrics) && has(self.metrics.enabled) && self.metrics.enabled)':
+    (self) => {
+      const scaling = isObj(self) ? self['scaling'] : undefined;
+      if (!has(scaling, 'connectionsPerReplica')) return true;
+      const metrics = (self as Obj)['metrics'];
+      return isObj(metrics) && metrics['enabled'] === true;
+    },
   "!has(self.externalTrafficPolicy) || self.type != 'ClusterIP'": (self) =>
     !has(self, 'externalTrafficPolicy') || (self as Obj)['type'] !== 'ClusterIP',
   "!has(self.loadBalancerSourceRanges) || size(self.loadBalancerSourceRanges) == 0 || self.type == 'LoadBalancer'":

@@ -209,6 +209,21 @@ const FAILING: Case[] = [
     },
   },
   {
+    rule: '!has(self.minReplicas) || !has(self.maxReplicas) || self.minReplicas <= self.maxReplicas',
+    what: 'autoscaling with more members at least than at most',
+    spec: { ...BASE, scaling: { enabled: true, minReplicas: 5, maxReplicas: 3 } },
+    error: { path: 'spec.scaling.minReplicas', message: 'minReplicas must not exceed maxReplicas' },
+  },
+  {
+    rule: '!has(self.scaling) || !has(self.scaling.connectionsPerReplica) || (has(self.metrics) && has(self.metrics.enabled) && self.metrics.enabled)',
+    what: 'scaling on connections without metrics',
+    spec: { ...BASE, scaling: { enabled: true, connectionsPerReplica: 100 } },
+    error: {
+      path: 'spec.scaling.connectionsPerReplica',
+      message: 'scaling.connectionsPerReplica needs metrics.enabled (it logs in as the monitoring role)',
+    },
+  },
+  {
     rule: "!has(self.externalTrafficPolicy) || self.type != 'ClusterIP'",
     what: 'externalTrafficPolicy on a ClusterIP Service',
     spec: { ...BASE, service: { externalTrafficPolicy: 'Local' } },
