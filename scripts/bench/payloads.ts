@@ -101,6 +101,16 @@ export function fullSpec(replicas: number): Record<string, unknown> {
       ],
       allowCidrs: ['10.20.0.0/16'],
     },
+    metrics: { enabled: true },
+    // The connections trigger logs in as the monitoring role, which needs metrics.
+    scaling: {
+      enabled: true,
+      minReplicas: 2,
+      maxReplicas: 6,
+      cpuTargetUtilization: 70,
+      connectionsPerReplica: 200,
+      maxLagBytes: 33554432,
+    },
     // A cluster created from another one's backups keeps spec.restore for life (it cannot change).
     restore: {
       source: {
