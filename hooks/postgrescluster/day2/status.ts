@@ -28,11 +28,17 @@ function rolloutPhase(day2: Day2Plan, stale: readonly string[]): Pick<RolloutSta
   if (day2.deferred.includes('rollout'))
     return { phase: 'Pending', message: 'waits for another operation to finish' };
   const proposal = day2.accepted.find((p) => p.operation === 'rollout');
-  const job = proposal?.existing;
+  if (!proposal) {
+    return {
+      phase: 'Pending',
+      message: `${day2.paused ? 'paused' : 'waiting'}: ${stale.join(', ')} to update`,
+    };
+  }
+  const job = proposal.existing;
   if (job && jobState(job) === 'failed') {
     return { phase: 'Failed', message: `job ${job.metadata.name} failed: ${jobFailure(job)}` };
   }
-  const name = proposal?.children[0]?.metadata.name ?? '';
+  const name = proposal.children[0]?.metadata.name ?? '';
   return { phase: job ? 'Running' : 'Pending', message: `job ${name}: ${stale.join(', ')} to update` };
 }
 
