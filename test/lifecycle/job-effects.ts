@@ -318,7 +318,9 @@ const rollout: JobEffect = {
       if (answer.status !== 200 && answer.status !== 404) return failed(`GET pods ${name}: ${answer.status}`);
       pods.set(name, answer.body);
     }
-    const wait = waitingRollout({ world, mem, pods, target });
+    const updateRevision =
+      typeof status['updateRevision'] === 'string' ? status['updateRevision'] : undefined;
+    const wait = waitingRollout({ world, mem, pods, target, updateRevision });
     if (wait) return wait;
     if (status['updateRevision'] !== target) {
       return done(`superseded: the StatefulSet now updates to ${String(status['updateRevision'])}`);
@@ -341,15 +343,18 @@ function waitingRollout(o: {
   mem: JsonObject;
   pods: Map<string, KubeObject | undefined>;
   target: string;
+  /** The StatefulSet's current update revision: a newer one supersedes this rollout. */
+  updateRevision: string | undefined;
 }): JobOutcome | undefined {
   const { world, mem, pods, target } = o;
+  const superseded = o.updateRevision !== undefined && o.updateRevision !== target;
   const replacing = mem['replacing'] as { name: string; uid: string } | undefined;
   if (replacing) {
     const p = pods.get(replacing.name);
     const back =
       p !== undefined &&
       p.metadata.uid !== replacing.uid &&
-      labelsOf(p)['controller-revision-hash'] === target &&
+      (labelsOf(p)['controller-revision-hash'] === target || superseded) &&
       podReady(p);
     if (!back) {
       return waitFor(world, mem, {

@@ -67,10 +67,19 @@ def replace(name, pod):
 
     def back():
         p = get_object(core('pods', name))
-        return p if p and p['metadata'].get('uid') != uid and updated(p) and ready(p) else None
+        if not p or p['metadata'].get('uid') == uid or not ready(p):
+            return None
+        # A newer template while we waited: the pod came back on that revision, and the next
+        # snapshot ends this Job (superseded) instead of waiting out the timeout.
+        return p if updated(p) or update_revision() not in (None, TARGET) else None
 
-    wait_for('%s to run %s and be ready' % (name, TARGET), back, TIMEOUT)
-    log('%s runs %s' % (name, TARGET))
+    p = wait_for('%s to run %s and be ready' % (name, TARGET), back, TIMEOUT)
+    log('%s runs %s' % (name, labels(p).get('controller-revision-hash')))
+
+
+def update_revision():
+    sts = get_object('/apis/apps/v1/namespaces/%s/statefulsets/%s' % (NAMESPACE, STATEFULSET))
+    return (sts.get('status') or {}).get('updateRevision') if sts else None
 
 
 def switch_away(name):

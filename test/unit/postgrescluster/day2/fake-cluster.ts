@@ -37,6 +37,8 @@ export interface FakeOptions {
   deletable?: string[];
   /** Answers to force: `METHOD path` → status. */
   failWith?: Record<string, number>;
+  /** A newer template after this many pod deletions: the StatefulSet's update revision changes. */
+  supersede?: { afterDeletes: number; revision: string };
 }
 
 export class FakeCluster {
@@ -49,6 +51,7 @@ export class FakeCluster {
   private server: Server | undefined;
   private down = new Map<string, number>();
   private uidSeq = 0;
+  private deletes = 0;
   private readonly o: FakeOptions;
 
   constructor(o: FakeOptions) {
@@ -232,6 +235,12 @@ export class FakeCluster {
     const uid = (body as { preconditions?: { uid?: string } } | undefined)?.preconditions?.uid;
     if (uid !== undefined && uid !== m.uid) return [409, 'precondition failed'];
     this.events.push(`delete pod ${name} (${m.role})`);
+    const sup = this.o.supersede;
+    if (sup !== undefined) {
+      this.deletes++;
+      if (this.deletes === sup.afterDeletes && this.o.statefulSet)
+        this.o.statefulSet.updateRevision = sup.revision;
+    }
     this.takeDown(m, `delete ${name}`);
     // The StatefulSet controller recreates it on the update revision; Patroni makes it a replica.
     m.uid = `uid-${name}-${++this.uidSeq}`;

@@ -189,6 +189,18 @@ describe('rollout Job', () => {
     expect(f.violations).toEqual([]);
   });
 
+  it('ends without waiting out a timeout when a newer template arrives while a pod comes back', async () => {
+    const f = await start({
+      members: members(['leader', 'replica', 'replica']),
+      statefulSet: { name: 'pg', replicas: 3, updateRevision: NEW },
+      supersede: { afterDeletes: 1, revision: 'pg-9999999999' },
+    });
+    const run = await runScript(ROLLOUT_SCRIPT, { ...env(f), MEMBER_TIMEOUT: '20' }, 15_000);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('superseded');
+    expect(f.events).toEqual(['delete pod pg-1 (replica)']);
+  });
+
   it('ends at once when the StatefulSet moved on to a newer revision', async () => {
     const f = await start({
       members: members(['leader', 'replica']),
