@@ -25,7 +25,7 @@ import type { V1Job } from '@kubernetes/client-node';
 import type { Child } from '../lib/k8s.js';
 import { clusterNames, commonLabels, LABELS, PORTS, serviceHost } from '../postgrescluster/names.js';
 import type { ResolvedCluster } from '../postgrescluster/spec/resolved.js';
-import { POSTGRES_GID, POSTGRES_UID } from '../postgrescluster/children/pod-template.js';
+import { jobContainerSecurity, jobPodSecurity } from '../postgrescluster/children/pod-template.js';
 import { type EnvVar, envFromSecret, envValue, PGDATA, sortEnv } from '../postgrescluster/spilo/env.js';
 import { BACKUP_COMPONENT, BACKUP_LABEL } from './names.js';
 
@@ -176,12 +176,7 @@ export function buildBackupJob(input: BackupJobInput): Child<V1Job> {
           // psql needs no Kubernetes API access.
           automountServiceAccountToken: false,
           enableServiceLinks: false,
-          securityContext: {
-            runAsUser: POSTGRES_UID,
-            runAsGroup: POSTGRES_GID,
-            runAsNonRoot: true,
-            seccompProfile: { type: 'RuntimeDefault' },
-          },
+          securityContext: jobPodSecurity(),
           containers: [
             {
               name: 'backup',
@@ -190,7 +185,7 @@ export function buildBackupJob(input: BackupJobInput): Child<V1Job> {
               command: ['/bin/sh', '-c', BACKUP_SCRIPT],
               env: jobEnv(input),
               resources: { requests: { cpu: '10m', memory: '64Mi' }, limits: { memory: '128Mi' } },
-              securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+              securityContext: jobContainerSecurity(),
               // A failure without a message (psql could not connect) still explains itself.
               terminationMessagePolicy: 'FallbackToLogsOnError',
             },

@@ -18,7 +18,7 @@ import type { ResolvedCluster } from '../spec/resolved.js';
 import { sortedJson } from '../spilo/configuration.js';
 import { type EnvVar, envFromSecret, envValue, sortEnv } from '../spilo/env.js';
 import { childMetadata } from './metadata.js';
-import { POSTGRES_GID, POSTGRES_UID } from './pod-template.js';
+import { jobContainerSecurity, jobPodSecurity } from './pod-template.js';
 
 /**
  * The psql script. Identifiers and literals reach SQL only through psql variables (`:"owner"`,
@@ -105,12 +105,7 @@ function bootstrapPodTemplate(cluster: ResolvedCluster): { template: Plain<V1Pod
         // psql needs no Kubernetes API access.
         automountServiceAccountToken: false,
         enableServiceLinks: false,
-        securityContext: {
-          runAsUser: POSTGRES_UID,
-          runAsGroup: POSTGRES_GID,
-          runAsNonRoot: true,
-          seccompProfile: { type: 'RuntimeDefault' },
-        },
+        securityContext: jobPodSecurity(),
         containers: [
           {
             name: 'bootstrap',
@@ -119,7 +114,7 @@ function bootstrapPodTemplate(cluster: ResolvedCluster): { template: Plain<V1Pod
             command: ['/bin/sh', '-c', BOOTSTRAP_SCRIPT],
             env: bootstrapEnv(cluster),
             resources: { requests: { cpu: '10m', memory: '64Mi' }, limits: { memory: '128Mi' } },
-            securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+            securityContext: jobContainerSecurity(),
           },
         ],
         // Tainted or dedicated database nodes may be the only ones that can run it.

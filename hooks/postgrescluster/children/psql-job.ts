@@ -15,7 +15,7 @@ import type { ResolvedCluster } from '../spec/resolved.js';
 import { sortedJson } from '../spilo/configuration.js';
 import { type EnvVar, envFromSecret, envValue, sortEnv } from '../spilo/env.js';
 import { childMetadata } from './metadata.js';
-import { POSTGRES_GID, POSTGRES_UID } from './pod-template.js';
+import { jobContainerSecurity, jobPodSecurity } from './pod-template.js';
 
 /** An hour: long enough for a first primary to be scheduled, provisioned and initialised. */
 export const PSQL_JOB_DEADLINE_SECONDS = 3600;
@@ -75,12 +75,7 @@ export function buildPsqlJob(
           // psql needs no Kubernetes API access.
           automountServiceAccountToken: false,
           enableServiceLinks: false,
-          securityContext: {
-            runAsUser: POSTGRES_UID,
-            runAsGroup: POSTGRES_GID,
-            runAsNonRoot: true,
-            seccompProfile: { type: 'RuntimeDefault' },
-          },
+          securityContext: jobPodSecurity(),
           containers: [
             {
               name: 'psql',
@@ -89,7 +84,7 @@ export function buildPsqlJob(
               command: ['/bin/sh', '-c', opts.script],
               env: sortEnv([...connectionEnv(cluster, `pgmeta-${opts.component}`), ...opts.env]),
               resources: { requests: { cpu: '10m', memory: '64Mi' }, limits: { memory: '128Mi' } },
-              securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+              securityContext: jobContainerSecurity(),
             },
           ],
           // Tainted or dedicated database nodes may be the only ones that can run it.

@@ -17,7 +17,7 @@ import { createHash } from 'node:crypto';
 import type { V1Job, V1PodSpec } from '@kubernetes/client-node';
 import type { Child, KubeObject, Plain } from '../../lib/k8s.js';
 import { childMetadata } from '../children/metadata.js';
-import { POSTGRES_GID, POSTGRES_UID } from '../children/pod-template.js';
+import { jobContainerSecurity, jobPodSecurity } from '../children/pod-template.js';
 import { ANNOTATIONS, COMPONENTS, commonLabels, operationName, type Operation } from '../names.js';
 import type { ResolvedCluster } from '../spec/resolved.js';
 import { sortedJson } from '../spilo/configuration.js';
@@ -73,12 +73,7 @@ function podSpec(cluster: ResolvedCluster, job: OperationJob): Plain<V1PodSpec> 
       ? { serviceAccountName: operationName(cluster, job.operation) }
       : { automountServiceAccountToken: false }),
     enableServiceLinks: false,
-    securityContext: {
-      runAsUser: POSTGRES_UID,
-      runAsGroup: POSTGRES_GID,
-      runAsNonRoot: true,
-      seccompProfile: { type: 'RuntimeDefault' },
-    },
+    securityContext: jobPodSecurity(),
     containers: [
       {
         name: job.operation,
@@ -86,7 +81,7 @@ function podSpec(cluster: ResolvedCluster, job: OperationJob): Plain<V1PodSpec> 
         command: ['python3', '-c', job.script],
         env: sortEnv(job.env),
         resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '128Mi' } },
-        securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+        securityContext: jobContainerSecurity(),
       },
     ],
     // Tainted or dedicated database nodes may be the only ones that can run it.
