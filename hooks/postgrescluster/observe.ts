@@ -4,6 +4,7 @@
  * rule 4). Everything status says comes from here.
  */
 import type { KubeObject } from '../lib/k8s.js';
+import { createMemo } from '../lib/memo.js';
 import { getObject, listObjects, objectsByName } from '../metacontroller/children.js';
 import type { SyncRequest } from '../metacontroller/types.js';
 import { ANNOTATIONS, ROLE_LABEL, ROLE_VALUES, clusterNames } from './names.js';
@@ -156,13 +157,21 @@ function asNumber(v: unknown): number | undefined {
   return undefined;
 }
 
-/** The spec the current children were rendered from, as stored on the StatefulSet. */
+/** Parsed annotations by their text; read several times per sync and unchanged between syncs. */
+const specAnnotationMemo = createMemo<{ value: unknown }>(4096);
+
+/**
+ * The spec the current children were rendered from, as stored on the StatefulSet (frozen: it is
+ * shared with later syncs of the same cluster).
+ */
 export function lastValidSpec(observed: ObservedCluster): unknown {
   const raw = observed.statefulSet?.metadata.annotations?.[ANNOTATIONS.lastValidSpec];
   if (raw === undefined) return undefined;
-  try {
-    return JSON.parse(raw) as unknown;
-  } catch {
-    return undefined;
-  }
+  return specAnnotationMemo.get(raw, () => {
+    try {
+      return { value: JSON.parse(raw) as unknown };
+    } catch {
+      return { value: undefined };
+    }
+  }).value;
 }

@@ -14,7 +14,7 @@ import { refuseMajorUpgrade } from './day2/major.js';
 import { keepImmutable } from './immutable.js';
 import { lastValidSpec, observe, type ObservedCluster } from './observe.js';
 import { renderChildren } from './render.js';
-import { canonicalSpecJson, checkSpec, type FieldError } from './spec/index.js';
+import { canonicalSpecJson, checkParsedSpec, type FieldError } from './spec/index.js';
 import type { ResolvedCluster } from './spec/resolved.js';
 import { computeStatus } from './status/index.js';
 
@@ -30,11 +30,11 @@ export interface Plan {
 export function planCluster(req: SyncRequest): Plan {
   const observed = observe(req);
   const previous = lastValidSpec(observed);
-  const check = refuseMajorUpgrade(checkSpec(req.parent, previous), { previous, observed });
+  const check = refuseMajorUpgrade(checkParsedSpec(req.parent, previous), { previous, observed });
   if (check.ok)
     return { observed, cluster: check.resolved, specJson: canonicalSpecJson(check.spec), specErrors: [] };
   if (previous !== undefined) {
-    const kept = checkSpec({ ...req.parent, spec: previous });
+    const kept = checkParsedSpec({ ...req.parent, spec: previous });
     if (!kept.ok) {
       throw new HookError('Internal', 'the spec is invalid and so is the last valid spec on the StatefulSet');
     }

@@ -9,7 +9,7 @@ import { HookError } from '../../metacontroller/errors.js';
 import type { SyncRequest } from '../../metacontroller/types.js';
 import { ANNOTATIONS, COMPONENTS, LABELS } from '../names.js';
 import { lastValidSpec } from '../observe.js';
-import { canonicalSpecJson, checkSpec } from '../spec/index.js';
+import { canonicalSpecJson, checkParsedSpec } from '../spec/index.js';
 import type { Plan } from '../sync.js';
 
 /** Whether the parent asks to be paused, whatever else its spec says. */
@@ -28,7 +28,7 @@ export function pausedPlan(req: SyncRequest, plan: Plan): Plan {
       'paused, and the StatefulSet has no last valid spec: keeping every child',
     );
   }
-  const kept = checkSpec({ ...req.parent, spec: previous });
+  const kept = checkParsedSpec({ ...req.parent, spec: previous });
   if (!kept.ok)
     throw new HookError('Internal', 'paused, and the last valid spec on the StatefulSet is invalid');
   return {

@@ -8,6 +8,7 @@
  */
 import type { PostgresClusterSpec } from '../../generated/postgrescluster.types.js';
 import type { KubeObject } from '../../lib/k8s.js';
+import { createMemo } from '../../lib/memo.js';
 import { backupErrors } from '../backup/validate.js';
 import { resolveSpec } from './defaults.js';
 import { sortErrors, type FieldError } from './errors.js';
@@ -100,6 +101,56 @@ export function checkSpec(parent: KubeObject, previous?: unknown): SpecResult {
   return { ok: true, spec: valid, resolved: resolveSpec(identityOf(root), valid) };
 }
 
+/**
+ * Clusters one hook replica keeps checked specs for: a fleet of thousands fits, at a few KiB each
+ * (README "Performance and sizing").
+ */
+const SPEC_MEMO_CAPACITY = 4096;
+/** Larger specs are checked every time: the memo's memory stays bounded whatever the input. */
+const MAX_MEMO_KEY_CHARS = 64 * 1024;
+const specMemo = createMemo<SpecResult>(SPEC_MEMO_CAPACITY);
+/** Canonical text of the memo's (frozen, so unchanging) valid specs, written once per miss. */
+const canonicalOfMemoSpec = new WeakMap<object, string>();
+
+/**
+ * `checkSpec` for values parsed from JSON (a request body, an annotation), remembered by their text:
+ * the same cluster identity, spec and previous spec give the same frozen result. Only for parsed
+ * JSON because the key is `JSON.stringify`, which would read `toJSON` or fail on cycles where
+ * `checkSpec` copies plain data.
+ */
+export function checkParsedSpec(parent: KubeObject, previous?: unknown): SpecResult {
+  // The parent's only fields checkSpec reads: the identity and (root CEL rules) metadata.name.
+  const { name, namespace, uid } = parent.metadata;
+  const reduced: KubeObject = {
+    apiVersion: parent.apiVersion,
+    kind: parent.kind,
+    metadata: {
+      name,
+      ...(namespace === undefined ? {} : { namespace }),
+      ...(uid === undefined ? {} : { uid }),
+    },
+    spec: parent['spec'],
+  };
+  const key = memoKey([reduced, previous]);
+  if (key === undefined) return checkSpec(reduced, previous);
+  return specMemo.get(key, () => {
+    const result = checkSpec(reduced, previous);
+    if (result.ok) canonicalOfMemoSpec.set(result.spec, canonicalSpecJson(result.spec));
+    return result;
+  });
+}
+
+/** The memo key of an input, or undefined when it is too large or too deep to serialize. */
+function memoKey(input: unknown): string | undefined {
+  try {
+    const key = JSON.stringify(input);
+    return key.length > MAX_MEMO_KEY_CHARS ? undefined : key;
+  } catch {
+    // Nesting deeper than the stack (JSON.parse accepts it): checkSpec reports it as an error.
+    return undefined;
+  }
+}
+
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (!isObj(value)) return value;
@@ -115,5 +166,7 @@ function sortKeys(value: unknown): unknown {
  * spec on the StatefulSet without a diff on every sync.
  */
 export function canonicalSpecJson(spec: unknown): string {
+  const known = typeof spec === 'object' && spec !== null ? canonicalOfMemoSpec.get(spec) : undefined;
+  if (known !== undefined) return known;
   return JSON.stringify(sortKeys(cloneJson(spec)) ?? null);
 }

@@ -7,9 +7,9 @@ import { stampConditions, type ConditionInput } from '../../lib/conditions.js';
 import type { Condition, KubeObject } from '../../lib/k8s.js';
 import type { Day2Plan } from '../day2/index.js';
 import { day2Conditions, day2StatusFields, day2Verdict, type Day2StatusFields } from '../day2/status.js';
-import { ANNOTATIONS, PORTS, clusterNames, podSelector, serviceHost } from '../names.js';
+import { PORTS, clusterNames, podSelector, serviceHost } from '../names.js';
 import { backupStatusConditions, backupStatusFields, type ClusterBackupStatus } from '../backup/index.js';
-import type { ObservedCluster, ObservedMember } from '../observe.js';
+import { lastValidSpec, type ObservedCluster, type ObservedMember } from '../observe.js';
 import type { FieldError } from '../spec/index.js';
 import { featureStatus, type FeatureStatusFields } from './features.js';
 import type { ResolvedCluster } from '../spec/resolved.js';
@@ -163,14 +163,9 @@ function memberStatus(m: ObservedMember, primary: ObservedMember | undefined): M
  * once its rollout is complete; until then the version reported before.
  */
 function currentVersion(observed: ObservedCluster, previous: unknown): string | undefined {
-  const raw = observed.statefulSet?.metadata.annotations?.[ANNOTATIONS.lastValidSpec];
-  if (raw !== undefined && rolledOut(observed.statefulSet) && observed.members.length > 0) {
-    try {
-      const version = (JSON.parse(raw) as { version?: unknown }).version;
-      if (typeof version === 'string') return version;
-    } catch {
-      // fall through to the previous value
-    }
+  if (rolledOut(observed.statefulSet) && observed.members.length > 0) {
+    const version = (lastValidSpec(observed) as { version?: unknown } | undefined)?.version;
+    if (typeof version === 'string') return version;
   }
   return typeof previous === 'string' ? previous : undefined;
 }
