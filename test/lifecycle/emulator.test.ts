@@ -49,7 +49,7 @@ describe('Metacontroller emulator', () => {
   function world(spec: Record<string, unknown>) {
     const clock = new SimClock();
     const store = new ApiStore(clock, KUBERNETES_RULES);
-    const mc = new Metacontroller({ store, hooks, clock, controller: CONTROLLER });
+    const mc = new Metacontroller({ store, hooks, clock, controllers: [CONTROLLER] });
     store.create(
       {
         apiVersion: 'pgmeta.io/v1alpha1',
@@ -235,6 +235,60 @@ describe('Metacontroller emulator', () => {
     w.edit({ desired: [cm('x')], status: STATUS });
     await w.sync();
     expect(calls() - start).toBe(2);
+  });
+
+  it('runs several controllers on one store: each syncs, customizes and owns only its own parents', async () => {
+    const backups: CompositeController = {
+      ...CONTROLLER,
+      metadata: { name: 'echo-backups' },
+      spec: {
+        ...CONTROLLER.spec,
+        parentResource: { apiVersion: 'pgmeta.io/v1alpha1', resource: 'postgresbackups' },
+      },
+    };
+    const clock = new SimClock();
+    const store = new ApiStore(clock, KUBERNETES_RULES);
+    const mc = new Metacontroller({ store, hooks, clock, controllers: [CONTROLLER, backups] });
+    const parent = (kind: string, name: string, child: string) =>
+      store.create(
+        {
+          apiVersion: 'pgmeta.io/v1alpha1',
+          kind,
+          metadata: { name, namespace: NS },
+          spec: { desired: [cm(child)], status: STATUS },
+        },
+        'user',
+      );
+    const cluster = parent('PostgresCluster', 'p1', 'of-cluster');
+    const backup = parent('PostgresBackup', 'p1', 'of-backup');
+    const customizeCalls = () => hooks.calls.get('/echo/customize') ?? 0;
+    const before = customizeCalls();
+
+    expect(await mc.syncDue()).toBe(2);
+    expect(mc.history.map((r) => [r.controller, r.parent, r.parentUid])).toEqual([
+      ['echo', 'ns1/p1', cluster.metadata.uid],
+      ['echo-backups', 'ns1/p1', backup.metadata.uid],
+    ]);
+    expect(customizeCalls() - before).toBe(2);
+    const ownerOf = (name: string) =>
+      store.get({ kind: 'ConfigMap', namespace: NS, name })?.metadata.ownerReferences?.[0]?.uid;
+    expect([ownerOf('of-cluster'), ownerOf('of-backup')]).toEqual([
+      cluster.metadata.uid,
+      backup.metadata.uid,
+    ]);
+    expect(store.get({ kind: 'PostgresBackup', namespace: NS, name: 'p1' })?.metadata.finalizers).toEqual([
+      'metacontroller.io/compositecontroller-echo-backups',
+    ]);
+    // A second sync of each: the other controller's children are never observed, so never deleted.
+    await mc.syncDue({ force: true });
+    expect(mc.history.slice(2).map((r) => [r.controller, r.observedChildren])).toEqual([
+      ['echo', ['ConfigMap/of-cluster']],
+      ['echo-backups', ['ConfigMap/of-backup']],
+    ]);
+    expect(store.list('ConfigMap', NS)).toHaveLength(2);
+    expect(() => new Metacontroller({ store, hooks, clock, controllers: [CONTROLLER, CONTROLLER] })).toThrow(
+      /two CompositeControllers watch PostgresCluster parents/,
+    );
   });
 
   it('syncs on events, on resyncAfterSeconds and on the resync period, not otherwise', async () => {

@@ -1,7 +1,10 @@
 /**
- * A Metacontroller (v4.17.2 CompositeController) for scenario tests, following the documented
- * contract in shared/reference/metacontroller.md §2-§4. One `syncParent` is one sync of one parent,
- * in the order of §2.1:
+ * A Metacontroller (v4.17.2) running one or more CompositeControllers for scenario tests, following
+ * the documented contract in shared/reference/metacontroller.md §2-§4. Like the real one, it runs
+ * every controller against one API server and one hook service: each controller watches its own
+ * parent resource (two controllers on one parent resource are refused), and its parents' syncs are
+ * its own; history, errors and injected hook failures are shared, as they are one process's.
+ * One `syncParent` is one sync of one parent, in the order of §2.1:
  *
  *  1. read the parent; 2. add the finalizer before anything else; 3. claim children by the
  *  `controller-uid` selector (keep owned, adopt matching orphans, release owned that stopped
@@ -70,7 +73,10 @@ export function loadCompositeController(name: string): CompositeController {
 export interface SyncRecord {
   seq: number;
   at: number;
+  /** The CompositeController that synced (`metadata.name`). */
+  controller: string;
   parent: string;
+  parentUid: string;
   hook: 'sync' | 'finalize';
   httpStatus: number;
   /** Why the sync changed nothing or failed part-way (non-200, strict decoding, label check). */
@@ -107,11 +113,22 @@ export interface MetacontrollerOptions {
   store: ApiStore;
   hooks: HookServer;
   clock: SimClock;
-  controller: CompositeController;
+  /** The CompositeControllers to run, each on its own parent resource. */
+  controllers: readonly CompositeController[];
   trace?: (line: string) => void;
 }
 
 type ObjectMap = Record<string, Record<string, KubeObject>>;
+
+/** What the controllers of one Metacontroller share: the API, the hook service and the records. */
+interface Shared {
+  o: MetacontrollerOptions;
+  history: SyncRecord[];
+  problems: string[];
+  errors: string[];
+  failures: HookAnswer[];
+  nextSeq(): number;
+}
 
 export class Metacontroller {
   readonly history: SyncRecord[] = [];
@@ -119,24 +136,70 @@ export class Metacontroller {
   readonly problems: string[] = [];
   /** SyncError events: per-object API errors and failed hook calls. */
   readonly errors: string[] = [];
+  private readonly failures: HookAnswer[] = [];
+  private readonly loops: CompositeLoop[];
+  private seq = 0;
+
+  constructor(o: MetacontrollerOptions) {
+    const shared: Shared = {
+      o,
+      history: this.history,
+      problems: this.problems,
+      errors: this.errors,
+      failures: this.failures,
+      nextSeq: () => ++this.seq,
+    };
+    this.loops = o.controllers.map((cc) => new CompositeLoop(cc, shared));
+    const kinds = this.loops.map((l) => l.parentKind);
+    const twice = kinds.find((k, i) => kinds.indexOf(k) !== i);
+    if (twice !== undefined) throw new Error(`two CompositeControllers watch ${twice} parents`);
+  }
+
+  private loopOf(parentKind: string): CompositeLoop {
+    const loop = this.loops.find((l) => l.parentKind === parentKind);
+    if (!loop) throw new Error(`no CompositeController watches ${parentKind}`);
+    return loop;
+  }
+
+  /** The next `n` hook calls (sync, finalize or customize, of any controller) answer with this status. */
+  failNextCalls(n: number, status = 500): void {
+    for (let i = 0; i < n; i++) this.failures.push({ status, body: { error: 'injected failure' } });
+  }
+
+  /**
+   * Syncs, controller after controller in the order given, every parent with an event since its
+   * last sync (any store change), a due `resyncAfterSeconds` or `resyncPeriodSeconds`, or every
+   * parent when `force`. Returns how many.
+   */
+  async syncDue(o: { force?: boolean } = {}): Promise<number> {
+    let n = 0;
+    for (const loop of this.loops) n += await loop.syncDue(o);
+    return n;
+  }
+
+  /** One sync of one parent by the controller of its kind (§2.1); undefined when there was nothing to sync. */
+  async syncParent(ref: ObjectRef): Promise<SyncRecord | undefined> {
+    return this.loopOf(ref.kind).syncParent(ref);
+  }
+}
+
+/** One CompositeController: its parents, their children and its hooks. */
+class CompositeLoop {
+  readonly parentKind: string;
   private readonly parents = new Map<string, ParentState>();
   private readonly lastApplied = new Map<string, KubeObject>();
   private readonly customizeCache = new Map<string, JsonObject[]>();
-  private readonly failures: HookAnswer[] = [];
-  private seq = 0;
   private readonly store: ApiStore;
   private readonly clock: SimClock;
   private readonly cc: CompositeController;
-  private readonly parentKind: string;
   private readonly statusSchema: JsonObject | undefined;
+  private readonly shared: Shared;
 
-  private readonly o: MetacontrollerOptions;
-
-  constructor(o: MetacontrollerOptions) {
-    this.o = o;
-    this.store = o.store;
-    this.clock = o.clock;
-    this.cc = o.controller;
+  constructor(cc: CompositeController, shared: Shared) {
+    this.shared = shared;
+    this.store = shared.o.store;
+    this.clock = shared.o.clock;
+    this.cc = cc;
     this.parentKind = resourceInfo(this.cc.spec.parentResource.resource).kind;
     const [group, version] = this.cc.spec.parentResource.apiVersion.split('/');
     const crd = loadCrds().find((c) => c.group === group && c.kind === this.parentKind);
@@ -149,16 +212,7 @@ export class Metacontroller {
     return `metacontroller.io/compositecontroller-${this.cc.metadata.name}`;
   }
 
-  /** The next `n` hook calls (sync, finalize or customize) answer with this status instead. */
-  failNextCalls(n: number, status = 500): void {
-    for (let i = 0; i < n; i++) this.failures.push({ status, body: { error: 'injected failure' } });
-  }
-
-  /**
-   * Syncs every parent with an event since its last sync (any store change), a due
-   * `resyncAfterSeconds` or `resyncPeriodSeconds`, or every parent when `force`. Returns how many.
-   */
-  async syncDue(o: { force?: boolean } = {}): Promise<number> {
+  async syncDue(o: { force?: boolean }): Promise<number> {
     let n = 0;
     for (const parent of this.store.list(this.parentKind)) {
       if (!o.force && !this.due(parent)) continue;
@@ -180,7 +234,6 @@ export class Metacontroller {
     );
   }
 
-  /** One sync of one parent (§2.1). Returns its record, or undefined when there was nothing to sync. */
   async syncParent(ref: ObjectRef): Promise<SyncRecord | undefined> {
     let parent = this.store.get(ref);
     if (!parent) return undefined;
@@ -212,7 +265,7 @@ export class Metacontroller {
     const response = decodeResponse(answer);
     if (typeof response === 'string') return this.fail(state, record, response);
     describeResponse(record, response);
-    this.trace(`sync ${record.parent} (${hook}) → 200 ${summary(response.status)}`);
+    this.trace(`sync ${this.parentKind} ${record.parent} (${hook}) → 200 ${summary(response.status)}`);
     if (response.resyncAfterSeconds !== undefined && response.resyncAfterSeconds > 0) {
       state.resyncAt = this.clock.now + response.resyncAfterSeconds;
     }
@@ -228,9 +281,11 @@ export class Metacontroller {
 
   private newRecord(parent: KubeObject, deleting: boolean, children: KubeObject[]): SyncRecord {
     const record: SyncRecord = {
-      seq: ++this.seq,
+      seq: this.shared.nextSeq(),
       at: this.clock.now,
+      controller: this.cc.metadata.name,
       parent: `${parent.metadata.namespace ?? ''}/${parent.metadata.name}`,
+      parentUid: parent.metadata.uid ?? '',
       hook: deleting ? 'finalize' : 'sync',
       httpStatus: 0,
       pods: [],
@@ -239,29 +294,30 @@ export class Metacontroller {
     const sts = children.find((c) => c.kind === 'StatefulSet');
     const replicas = (sts?.['spec'] as { replicas?: unknown } | undefined)?.replicas;
     if (typeof replicas === 'number') record.observedReplicas = replicas;
-    this.history.push(record);
-    if (this.history.length > 400) this.history.splice(0, this.history.length - 400);
+    const history = this.shared.history;
+    history.push(record);
+    if (history.length > 400) history.splice(0, history.length - 400);
     return record;
   }
 
   private fail(state: ParentState, record: SyncRecord, error: string): SyncRecord {
     state.failed = true;
     record.error = error;
-    this.errors.push(`SyncError ${record.parent}: ${error}`);
-    this.trace(`sync ${record.parent} (${record.hook}) FAILED, nothing changed: ${error}`);
+    this.shared.errors.push(`SyncError ${record.parent}: ${error}`);
+    this.trace(`sync ${this.parentKind} ${record.parent} (${record.hook}) FAILED, nothing changed: ${error}`);
     return record;
   }
 
   private trace(line: string): void {
-    this.o.trace?.(`metacontroller: ${line}`);
+    this.shared.o.trace?.(`metacontroller: ${line}`);
   }
 
   private async call(hook: HookSpec, body: unknown): Promise<HookAnswer> {
-    const injected = this.failures.shift();
+    const injected = this.shared.failures.shift();
     if (injected) return injected;
     const url = hook.webhook?.url;
     if (url === undefined) throw new Error('hook without webhook.url');
-    return this.o.hooks.post(new URL(url).pathname, body);
+    return this.shared.o.hooks.post(new URL(url).pathname, body);
   }
 
   private get selectorOf(): (parent: KubeObject) => Selector {
@@ -415,11 +471,13 @@ export class Metacontroller {
   private apply(parent: KubeObject, desired: KubeObject, observed: KubeObject | undefined): void {
     const rule = this.ruleOf(desired);
     if (!rule)
-      this.problems.push(
+      this.shared.problems.push(
         `undeclared child type ${desired.kind}.${desired.apiVersion}: created, never observed`,
       );
     if (desired.metadata.namespace !== parent.metadata.namespace) {
-      this.problems.push(`child ${desired.kind}/${desired.metadata.name} outside the parent's namespace`);
+      this.shared.problems.push(
+        `child ${desired.kind}/${desired.metadata.name} outside the parent's namespace`,
+      );
     }
     if (observed?.metadata.deletionTimestamp !== undefined) return;
     if (!observed) {
@@ -449,7 +507,7 @@ export class Metacontroller {
         });
         return;
       default:
-        this.problems.push(
+        this.shared.problems.push(
           `update strategy ${method} is not emulated (rolling strategies are not for databases)`,
         );
     }
@@ -459,7 +517,9 @@ export class Metacontroller {
     const ref = refOf(desired);
     if (this.store.get(ref)) {
       // Dynamic apply: Create fails with AlreadyExists, is swallowed, and the object stays unobserved.
-      this.problems.push(`${ref.kind}/${ref.name} exists but is not this parent's child: AlreadyExists`);
+      this.shared.problems.push(
+        `${ref.kind}/${ref.name} exists but is not this parent's child: AlreadyExists`,
+      );
       return;
     }
     const obj = clone(desired);
@@ -476,7 +536,7 @@ export class Metacontroller {
       return fn();
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
-      this.errors.push(`SyncError: ${err.message}`);
+      this.shared.errors.push(`SyncError: ${err.message}`);
       this.trace(`API error: ${err.message}`);
       return false;
     }
@@ -488,13 +548,13 @@ export class Metacontroller {
     if (!live || deepEqual(live['status'], status)) return;
     const checked = structural(status, this.statusSchema, 'status');
     if (checked.errors.length > 0) {
-      this.problems.push(`status write rejected by the CRD schema: ${checked.errors.join('; ')}`);
-      this.errors.push(`status write rejected: ${checked.errors.join('; ')}`);
+      this.shared.problems.push(`status write rejected by the CRD schema: ${checked.errors.join('; ')}`);
+      this.shared.errors.push(`status write rejected: ${checked.errors.join('; ')}`);
       return;
     }
     for (const p of checked.pruned) {
       const line = `${p} is not in the CRD's status schema: the API server drops it on every write`;
-      if (!this.problems.includes(line)) this.problems.push(line);
+      if (!this.shared.problems.includes(line)) this.shared.problems.push(line);
     }
     this.store.updateStatus({ ...live, status: checked.value }, METACONTROLLER);
   }

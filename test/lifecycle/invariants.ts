@@ -1,23 +1,45 @@
 /**
- * What must hold after every sync of a scenario, whatever happened before:
+ * What must hold after every sync of a scenario, whatever happened before.
+ *
+ * PostgresCluster syncs:
  * - status never names two primaries (not even while a lost node keeps a stale label), and
  *   `status.primary` is the one member the hook's request showed labelled primary (status describes
  *   the observed state, within that very sync);
  * - the observed pods never have two members labelled primary, except while a node is lost (the
  *   stale label of an unreachable old leader: a simulated split brain);
  * - the phase agrees with the pods: Running only with every member present, ready, one primary.
+ *
+ * PostgresBackup syncs:
+ * - the hook never drops an observed Job (that would delete a running or finished backup's Job) and
+ *   never asks for more than one;
+ * - Running only while a Job is observed;
+ * - Succeeded and Failed are final: once a backup's status said so, every later sync of the same
+ *   object says the same, with the same backup name.
  */
 import type { SyncRecord } from './emulator';
 
 export interface InvariantContext {
   /** A node is lost: an unreachable pod may keep a stale primary label. */
   splitBrainPossible: boolean;
+  /** The final verdict each PostgresBackup (by uid) reached, kept across syncs by the caller. */
+  finalBackups: Map<string, { phase: string; backupName: string | undefined }>;
 }
 
 const PRIMARY_LABEL = 'master';
 
 export function syncViolations(r: SyncRecord, ctx: InvariantContext): string[] {
   if (r.httpStatus !== 200 || !r.status) return [];
+  switch (r.controller) {
+    case 'postgrescluster':
+      return clusterViolations(r, ctx);
+    case 'postgresbackup':
+      return backupViolations(r, ctx);
+    default:
+      return [];
+  }
+}
+
+function clusterViolations(r: SyncRecord, ctx: InvariantContext): string[] {
   const out: string[] = [];
   const status = r.status as {
     phase?: string;
@@ -57,6 +79,29 @@ export function syncViolations(r: SyncRecord, ctx: InvariantContext): string[] {
     if (r.observedReplicas !== undefined && live.length !== r.observedReplicas) {
       out.push(`phase Running with ${live.length} pods while the StatefulSet wants ${r.observedReplicas}`);
     }
+  }
+  return out;
+}
+
+function backupViolations(r: SyncRecord, ctx: InvariantContext): string[] {
+  const out: string[] = [];
+  const jobs = (list: readonly string[] | undefined) => (list ?? []).filter((c) => c.startsWith('Job/'));
+  const observed = jobs(r.observedChildren);
+  const desired = jobs(r.desiredChildren);
+  const dropped = observed.filter((j) => !desired.includes(j));
+  if (dropped.length > 0) out.push(`the hook dropped ${dropped.join(', ')}: its Job would be deleted`);
+  if (desired.length > 1) out.push(`the hook asks for ${desired.length} Jobs: ${desired.join(', ')}`);
+  const phase = typeof r.status?.['phase'] === 'string' ? r.status['phase'] : undefined;
+  const backupName = typeof r.status?.['backupName'] === 'string' ? r.status['backupName'] : undefined;
+  if (phase === 'Running' && observed.length === 0) out.push('phase Running without an observed Job');
+  const final = ctx.finalBackups.get(r.parentUid);
+  if (final && (final.phase !== phase || final.backupName !== backupName)) {
+    out.push(
+      `status was final (${final.phase}, ${String(final.backupName)}) and is now ${String(phase)}, ${String(backupName)}`,
+    );
+  }
+  if (!final && (phase === 'Succeeded' || phase === 'Failed')) {
+    ctx.finalBackups.set(r.parentUid, { phase, backupName });
   }
   return out;
 }

@@ -11,8 +11,11 @@
  *     await s.then.steadyState();
  *   });
  *
+ * The emulated Metacontroller runs the postgrescluster and postgresbackup CompositeControllers
+ * against the one store and clock (backups.ts has the PostgresBackup steps and assertions).
+ *
  * One `step()` advances the clock by a tick, runs one pass of the simulation and syncs every parent
- * that has an event. `settle()` steps until a step changes nothing and a forced sync of every parent
+ * (of every controller) that has an event. `settle()` steps until a step changes nothing and a forced sync of every parent
  * changes nothing either (and no timer Patroni waits on is pending); it fails with the trace when that
  * does not happen within a bound. After every sync the invariants of invariants.ts are checked.
  */
@@ -28,6 +31,8 @@ import { ApiStore, type ChangeRecord } from './lib/store';
 import type { PatroniEvent } from './sim/patroni';
 
 export const USER = 'user';
+/** The CompositeControllers a scenario runs, in the order a step syncs their parents. */
+export const CONTROLLERS = ['postgrescluster', 'postgresbackup'] as const;
 const TRACE_TAIL = 80;
 
 export interface ScenarioOptions {
@@ -57,6 +62,7 @@ export class Scenario {
   /** Simulated time of the last `when`. */
   markAt = 0;
   private checkedSyncs = 0;
+  private readonly finalBackups = new Map<string, { phase: string; backupName: string | undefined }>();
   private readonly tick: number;
   private readonly maxSteps: number;
 
@@ -81,7 +87,7 @@ export class Scenario {
       store: this.store,
       hooks,
       clock: this.clock,
-      controller: loadCompositeController('postgrescluster'),
+      controllers: CONTROLLERS.map((name) => loadCompositeController(name)),
       trace,
     });
     this.given = new Given(this);
@@ -136,7 +142,10 @@ export class Scenario {
   private afterStep(): void {
     for (const r of this.mc.history.filter((h) => h.seq > this.checkedSyncs)) {
       this.checkedSyncs = r.seq;
-      const problems = syncViolations(r, { splitBrainPossible: this.sim.ctx.lostNodes.size > 0 });
+      const problems = syncViolations(r, {
+        splitBrainPossible: this.sim.ctx.lostNodes.size > 0,
+        finalBackups: this.finalBackups,
+      });
       if (problems.length > 0)
         this.fail(`invariant violated in sync #${r.seq} at t=${r.at}s: ${problems.join('; ')}`);
     }
@@ -168,9 +177,13 @@ export class Scenario {
     );
   }
 
-  /** Syncs of this scenario's cluster since the last `when`, in order. */
-  syncsSinceMark(): SyncRecord[] {
-    return this.mc.history.filter((r) => r.seq > this.mark && r.parent === `${this.namespace}/${this.name}`);
+  /** Syncs of this scenario's cluster (or of the named parent of `controller`) since the last `when`. */
+  syncsSinceMark(o: { controller?: string; name?: string } = {}): SyncRecord[] {
+    const controller = o.controller ?? 'postgrescluster';
+    const parent = `${this.namespace}/${o.name ?? this.name}`;
+    return this.mc.history.filter(
+      (r) => r.seq > this.mark && r.controller === controller && r.parent === parent,
+    );
   }
 
   markNow(): void {
@@ -205,6 +218,22 @@ export class Given {
     );
     this.s.trace(`given: cluster ${this.s.namespace}/${this.s.name} ${JSON.stringify(spec)}`);
     if (o.settle !== false) await this.s.settle();
+  }
+
+  /** A user's Secret in the scenario's namespace (values base64-encoded into `data`, as kubectl does). */
+  secret(name: string, values: Record<string, string>): void {
+    this.s.store.create(
+      {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name, namespace: this.s.namespace },
+        data: Object.fromEntries(
+          Object.entries(values).map(([k, v]) => [k, Buffer.from(v).toString('base64')]),
+        ),
+      },
+      USER,
+    );
+    this.s.trace(`given: secret ${this.s.namespace}/${name} with keys ${Object.keys(values).join(', ')}`);
   }
 
   /** A StorageClass (cluster-scoped). */
@@ -265,6 +294,12 @@ export class When {
   clusterDeleted(): void {
     this.event('cluster deleted');
     this.s.store.delete(this.s.parentRef, { actor: USER });
+  }
+
+  /** `kubectl delete <kind> <name>` of any object in the scenario's namespace. */
+  deleted(kind: string, name: string): void {
+    this.event(`${kind} ${name} deleted`);
+    this.s.store.delete({ kind, namespace: this.s.namespace, name }, { actor: USER });
   }
 
   /** The database container of member `ordinal` crashes (the pod stays). */
