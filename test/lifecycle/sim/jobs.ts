@@ -2,9 +2,15 @@
  * The Job controller (batch/v1): a Job runs one pod at a time; once it runs, the Job's effect (what
  * its program does, see ../job-effects.ts) is carried out, possibly over several passes. A pod whose
  * program fails (exit 1, a wait that timed out) is replaced by a fresh attempt, with fresh memory,
- * until `backoffLimit` is exceeded; `activeDeadlineSeconds` ends the Job whatever the attempt. The Job
- * ends Complete or Failed (BackoffLimitExceeded, DeadlineExceeded) with the conditions and counts the
- * real controller writes. Scenarios can make the next matching Job fail for good.
+ * until `backoffLimit` is exceeded; `activeDeadlineSeconds` ends the Job whatever the attempt, and,
+ * as the real controller does, deletes the pod still running. The Job ends Complete or Failed
+ * (BackoffLimitExceeded, DeadlineExceeded) with the conditions and counts the real controller writes.
+ * Scenarios can make the next matching Job fail for good.
+ *
+ * A pod that ends shows its container `terminated` with the exit code and the termination message
+ * the kubelet would report: what the program wrote to /dev/termination-log, or, for a container with
+ * `terminationMessagePolicy: FallbackToLogsOnError` that failed without writing one, the tail of its
+ * log (the lines the effect logged with `logLine`).
  */
 import { createHash } from 'node:crypto';
 import type { KubeObject } from '../../../hooks/lib/k8s';
@@ -13,7 +19,34 @@ import { controllerOwner, hasCondition, specOf, statusOf, type SimContext } from
 
 export const JOB_CONTROLLER = 'job-controller';
 
-export type JobOutcome = { done: true; message?: string } | { failed: string } | { running: string };
+/**
+ * What an attempt did on a pass. `message` and `failed` are for traces and `finished`;
+ * `terminationMessage` is what the program wrote to its termination-log file; `exitCode` defaults
+ * to 1 for a failure.
+ */
+export type JobOutcome =
+  | { done: true; message?: string; terminationMessage?: string }
+  | { failed: string; exitCode?: number; terminationMessage?: string }
+  | { running: string };
+
+/** The kubelet keeps the last 80 lines, at most 2048 bytes, of a failed container's log. */
+const FALLBACK_LINES = 80;
+const FALLBACK_BYTES = 2048;
+/** `sh` killed by the SIGTERM of a pod deletion. */
+const SIGTERM_EXIT = 143;
+
+/** A line the attempt's program printed (stdout or stderr), kept in its memory for the log tail. */
+export function logLine(memory: JsonObject, line: string): void {
+  const log = Array.isArray(memory['log']) ? (memory['log'] as string[]) : [];
+  memory['log'] = [...log, line].slice(-FALLBACK_LINES);
+}
+
+/** How a pod's container ended: exit code, what it wrote, and the log the kubelet falls back to. */
+interface Ending {
+  exitCode: number;
+  written?: string;
+  log?: readonly string[];
+}
 
 /**
  * Carries out one attempt's effect on a pass; `memory` persists across passes of the same attempt
@@ -108,7 +141,7 @@ export class JobController {
     const injected = [...this.failing.entries()].find(([prefix]) => job.metadata.name.startsWith(prefix));
     if (injected) {
       this.failing.delete(injected[0]);
-      this.endPod(pod, false);
+      this.endPod(pod, { exitCode: 1, log: [injected[1]] });
       this.finish(job, { failed: injected[1], reason: 'BackoffLimitExceeded' });
       return;
     }
@@ -120,11 +153,12 @@ export class JobController {
     const mem = this.memory.get(key) ?? {};
     this.memory.set(key, mem);
     const outcome = this.runner(job, mem);
+    const log = Array.isArray(mem['log']) ? (mem['log'] as string[]) : [];
     if ('done' in outcome) {
-      this.endPod(pod, true);
+      this.endPod(pod, { exitCode: 0, ...written(outcome.terminationMessage), log });
       this.finish(job, { message: outcome.message ?? '' });
     } else if ('failed' in outcome) {
-      this.endPod(pod, false);
+      this.endPod(pod, { exitCode: outcome.exitCode ?? 1, ...written(outcome.terminationMessage), log });
       this.failedAttempts.push({ job: job.metadata.name, at: this.ctx.clock.now, message: outcome.failed });
       const status = statusOf(job);
       this.ctx.store.updateStatus(
@@ -135,9 +169,37 @@ export class JobController {
     }
   }
 
-  private endPod(pod: KubeObject, ok: boolean): void {
+  private endPod(pod: KubeObject, ending: Ending): void {
+    const status = statusOf(pod);
+    const containers = (specOf(pod)['containers'] ?? []) as Container[];
+    const now = this.ctx.clock.iso();
+    const previous = Array.isArray(status['containerStatuses'])
+      ? (status['containerStatuses'] as JsonObject[])
+      : [];
+    const containerStatuses = containers.map((c, i) => {
+      const message = i === 0 ? terminationMessage(c, ending) : undefined;
+      return {
+        ...previous.find((p) => p['name'] === c.name),
+        name: c.name,
+        image: c.image,
+        ready: false,
+        started: false,
+        state: {
+          terminated: {
+            exitCode: ending.exitCode,
+            reason: ending.exitCode === 0 ? 'Completed' : 'Error',
+            ...(message === undefined ? {} : { message }),
+            startedAt: status['startTime'] ?? now,
+            finishedAt: now,
+          },
+        },
+      };
+    });
     this.ctx.store.updateStatus(
-      { ...pod, status: { ...statusOf(pod), phase: ok ? 'Succeeded' : 'Failed' } },
+      {
+        ...pod,
+        status: { ...status, phase: ending.exitCode === 0 ? 'Succeeded' : 'Failed', containerStatuses },
+      },
       'kubelet',
     );
     this.memory.delete(pod.metadata.uid ?? '');
@@ -191,7 +253,20 @@ export class JobController {
   private finish(job: KubeObject, o: { failed?: string; reason?: string; message?: string }): void {
     const now = this.ctx.clock.iso();
     const ok = o.failed === undefined;
-    for (const pod of this.pods(job)) if (!ended(pod)) this.endPod(pod, ok);
+    for (const pod of this.pods(job)) {
+      if (ended(pod)) continue;
+      if (o.reason !== 'DeadlineExceeded') {
+        this.endPod(pod, { exitCode: ok ? 0 : 1 });
+        continue;
+      }
+      // The Job controller deletes the pod still running; its container dies of the SIGTERM.
+      const log = this.memory.get(pod.metadata.uid ?? '')?.['log'];
+      this.endPod(pod, { exitCode: SIGTERM_EXIT, log: Array.isArray(log) ? (log as string[]) : [] });
+      this.ctx.store.delete(
+        { kind: 'Pod', namespace: pod.metadata.namespace ?? '', name: pod.metadata.name },
+        { actor: JOB_CONTROLLER },
+      );
+    }
     const cond = (type: string, reason: string, message: string) => ({
       type,
       status: 'True',
@@ -228,6 +303,23 @@ export class JobController {
     });
     this.ctx.trace(`jobs: ${job.metadata.name} ${ok ? 'completed' : `failed: ${o.failed ?? ''}`}`);
   }
+}
+
+interface Container {
+  name: string;
+  image?: string;
+  terminationMessagePolicy?: string;
+}
+
+const written = (message: string | undefined): { written?: string } =>
+  message === undefined ? {} : { written: message };
+
+/** What the kubelet reports as the container's termination message, if anything. */
+function terminationMessage(c: Container, ending: Ending): string | undefined {
+  if (ending.written !== undefined && ending.written !== '') return ending.written.slice(0, 4096);
+  if (c.terminationMessagePolicy !== 'FallbackToLogsOnError' || ending.exitCode === 0) return undefined;
+  const tail = (ending.log ?? []).slice(-FALLBACK_LINES).join('\n');
+  return tail === '' ? undefined : tail.slice(-FALLBACK_BYTES);
 }
 
 /** The endpoints controller's one duty here: a deleted Service takes its same-named Endpoints along. */

@@ -1,6 +1,7 @@
 /**
- * The kubelets and the node lifecycle controller: pods start once scheduled and their volumes are
- * bound, readiness follows the readiness probe (Patroni's /readiness for database pods), crashed
+ * The kubelets and the node lifecycle controller: pods start once scheduled, their volumes bound and
+ * every Secret and ConfigMap key their environment names present (otherwise the container waits in
+ * CreateContainerConfigError, retried on every pass, as the kubelet does), readiness follows the readiness probe (Patroni's /readiness for database pods), crashed
  * containers restart after a back-off, deleted pods are gone after their grace period. Pods on a
  * lost node turn unready and can neither be updated nor removed until the node returns.
  */
@@ -18,6 +19,16 @@ export function nodeOf(pod: KubeObject): string {
 
 /** A probe the kubelet asks about a running container: ready or not, undefined when it has none. */
 export type ReadinessProbe = (pod: KubeObject) => boolean | undefined;
+
+interface KeyRef {
+  name: string;
+  key: string;
+  optional?: boolean;
+}
+
+interface EnvSource {
+  valueFrom?: { secretKeyRef?: KeyRef; configMapKeyRef?: KeyRef };
+}
 
 interface ContainerState {
   crashed: boolean;
@@ -107,8 +118,52 @@ export class Kubelets {
     });
   }
 
+  /** Why the kubelet cannot build a container's environment: a missing Secret, ConfigMap or key. */
+  private configError(pod: KubeObject): string | undefined {
+    const ns = pod.metadata.namespace ?? '';
+    const containers = (specOf(pod)['containers'] ?? []) as { env?: EnvSource[] }[];
+    for (const e of containers.flatMap((c) => c.env ?? [])) {
+      for (const [kind, ref] of [
+        ['Secret', e.valueFrom?.secretKeyRef],
+        ['ConfigMap', e.valueFrom?.configMapKeyRef],
+      ] as const) {
+        if (!ref || ref.optional === true) continue;
+        const obj = this.ctx.store.get({ kind, namespace: ns, name: ref.name });
+        if (!obj) return `${kind.toLowerCase()} "${ref.name}" not found`;
+        const data = { ...(obj['data'] as object | undefined), ...(obj['binaryData'] as object | undefined) };
+        if (!(ref.key in data)) return `couldn't find key ${ref.key} in ${kind} ${ns}/${ref.name}`;
+      }
+    }
+    return undefined;
+  }
+
+  private waitForConfig(pod: KubeObject, message: string): void {
+    const now = this.ctx.clock.iso();
+    let conditions: Condition[] = conditionsOf(pod);
+    for (const t of ['Initialized', 'PodScheduled']) conditions = setCondition(conditions, t, 'True', now);
+    for (const t of ['ContainersReady', 'Ready']) conditions = setCondition(conditions, t, 'False', now);
+    const containers = (specOf(pod)['containers'] ?? []) as { name: string; image: string }[];
+    const containerStatuses = containers.map((c) => ({
+      name: c.name,
+      image: c.image,
+      ready: false,
+      restartCount: 0,
+      started: false,
+      state: { waiting: { reason: 'CreateContainerConfigError', message } },
+    }));
+    this.ctx.store.updateStatus(
+      { ...pod, status: { ...statusOf(pod), conditions, containerStatuses } },
+      KUBELET,
+    );
+  }
+
   private start(pod: KubeObject): void {
     if (!this.volumesBound(pod)) return;
+    const configError = this.configError(pod);
+    if (configError !== undefined) {
+      this.waitForConfig(pod, configError);
+      return;
+    }
     const now = this.ctx.clock.iso();
     let conditions: Condition[] = conditionsOf(pod);
     for (const t of ['Initialized', 'PodScheduled']) conditions = setCondition(conditions, t, 'True', now);
