@@ -26,7 +26,7 @@ export interface PayloadResult {
 
 export interface MemorySample {
   afterRequests: number;
-  /** RSS as it was, after a 0.5 s pause. */
+  /** RSS 0.5 s after the forced full GC of `heapBytes`. */
   rssBytes: number;
   /** Heap in use right after a forced full GC: the precise leak signal. */
   heapBytes: number;

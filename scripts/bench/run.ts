@@ -157,11 +157,15 @@ async function onHook(
   return s;
 }
 
-/** RSS as it is (after a 0.5 s pause), then the heap in use after a forced full GC. */
+/**
+ * The heap in use after a forced full GC, then RSS 0.5 s later: read at the same point of the GC
+ * cycle every time, RSS no longer carries whatever garbage the last request burst left behind, so a
+ * difference between samples is memory the server kept.
+ */
 async function sampleMemory(hook: HookUnderTest): Promise<void> {
+  const heapBytes = await hook.server.heapAfterGc();
   await new Promise((r) => setTimeout(r, 500));
   const rssBytes = procMemory(hook.server.pid).rssBytes;
-  const heapBytes = await hook.server.heapAfterGc();
   hook.series.push({ afterRequests: hook.requestsSinceWarm, rssBytes, heapBytes });
 }
 
