@@ -8,6 +8,13 @@
  * can change what a later request gets, and the answer is the one the function would compute.
  */
 
+/**
+ * Entries of a memo holding one value per cluster: about as many clusters as one hook replica serves
+ * (README "Performance and sizing"). A checked spec with every feature set takes about 21 KiB, so
+ * such a memo stays under ~45 MiB; a larger fleet per replica only loses hits, never answers.
+ */
+export const PER_CLUSTER_MEMO_CAPACITY = 2048;
+
 /** Freezes a JSON value and everything in it, so a shared memo value cannot be changed by a caller. */
 export function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
@@ -25,6 +32,8 @@ export interface Memo<V> {
 
 /** A memo of at most `capacity` entries; the least recently used one goes first. */
 export function createMemo<V>(capacity: number): Memo<V> {
+  // An undefined capacity (say, read across an import cycle) would make the memo unbounded.
+  if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`memo capacity ${capacity}`);
   const entries = new Map<string, V>();
   return {
     get(key, compute) {

@@ -4,7 +4,7 @@
  * rule 4). Everything status says comes from here.
  */
 import type { KubeObject } from '../lib/k8s.js';
-import { createMemo } from '../lib/memo.js';
+import { PER_CLUSTER_MEMO_CAPACITY, createMemo } from '../lib/memo.js';
 import { getObject, listObjects, objectsByName } from '../metacontroller/children.js';
 import type { SyncRequest } from '../metacontroller/types.js';
 import { ANNOTATIONS, ROLE_LABEL, ROLE_VALUES, clusterNames } from './names.js';
@@ -158,7 +158,7 @@ function asNumber(v: unknown): number | undefined {
 }
 
 /** Parsed annotations by their text; read several times per sync and unchanged between syncs. */
-const specAnnotationMemo = createMemo<{ value: unknown }>(4096);
+const specAnnotationMemo = createMemo<{ value: unknown }>(PER_CLUSTER_MEMO_CAPACITY);
 
 /**
  * The spec the current children were rendered from, as stored on the StatefulSet (frozen: it is

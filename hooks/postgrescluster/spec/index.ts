@@ -8,7 +8,7 @@
  */
 import type { PostgresClusterSpec } from '../../generated/postgrescluster.types.js';
 import type { KubeObject } from '../../lib/k8s.js';
-import { createMemo } from '../../lib/memo.js';
+import { PER_CLUSTER_MEMO_CAPACITY, createMemo } from '../../lib/memo.js';
 import { backupErrors } from '../backup/validate.js';
 import { resolveSpec } from './defaults.js';
 import { sortErrors, type FieldError } from './errors.js';
@@ -101,14 +101,9 @@ export function checkSpec(parent: KubeObject, previous?: unknown): SpecResult {
   return { ok: true, spec: valid, resolved: resolveSpec(identityOf(root), valid) };
 }
 
-/**
- * Clusters one hook replica keeps checked specs for: a fleet of thousands fits, at a few KiB each
- * (README "Performance and sizing").
- */
-const SPEC_MEMO_CAPACITY = 4096;
 /** Larger specs are checked every time: the memo's memory stays bounded whatever the input. */
 const MAX_MEMO_KEY_CHARS = 64 * 1024;
-const specMemo = createMemo<SpecResult>(SPEC_MEMO_CAPACITY);
+const specMemo = createMemo<SpecResult>(PER_CLUSTER_MEMO_CAPACITY);
 /** Canonical text of the memo's (frozen, so unchanging) valid specs, written once per miss. */
 const canonicalOfMemoSpec = new WeakMap<object, string>();
 

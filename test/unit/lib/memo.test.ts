@@ -26,6 +26,10 @@ describe('createMemo', () => {
     expect(computed).toEqual(['a', 'b', 'c', 'b']);
   });
 
+  it.each([0, -1, 1.5, Number.NaN, undefined as unknown as number])('refuses capacity %p', (capacity) => {
+    expect(() => createMemo(capacity)).toThrow(RangeError);
+  });
+
   it('remembers undefined values too', () => {
     const memo = createMemo<undefined>(2);
     let calls = 0;
