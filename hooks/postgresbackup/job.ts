@@ -23,10 +23,11 @@
  */
 import type { V1Job } from '@kubernetes/client-node';
 import type { Child } from '../lib/k8s.js';
-import { clusterNames, commonLabels, LABELS, PORTS, serviceHost } from '../postgrescluster/names.js';
+import { jobSpec } from '../postgrescluster/children/job-template.js';
+import { superuserEnv } from '../postgrescluster/children/psql-job.js';
+import { clusterNames, commonLabels, LABELS } from '../postgrescluster/names.js';
 import type { ResolvedCluster } from '../postgrescluster/spec/resolved.js';
-import { jobContainerSecurity, jobPodSecurity } from '../postgrescluster/children/pod-template.js';
-import { type EnvVar, envFromSecret, envValue, PGDATA, sortEnv } from '../postgrescluster/spilo/env.js';
+import { type EnvVar, envValue, PGDATA, sortEnv } from '../postgrescluster/spilo/env.js';
 import { BACKUP_COMPONENT, BACKUP_LABEL } from './names.js';
 
 /** Spilo's WAL-G envdir (`WALE_ENV_DIR`), written by configure_spilo at container start. */
@@ -141,14 +142,7 @@ function jobEnv({ cluster, id }: BackupJobInput): EnvVar[] {
     envValue('BACKUP_FILES', resultFiles(id)),
     envValue('BACKUP_PROGRAM', serverProgram(id, { pgdata: PGDATA, envdir: WALE_ENV_DIR })),
     envValue('BACKUP_CLEANUP', cleanupProgram(id)),
-    envValue('PGAPPNAME', 'pgmeta-backup'),
-    envValue('PGCONNECT_TIMEOUT', '10'),
-    envValue('PGDATABASE', 'postgres'),
-    envValue('PGHOST', serviceHost(cluster, service)),
-    envFromSecret('PGPASSWORD', names.secrets.superuser, 'password'),
-    envValue('PGPORT', String(PORTS.postgresql.port)),
-    ...(cluster.tls.enabled ? [envValue('PGSSLMODE', 'require')] : []),
-    envFromSecret('PGUSER', names.secrets.superuser, 'username'),
+    ...superuserEnv(cluster, { appName: 'pgmeta-backup', service }),
   ]);
 }
 
@@ -166,32 +160,20 @@ export function buildBackupJob(input: BackupJobInput): Child<V1Job> {
     apiVersion: 'batch/v1',
     kind: 'Job',
     metadata: { name: input.name, labels: { ...podLabels } },
-    spec: {
-      backoffLimit: 2,
-      activeDeadlineSeconds: BACKUP_DEADLINE_SECONDS,
-      template: {
-        metadata: { labels: podLabels },
-        spec: {
-          restartPolicy: 'Never',
-          // psql needs no Kubernetes API access.
-          automountServiceAccountToken: false,
-          enableServiceLinks: false,
-          securityContext: jobPodSecurity(),
-          containers: [
-            {
-              name: 'backup',
-              // The cluster's own image: psql and pg_isready of a matching major.
-              image: cluster.image,
-              command: ['/bin/sh', '-c', BACKUP_SCRIPT],
-              env: jobEnv(input),
-              resources: { requests: { cpu: '10m', memory: '64Mi' }, limits: { memory: '128Mi' } },
-              securityContext: jobContainerSecurity(),
-              // A failure without a message (psql could not connect) still explains itself.
-              terminationMessagePolicy: 'FallbackToLogsOnError',
-            },
-          ],
-        },
+    spec: jobSpec({
+      labels: podLabels,
+      limits: { backoffLimit: 2, activeDeadlineSeconds: BACKUP_DEADLINE_SECONDS },
+      pod: { restartPolicy: 'Never' },
+      container: {
+        name: 'backup',
+        // The cluster's own image: psql and pg_isready of a matching major.
+        image: cluster.image,
+        command: ['/bin/sh', '-c', BACKUP_SCRIPT],
+        env: jobEnv(input),
+        memoryRequest: '64Mi',
+        // A failure without a message (psql could not connect) still explains itself.
+        terminationMessagePolicy: 'FallbackToLogsOnError',
       },
-    },
+    }),
   };
 }

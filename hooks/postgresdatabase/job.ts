@@ -9,6 +9,8 @@
  */
 import { createHash, createHmac } from 'node:crypto';
 import type { KubeObject } from '../lib/k8s.js';
+import { jobSpec } from '../postgrescluster/children/job-template.js';
+import type { EnvVar } from '../postgrescluster/spilo/env.js';
 import type { ClusterEndpoint } from './cluster.js';
 import { ANNOTATIONS, childLabels, COMPONENTS, jobName, type JobAction } from './names.js';
 import { PSQL_ARGS, PSQL_ENV } from './sql/index.js';
@@ -32,7 +34,7 @@ export function revision(
   return createHash('sha256').update(script).update('\n').update(secrets).digest('hex');
 }
 
-function secretEnv(name: string, secret: string, key: string): Record<string, unknown> {
+function secretEnv(name: string, secret: string, key: string): EnvVar {
   return { name, valueFrom: { secretKeyRef: { name: secret, key } } };
 }
 
@@ -48,7 +50,7 @@ export interface SqlJobInput {
   passwords: readonly { env: string; secretName: string }[];
 }
 
-function jobEnv(opts: SqlJobInput): Record<string, unknown>[] {
+function jobEnv(opts: SqlJobInput): EnvVar[] {
   const { endpoint } = opts;
   return [
     ...Object.entries(PSQL_ENV).map(([name, value]) => ({ name, value })),
@@ -60,36 +62,6 @@ function jobEnv(opts: SqlJobInput): Record<string, unknown>[] {
     secretEnv('PGPASSWORD', endpoint.superuserSecret, 'password'),
     ...opts.passwords.map((p) => secretEnv(p.env, p.secretName, 'password')),
   ];
-}
-
-function podSpec(opts: SqlJobInput): Record<string, unknown> {
-  return {
-    restartPolicy: 'Never',
-    automountServiceAccountToken: false,
-    enableServiceLinks: false,
-    securityContext: {
-      runAsNonRoot: true,
-      runAsUser: 101,
-      runAsGroup: 103,
-      seccompProfile: { type: 'RuntimeDefault' },
-    },
-    containers: [
-      {
-        name: 'psql',
-        image: opts.image,
-        command: ['psql', ...PSQL_ARGS, `--file=${SCRIPT_DIR}/${SCRIPT_KEY}`],
-        env: jobEnv(opts),
-        volumeMounts: [{ name: 'sql', mountPath: SCRIPT_DIR, readOnly: true }],
-        resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '128Mi' } },
-        securityContext: {
-          allowPrivilegeEscalation: false,
-          capabilities: { drop: ['ALL'] },
-          readOnlyRootFilesystem: true,
-        },
-      },
-    ],
-    volumes: [{ name: 'sql', configMap: { name: jobName(opts.parent, opts.action, opts.revision) } }],
-  };
 }
 
 /** The script of a Job, under the Job's name; immutable, as its name is the hash of its content. */
@@ -118,12 +90,23 @@ export function sqlJob(opts: SqlJobInput): KubeObject {
       labels,
       annotations: { [ANNOTATIONS.action]: opts.action, [ANNOTATIONS.revision]: opts.revision },
     },
-    spec: {
-      backoffLimit: 3,
-      activeDeadlineSeconds: 600,
-      ttlSecondsAfterFinished: JOB_TTL_SECONDS,
-      template: { metadata: { labels }, spec: podSpec(opts) },
-    },
+    spec: jobSpec({
+      labels,
+      limits: { backoffLimit: 3, activeDeadlineSeconds: 600, ttlSecondsAfterFinished: JOB_TTL_SECONDS },
+      pod: {
+        restartPolicy: 'Never',
+        volumes: [{ name: 'sql', configMap: { name: jobName(opts.parent, opts.action, opts.revision) } }],
+      },
+      container: {
+        name: 'psql',
+        image: opts.image,
+        command: ['psql', ...PSQL_ARGS, `--file=${SCRIPT_DIR}/${SCRIPT_KEY}`],
+        env: jobEnv(opts),
+        volumeMounts: [{ name: 'sql', mountPath: SCRIPT_DIR, readOnly: true }],
+        memoryRequest: '32Mi',
+        readOnlyRootFilesystem: true,
+      },
+    }),
   };
 }
 

@@ -10,15 +10,12 @@
  * find it missing from the observed children and Metacontroller would create it again, forever. A
  * Job that failed for good (deadline, backoff) is re-run by deleting it.
  */
-import { createHmac } from 'node:crypto';
-import type { V1Job, V1PodTemplateSpec } from '@kubernetes/client-node';
-import type { Child, Plain } from '../../lib/k8s.js';
-import { clusterNames, COMPONENTS, commonLabels, PORTS, serviceHost } from '../names.js';
+import type { V1Job } from '@kubernetes/client-node';
+import type { Child } from '../../lib/k8s.js';
+import { clusterNames, COMPONENTS } from '../names.js';
 import type { ResolvedCluster } from '../spec/resolved.js';
-import { sortedJson } from '../spilo/configuration.js';
-import { type EnvVar, envFromSecret, envValue, sortEnv } from '../spilo/env.js';
-import { childMetadata } from './metadata.js';
-import { jobContainerSecurity, jobPodSecurity } from './pod-template.js';
+import { envFromSecret, envValue } from '../spilo/env.js';
+import { appliedHash, buildPsqlJob } from './psql-job.js';
 
 /**
  * The psql script. Identifiers and literals reach SQL only through psql variables (`:"owner"`,
@@ -54,13 +51,20 @@ export const BOOTSTRAP_SCRIPT = [
   'SQL',
 ].join('\n');
 
-/** An hour: long enough for a first primary to be scheduled, provisioned and initialised. */
-export const BOOTSTRAP_DEADLINE_SECONDS = 3600;
-
 export interface BootstrapJobInputs {
   operatorKey: Uint8Array;
   /** The application owner's password, as rendered into the `-app` Secret. */
   appPassword: string;
+}
+
+/** Everything the Job applies: a change to any of it renames the Job, so it runs again. */
+function bootstrapApplied(cluster: ResolvedCluster, inputs: BootstrapJobInputs): Record<string, string> {
+  return {
+    database: cluster.bootstrap.database,
+    owner: cluster.bootstrap.owner,
+    password: inputs.appPassword,
+    script: BOOTSTRAP_SCRIPT,
+  };
 }
 
 /**
@@ -68,74 +72,25 @@ export interface BootstrapJobInputs {
  * nothing about the password it includes.
  */
 export function bootstrapHash(cluster: ResolvedCluster, inputs: BootstrapJobInputs): string {
-  const applied = sortedJson({
-    database: cluster.bootstrap.database,
-    owner: cluster.bootstrap.owner,
-    password: inputs.appPassword,
-    script: BOOTSTRAP_SCRIPT,
-  });
-  return createHmac('sha256', inputs.operatorKey).update(applied).digest('hex').slice(0, 8);
+  return appliedHash(inputs.operatorKey, bootstrapApplied(cluster, inputs));
 }
 
-function bootstrapEnv(cluster: ResolvedCluster): EnvVar[] {
-  const names = clusterNames(cluster);
-  return sortEnv([
-    envValue('APP_DATABASE', cluster.bootstrap.database),
-    envValue('APP_OWNER', cluster.bootstrap.owner),
-    envFromSecret('APP_PASSWORD', names.secrets.app, 'password'),
-    envValue('PGAPPNAME', 'pgmeta-bootstrap'),
-    envValue('PGCONNECT_TIMEOUT', '10'),
-    envValue('PGDATABASE', 'postgres'),
-    envValue('PGHOST', serviceHost(cluster, names.primaryService)),
-    envFromSecret('PGPASSWORD', names.secrets.superuser, 'password'),
-    envValue('PGPORT', String(PORTS.postgresql.port)),
-    // With TLS on, pg_hba has only hostssl rules; say so rather than rely on libpq's `prefer`.
-    ...(cluster.tls.enabled ? [envValue('PGSSLMODE', 'require')] : []),
-    envFromSecret('PGUSER', names.secrets.superuser, 'username'),
-  ]);
-}
-
-function bootstrapPodTemplate(cluster: ResolvedCluster): { template: Plain<V1PodTemplateSpec> } {
-  const { tolerations, nodeSelector } = cluster.scheduling;
-  return {
-    template: {
-      metadata: { labels: commonLabels(cluster, COMPONENTS.bootstrap) },
-      spec: {
-        restartPolicy: 'OnFailure',
-        // psql needs no Kubernetes API access.
-        automountServiceAccountToken: false,
-        enableServiceLinks: false,
-        securityContext: jobPodSecurity(),
-        containers: [
-          {
-            name: 'bootstrap',
-            // The cluster's own image: it has psql and pg_isready of a matching major.
-            image: cluster.image,
-            command: ['/bin/sh', '-c', BOOTSTRAP_SCRIPT],
-            env: bootstrapEnv(cluster),
-            resources: { requests: { cpu: '10m', memory: '64Mi' }, limits: { memory: '128Mi' } },
-            securityContext: jobContainerSecurity(),
-          },
-        ],
-        // Tainted or dedicated database nodes may be the only ones that can run it.
-        ...(tolerations.length > 0 ? { tolerations } : {}),
-        ...(Object.keys(nodeSelector).length > 0 ? { nodeSelector } : {}),
-      },
-    },
-  };
-}
-
-/** The bootstrap Job. */
+/** The bootstrap Job: a psql Job with the application's owner, database and password. */
 export function buildBootstrapJob(cluster: ResolvedCluster, inputs: BootstrapJobInputs): Child<V1Job> {
-  const name = `${clusterNames(cluster).bootstrapJobPrefix}-${bootstrapHash(cluster, inputs)}`;
-  return {
-    apiVersion: 'batch/v1',
-    kind: 'Job',
-    metadata: childMetadata(cluster, { name, component: COMPONENTS.bootstrap }),
-    spec: {
-      backoffLimit: 6,
-      activeDeadlineSeconds: BOOTSTRAP_DEADLINE_SECONDS,
-      ...bootstrapPodTemplate(cluster),
+  return buildPsqlJob(
+    cluster,
+    {
+      prefix: clusterNames(cluster).bootstrapJobPrefix,
+      component: COMPONENTS.bootstrap,
+      container: 'bootstrap',
+      script: BOOTSTRAP_SCRIPT,
+      env: [
+        envValue('APP_DATABASE', cluster.bootstrap.database),
+        envValue('APP_OWNER', cluster.bootstrap.owner),
+        envFromSecret('APP_PASSWORD', clusterNames(cluster).secrets.app, 'password'),
+      ],
+      applied: bootstrapApplied(cluster, inputs),
     },
-  };
+    inputs.operatorKey,
+  );
 }

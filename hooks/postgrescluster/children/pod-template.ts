@@ -8,7 +8,6 @@ import type {
   V1PodSpec,
   V1PodTemplateSpec,
   V1Probe,
-  V1SecurityContext,
 } from '@kubernetes/client-node';
 import type { Plain } from '../../lib/k8s.js';
 import { backupVolumeMounts, backupVolumes } from '../backup/env.js';
@@ -21,21 +20,6 @@ import { spiloTlsMounts, spiloTlsVolumes } from '../tls/index.js';
 /** Spilo's `postgres` user and group (the image's /etc/passwd). */
 export const POSTGRES_UID = 101;
 export const POSTGRES_GID = 103;
-
-/** Pod security of every Job that runs the cluster's image: the postgres user, never root. */
-export function jobPodSecurity(): Plain<V1PodSecurityContext> {
-  return {
-    runAsUser: POSTGRES_UID,
-    runAsGroup: POSTGRES_GID,
-    runAsNonRoot: true,
-    seccompProfile: { type: 'RuntimeDefault' },
-  };
-}
-
-/** Container security of every such Job: no privilege escalation, no capabilities. */
-export function jobContainerSecurity(): Plain<V1SecurityContext> {
-  return { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } };
-}
 
 /** Name of the data volume (the StatefulSet's volumeClaimTemplate). */
 export const DATA_VOLUME = 'pgdata';

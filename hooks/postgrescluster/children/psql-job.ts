@@ -1,11 +1,12 @@
 /**
- * A Job that runs a psql script on the primary as the superuser, for the roles and functions that
- * pgmeta's optional features need (the pooler's lookup role, the monitoring role).
+ * A Job that runs a psql script on the primary as the superuser: the application's owner and
+ * database (the bootstrap Job), and the roles and functions that pgmeta's optional features need
+ * (the pooler's lookup role, the monitoring role).
  *
  * Side effects are children (DESIGN "Hook semantics"): each caller names the Job with a keyed hash of
  * everything it applies, so it runs once per change and its result stays observable; the scripts
- * are idempotent, so a rerun is harmless. As for the bootstrap Job, there is no
- * `ttlSecondsAfterFinished`: a deleted Job would be recreated by the next sync and run again forever.
+ * are idempotent, so a rerun is harmless. There is no `ttlSecondsAfterFinished`: a deleted Job would
+ * be recreated by the next sync and run again forever.
  */
 import { createHmac } from 'node:crypto';
 import type { V1Job } from '@kubernetes/client-node';
@@ -15,7 +16,7 @@ import type { ResolvedCluster } from '../spec/resolved.js';
 import { sortedJson } from '../spilo/configuration.js';
 import { type EnvVar, envFromSecret, envValue, sortEnv } from '../spilo/env.js';
 import { childMetadata } from './metadata.js';
-import { jobContainerSecurity, jobPodSecurity } from './pod-template.js';
+import { jobScheduling, jobSpec } from './job-template.js';
 
 /** An hour: long enough for a first primary to be scheduled, provisioned and initialised. */
 export const PSQL_JOB_DEADLINE_SECONDS = 3600;
@@ -30,6 +31,8 @@ export interface PsqlJobOptions {
   env: EnvVar[];
   /** Everything the Job applies (script, passwords...), hashed into its name. */
   applied: Record<string, string>;
+  /** The container's name; `psql` unless the Job has a name of its own. */
+  container?: string;
 }
 
 /** 8 hex characters of HMAC-SHA256(operator key, applied), so the name reveals nothing it hashes. */
@@ -37,14 +40,21 @@ export function appliedHash(operatorKey: Uint8Array, applied: Record<string, str
   return createHmac('sha256', operatorKey).update(sortedJson(applied)).digest('hex').slice(0, 8);
 }
 
-/** The connection to the primary as the superuser, in libpq's variables. */
-function connectionEnv(cluster: ResolvedCluster, appName: string): EnvVar[] {
+/** Where {@link superuserEnv} connects, and the name it shows in pg_stat_activity. */
+export interface SuperuserConnection {
+  appName: string;
+  /** A Service of the cluster; the primary's by default. */
+  service?: string;
+}
+
+/** The connection to a member as the superuser, in libpq's variables. */
+export function superuserEnv(cluster: ResolvedCluster, conn: SuperuserConnection): EnvVar[] {
   const names = clusterNames(cluster);
   return [
-    envValue('PGAPPNAME', appName),
+    envValue('PGAPPNAME', conn.appName),
     envValue('PGCONNECT_TIMEOUT', '10'),
     envValue('PGDATABASE', 'postgres'),
-    envValue('PGHOST', serviceHost(cluster, names.primaryService)),
+    envValue('PGHOST', serviceHost(cluster, conn.service ?? names.primaryService)),
     envFromSecret('PGPASSWORD', names.secrets.superuser, 'password'),
     envValue('PGPORT', String(PORTS.postgresql.port)),
     // With TLS on, pg_hba has only hostssl rules; say so rather than rely on libpq's `prefer`.
@@ -60,38 +70,22 @@ export function buildPsqlJob(
   operatorKey: Uint8Array,
 ): Child<V1Job> {
   const name = `${opts.prefix}-${appliedHash(operatorKey, opts.applied)}`;
-  const { tolerations, nodeSelector } = cluster.scheduling;
   return {
     apiVersion: 'batch/v1',
     kind: 'Job',
     metadata: childMetadata(cluster, { name, component: opts.component }),
-    spec: {
-      backoffLimit: 6,
-      activeDeadlineSeconds: PSQL_JOB_DEADLINE_SECONDS,
-      template: {
-        metadata: { labels: commonLabels(cluster, opts.component) },
-        spec: {
-          restartPolicy: 'OnFailure',
-          // psql needs no Kubernetes API access.
-          automountServiceAccountToken: false,
-          enableServiceLinks: false,
-          securityContext: jobPodSecurity(),
-          containers: [
-            {
-              name: 'psql',
-              // The cluster's own image: it has psql and pg_isready of a matching major.
-              image: cluster.image,
-              command: ['/bin/sh', '-c', opts.script],
-              env: sortEnv([...connectionEnv(cluster, `pgmeta-${opts.component}`), ...opts.env]),
-              resources: { requests: { cpu: '10m', memory: '64Mi' }, limits: { memory: '128Mi' } },
-              securityContext: jobContainerSecurity(),
-            },
-          ],
-          // Tainted or dedicated database nodes may be the only ones that can run it.
-          ...(tolerations.length > 0 ? { tolerations } : {}),
-          ...(Object.keys(nodeSelector).length > 0 ? { nodeSelector } : {}),
-        },
+    spec: jobSpec({
+      labels: commonLabels(cluster, opts.component),
+      limits: { backoffLimit: 6, activeDeadlineSeconds: PSQL_JOB_DEADLINE_SECONDS },
+      pod: { restartPolicy: 'OnFailure', ...jobScheduling(cluster) },
+      container: {
+        name: opts.container ?? 'psql',
+        // The cluster's own image: it has psql and pg_isready of a matching major.
+        image: cluster.image,
+        command: ['/bin/sh', '-c', opts.script],
+        env: sortEnv([...superuserEnv(cluster, { appName: `pgmeta-${opts.component}` }), ...opts.env]),
+        memoryRequest: '64Mi',
       },
-    },
+    }),
   };
 }

@@ -14,10 +14,10 @@
  * REST API or the Kubernetes API.
  */
 import { createHash } from 'node:crypto';
-import type { V1Job, V1PodSpec } from '@kubernetes/client-node';
-import type { Child, KubeObject, Plain } from '../../lib/k8s.js';
+import type { V1Job } from '@kubernetes/client-node';
+import type { Child, KubeObject } from '../../lib/k8s.js';
+import { jobScheduling, jobSpec } from '../children/job-template.js';
 import { childMetadata } from '../children/metadata.js';
-import { jobContainerSecurity, jobPodSecurity } from '../children/pod-template.js';
 import { ANNOTATIONS, COMPONENTS, commonLabels, operationName, type Operation } from '../names.js';
 import type { ResolvedCluster } from '../spec/resolved.js';
 import { sortedJson } from '../spilo/configuration.js';
@@ -64,32 +64,6 @@ export function operationJobName(
   return `${operationName(cluster, op)}-${hash}`;
 }
 
-function podSpec(cluster: ResolvedCluster, job: OperationJob): Plain<V1PodSpec> {
-  const { tolerations, nodeSelector } = cluster.scheduling;
-  return {
-    // Each attempt in a fresh pod keeps the failed pod's log for `kubectl logs`.
-    restartPolicy: 'Never',
-    ...(job.kubernetesApi
-      ? { serviceAccountName: operationName(cluster, job.operation) }
-      : { automountServiceAccountToken: false }),
-    enableServiceLinks: false,
-    securityContext: jobPodSecurity(),
-    containers: [
-      {
-        name: job.operation,
-        image: cluster.image,
-        command: ['python3', '-c', job.script],
-        env: sortEnv(job.env),
-        resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '128Mi' } },
-        securityContext: jobContainerSecurity(),
-      },
-    ],
-    // Tainted or dedicated database nodes may be the only ones that can run it.
-    ...(tolerations.length > 0 ? { tolerations } : {}),
-    ...(Object.keys(nodeSelector).length > 0 ? { nodeSelector } : {}),
-  };
-}
-
 /** The Job of one operation. */
 export function buildOperationJob(cluster: ResolvedCluster, job: OperationJob): Child<V1Job> {
   const labels = {
@@ -104,11 +78,23 @@ export function buildOperationJob(cluster: ResolvedCluster, job: OperationJob): 
       component: COMPONENTS.operations,
       annotations: { ...job.annotations, [ANNOTATIONS.operation]: job.operation },
     }),
-    spec: {
-      backoffLimit: BACKOFF_LIMIT,
-      activeDeadlineSeconds: job.deadlineSeconds,
-      template: { metadata: { labels }, spec: podSpec(cluster, job) },
-    },
+    spec: jobSpec({
+      labels,
+      limits: { backoffLimit: BACKOFF_LIMIT, activeDeadlineSeconds: job.deadlineSeconds },
+      pod: {
+        // Each attempt in a fresh pod keeps the failed pod's log for `kubectl logs`.
+        restartPolicy: 'Never',
+        ...(job.kubernetesApi ? { serviceAccountName: operationName(cluster, job.operation) } : {}),
+        ...jobScheduling(cluster),
+      },
+      container: {
+        name: job.operation,
+        image: cluster.image,
+        command: ['python3', '-c', job.script],
+        env: sortEnv(job.env),
+        memoryRequest: '32Mi',
+      },
+    }),
   };
 }
 
