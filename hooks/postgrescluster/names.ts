@@ -9,19 +9,14 @@
  * Selectors are a small, immutable subset of the labels: a StatefulSet's selector can never change,
  * so they hold nothing that varies over a cluster's life (no version, image or spec hash).
  */
+import { RECOMMENDED_LABELS } from '../lib/labels.js';
 import { CLUSTER_LABEL } from './spec/labels.js';
 import type { ClusterIdentity } from './spec/resolved.js';
 
 export { CLUSTER_LABEL };
 
 /** The Kubernetes recommended labels, used on every child. */
-export const LABELS = {
-  name: 'app.kubernetes.io/name',
-  instance: 'app.kubernetes.io/instance',
-  managedBy: 'app.kubernetes.io/managed-by',
-  component: 'app.kubernetes.io/component',
-  partOf: 'app.kubernetes.io/part-of',
-} as const;
+export const LABELS = RECOMMENDED_LABELS;
 
 /** Values of `app.kubernetes.io/component`: what part of a cluster an object belongs to. */
 export const COMPONENTS = {

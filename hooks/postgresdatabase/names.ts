@@ -2,6 +2,7 @@
  * Names, labels and annotation keys of a PostgresDatabase's children, in one place (STYLE rule 5).
  */
 import { createHash } from 'node:crypto';
+import { RECOMMENDED_LABELS } from '../lib/labels.js';
 
 /** Identity of the parent, from its metadata. */
 export interface DatabaseIdentity {
@@ -21,13 +22,8 @@ export const ANNOTATIONS = {
   action: 'pgmeta.io/sql-action',
 } as const;
 
-export const LABELS = {
-  name: 'app.kubernetes.io/name',
-  instance: 'app.kubernetes.io/instance',
-  managedBy: 'app.kubernetes.io/managed-by',
-  component: 'app.kubernetes.io/component',
-  partOf: 'app.kubernetes.io/part-of',
-} as const;
+/** The Kubernetes recommended labels, used on every child. */
+export const LABELS = RECOMMENDED_LABELS;
 
 export const COMPONENTS = { credentials: 'database-credentials', sql: 'database-sql' } as const;
 

@@ -7,6 +7,7 @@
  * The cron and time patterns avoid backslashes (`[*]`, `[.]`) so the CRD, CEL string literals and
  * these constants hold the same characters.
  */
+import { celEqual } from '../../lib/crd-schema.js';
 import type { FieldError } from '../spec/errors.js';
 import type { Mirror } from '../spec/validate.js';
 import { archivesOverlap, resolveBackup, resolveRestore } from './resolve.js';
@@ -57,21 +58,6 @@ export const BACKUP_RULES = {
 const CRON = new RegExp(CRON_PATTERN);
 const TIME = new RegExp(TIME_PATTERN);
 
-/** Deep equality of JSON values (CEL `==`). */
-function jsonEqual(a: unknown, b: unknown): boolean {
-  if (Array.isArray(a) || Array.isArray(b)) {
-    return Array.isArray(a) && Array.isArray(b) && JSON.stringify(a) === JSON.stringify(b);
-  }
-  if (isObj(a) && isObj(b)) {
-    const keys = Object.keys(a).filter((k) => a[k] !== undefined);
-    return (
-      keys.length === Object.keys(b).filter((k) => b[k] !== undefined).length &&
-      keys.every((k) => jsonEqual(a[k], b[k]))
-    );
-  }
-  return a === b;
-}
-
 /** Mirrors of {@link BACKUP_RULES}; total like every mirror (wrong types pass, the schema reports them). */
 export const BACKUP_MIRRORS: Readonly<Record<string, Mirror>> = {
   [BACKUP_RULES.oneStore]: (self) =>
@@ -88,7 +74,7 @@ export const BACKUP_MIRRORS: Readonly<Record<string, Mirror>> = {
       isObj(self) ? self['restore'] : undefined,
       isObj(oldSelf) ? oldSelf['restore'] : undefined,
     ];
-    return (now === undefined) === (before === undefined) && (now === undefined || jsonEqual(now, before));
+    return (now === undefined) === (before === undefined) && (now === undefined || celEqual(now, before));
   },
   [BACKUP_RULES.fromReplica]: (self) => {
     const backup = isObj(self) ? self['backup'] : undefined;

@@ -3,32 +3,22 @@
  * that scripts/gen-schema.ts generates from the CRD. It also applies the CRD's defaults, so the hook
  * sees the spec the API server would store.
  */
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
+import type { ErrorObject } from 'ajv';
+import { compileCrdSchema, specFieldError, type KeywordMessages } from '../../lib/crd-schema.js';
 import specSchema from '../../generated/postgrescluster.schema.json';
-import { childPath, pointerToPath, type FieldError } from './errors.js';
+import type { FieldError } from './errors.js';
 import { CUSTOM_FORMATS, FORMAT_MESSAGE_KEYWORD } from './formats.js';
 
 /** The generated schema, for tools that walk it (validate.ts reads the CEL rules from it). */
 export const SPEC_SCHEMA: Readonly<Record<string, unknown>> = specSchema;
 
-function compile(): ValidateFunction {
+const validateSpec = compileCrdSchema(specSchema, {
+  formats: CUSTOM_FORMATS,
+  // The parent's CEL rules and the CRD's messages for formats, read by validate.ts and below.
+  annotations: ['x-pgmeta-parent-validations', FORMAT_MESSAGE_KEYWORD],
   // verbose: errors carry their schema node, where the generator left the CRD's message for formats.
-  const ajv = new Ajv({
-    allErrors: true,
-    useDefaults: true,
-    verbose: true,
-    strict: true,
-    strictTypes: false,
-  });
-  addFormats(ajv, ['int32', 'int64', 'date-time']);
-  for (const [name, format] of Object.entries(CUSTOM_FORMATS)) ajv.addFormat(name, format);
-  // Annotations: CEL rules and the CRD's messages, read by validate.ts and below, not by ajv.
-  ajv.addVocabulary(['x-kubernetes-validations', 'x-pgmeta-parent-validations', FORMAT_MESSAGE_KEYWORD]);
-  return ajv.compile(specSchema);
-}
-
-const validateSpec = compile();
+  ajv: { verbose: true, strictTypes: false },
+});
 
 const TYPE_NAMES: Readonly<Record<string, string>> = {
   integer: 'an integer',
@@ -47,28 +37,14 @@ function formatMessage(e: ErrorObject): string {
   return `must be a valid ${format}`;
 }
 
-/** One ajv error in the words and paths a Kubernetes user expects. */
-function toFieldError(e: ErrorObject): FieldError {
-  const path = pointerToPath('spec', e.instancePath);
-  const params = e.params as Record<string, unknown>;
-  switch (e.keyword) {
-    case 'required':
-      return { path: childPath(path, String(params['missingProperty'])), message: 'required' };
-    case 'additionalProperties':
-      return { path: childPath(path, String(params['additionalProperty'])), message: 'unknown field' };
-    case 'type':
-      return { path, message: `must be ${TYPE_NAMES[String(params['type'])] ?? String(params['type'])}` };
-    case 'enum':
-      return {
-        path,
-        message: `must be one of ${(params['allowedValues'] as unknown[]).map(String).join(', ')}`,
-      };
-    case 'format':
-      return { path, message: formatMessage(e) };
-    default:
-      return { path, message: e.message ?? `fails ${e.keyword}` };
-  }
-}
+/** This CRD's words for a wrong type and a bad format. */
+const MESSAGES: KeywordMessages = {
+  type: (e) => {
+    const type = String((e.params as { type?: unknown }).type);
+    return `must be ${TYPE_NAMES[type] ?? type}`;
+  },
+  format: formatMessage,
+};
 
 /**
  * ajv reports an int-or-string value that fits neither branch three times (not an integer, not a
@@ -100,7 +76,9 @@ export function schemaErrors(spec: unknown): FieldError[] {
   const errors = collapseAnyOf(validateSpec.errors ?? []);
   // A value of the wrong type also fails its enum, format or range: the type error says it all.
   const wrongType = new Set(errors.filter((e) => e.keyword === 'type').map((e) => e.instancePath));
-  return errors.filter((e) => e.keyword === 'type' || !wrongType.has(e.instancePath)).map(toFieldError);
+  return errors
+    .filter((e) => e.keyword === 'type' || !wrongType.has(e.instancePath))
+    .map((e) => specFieldError(e, MESSAGES));
 }
 
 /** Applies the CRD's defaults to `spec` in place, ignoring any error (used for the last valid spec). */

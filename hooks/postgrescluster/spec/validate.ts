@@ -12,7 +12,9 @@
  * rule without a mirror here. Mirrors must be total: when a value has the wrong type they pass and
  * leave the report to the schema, as the API server does.
  */
+import { celEqual } from '../../lib/crd-schema.js';
 import { compareQuantities, parseQuantity } from '../../lib/quantity.js';
+import { RESERVED_DATABASES, SPILO_ROLES } from '../../lib/reserved-names.js';
 import { BACKUP_MIRRORS } from '../backup/validate.js';
 import { appendFieldPath, childPath, type FieldError } from './errors.js';
 import { QUANTITY_FORMAT_RULES } from './formats.js';
@@ -43,17 +45,6 @@ const codePoints = (s: string): number => Array.from(s).length;
 
 const RESOURCE_NAMES = ['cpu', 'memory', 'ephemeral-storage'];
 const HBA_TYPE = /^[ \t]*(local|host|hostssl|hostnossl|hostgssenc|hostnogssenc)[ \t]/;
-const RESERVED_DATABASES = ['postgres', 'template0', 'template1'];
-const RESERVED_OWNERS = [
-  'postgres',
-  'standby',
-  'admin',
-  'cron_admin',
-  'robot_zmon',
-  'zalandos',
-  'public',
-  'none',
-];
 
 function limitsCoverRequests(self: unknown): boolean {
   if (!isObj(self) || !isObj(self['limits']) || !isObj(self['requests'])) return true;
@@ -63,23 +54,6 @@ function limitsCoverRequests(self: unknown): boolean {
     const lim = quantityOf(limits[k]);
     return req === undefined || lim === undefined || compareQuantities(lim, req) >= 0;
   });
-}
-
-/** Deep equality of JSON values (CEL `==` on objects, lists and scalars). */
-function jsonEqual(a: unknown, b: unknown): boolean {
-  if (Array.isArray(a) || Array.isArray(b)) {
-    return (
-      Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => jsonEqual(x, b[i]))
-    );
-  }
-  if (isObj(a) && isObj(b)) {
-    const keys = Object.keys(a).filter((k) => a[k] !== undefined);
-    return (
-      keys.length === Object.keys(b).filter((k) => b[k] !== undefined).length &&
-      keys.every((k) => jsonEqual(a[k], b[k]))
-    );
-  }
-  return a === b;
 }
 
 /** The mirror of every CEL rule in crds/postgresclusters.yaml, keyed by the rule's exact text. */
@@ -138,11 +112,11 @@ export const MIRRORS: Readonly<Record<string, Mirror>> = {
     typeof self !== 'string' || !/[\n\r]/.test(self),
   "self.matches('^[ \\\\t]*(local|host|hostssl|hostnossl|hostgssenc|hostnogssenc)[ \\\\t]')": (self) =>
     typeof self !== 'string' || HBA_TYPE.test(self),
-  'self == oldSelf': (self, oldSelf) => jsonEqual(self, oldSelf),
+  'self == oldSelf': (self, oldSelf) => celEqual(self, oldSelf),
   "!(self in ['postgres', 'template0', 'template1'])": (self) =>
     typeof self !== 'string' || !RESERVED_DATABASES.includes(self),
   "!(self in ['postgres', 'standby', 'admin', 'cron_admin', 'robot_zmon', 'zalandos', 'public', 'none']) && !self.startsWith('pg_')":
-    (self) => typeof self !== 'string' || (!RESERVED_OWNERS.includes(self) && !self.startsWith('pg_')),
+    (self) => typeof self !== 'string' || (!SPILO_ROLES.includes(self) && !self.startsWith('pg_')),
   '!has(self.issuerRef) || !has(self.enabled) || self.enabled': (self) =>
     !has(self, 'issuerRef') || (self as Obj)['enabled'] !== false,
   'has(self.namespaceSelector) || has(self.podSelector)': (self) =>

@@ -4,23 +4,15 @@
  * defaults. Paths and wording follow the PostgresCluster validation (../../postgrescluster/spec).
  * CEL rules are mirrored separately (validate.ts).
  */
-import Ajv, { type ErrorObject } from 'ajv';
-import addFormats from 'ajv-formats';
-import { childPath, pointerToPath, type FieldError } from '../../postgrescluster/spec/errors.js';
+import { compileCrdSchema, specFieldError, type KeywordMessages } from '../../lib/crd-schema.js';
+import type { FieldError } from '../../postgrescluster/spec/errors.js';
 import schemaJson from '../generated/spec.schema.json';
 import type { PostgresDatabaseSpec } from '../generated/spec.types.js';
 
 export type { FieldError } from '../../postgrescluster/spec/errors.js';
 
-function compile(): (data: unknown) => boolean {
-  const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: true });
-  addFormats(ajv, ['int32', 'int64', 'date-time']);
-  // CEL rules stay in the schema as annotations: validate.ts mirrors them.
-  ajv.addVocabulary(['x-kubernetes-validations']);
-  return ajv.compile(schemaJson);
-}
-
-const validateSpec = compile() as ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
+// CEL rules stay in the schema as annotations: validate.ts mirrors them.
+const validateSpec = compileCrdSchema(schemaJson);
 
 /** Patterns of the CRD, said in words. */
 const PATTERN_MESSAGES: Readonly<Record<string, string>> = {
@@ -33,27 +25,13 @@ const PATTERN_MESSAGES: Readonly<Record<string, string>> = {
   '^[A-Za-z0-9_.+-]+$': 'must be a version such as 1.6',
 };
 
-function toFieldError(e: ErrorObject): FieldError {
-  const path = pointerToPath('spec', e.instancePath);
-  const params = e.params as Record<string, unknown>;
-  switch (e.keyword) {
-    case 'required':
-      return { path: childPath(path, String(params['missingProperty'])), message: 'required' };
-    case 'additionalProperties':
-      return { path: childPath(path, String(params['additionalProperty'])), message: 'unknown field' };
-    case 'pattern': {
-      const pattern = String(params['pattern']);
-      return { path, message: PATTERN_MESSAGES[pattern] ?? `must match ${pattern}` };
-    }
-    case 'enum':
-      return {
-        path,
-        message: `must be one of ${(params['allowedValues'] as unknown[]).map(String).join(', ')}`,
-      };
-    default:
-      return { path, message: e.message ?? `fails ${e.keyword}` };
-  }
-}
+/** This CRD's words for a pattern that does not match. */
+const MESSAGES: KeywordMessages = {
+  pattern: (e) => {
+    const pattern = String((e.params as { pattern?: unknown }).pattern);
+    return PATTERN_MESSAGES[pattern] ?? `must match ${pattern}`;
+  },
+};
 
 export type SchemaResult = { ok: true; spec: PostgresDatabaseSpec } | { ok: false; errors: FieldError[] };
 
@@ -61,5 +39,5 @@ export type SchemaResult = { ok: true; spec: PostgresDatabaseSpec } | { ok: fals
 export function checkSchema(raw: unknown): SchemaResult {
   const spec: unknown = structuredClone(raw ?? null);
   if (validateSpec(spec)) return { ok: true, spec: spec as PostgresDatabaseSpec };
-  return { ok: false, errors: (validateSpec.errors ?? []).map(toFieldError) };
+  return { ok: false, errors: (validateSpec.errors ?? []).map((e) => specFieldError(e, MESSAGES)) };
 }

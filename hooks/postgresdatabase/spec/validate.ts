@@ -4,6 +4,7 @@
  * may be installed, or the spec may come from `pgmeta validate`). Keyed by the rule's message so a
  * test can prove every rule in the CRD has its mirror. Transition rules need the previous spec.
  */
+import { RESERVED_DATABASES, SPILO_ROLES } from '../../lib/reserved-names.js';
 import { sqlTextProblem } from '../sql/quote.js';
 import { PRIVILEGES } from '../sql/model.js';
 import type { PostgresDatabaseSpec } from '../generated/spec.types.js';
@@ -12,21 +13,12 @@ import type { FieldError } from './schema.js';
 type Spec = PostgresDatabaseSpec;
 type Mirror = (spec: Spec, previous: Spec | undefined) => FieldError[];
 
-/** Database names PostgreSQL itself needs. */
-export const RESERVED_DATABASES: readonly string[] = ['postgres', 'template0', 'template1'];
 /**
- * Roles the cluster already uses (Patroni's superuser and replication user, the roles Spilo's
- * post_init creates) and names PostgreSQL reserves; `pg_` is reserved by PostgreSQL.
+ * The cluster's own roles and PostgreSQL's reserved role names ({@link SPILO_ROLES}), and the role
+ * specifications SQL reads as keywords; `pg_` is reserved by PostgreSQL.
  */
 export const RESERVED_ROLES: readonly string[] = [
-  'postgres',
-  'standby',
-  'admin',
-  'cron_admin',
-  'robot_zmon',
-  'zalandos',
-  'public',
-  'none',
+  ...SPILO_ROLES,
   'current_user',
   'current_role',
   'session_user',
