@@ -6,7 +6,7 @@
  * wrote in the same pass; the hooks see the result after the pass.
  *
  * Events scenarios inject: a container crash, a pod deletion, a lost (and returning) node, a failing
- * Job, client writes and replication lag.
+ * Job, client writes, replication lag and an unreachable backup store.
  */
 import type { KubeObject } from '../../hooks/lib/k8s';
 import { collectGarbage, refOf } from './emulator';
@@ -19,6 +19,7 @@ import { Kubelets } from './sim/kubelet';
 import { PatroniSim } from './sim/patroni';
 import { StatefulSetController } from './sim/statefulset';
 import { volumesTick } from './sim/volumes';
+import { BackupStore } from './sim/walg';
 
 export const SCENARIO_ACTOR = 'scenario';
 
@@ -28,6 +29,8 @@ export class ClusterSim {
   readonly patroni: PatroniSim;
   readonly statefulSets: StatefulSetController;
   readonly jobs: JobController;
+  /** The object store outside the cluster that WAL-G archives and backs up to. */
+  readonly backups = new BackupStore();
   private readonly endpoints: EndpointsController;
 
   constructor(o: { store: ApiStore; clock: SimClock; trace: (line: string) => void }) {
@@ -36,7 +39,18 @@ export class ClusterSim {
     this.patroni = new PatroniSim(this.ctx, this.kubelets);
     this.statefulSets = new StatefulSetController(this.ctx);
     this.jobs = new JobController(this.ctx, (job, memory) =>
-      runJob(job, { store: o.store, patroni: this.patroni, now: () => o.clock.now, trace: o.trace }, memory),
+      runJob(
+        job,
+        {
+          store: o.store,
+          patroni: this.patroni,
+          backups: this.backups,
+          podRunning: (pod) => this.kubelets.running(pod),
+          now: () => o.clock.now,
+          trace: o.trace,
+        },
+        memory,
+      ),
     );
     this.endpoints = new EndpointsController(this.ctx);
   }

@@ -15,7 +15,15 @@
 import { createHash } from 'node:crypto';
 import type { KubeObject } from '../../../hooks/lib/k8s';
 import { clone, type JsonObject } from '../lib/json';
-import { controllerOwner, hasCondition, specOf, statusOf, type SimContext } from './context';
+import {
+  conditionsOf,
+  controllerOwner,
+  hasCondition,
+  setCondition,
+  specOf,
+  statusOf,
+  type SimContext,
+} from './context';
 
 export const JOB_CONTROLLER = 'job-controller';
 
@@ -195,11 +203,11 @@ export class JobController {
         },
       };
     });
+    let conditions = conditionsOf(pod);
+    for (const t of ['ContainersReady', 'Ready']) conditions = setCondition(conditions, t, 'False', now);
+    const phase = ending.exitCode === 0 ? 'Succeeded' : 'Failed';
     this.ctx.store.updateStatus(
-      {
-        ...pod,
-        status: { ...status, phase: ending.exitCode === 0 ? 'Succeeded' : 'Failed', containerStatuses },
-      },
+      { ...pod, status: { ...status, phase, conditions, containerStatuses } },
       'kubelet',
     );
     this.memory.delete(pod.metadata.uid ?? '');
