@@ -10,12 +10,23 @@ import { isObject, type JsonObject } from './json';
 
 export const REPO_ROOT = join(__dirname, '..', '..', '..');
 
+/** One `additionalPrinterColumns` entry: a column of `kubectl get`. */
+export interface PrinterColumn {
+  name: string;
+  type: string;
+  jsonPath: string;
+}
+
 interface CrdDoc {
   kind?: string;
   spec?: {
     group: string;
     names: { kind: string; plural: string };
-    versions: { name: string; schema?: { openAPIV3Schema?: JsonObject } }[];
+    versions: {
+      name: string;
+      schema?: { openAPIV3Schema?: JsonObject };
+      additionalPrinterColumns?: PrinterColumn[];
+    }[];
   };
 }
 
@@ -25,6 +36,8 @@ export interface CrdInfo {
   plural: string;
   /** openAPIV3Schema of each version. */
   schemas: Record<string, JsonObject>;
+  /** additionalPrinterColumns of each version. */
+  printerColumns: Record<string, PrinterColumn[]>;
 }
 
 /** Every CRD under crds/. */
@@ -35,12 +48,39 @@ export function loadCrds(dir = join(REPO_ROOT, 'crds')): CrdInfo[] {
       const crd = doc.toJSON() as CrdDoc | null;
       if (crd?.kind !== 'CustomResourceDefinition' || !crd.spec) continue;
       const schemas: Record<string, JsonObject> = {};
-      for (const v of crd.spec.versions)
+      const printerColumns: Record<string, PrinterColumn[]> = {};
+      for (const v of crd.spec.versions) {
         if (v.schema?.openAPIV3Schema) schemas[v.name] = v.schema.openAPIV3Schema;
-      out.push({ group: crd.spec.group, kind: crd.spec.names.kind, plural: crd.spec.names.plural, schemas });
+        printerColumns[v.name] = v.additionalPrinterColumns ?? [];
+      }
+      out.push({
+        group: crd.spec.group,
+        kind: crd.spec.names.kind,
+        plural: crd.spec.names.plural,
+        schemas,
+        printerColumns,
+      });
     }
   }
   return out;
+}
+
+/**
+ * What each printer column's JSONPath selects in `obj` (by column name), before kubectl formats it;
+ * undefined where it selects nothing (kubectl prints `<none>`). Only the simple `.a.b.c` paths the
+ * CRDs here use are understood.
+ */
+export function printerRow(obj: JsonObject, columns: readonly PrinterColumn[]): Record<string, unknown> {
+  const row: Record<string, unknown> = {};
+  for (const c of columns) {
+    if (!/^(\.[A-Za-z][A-Za-z0-9]*)+$/.test(c.jsonPath)) {
+      throw new Error(`printerRow: JSONPath ${c.jsonPath} is more than a field path`);
+    }
+    let at: unknown = obj;
+    for (const key of c.jsonPath.slice(1).split('.')) at = isObject(at) ? at[key] : undefined;
+    row[c.name] = at;
+  }
+  return row;
 }
 
 export interface StructuralResult {
