@@ -15,9 +15,10 @@
  * against the one store and clock (backups.ts has the PostgresBackup steps and assertions).
  *
  * One `step()` advances the clock by a tick, runs one pass of the simulation and syncs every parent
- * (of every controller) that has an event. `settle()` steps until a step changes nothing and a forced sync of every parent
- * changes nothing either (and no timer Patroni waits on is pending); it fails with the trace when that
- * does not happen within a bound. After every sync the invariants of invariants.ts are checked.
+ * (of every controller) that has an event. `settle()` steps until a step changes nothing and a
+ * forced sync of every parent changes nothing either (and no timer Patroni or a Job waits on is
+ * pending); it fails with the trace when that does not happen within a bound. After every sync the
+ * invariants of invariants.ts are checked.
  */
 import type { KubeObject } from '../../hooks/lib/k8s';
 import { ClusterSim, SCENARIO_ACTOR } from './cluster-sim';
