@@ -684,14 +684,15 @@ function pushing(o: {
   return scriptResult(mem, `ok ${result}`);
 }
 
+/** The backup effect first: its label is its own, while a backup may be named like a bootstrap Job. */
 export const JOB_EFFECTS: readonly JobEffect[] = [
+  backup,
   bootstrap,
   params,
   switchover,
   rollout,
   resize,
   cleanup,
-  backup,
 ];
 
 /** Runs the effect of `job`; throws for a Job no effect matches. */
