@@ -24,22 +24,43 @@ interface ClusterStatus {
   conditions?: unknown;
 }
 
-function condition(status: ClusterStatus, type: string): { status?: unknown; message?: unknown } | undefined {
+interface ObservedCondition {
+  status?: unknown;
+  reason?: unknown;
+  message?: unknown;
+}
+
+/** The cluster's BackupConfigured reasons that mean "configured, the members are catching up". */
+const ARCHIVING_SOON: readonly unknown[] = ['RollingOut', 'WaitingForMembers'];
+
+function condition(status: ClusterStatus, type: string): ObservedCondition | undefined {
   const list = Array.isArray(status.conditions) ? (status.conditions as { type?: unknown }[]) : [];
-  return list.find((c) => c.type === type) as { status?: unknown; message?: unknown } | undefined;
+  return list.find((c) => c.type === type) as ObservedCondition | undefined;
+}
+
+/** Why the cluster's archiving does not work yet, from its BackupConfigured condition, if it does not. */
+function notArchiving(name: string, configured: ObservedCondition | undefined): ClusterView | undefined {
+  if (configured?.status === 'True') return undefined;
+  const why = typeof configured?.message === 'string' ? `: ${configured.message}` : '';
+  // Configured but not archiving yet (members still start or roll out): a wait, not a user error.
+  if (ARCHIVING_SOON.includes(configured?.reason)) {
+    return {
+      ready: false,
+      reason: 'ClusterNotReady',
+      message: `PostgresCluster ${name} is not archiving yet${why}`,
+    };
+  }
+  return {
+    ready: false,
+    reason: 'BackupNotConfigured',
+    message: `PostgresCluster ${name} has no working backup configuration${why}`,
+  };
 }
 
 /** Why the cluster cannot take a backup now, from its own status; undefined when it can. */
 function notReady(name: string, status: ClusterStatus): ClusterView | undefined {
-  const configured = condition(status, 'BackupConfigured');
-  if (configured?.status !== 'True') {
-    const why = typeof configured?.message === 'string' ? `: ${configured.message}` : '';
-    return {
-      ready: false,
-      reason: 'BackupNotConfigured',
-      message: `PostgresCluster ${name} has no working backup configuration${why}`,
-    };
-  }
+  const archiving = notArchiving(name, condition(status, 'BackupConfigured'));
+  if (archiving) return archiving;
   if (typeof status.primary !== 'string' || status.primary === '') {
     return { ready: false, reason: 'ClusterNotReady', message: `PostgresCluster ${name} has no primary` };
   }

@@ -8,6 +8,7 @@ import { PER_CLUSTER_MEMO_CAPACITY, createMemo } from '../lib/memo.js';
 import { getObject, listObjects, objectsByName } from '../metacontroller/children.js';
 import type { SyncRequest } from '../metacontroller/types.js';
 import { ANNOTATIONS, ROLE_LABEL, ROLE_VALUES, clusterNames } from './names.js';
+import { podArchivePrefix } from './backup/guard.js';
 import { tlsSecretName } from './tls/index.js';
 
 export type MemberRole = 'primary' | 'replica' | 'standby-leader' | 'unknown';
@@ -24,6 +25,8 @@ export interface ObservedMember {
   walPosition?: number;
   pendingRestart: boolean;
   terminating: boolean;
+  /** The WAL-G archive prefix the pod was started with, when it archives. */
+  archivePrefix?: string;
 }
 
 export interface ObservedCluster {
@@ -118,6 +121,7 @@ function toMember(pod: KubeObject): ObservedMember {
   const st = patroniStatus(pod);
   const timeline = asNumber(st.timeline);
   const wal = asNumber(st.xlog_location);
+  const archivePrefix = podArchivePrefix(pod);
   return {
     name: pod.metadata.name,
     role: roleOf(pod, st),
@@ -127,6 +131,7 @@ function toMember(pod: KubeObject): ObservedMember {
     ...(wal === undefined ? {} : { walPosition: wal }),
     pendingRestart: st.pending_restart === true,
     terminating: typeof pod.metadata.deletionTimestamp === 'string',
+    ...(archivePrefix === undefined ? {} : { archivePrefix }),
   };
 }
 

@@ -183,10 +183,11 @@ export function steadyWorld(replicas: number): World {
   const status = sync({ parent: first, children: appliedWith(first, secrets), related: secrets }).status;
   const settle = (s: unknown): World => {
     const parent: KubeObject = parentFrom(spec, { status: s });
+    const children = appliedWith(parent, secrets);
     return {
       parent,
-      children: appliedWith(parent, secrets),
-      related: [...relatedFor(parent, members), ...secrets],
+      children,
+      related: [...relatedFor(parent, members, [], { podsFrom: children }), ...secrets],
     };
   };
   // Twice: the first pass moves the status from "no pods observed" to "all running"; the second

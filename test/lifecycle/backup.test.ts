@@ -293,14 +293,11 @@ describe('lifecycle: PostgresBackup', () => {
     },
   );
 
-  // BUG (hooks/postgresbackup/cluster.ts, observeCluster): a backup may start as soon as the
-  // cluster's BackupConfigured condition is True, which follows the spec and the Secrets, while the
-  // members still run the pod template without WAL-G until the rollout that adds it replaces them.
-  // The Job's session then reaches a primary whose Spilo wrote no WAL-G envdir, `envdir` fails on
-  // every attempt, and the backup ends Failed for good ("wal-g backup-push exited with 111: envdir:
-  // fatal: unable to switch to directory /run/etc/wal-e.d/env ..."), although the cluster archives
-  // a minute later. Expected: the backup waits until the primary runs with the archive configured.
-  it.failing.each([
+  // Found by these scenarios: a backup started as soon as BackupConfigured followed the spec and the
+  // Secrets, while the members still ran the template without WAL-G; the Job's `envdir` failed on
+  // every attempt and the backup ended Failed for good. BackupConfigured now waits for every member
+  // to run with the archive (hooks/postgrescluster/backup/status.ts), and the backup waits for it.
+  it.each([
     ['spec.backup is added to a running cluster', false],
     ['the missing store credentials Secret is created', true],
   ])(

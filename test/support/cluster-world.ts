@@ -10,6 +10,7 @@ import { postgresClusterController } from '../../hooks/postgrescluster/controlle
 import { dcsDocument } from '../../hooks/postgrescluster/day2/params';
 import { CHILD_TYPES } from '../../hooks/postgrescluster/render';
 import { checkSpec } from '../../hooks/postgrescluster/spec/index';
+import type { ResolvedCluster } from '../../hooks/postgrescluster/spec/resolved';
 import { sortedJson } from '../../hooks/postgrescluster/spilo/configuration';
 import { T0, applied, fakeUid, objectMap, statefulSetStatus, storedParent } from './apiserver';
 
@@ -53,17 +54,18 @@ export function request(world: World): Record<string, unknown> {
   };
 }
 
+/** The hook's answer to a request body, as Metacontroller calls it: finalize while finalizing. */
+export function clusterHook(body: unknown): unknown {
+  const hook = (body as { finalizing?: boolean }).finalizing === true ? 'finalize' : 'sync';
+  return runHook({ def: postgresClusterController, hook, body, ctx: CTX });
+}
+
 export function sync(world: World): {
   status: Record<string, unknown>;
   children: KubeObject[];
   finalized?: boolean;
 } {
-  return runHook({
-    def: postgresClusterController,
-    hook: world.finalizing ? 'finalize' : 'sync',
-    body: request(world),
-    ctx: CTX,
-  }) as never;
+  return clusterHook(request(world)) as never;
 }
 
 /** The children the hook wants for this parent, as the API server would store them once applied. */
@@ -74,6 +76,18 @@ export function appliedChildren(parent: KubeObject, o: { ready?: number } = {}):
     if (obj.kind !== 'StatefulSet' || o.ready === undefined) return obj;
     return { ...obj, status: statefulSetStatus(obj, { ready: o.ready }) };
   });
+}
+
+/** What `spec` resolves to for a cluster `orders` in `shop`; throws with the errors of an invalid spec. */
+export function resolvedCluster(spec: Record<string, unknown>): ResolvedCluster {
+  const res = checkSpec({
+    apiVersion: 'pgmeta.io/v1alpha1',
+    kind: 'PostgresCluster',
+    metadata: { name: 'orders', namespace: 'shop', uid: 'u' },
+    spec,
+  });
+  if (!res.ok) throw new Error(JSON.stringify(res.errors));
+  return res.resolved;
 }
 
 export function parentFrom(
@@ -94,8 +108,24 @@ export function parentFrom(
   );
 }
 
-/** A member pod as the StatefulSet controller creates it and Patroni annotates it. */
-export function memberPod(parent: KubeObject, m: MemberSpec): KubeObject {
+/** A pod spec for worlds without a StatefulSet to copy from (an invalid spec renders none). */
+const BARE_POD_SPEC = { containers: [{ name: 'postgres', image: 'spilo' }] };
+
+/** The pod template's spec of the StatefulSet among `children`, if there is one. */
+function templateSpec(children: readonly KubeObject[]): Record<string, unknown> | undefined {
+  const sts = children.find((c) => c.kind === 'StatefulSet');
+  return (sts?.['spec'] as { template?: { spec?: Record<string, unknown> } } | undefined)?.template?.spec;
+}
+
+/**
+ * A member pod as the StatefulSet controller creates it (with the spec of the template it was
+ * created from: what the member runs, e.g. the archive it writes to) and Patroni annotates it.
+ */
+export function memberPod(
+  parent: KubeObject,
+  m: MemberSpec,
+  podSpec: Record<string, unknown> = BARE_POD_SPEC,
+): KubeObject {
   const name = `${parent.metadata.name}-${m.ordinal}`;
   const ready = m.ready ?? true;
   const status = {
@@ -144,7 +174,7 @@ export function memberPod(parent: KubeObject, m: MemberSpec): KubeObject {
         },
       ],
     },
-    spec: { containers: [{ name: 'postgres', image: 'spilo' }], nodeName: `node-${m.ordinal}` },
+    spec: { ...podSpec, nodeName: `node-${m.ordinal}` },
     status: {
       phase: 'Running',
       podIP: `10.244.1.${10 + m.ordinal}`,
@@ -223,17 +253,23 @@ export function patroniEndpoints(
   ];
 }
 
-/** Pods, PVCs and Endpoints of a cluster whose members are as given. */
+/**
+ * Pods, PVCs and Endpoints of a cluster whose members are as given. The pods run the template of the
+ * StatefulSet in `podsFrom` (the world's children) when given, else the one `dcsFrom` (default
+ * `parent`) renders without any related object (so without a backup whose Secret it would need).
+ */
 export function relatedFor(
   parent: KubeObject,
   members: readonly MemberSpec[],
   extraPvcs: readonly number[] = [],
-  o: { dcsFrom?: KubeObject } = {},
+  o: { dcsFrom?: KubeObject; podsFrom?: readonly KubeObject[] } = {},
 ): KubeObject[] {
   const leader = members.find((m) => m.role === 'master' && !m.terminating);
   const ordinals = [...new Set([...members.map((m) => m.ordinal), ...extraPvcs])];
+  const children = o.podsFrom ?? sync({ parent: o.dcsFrom ?? parent, children: [], related: [] }).children;
+  const podSpec = templateSpec(children);
   return [
-    ...members.map((m) => memberPod(parent, m)),
+    ...members.map((m) => memberPod(parent, m, podSpec)),
     ...ordinals.map((o) => memberPvc(parent, o)),
     ...patroniEndpoints(parent, leader ? `${parent.metadata.name}-${leader.ordinal}` : undefined, o.dcsFrom),
   ];

@@ -39,6 +39,19 @@ function spiloContainer(pod: PodSpec | undefined): Plain<V1Container> | undefine
   return pod?.containers.find((c) => c.name === SPILO_CONTAINER);
 }
 
+/** The variables that carry the archive's WAL-G prefix, one per store. */
+export const ARCHIVE_PREFIX_VARS: readonly string[] = ['WALG_S3_PREFIX', 'WALG_GS_PREFIX', 'WALG_AZ_PREFIX'];
+
+/**
+ * The archive prefix a pod was started with (its Spilo container's environment), if any. Spilo
+ * writes WAL-G's settings once, when the container starts, so this, not the StatefulSet's template,
+ * is where a member archives to.
+ */
+export function podArchivePrefix(pod: KubeObject): string | undefined {
+  const env = spiloContainer(pod['spec'] as PodSpec | undefined)?.env ?? [];
+  return env.find((e) => ARCHIVE_PREFIX_VARS.includes(e.name) && typeof e.value === 'string')?.value;
+}
+
 const isBackupVolume = (name: string): boolean => name.startsWith(BACKUP_VOLUME_PREFIX);
 
 /** The backup and restore part of a StatefulSet's pod template (empty when it has none). */

@@ -11,7 +11,9 @@ import {
   backupConditions,
   backupStatus,
   restoredFrom,
+  type ArchivingMember,
   type BackupStatus,
+  type BackupStatusInput,
   type RestoredFrom,
 } from './status.js';
 import type { ResolvedBackup, ResolvedRestore } from './types.js';
@@ -30,6 +32,8 @@ export interface ObservedForBackup {
   userSecrets?: Readonly<Record<string, KubeObject>>;
   /** PostgresBackups of the namespace (related objects). */
   postgresBackups?: readonly KubeObject[];
+  /** The member pods (related objects), with the archive prefix each was started with. */
+  members?: readonly ArchivingMember[];
 }
 
 type BackupCluster = { backup?: ResolvedBackup; restore?: ResolvedRestore } | undefined;
@@ -58,22 +62,28 @@ export interface ClusterBackupStatus {
   restoredFrom?: RestoredFrom;
 }
 
-/** The backup part of a cluster's status. */
-export function clusterBackupStatus(input: {
+interface ClusterBackupInput {
   name: string;
   cluster: BackupCluster;
   observed: ObservedForBackup;
-}): ClusterBackupStatus {
-  const { observed, cluster } = input;
-  const statusInput = {
-    name: input.name,
+}
+
+function statusInputOf({ name, cluster, observed }: ClusterBackupInput): BackupStatusInput {
+  return {
+    name,
     ...(cluster?.backup ? { backup: cluster.backup } : {}),
     ...(cluster?.restore ? { restore: cluster.restore } : {}),
     ...(observed.statefulSet ? { statefulSet: observed.statefulSet } : {}),
     ...(observed.configEndpoints ? { configEndpoints: observed.configEndpoints } : {}),
     problems: backupProblems(cluster, observed),
     postgresBackups: observed.postgresBackups ?? [],
+    members: observed.members ?? [],
   };
+}
+
+/** The backup part of a cluster's status. */
+export function clusterBackupStatus(input: ClusterBackupInput): ClusterBackupStatus {
+  const statusInput = statusInputOf(input);
   const backup = backupStatus(statusInput);
   const restored = restoredFrom(statusInput);
   return {

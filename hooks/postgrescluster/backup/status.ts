@@ -12,7 +12,7 @@
  */
 import type { ConditionInput } from '../../lib/conditions.js';
 import type { KubeObject } from '../../lib/k8s.js';
-import { backupPart } from './guard.js';
+import { ARCHIVE_PREFIX_VARS, backupPart } from './guard.js';
 import type { SecretProblem } from './secrets.js';
 import type { ResolvedBackup, ResolvedRestore } from './types.js';
 
@@ -51,9 +51,16 @@ export interface BackupStatusInput {
   problems: readonly SecretProblem[];
   /** PostgresBackups in the namespace (any cluster). */
   postgresBackups: readonly KubeObject[];
+  /** The member pods, with the archive prefix each was started with. */
+  members: readonly ArchivingMember[];
 }
 
-const PREFIX_VARS = ['WALG_S3_PREFIX', 'WALG_GS_PREFIX', 'WALG_AZ_PREFIX'] as const;
+/** What the backup status reads of an observed member (a field subset of ObservedMember). */
+export interface ArchivingMember {
+  name: string;
+  archivePrefix?: string;
+  terminating: boolean;
+}
 
 function envValues(sts: KubeObject | undefined): Record<string, string> {
   return Object.fromEntries(
@@ -92,7 +99,7 @@ function lastOnDemand(input: BackupStatusInput): LastBackup | undefined {
 /** `status.backup`, or undefined when there is nothing to say. */
 export function backupStatus(input: BackupStatusInput): BackupStatus | undefined {
   const env = envValues(input.statefulSet);
-  const prefix = firstOf(env, PREFIX_VARS);
+  const prefix = firstOf(env, ARCHIVE_PREFIX_VARS);
   const path = prefix === undefined ? undefined : pathOfPrefix(prefix);
   const retention = Number(env['BACKUP_NUM_TO_RETAIN']);
   const last = lastOnDemand(input);
@@ -119,7 +126,7 @@ export function restoredFrom(input: BackupStatusInput): RestoredFrom | undefined
   if (env['CLONE_METHOD'] !== 'CLONE_WITH_WALE') return undefined;
   const prefix = firstOf(
     env,
-    PREFIX_VARS.map((n) => `CLONE_${n}`),
+    ARCHIVE_PREFIX_VARS.map((n) => `CLONE_${n}`),
   );
   if (prefix === undefined) return undefined;
   const time = env['CLONE_TARGET_TIME'];
@@ -153,11 +160,34 @@ function backupConfigured(input: BackupStatusInput): ConditionInput {
       message: `${problems.map((p) => p.message).join('; ')}: ${keeps}`,
     };
   }
+  return (
+    notArchivingYet(input.members, backup.prefix) ?? {
+      type: 'BackupConfigured',
+      status: 'True',
+      reason: 'Configured',
+      message: `archiving to ${backup.prefix}; base backups on '${backup.schedule}', keeping ${backup.retention}`,
+    }
+  );
+}
+
+/**
+ * Configured is not yet archiving: each member archives where its pod's environment said when it
+ * started, so until every member runs with the new prefix (the rollout after spec.backup was added,
+ * changed, or its Secret appeared) a base backup would fail on a member without WAL-G settings.
+ */
+function notArchivingYet(members: readonly ArchivingMember[], prefix: string): ConditionInput | undefined {
+  const running = members.filter((m) => !m.terminating);
+  const behind = running.filter((m) => m.archivePrefix !== prefix).map((m) => m.name);
+  if (running.length > 0 && behind.length === 0) return undefined;
+  const none = running.length === 0;
+  const why = none
+    ? 'no member runs yet'
+    : `${[...behind].sort().join(', ')} still run${behind.length === 1 ? 's' : ''} without it`;
   return {
     type: 'BackupConfigured',
-    status: 'True',
-    reason: 'Configured',
-    message: `archiving to ${backup.prefix}; base backups on '${backup.schedule}', keeping ${backup.retention}`,
+    status: 'False',
+    reason: none ? 'WaitingForMembers' : 'RollingOut',
+    message: `archiving to ${prefix} starts once every member runs with it: ${why}`,
   };
 }
 

@@ -52,10 +52,11 @@ export function minioCluster(): World {
       completedAt: '2026-11-21T09:52:31Z',
     },
   });
+  const children = appliedWith(parent, [minioSecret]);
   return {
     parent,
-    children: appliedWith(parent, [minioSecret]),
-    related: [minioSecret, done, ...relatedFor(parent, healthy)],
+    children,
+    related: [minioSecret, done, ...relatedFor(parent, healthy, [], { podsFrom: children })],
   };
 }
 

@@ -93,6 +93,20 @@ describe('the backup Job', () => {
       'BackupNotConfigured',
     ],
     [
+      'the members still run without the archive (a rollout after spec.backup was added)',
+      () => {
+        const c = ready();
+        const status = c['status'] as { conditions: { type: string }[] };
+        const conditions = status.conditions.map((x) =>
+          x.type === 'BackupConfigured'
+            ? { ...x, status: 'False', reason: 'RollingOut', message: 'orders-0 still runs without it' }
+            : x,
+        );
+        return { ...c, status: { ...status, conditions } };
+      },
+      'ClusterNotReady',
+    ],
+    [
       'the cluster has no primary',
       () => {
         const c = ready();

@@ -85,13 +85,41 @@ describe('a backup whose Secret is missing', () => {
     expect(podSpec(sts(res.children)).volumes?.map((v) => v.name)).toEqual(['dshm']);
   });
 
-  it('is rolled out once the Secret is there', () => {
+  it('is rolled out once the Secret is there, and configured once every member runs with it', () => {
     const spec = { ...BASE, backup: { destination: { s3: S3 } } };
-    const res = sync(world(spec, { before: BASE, related: [creds] }));
-    expect(envNames(sts(res.children))).toEqual(
+    const members = [
+      { ordinal: 0, role: 'master' as const },
+      { ordinal: 1, role: 'replica' as const },
+    ];
+    const w = world(spec, { before: BASE, related: [creds] });
+    // The members still run the template they were created from: no archiving yet.
+    const rolling = sync({
+      ...w,
+      related: [creds, ...relatedFor(w.parent, members, [], { podsFrom: w.children })],
+    });
+    expect(envNames(sts(rolling.children))).toEqual(
       expect.arrayContaining(['WALG_S3_PREFIX', 'AWS_SECRET_ACCESS_KEY']),
     );
-    expect(condition(res.status, 'BackupConfigured')?.status).toBe('True');
+    expect(condition(rolling.status, 'BackupConfigured')).toMatchObject({
+      status: 'False',
+      reason: 'RollingOut',
+      message: expect.stringContaining('orders-0, orders-1 still run without it'),
+    });
+    // One member restarted with the new template: still not every member archives.
+    const newTemplate = rolling.children.map((c) => applied(c, w.parent));
+    const [first, second] = [0, 1].map((i) =>
+      relatedFor(w.parent, [members[i]!], [], { podsFrom: i === 0 ? w.children : newTemplate }),
+    );
+    const half = sync({ ...w, related: [creds, ...(first ?? []).slice(0, 1), ...(second ?? [])] });
+    expect(condition(half.status, 'BackupConfigured')?.message).toContain('orders-0 still runs without it');
+    const done = sync({
+      ...w,
+      related: [creds, ...relatedFor(w.parent, members, [], { podsFrom: newTemplate })],
+    });
+    expect(condition(done.status, 'BackupConfigured')).toMatchObject({
+      status: 'True',
+      reason: 'Configured',
+    });
   });
 });
 
