@@ -27,11 +27,16 @@ export function validateObjects(objects: readonly unknown[]): ValidationRun {
 
 /** Runs the script with `input` as its standard input (JSON, or anything to test its errors). */
 export function runValidator(input: string): ValidationRun {
-  const run = spawnSync(process.execPath, [SCRIPT], {
+  return runModelScript(SCRIPT, input);
+}
+
+/** Runs a model-validator script (validate.mjs, validate-crds.mjs) on `input` in its own node process. */
+export function runModelScript(script: string, input: string): ValidationRun {
+  const run = spawnSync(process.execPath, [script], {
     input,
     encoding: 'utf8',
     timeout: 60_000,
-    // kubernetes-models declares Node >= 22; on Node 20 it works but npm's engine warning is noise.
+    // The kubernetes-models packages declare Node >= 22; on Node 20 they work but the warning is noise.
     env: { ...process.env, NODE_NO_WARNINGS: '1' },
   });
   if (run.error) throw run.error;

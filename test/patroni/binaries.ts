@@ -3,7 +3,8 @@
  * in step). The embedded npm PostgreSQL builds are not enough: Patroni needs `pg_basebackup` to create
  * replicas and `pg_rewind` to rejoin a former leader.
  */
-import { accessSync, constants } from 'node:fs';
+import { it } from '@jest/globals';
+import { isExecutable } from '../support/binaries.js';
 
 /** The PostgreSQL major the rig renders and runs (the one Debian bookworm ships). */
 export const RIG_PG_MAJOR = '15';
@@ -18,16 +19,21 @@ const REQUIRED: readonly { pkg: string; binary: string }[] = [
   { pkg: `postgresql-${RIG_PG_MAJOR}`, binary: `${PG_BIN_DIR}/pg_basebackup` },
 ];
 
-function executable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** The first Debian package whose binary is missing, or undefined when the rig can run. */
 export function missingPackage(): string | undefined {
-  return REQUIRED.find((r) => !executable(r.binary))?.pkg;
+  return REQUIRED.find((r) => !isExecutable(r.binary))?.pkg;
+}
+
+/**
+ * Call first in a suite's describe: when a package of the rig is missing, registers the one test
+ * that says so (so the run shows and counts the skip) and returns true, and the suite defines
+ * nothing else.
+ */
+export function skippedWithoutRig(): boolean {
+  const missing = missingPackage();
+  if (missing === undefined) return false;
+  it(`skipped: ${missing} not installed`, () => {
+    console.log(`skipped: ${missing} not installed`);
+  });
+  return true;
 }

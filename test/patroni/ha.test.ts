@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { splitParameters } from '../../hooks/postgrescluster/spilo/parameters.js';
 import { patchDcsParameters, restartPendingMembers } from './apply-parameters.js';
-import { missingPackage } from './binaries.js';
+import { skippedWithoutRig } from './binaries.js';
 import { RIG_CLUSTER, renderedChildren } from './rendered.js';
 import type { RigCluster, RigMember } from './rest.js';
 import {
@@ -30,8 +30,6 @@ import {
 import { rigSource } from './source.js';
 import { waitFor } from './wait.js';
 import { startWriter, WRITES_TABLE } from './writer.js';
-
-const missing = missingPackage();
 
 interface ReplicationRow extends Record<string, unknown> {
   application_name: string;
@@ -62,12 +60,7 @@ function isReplica(m: RigMember): boolean {
 }
 
 describe('Patroni HA on loopback, configured by pgmeta', () => {
-  if (missing !== undefined) {
-    it(`skipped: ${missing} not installed`, () => {
-      console.log(`skipped: ${missing} not installed`);
-    });
-    return;
-  }
+  if (skippedWithoutRig()) return;
 
   let rig: Rig | undefined;
   const r = (): Rig => {

@@ -13,7 +13,7 @@ import { SWITCHOVER_SCRIPT } from '../../hooks/postgrescluster/day2/switchover-s
 import { renderChildren } from '../../hooks/postgrescluster/render.js';
 import { DCS_TIMING } from '../../hooks/postgrescluster/spilo/configuration.js';
 import { aCluster } from '../support/cluster-fixture.js';
-import { missingPackage, RIG_PG_MAJOR } from './binaries.js';
+import { RIG_PG_MAJOR, skippedWithoutRig } from './binaries.js';
 import {
   clusterState,
   createRig,
@@ -27,7 +27,6 @@ import {
 import { rigSource } from './source.js';
 import { waitFor } from './wait.js';
 
-const missing = missingPackage();
 const base = () => aCluster().withName('jobs').withVersion(RIG_PG_MAJOR).withReplicas(2).withTls(false);
 const CLUSTER = base().withParams({ max_connections: '100' }).build();
 const CHANGED = base().withParams({ max_connections: '120' }).build();
@@ -52,12 +51,7 @@ function runJob(script: string, env: Record<string, string>, timeoutMs: number) 
 }
 
 describe('day-2 Job programs on real Patroni', () => {
-  if (missing !== undefined) {
-    it(`skipped: ${missing} not installed`, () => {
-      console.log(`skipped: ${missing} not installed`);
-    });
-    return;
-  }
+  if (skippedWithoutRig()) return;
 
   let rig: Rig | undefined;
   const r = (): Rig => {

@@ -3,11 +3,11 @@
  * loopback port, stopped with a bounded wait. Also reads a rendered pgbouncer.ini back into the
  * document model, so a test can adapt a few settings and render it again with the hook's renderer.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import type { PgbouncerIni } from '../../hooks/postgrescluster/pooler/ini';
-import { unprivileged } from '../support/pgbin';
+import { stopChild, unprivileged } from '../support/pgbin';
 import { PGBOUNCER_BIN } from './binaries';
 
 export interface RunningPgbouncer {
@@ -29,18 +29,6 @@ function portOpen(port: number): Promise<boolean> {
   });
 }
 
-function stopChild(child: ChildProcess, timeoutMs: number): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((done) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      done();
-    });
-    child.kill('SIGTERM'); // immediate shutdown: no wait for clients
-  });
-}
-
 /** Starts pgbouncer with `iniPath`, which must listen on 127.0.0.1:`port`. */
 export async function startPgbouncer(
   iniPath: string,
@@ -55,7 +43,9 @@ export async function startPgbouncer(
   });
   let log = '';
   child.stderr.on('data', (d: Buffer) => (log = (log + d.toString()).slice(-16_000)));
-  const running: RunningPgbouncer = { port, log: () => log, stop: () => stopChild(child, 5_000) };
+  // SIGTERM is pgbouncer's immediate shutdown: no wait for clients.
+  const stop = (): Promise<void> => stopChild(child, { signal: 'SIGTERM', timeoutMs: 5_000 });
+  const running: RunningPgbouncer = { port, log: () => log, stop };
   const deadline = Date.now() + timeoutMs;
   while (!(await portOpen(port))) {
     if (child.exitCode !== null || Date.now() > deadline) {

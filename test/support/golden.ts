@@ -5,7 +5,7 @@
  *   UPDATE_GOLDEN=1 npx jest test/golden
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { parse, stringify } from 'yaml';
 
 /** Whether this run rewrites golden files. */
@@ -41,4 +41,40 @@ export function expectGolden(file: string, actual: unknown): void {
     return;
   }
   expect(plain(actual)).toEqual(readGolden(file));
+}
+
+/** A suite of golden cases: each a folder of the suite's own with request.yaml and response.yaml. */
+export interface GoldenSuite<C> {
+  /** The suite's folder (the test file's `__dirname`). */
+  dir: string;
+  /** Each case's scenario, by case (and folder) name. */
+  cases: Readonly<Record<string, () => C>>;
+  /** The hook request a scenario becomes; the scenario itself when it already is one. */
+  request?: (scenario: C) => unknown;
+  /** What the hook answers to a recorded request. */
+  answer: (body: unknown, name: string) => unknown;
+}
+
+/**
+ * Two tests per case: the hook's answer to the recorded request.yaml is exactly response.yaml, and
+ * request.yaml is still what the case builds (fixtures have not drifted). With UPDATE_GOLDEN=1 both
+ * files are written anew.
+ */
+export function describeGoldens<C>({ dir, cases, request, answer }: GoldenSuite<C>): void {
+  const build = (name: string): unknown => {
+    const scenario = cases[name]!();
+    return request ? request(scenario) : scenario;
+  };
+  describe.each(Object.keys(cases))('golden %s', (name) => {
+    const file = (f: string): string => join(dir, name, f);
+
+    it('answers exactly the recorded response', () => {
+      if (updatingGolden()) expectGolden(file('request.yaml'), build(name));
+      expectGolden(file('response.yaml'), answer(readGolden(file('request.yaml')), name));
+    });
+
+    it('the recorded request is what the case builds (fixtures have not drifted)', () => {
+      expect(readGolden(file('request.yaml'))).toEqual(JSON.parse(JSON.stringify(build(name))));
+    });
+  });
 }

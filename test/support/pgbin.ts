@@ -11,6 +11,7 @@ import { chownSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { Readable } from 'node:stream';
 import { Client } from 'pg';
 
 export const PG_MAJORS = ['13', '14', '15', '16', '17', '18'] as const;
@@ -63,13 +64,28 @@ export function runAsPostgres(
   args: readonly string[],
   opts: { timeoutMs?: number; input?: string } = {},
 ): Promise<RunResult> {
+  const child = spawn(cmd, args, { ...unprivilegedSpawnOptions(), stdio: ['pipe', 'pipe', 'pipe'] });
+  const result = childResult(child, opts.timeoutMs ?? 60_000);
+  // A command that exits at once (postgres -C) closes its stdin first: EPIPE is not a failure.
+  child.stdin.on('error', () => undefined);
+  child.stdin.end(opts.input ?? '');
+  return result;
+}
+
+/**
+ * What a spawned child printed and how it exited, once it has closed; killed after `timeoutMs`.
+ * Rejects only when it could not be started.
+ */
+export function childResult(
+  child: ChildProcess & { stdout: Readable; stderr: Readable },
+  timeoutMs: number,
+): Promise<RunResult> {
   return new Promise((done, fail) => {
-    const child = spawn(cmd, args, { ...unprivilegedSpawnOptions(), stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.on('error', (e) => {
       clearTimeout(timer);
       fail(e);
@@ -78,9 +94,6 @@ export function runAsPostgres(
       clearTimeout(timer);
       done({ code: code ?? -1, stdout, stderr });
     });
-    // A command that exits at once (postgres -C) closes its stdin first: EPIPE is not a failure.
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(opts.input ?? '');
   });
 }
 
@@ -184,7 +197,8 @@ function makeServer(p: { major: Major; port: number; dataDir: string; child: Chi
       await client.connect();
       return client;
     },
-    stop: () => stopChild(p.child, 15_000),
+    // Fast shutdown: no wait for clients.
+    stop: () => stopChild(p.child, { signal: 'SIGINT', timeoutMs: 15_000 }),
   };
 }
 
@@ -203,14 +217,18 @@ async function waitReady(server: RealServer, child: ChildProcess, timeoutMs: num
   }
 }
 
-function stopChild(child: ChildProcess, timeoutMs: number): Promise<void> {
+/** Stops a server process with `signal`, and with SIGKILL when it is still running after `timeoutMs`. */
+export function stopChild(
+  child: ChildProcess,
+  opts: { signal: NodeJS.Signals; timeoutMs: number },
+): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((done) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs);
     child.once('exit', () => {
       clearTimeout(timer);
       done();
     });
-    child.kill('SIGINT'); // fast shutdown: no wait for clients
+    child.kill(opts.signal);
   });
 }

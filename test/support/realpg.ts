@@ -11,7 +11,15 @@ import { dirname, join } from 'node:path';
 import type { Client } from 'pg';
 import { PSQL_ARGS, PSQL_ENV } from '../../hooks/postgresdatabase/sql/index';
 import type { Step } from '../../hooks/postgresdatabase/sql/script';
-import { initdb, makeTempDir, startServer, type Major, type RealServer } from './pgbin';
+import {
+  childResult,
+  initdb,
+  makeTempDir,
+  startServer,
+  type Major,
+  type RealServer,
+  type RunResult,
+} from './pgbin';
 
 /** A server for a whole test file; `close` stops it and removes its data. */
 export async function startTempServer(major: Major): Promise<{ server: RealServer; close(): Promise<void> }> {
@@ -131,11 +139,8 @@ export function findPsql(): string | undefined {
   return psqlCache ?? undefined;
 }
 
-export interface PsqlRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+/** psql's exit code and output. */
+export type PsqlRun = RunResult;
 
 /** Runs a rendered script through psql with the Job's flags and environment (bounded in time). */
 export function runPsql(
@@ -145,32 +150,19 @@ export function runPsql(
 ): Promise<PsqlRun> {
   const psql = findPsql();
   if (!psql) return Promise.reject(new Error('no psql installed'));
-  return new Promise((done, fail) => {
-    const child = spawn(psql, [...PSQL_ARGS, '--file=-'], {
-      cwd: dirname(psql),
-      env: {
-        PATH: process.env['PATH'] ?? '/usr/bin:/bin',
-        ...PSQL_ENV,
-        PGHOST: server.host,
-        PGPORT: String(server.port),
-        PGUSER: 'postgres',
-        ...env,
-      },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      fail(e);
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      done({ code: code ?? -1, stdout, stderr });
-    });
-    child.stdin.end(script);
+  const child = spawn(psql, [...PSQL_ARGS, '--file=-'], {
+    cwd: dirname(psql),
+    env: {
+      PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+      ...PSQL_ENV,
+      PGHOST: server.host,
+      PGPORT: String(server.port),
+      PGUSER: 'postgres',
+      ...env,
+    },
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
+  const result = childResult(child, 60_000);
+  child.stdin.end(script);
+  return result;
 }

@@ -2,31 +2,16 @@
  * PostgresBackup lifecycle goldens: each case's request.yaml through the real hook must give exactly
  * response.yaml (`UPDATE_GOLDEN=1` rewrites both; review the YAML diff).
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parse } from 'yaml';
 import { runHook } from '../../../hooks/metacontroller/dispatch';
 import { postgresBackupController } from '../../../hooks/postgresbackup/controller';
 import { backupRequest } from '../../support/backup-world';
 import { CTX } from '../../support/cluster-world';
-import { expectGolden } from '../../support/golden';
+import { describeGoldens } from '../../support/golden';
 import { CASES } from './cases';
 
-const dir = (name: string) => join(__dirname, name);
-
-describe.each(Object.keys(CASES))('golden %s', (name) => {
-  it('answers exactly the recorded response', () => {
-    if (process.env['UPDATE_GOLDEN'] === '1')
-      expectGolden(join(dir(name), 'request.yaml'), backupRequest(CASES[name]!()));
-    const body = parse(readFileSync(join(dir(name), 'request.yaml'), 'utf8')) as unknown;
-    expectGolden(
-      join(dir(name), 'response.yaml'),
-      runHook({ def: postgresBackupController, hook: 'sync', body, ctx: CTX }),
-    );
-  });
-
-  it('the recorded request is what the case builds (fixtures have not drifted)', () => {
-    const recorded: unknown = parse(readFileSync(join(dir(name), 'request.yaml'), 'utf8'));
-    expect(recorded).toEqual(JSON.parse(JSON.stringify(backupRequest(CASES[name]!()))));
-  });
+describeGoldens({
+  dir: __dirname,
+  cases: CASES,
+  request: backupRequest,
+  answer: (body) => runHook({ def: postgresBackupController, hook: 'sync', body, ctx: CTX }),
 });

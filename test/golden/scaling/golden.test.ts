@@ -2,14 +2,11 @@
  * Goldens of the KEDA decorator: a cluster scaling on CPU and connections, and the same cluster while
  * a replica lags (the ScaledObject is paused). `UPDATE_GOLDEN=1 npx jest test/golden` rewrites them.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parse } from 'yaml';
 import { kedaDecorator } from '../../../hooks/integrations/keda';
 import { runHook } from '../../../hooks/metacontroller/dispatch';
 import { fakeUid } from '../../support/apiserver';
 import { CTX, parentFrom } from '../../support/cluster-world';
-import { expectGolden } from '../../support/golden';
+import { describeGoldens } from '../../support/golden';
 
 const SPEC = {
   version: '16',
@@ -53,19 +50,9 @@ const CASES: Record<string, () => Record<string, unknown>> = {
       members: [member('orders-0'), member('orders-1', 0), member('orders-2', 300_000_000)],
     }),
 };
-const dir = (name: string) => join(__dirname, name);
-const read = (name: string): unknown => parse(readFileSync(join(dir(name), 'request.yaml'), 'utf8'));
 
-describe.each(Object.keys(CASES))('golden %s', (name) => {
-  it('answers exactly the recorded response', () => {
-    if (process.env['UPDATE_GOLDEN'] === '1') expectGolden(join(dir(name), 'request.yaml'), CASES[name]!());
-    expectGolden(
-      join(dir(name), 'response.yaml'),
-      runHook({ def: kedaDecorator, hook: 'sync', body: read(name), ctx: CTX }),
-    );
-  });
-
-  it('the recorded request is what the case builds', () => {
-    expect(read(name)).toEqual(JSON.parse(JSON.stringify(CASES[name]!())));
-  });
+describeGoldens({
+  dir: __dirname,
+  cases: CASES,
+  answer: (body) => runHook({ def: kedaDecorator, hook: 'sync', body, ctx: CTX }),
 });

@@ -2,36 +2,15 @@
  * Whole-hook goldens of TLS with a cert-manager issuer: the PostgresCluster sync and the
  * cert-manager decorator (`UPDATE_GOLDEN=1 npx jest test/golden` rewrites them).
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parse } from 'yaml';
 import type { KubeObject } from '../../../hooks/lib/k8s';
 import { certManagerDecorator } from '../../../hooks/integrations/cert-manager';
 import { runHook } from '../../../hooks/metacontroller/dispatch';
-import { postgresClusterController } from '../../../hooks/postgrescluster/controller';
 import { applied, fakeUid } from '../../support/apiserver';
-import { CTX, request, sync } from '../../support/cluster-world';
-import { expectGolden } from '../../support/golden';
+import { CTX, clusterHook, request, sync } from '../../support/cluster-world';
+import { describeGoldens } from '../../support/golden';
 import { DECORATOR_CASES, type DecoratorCase, SYNC_CASES } from './cases';
 
-const dir = (name: string) => join(__dirname, name);
-const read = (name: string, file: string): unknown => parse(readFileSync(join(dir(name), file), 'utf8'));
-
-describe.each(Object.keys(SYNC_CASES))('golden %s', (name) => {
-  it('answers exactly the recorded response', () => {
-    if (process.env['UPDATE_GOLDEN'] === '1')
-      expectGolden(join(dir(name), 'request.yaml'), request(SYNC_CASES[name]!()));
-    const body = read(name, 'request.yaml');
-    expectGolden(
-      join(dir(name), 'response.yaml'),
-      runHook({ def: postgresClusterController, hook: 'sync', body, ctx: CTX }),
-    );
-  });
-
-  it('the recorded request is what the case builds', () => {
-    expect(read(name, 'request.yaml')).toEqual(JSON.parse(JSON.stringify(request(SYNC_CASES[name]!()))));
-  });
-});
+describeGoldens({ dir: __dirname, cases: SYNC_CASES, request, answer: clusterHook });
 
 const KEY = 'Certificate.cert-manager.io/v1';
 const byKey = (objs: readonly KubeObject[]) =>
@@ -62,21 +41,15 @@ function certificate(object: KubeObject): KubeObject[] {
   return (res as { attachments: KubeObject[] }).attachments.map((a) => applied(a, object));
 }
 
-describe.each(Object.keys(DECORATOR_CASES))('golden %s', (name) => {
-  const build = () => decoratorRequest(DECORATOR_CASES[name]!(certificate));
-
-  it('answers exactly the recorded response', () => {
-    if (process.env['UPDATE_GOLDEN'] === '1') expectGolden(join(dir(name), 'request.yaml'), build());
-    const body = read(name, 'request.yaml');
-    expectGolden(
-      join(dir(name), 'response.yaml'),
-      runHook({ def: certManagerDecorator, hook: 'sync', body, ctx: CTX }),
-    );
-  });
-
-  it('the recorded request is what the case builds', () => {
-    expect(read(name, 'request.yaml')).toEqual(JSON.parse(JSON.stringify(build())));
-  });
+describeGoldens({
+  dir: __dirname,
+  cases: Object.fromEntries(
+    Object.entries(DECORATOR_CASES).map(([name, build]) => [
+      name,
+      () => decoratorRequest(build(certificate)),
+    ]),
+  ),
+  answer: (body) => runHook({ def: certManagerDecorator, hook: 'sync', body, ctx: CTX }),
 });
 
 describe('status.tls', () => {

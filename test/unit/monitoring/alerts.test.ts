@@ -17,10 +17,9 @@ import {
   quantityBytes,
 } from '../../../hooks/postgrescluster/metrics/monitors';
 import { EXPORTER_IMAGE } from '../../../hooks/postgrescluster/metrics/names';
-import { checkSpec } from '../../../hooks/postgrescluster/spec/index';
-import type { ResolvedCluster } from '../../../hooks/postgrescluster/spec/resolved';
 import { invalidEntries } from '../../conformance/run-validate';
 import { validateCustomObjects } from '../../conformance/run-validate-crds';
+import { resolvedCluster } from '../../support/cluster-world';
 
 const ROOT = join(__dirname, '..', '..', '..');
 
@@ -136,17 +135,7 @@ const dashboard = JSON.parse(
   readFileSync(join(ROOT, 'manifests', 'monitoring', 'dashboard.json'), 'utf8'),
 ) as Obj;
 
-function resolve(spec: Record<string, unknown>): ResolvedCluster {
-  const res = checkSpec({
-    apiVersion: 'pgmeta.io/v1alpha1',
-    kind: 'PostgresCluster',
-    metadata: { name: 'orders', namespace: 'shop', uid: 'u' },
-    spec,
-  });
-  if (!res.ok) throw new Error(JSON.stringify(res.errors));
-  return res.resolved;
-}
-const cluster = resolve({
+const cluster = resolvedCluster({
   version: '16',
   replicas: 3,
   storage: { size: '10Gi' },
@@ -236,7 +225,7 @@ describe("a cluster's own PrometheusRule (disk filling)", () => {
   );
 
   it('is rendered only with metrics enabled', () => {
-    expect(buildPrometheusRule(resolve({ version: '16', storage: { size: '1Gi' } }))).toBeUndefined();
+    expect(buildPrometheusRule(resolvedCluster({ version: '16', storage: { size: '1Gi' } }))).toBeUndefined();
   });
 });
 

@@ -3,24 +3,11 @@ import type { KubeObject } from '../../../hooks/lib/k8s.js';
 import { prometheusDecorator } from '../../../hooks/integrations/prometheus.js';
 import { runHook } from '../../../hooks/metacontroller/dispatch.js';
 import { renderChildren } from '../../../hooks/postgrescluster/render.js';
-import { checkSpec } from '../../../hooks/postgrescluster/spec/index.js';
-import type { ResolvedCluster } from '../../../hooks/postgrescluster/spec/resolved.js';
-import { CTX, parentFrom } from '../../support/cluster-world.js';
+import { CTX, parentFrom, resolvedCluster } from '../../support/cluster-world.js';
 import { envMap } from '../../support/cluster-fixture.js';
 
 const BASE = { version: '16', replicas: 3, storage: { size: '10Gi' } };
 const inputs = { operatorKey: new Uint8Array(32).fill(3), observedSecrets: {}, specJson: '{}' };
-
-function resolve(spec: Record<string, unknown>): ResolvedCluster {
-  const res = checkSpec({
-    apiVersion: 'pgmeta.io/v1alpha1',
-    kind: 'PostgresCluster',
-    metadata: { name: 'orders', namespace: 'shop', uid: 'u' },
-    spec,
-  });
-  if (!res.ok) throw new Error(JSON.stringify(res.errors));
-  return res.resolved;
-}
 
 interface Container {
   name: string;
@@ -40,8 +27,8 @@ const portsOf = (svc: KubeObject) =>
   (svc['spec'] as { ports: { name: string; port: number }[] }).ports.map((p) => `${p.name}:${p.port}`);
 
 describe('spec.metrics', () => {
-  const on = renderChildren(resolve({ ...BASE, metrics: { enabled: true } }), inputs);
-  const off = renderChildren(resolve(BASE), inputs);
+  const on = renderChildren(resolvedCluster({ ...BASE, metrics: { enabled: true } }), inputs);
+  const off = renderChildren(resolvedCluster(BASE), inputs);
 
   it('adds the exporter sidecar, logged in as the monitoring role over loopback with TLS', () => {
     const [postgres, exporter] = containersOf(find(on, 'StatefulSet', 'orders')!);
@@ -79,7 +66,7 @@ describe('spec.metrics', () => {
 
   it('connects without requiring TLS when the cluster does not', () => {
     const plain = renderChildren(
-      resolve({ ...BASE, tls: { enabled: false }, metrics: { enabled: true } }),
+      resolvedCluster({ ...BASE, tls: { enabled: false }, metrics: { enabled: true } }),
       inputs,
     );
     const exporter = containersOf(find(plain, 'StatefulSet', 'orders')!)[1]!;

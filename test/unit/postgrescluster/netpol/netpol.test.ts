@@ -8,8 +8,8 @@ import { commonLabels, podLabels } from '../../../../hooks/postgrescluster/names
 import { backupStorePorts } from '../../../../hooks/postgrescluster/netpol/backup.js';
 import { renderNetworkPolicies } from '../../../../hooks/postgrescluster/netpol/index.js';
 import { poolerPodLabels } from '../../../../hooks/postgrescluster/pooler/names.js';
-import { checkSpec } from '../../../../hooks/postgrescluster/spec/index.js';
 import type { ResolvedCluster } from '../../../../hooks/postgrescluster/spec/resolved.js';
+import { resolvedCluster } from '../../../support/cluster-world.js';
 import {
   allowed,
   type Endpoint,
@@ -36,22 +36,14 @@ const SPEC = {
   },
 };
 
-function resolve(spec: Record<string, unknown>): ResolvedCluster {
-  const res = checkSpec({
-    apiVersion: 'pgmeta.io/v1alpha1',
-    kind: 'PostgresCluster',
-    metadata: { name: 'orders', namespace: 'shop', uid: 'u' },
-    spec,
-  });
-  if (!res.ok) throw new Error(JSON.stringify(res.errors));
-  return res.resolved;
-}
-
 /** The cluster archiving to MinIO (the backup feature's resolved shape, as far as egress reads it). */
 const withStore = (c: ResolvedCluster, endpoint: string): ResolvedCluster =>
   ({ ...c, backup: { destination: { kind: 's3', endpoint } } }) as unknown as ResolvedCluster;
 
-const cluster = withStore(resolve({ ...SPEC, metrics: { enabled: true } }), 'http://minio.storage:9000');
+const cluster = withStore(
+  resolvedCluster({ ...SPEC, metrics: { enabled: true } }),
+  'http://minio.storage:9000',
+);
 const policies = renderNetworkPolicies(cluster) as unknown as Policy[];
 const world: NetworkWorld = {
   policies,
@@ -158,7 +150,7 @@ describe('rendered NetworkPolicies, evaluated', () => {
   it('admits no scraper without spec.metrics', () => {
     const noMetrics: NetworkWorld = {
       ...world,
-      policies: renderNetworkPolicies(resolve(SPEC)) as unknown as Policy[],
+      policies: renderNetworkPolicies(resolvedCluster(SPEC)) as unknown as Policy[],
     };
     expect(
       allowed(noMetrics, { from: at('prometheus'), to: at('member0'), port: 8008, protocol: 'TCP' }),
@@ -166,7 +158,7 @@ describe('rendered NetworkPolicies, evaluated', () => {
   });
 
   it('opens no backup port without a backup store, and the endpoint port with one', () => {
-    const plain = resolve(SPEC);
+    const plain = resolvedCluster(SPEC);
     const noStore: NetworkWorld = { ...world, policies: renderNetworkPolicies(plain) as unknown as Policy[] };
     expect(allowed(noStore, { from: at('member0'), to: at('minio'), port: 9000, protocol: 'TCP' })).toBe(
       false,
@@ -180,14 +172,16 @@ describe('rendered NetworkPolicies, evaluated', () => {
   });
 
   it('renders nothing without spec.networkPolicy.enabled, and no pooler policy without poolers', () => {
-    expect(renderNetworkPolicies(resolve({ ...SPEC, networkPolicy: { enabled: false } }))).toEqual([]);
+    expect(renderNetworkPolicies(resolvedCluster({ ...SPEC, networkPolicy: { enabled: false } }))).toEqual(
+      [],
+    );
     const { pgbouncer: _p, ...noPooler } = SPEC;
-    expect(renderNetworkPolicies(resolve(noPooler)).map((p) => p.metadata.name)).toEqual(['orders']);
+    expect(renderNetworkPolicies(resolvedCluster(noPooler)).map((p) => p.metadata.name)).toEqual(['orders']);
   });
 
   it('without peers the pooler admits nobody (no rule, never an empty `from`, which would admit all)', () => {
     const closed = renderNetworkPolicies(
-      resolve({ ...SPEC, networkPolicy: { enabled: true } }),
+      resolvedCluster({ ...SPEC, networkPolicy: { enabled: true } }),
     ) as unknown as Policy[];
     const pooler = closed.find((p) => p.metadata.name === 'orders-pooler')!;
     expect(pooler.spec.ingress).toBeUndefined();
