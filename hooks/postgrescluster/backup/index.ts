@@ -104,13 +104,11 @@ function fromHookInput(input: StatusHookInput) {
   return { name: input.parent.metadata.name, cluster: input.cluster, observed: input.observed };
 }
 
-/** BackupConfigured (always) and Restored (restored clusters), for the cluster's conditions. */
-export function backupStatusConditions(input: StatusHookInput): ConditionInput[] {
-  return clusterBackupStatus(fromHookInput(input)).conditions;
-}
-
-/** `backup` and `restoredFrom` of the cluster status, each only when there is something to say. */
-export function backupStatusFields(input: StatusHookInput): Omit<ClusterBackupStatus, 'conditions'> {
-  const { conditions: _conditions, ...fields } = clusterBackupStatus(fromHookInput(input));
-  return fields;
+/**
+ * The backup part of the status hook's answer: `conditions` (BackupConfigured always, Restored for
+ * restored clusters) and the `backup` and `restoredFrom` fields, each only when there is something
+ * to say.
+ */
+export function backupStatusOf(input: StatusHookInput): ClusterBackupStatus {
+  return clusterBackupStatus(fromHookInput(input));
 }

@@ -8,7 +8,7 @@ import type { Condition, KubeObject } from '../../lib/k8s.js';
 import type { Day2Plan } from '../day2/index.js';
 import { day2Conditions, day2StatusFields, day2Verdict, type Day2StatusFields } from '../day2/status.js';
 import { PORTS, clusterNames, podSelector, serviceHost } from '../names.js';
-import { backupStatusConditions, backupStatusFields, type ClusterBackupStatus } from '../backup/index.js';
+import { backupStatusOf, type ClusterBackupStatus } from '../backup/index.js';
 import { lastValidSpec, type ObservedCluster, type ObservedMember } from '../observe.js';
 import type { FieldError } from '../spec/index.js';
 import { featureStatus, type FeatureStatusFields } from './features.js';
@@ -71,10 +71,11 @@ export function computeStatus(input: StatusInput): ClusterStatus {
   const previous = (parent['status'] ?? {}) as { conditions?: unknown; currentVersion?: unknown };
   const version = currentVersion(observed, previous.currentVersion);
   const features = featureStatus(cluster, observed);
+  const { conditions: backupConditions, ...backupFields } = backupStatusOf(input);
   return {
     phase: verdict.phase,
     conditions: stampConditions(
-      [...conditions(verdict, input), ...features.conditions],
+      [...conditions(verdict, input, backupConditions), ...features.conditions],
       previous.conditions,
       input.now,
     ),
@@ -85,7 +86,7 @@ export function computeStatus(input: StatusInput): ClusterStatus {
     members: observed.members.map((m) => memberStatus(m, primary)),
     ...(version === undefined ? {} : { currentVersion: version }),
     ...(cluster && observed.statefulSet ? { connectionInfo: connectionInfo(cluster) } : {}),
-    ...backupStatusFields(input),
+    ...backupFields,
     ...features.fields,
     ...day2StatusFields(input.day2),
   };
@@ -94,7 +95,11 @@ export function computeStatus(input: StatusInput): ClusterStatus {
 const PROGRESSING: readonly Phase[] = ['Pending', 'Creating', 'Scaling', 'Updating', 'Recovering'];
 const DEGRADED: readonly Phase[] = ['Degraded', 'Failed'];
 
-function conditions(verdict: PhaseVerdict, input: StatusInput): ConditionInput[] {
+function conditions(
+  verdict: PhaseVerdict,
+  input: StatusInput,
+  backupConditions: readonly ConditionInput[],
+): ConditionInput[] {
   const generation = input.parent.metadata.generation;
   const g = generation === undefined ? {} : { observedGeneration: generation };
   const { phase, reason, message } = verdict;
@@ -112,7 +117,7 @@ function conditions(verdict: PhaseVerdict, input: StatusInput): ConditionInput[]
     { ...specValid(input.specErrors), ...g },
     ...day2Conditions(input.day2).map((c) => ({ ...c, ...g })),
     // BackupConfigured, and Restored for a restored cluster
-    ...backupStatusConditions(input).map((c) => ({ ...c, ...g })),
+    ...backupConditions.map((c) => ({ ...c, ...g })),
   ];
 }
 
