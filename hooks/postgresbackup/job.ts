@@ -23,7 +23,7 @@
  */
 import type { V1Job } from '@kubernetes/client-node';
 import type { Child } from '../lib/k8s.js';
-import { jobSpec } from '../postgrescluster/children/job-template.js';
+import { jobScheduling, jobSpec } from '../postgrescluster/children/job-template.js';
 import { superuserEnv } from '../postgrescluster/children/psql-job.js';
 import { clusterNames, commonLabels, LABELS } from '../postgrescluster/names.js';
 import type { ResolvedCluster } from '../postgrescluster/spec/resolved.js';
@@ -163,7 +163,8 @@ export function buildBackupJob(input: BackupJobInput): Child<V1Job> {
     spec: jobSpec({
       labels: podLabels,
       limits: { backoffLimit: 2, activeDeadlineSeconds: BACKUP_DEADLINE_SECONDS },
-      pod: { restartPolicy: 'Never' },
+      // Like the cluster's own Jobs: dedicated database nodes may be the only ones it can run on.
+      pod: { restartPolicy: 'Never', ...jobScheduling(cluster) },
       container: {
         name: 'backup',
         // The cluster's own image: psql and pg_isready of a matching major.

@@ -147,6 +147,17 @@ describe('the backup Job', () => {
     expect(env(renderedJob(true), 'PGHOST')).toBe('orders-ro.shop.svc');
   });
 
+  it("runs where the cluster's Jobs run: its tolerations and node selector", () => {
+    expect(podSpec(renderedJob())['tolerations']).toBeUndefined();
+    const cluster = ready();
+    const spec = cluster['spec'] as Record<string, unknown>;
+    const toleration = { key: 'dedicated', operator: 'Equal', value: 'postgres', effect: 'NoSchedule' };
+    Object.assign(spec, { tolerations: [toleration], nodeSelector: { pool: 'db' } });
+    const job = syncBackupWorld({ parent: fresh(), cluster, pods: [] }).children[0];
+    expect(job && podSpec(job)['tolerations']).toEqual([toleration]);
+    expect(job && podSpec(job)['nodeSelector']).toEqual({ pool: 'db' });
+  });
+
   it('has no Kubernetes API access and is never counted as a member', () => {
     const job = renderedJob();
     expect(podSpec(job)['automountServiceAccountToken']).toBe(false);
