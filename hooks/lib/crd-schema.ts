@@ -5,7 +5,7 @@
  */
 import Ajv, { type ErrorObject, type Format, type Options, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import { childPath, pointerToPath, type FieldError } from '../postgrescluster/spec/errors.js';
+import { childPath, pointerToPath, type FieldError } from './field-errors.js';
 
 /** How one CRD's schema is compiled beyond what every CRD needs. */
 export interface CrdSchemaOptions {

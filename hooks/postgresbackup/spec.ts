@@ -4,7 +4,7 @@
  * written before a rule existed). The CRD is the source; a unit test runs both on the same cases.
  */
 import type { KubeObject } from '../lib/k8s.js';
-import type { FieldError } from '../postgrescluster/spec/errors.js';
+import type { FieldError } from '../lib/field-errors.js';
 import { MAX_NAME_LENGTH } from './names.js';
 
 /** A DNS-1123 label: the Job name and the pods' label value are built from it. */

@@ -8,7 +8,7 @@
  * these constants hold the same characters.
  */
 import { celEqual } from '../../lib/crd-schema.js';
-import type { FieldError } from '../spec/errors.js';
+import type { FieldError } from '../../lib/field-errors.js';
 import type { Mirror } from '../spec/validate.js';
 import { archivesOverlap, resolveBackup, resolveRestore } from './resolve.js';
 import type { BackupSpec, RestoreSpec } from './types.js';

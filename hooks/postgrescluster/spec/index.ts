@@ -11,14 +11,14 @@ import type { KubeObject } from '../../lib/k8s.js';
 import { PER_CLUSTER_MEMO_CAPACITY, createMemo } from '../../lib/memo.js';
 import { backupErrors } from '../backup/validate.js';
 import { resolveSpec } from './defaults.js';
-import { sortErrors, type FieldError } from './errors.js';
+import { sortErrors, type FieldError } from '../../lib/field-errors.js';
 import { checkParams } from './params.js';
 import { SUPPORTED_MAJORS, type ClusterIdentity, type PgMajor, type ResolvedCluster } from './resolved.js';
 import { applyDefaults, schemaErrors } from './schema.js';
 import { semanticErrors } from './semantic.js';
 import { celErrors } from './validate.js';
 
-export type { FieldError } from './errors.js';
+export type { FieldError } from '../../lib/field-errors.js';
 export type { PostgresClusterSpec } from '../../generated/postgrescluster.types.js';
 
 /** The outcome of checking a spec: the spec with defaults and the resolved cluster, or every error. */

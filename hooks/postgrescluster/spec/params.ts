@@ -7,7 +7,7 @@
  * PostgreSQL next starts, i.e. during a failover or a rolling restart. Catching it here turns that
  * into a SpecValid=False condition that names the setting, with the running cluster untouched.
  */
-import { childPath, type FieldError } from './errors.js';
+import { childPath, type FieldError } from '../../lib/field-errors.js';
 import pg13 from './params/pg13.json';
 import pg14 from './params/pg14.json';
 import pg15 from './params/pg15.json';

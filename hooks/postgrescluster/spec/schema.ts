@@ -6,7 +6,7 @@
 import type { ErrorObject } from 'ajv';
 import { compileCrdSchema, specFieldError, type KeywordMessages } from '../../lib/crd-schema.js';
 import specSchema from '../../generated/postgrescluster.schema.json';
-import type { FieldError } from './errors.js';
+import type { FieldError } from '../../lib/field-errors.js';
 import { CUSTOM_FORMATS, FORMAT_MESSAGE_KEYWORD } from './formats.js';
 
 /** The generated schema, for tools that walk it (validate.ts reads the CEL rules from it). */

@@ -3,7 +3,7 @@
  * as a child the API server rejects (label and annotation keys, tolerations) or as a bootstrap that
  * fails inside the pod (an SQL reserved word as the database name). Each one names its field.
  */
-import { childPath, type FieldError } from './errors.js';
+import { childPath, type FieldError } from '../../lib/field-errors.js';
 
 type Obj = Readonly<Record<string, unknown>>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -16,7 +16,7 @@ import { celEqual } from '../../lib/crd-schema.js';
 import { compareQuantities, parseQuantity } from '../../lib/quantity.js';
 import { RESERVED_DATABASES, SPILO_ROLES } from '../../lib/reserved-names.js';
 import { BACKUP_MIRRORS } from '../backup/validate.js';
-import { appendFieldPath, childPath, type FieldError } from './errors.js';
+import { appendFieldPath, childPath, type FieldError } from '../../lib/field-errors.js';
 import { QUANTITY_FORMAT_RULES } from './formats.js';
 import { SPEC_SCHEMA } from './schema.js';
 

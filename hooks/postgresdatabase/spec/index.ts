@@ -5,7 +5,7 @@
 import type { KubeObject } from '../../lib/k8s.js';
 import type { PostgresDatabaseSpec } from '../generated/spec.types.js';
 import type { DatabaseIdentity } from '../names.js';
-import { sortErrors } from '../../postgrescluster/spec/errors.js';
+import { sortErrors } from '../../lib/field-errors.js';
 import { checkSchema, type FieldError } from './schema.js';
 import { resolveSpec, type ResolvedDatabase } from './resolve.js';
 import { checkRules } from './validate.js';

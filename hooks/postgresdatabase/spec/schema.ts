@@ -5,11 +5,11 @@
  * CEL rules are mirrored separately (validate.ts).
  */
 import { compileCrdSchema, specFieldError, type KeywordMessages } from '../../lib/crd-schema.js';
-import type { FieldError } from '../../postgrescluster/spec/errors.js';
+import type { FieldError } from '../../lib/field-errors.js';
 import schemaJson from '../generated/spec.schema.json';
 import type { PostgresDatabaseSpec } from '../generated/spec.types.js';
 
-export type { FieldError } from '../../postgrescluster/spec/errors.js';
+export type { FieldError } from '../../lib/field-errors.js';
 
 // CEL rules stay in the schema as annotations: validate.ts mirrors them.
 const validateSpec = compileCrdSchema(schemaJson);

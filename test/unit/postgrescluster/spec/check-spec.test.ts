@@ -6,7 +6,7 @@ import {
   type FieldError,
 } from '../../../../hooks/postgrescluster/spec/index.js';
 import type { KubeObject } from '../../../../hooks/lib/k8s.js';
-import { appendFieldPath, pointerToPath } from '../../../../hooks/postgrescluster/spec/errors.js';
+import { appendFieldPath, pointerToPath } from '../../../../hooks/lib/field-errors.js';
 
 const BASE = { version: '16', storage: { size: '10Gi' } };
 
