@@ -4,6 +4,7 @@
  * Metacontroller rewrite the child on every sync, so this runs on every response.
  */
 import { HookError } from '../metacontroller/errors.js';
+import { setOwn, sortedKeys } from './canonical-json.js';
 
 /** Returns a sanitized deep copy; throws InvalidResponse on values JSON cannot carry faithfully. */
 export function sanitize(value: unknown, path = '$'): unknown {
@@ -62,9 +63,9 @@ function sanitizeObject(obj: Record<string, unknown>, at: Where): Record<string,
     throw new HookError('InvalidResponse', `non-plain object at ${describe(at)}`);
   }
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(obj).sort()) {
+  for (const key of sortedKeys(obj)) {
     const c = clean(obj[key], { parent: at, key });
-    if (c !== undefined) out[key] = c;
+    if (c !== undefined) setOwn(out, key, c);
   }
   return out;
 }

@@ -7,6 +7,7 @@
  * an exception, because the sync hook must always be able to answer with the last valid children.
  */
 import type { PostgresClusterSpec } from '../../generated/postgrescluster.types.js';
+import { sortedJson } from '../../lib/canonical-json.js';
 import type { KubeObject } from '../../lib/k8s.js';
 import { PER_CLUSTER_MEMO_CAPACITY, createMemo } from '../../lib/memo.js';
 import { backupErrors } from '../backup/validate.js';
@@ -146,16 +147,6 @@ function memoKey(input: unknown): string | undefined {
   }
 }
 
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (!isObj(value)) return value;
-  return Object.fromEntries(
-    Object.keys(value)
-      .sort()
-      .map((k) => [k, sortKeys(value[k])]),
-  );
-}
-
 /**
  * Sorted-key JSON of a spec: the same spec always gives the same text, for storing the last valid
  * spec on the StatefulSet without a diff on every sync.
@@ -163,5 +154,5 @@ function sortKeys(value: unknown): unknown {
 export function canonicalSpecJson(spec: unknown): string {
   const known = typeof spec === 'object' && spec !== null ? canonicalOfMemoSpec.get(spec) : undefined;
   if (known !== undefined) return known;
-  return JSON.stringify(sortKeys(cloneJson(spec)) ?? null);
+  return sortedJson(cloneJson(spec) ?? null);
 }

@@ -10,6 +10,7 @@
 import type { ResolvedCluster } from '../spec/resolved.js';
 import { pgHba } from './hba.js';
 import { splitParameters } from './parameters.js';
+import { sortedJson } from '../../lib/canonical-json.js';
 
 /** Patroni timing (seconds). loop_wait + 2 * retry_timeout must not exceed ttl. */
 export const DCS_TIMING = { ttl: 30, loop_wait: 10, retry_timeout: 10 } as const;
@@ -85,19 +86,7 @@ export function spiloConfiguration(cluster: ResolvedCluster): SpiloConfiguration
   };
 }
 
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1));
-    return Object.fromEntries(entries.map(([k, v]) => [k, sortKeys(v)]));
-  }
-  return value;
-}
-
-/** JSON with object keys sorted at every level, so equal values always serialize to equal bytes. */
-export function sortedJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value));
-}
+export { sortedJson };
 
 /** The `SPILO_CONFIGURATION` environment value of a cluster. */
 export function spiloConfigurationJson(cluster: ResolvedCluster): string {

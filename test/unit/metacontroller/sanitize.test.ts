@@ -26,6 +26,11 @@ describe('sanitize', () => {
     expect(JSON.stringify(sanitize(input))).toBe(JSON.stringify(expected));
   });
 
+  it("keeps a `__proto__` key as data (as JSON.parse gives it), never as the copy's prototype", () => {
+    const input = JSON.parse('{"labels":{"__proto__":{"x":"1"},"a":"b"}}') as unknown;
+    expect(JSON.stringify(sanitize(input))).toBe('{"labels":{"__proto__":{"x":"1"},"a":"b"}}');
+  });
+
   it.each([
     ['NaN', { a: Number.NaN }, 'unsupported number value at $.a'],
     ['Infinity', { a: Infinity }, 'unsupported number'],
