@@ -7,7 +7,7 @@
  * an exception, because the sync hook must always be able to answer with the last valid children.
  */
 import type { PostgresClusterSpec } from '../../generated/postgrescluster.types.js';
-import { sortedJson } from '../../lib/canonical-json.js';
+import { setOwn, sortedJson } from '../../lib/canonical-json.js';
 import type { KubeObject } from '../../lib/k8s.js';
 import { PER_CLUSTER_MEMO_CAPACITY, createMemo } from '../../lib/memo.js';
 import { backupErrors } from '../backup/validate.js';
@@ -42,7 +42,8 @@ function cloneObject(value: object, depth: number): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
     const copy = cloneJson(v, depth + 1);
-    if (copy !== undefined) out[k] = copy;
+    // setOwn: a `__proto__` key must stay a field (and fail the schema), not become the prototype.
+    if (copy !== undefined) setOwn(out, k, copy);
   }
   return out;
 }

@@ -261,6 +261,13 @@ describe('checkSpec', () => {
     );
   });
 
+  it('reports a `__proto__` field as unknown, and never reads fields through it', () => {
+    const spec = JSON.parse(
+      '{"version":"16","storage":{"size":"1Gi"},"__proto__":{"replicas":100}}',
+    ) as unknown;
+    expect(errorsOf(spec)).toEqual([{ path: 'spec.__proto__', message: 'unknown field' }]);
+  });
+
   it('survives cycles, huge numbers and deep nesting', () => {
     const cyclic: Record<string, unknown> = { ...BASE };
     cyclic['self'] = cyclic;
