@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import type { HookContext } from '../../../hooks/lib/context';
 import type { KubeObject } from '../../../hooks/lib/k8s';
+import { defaultJob, jobStatus, type JobOutcome } from './stored-job';
 
 const ROOT = join(__dirname, '..', '..', '..');
 export const NAMESPACE = 'apps';
@@ -148,109 +149,6 @@ export function superuserSecret(): KubeObject {
     data: {
       password: Buffer.from('not-the-real-one').toString('base64'),
       username: Buffer.from('postgres').toString('base64'),
-    },
-  };
-}
-
-export type JobOutcome = 'active' | 'succeeded' | 'failed';
-
-function jobStatus(outcome: JobOutcome): Obj {
-  const start = { startTime: '2026-03-01T11:50:00Z' };
-  switch (outcome) {
-    case 'active':
-      return { ...start, active: 1, ready: 1, terminating: 0, uncountedTerminatedPods: {} };
-    case 'succeeded':
-      return {
-        ...start,
-        completionTime: '2026-03-01T11:50:07Z',
-        succeeded: 1,
-        ready: 0,
-        terminating: 0,
-        uncountedTerminatedPods: {},
-        conditions: [
-          {
-            type: 'SuccessCriteriaMet',
-            status: 'True',
-            reason: 'CompletionsReached',
-            message: 'Reached expected number of succeeded pods',
-            lastProbeTime: '2026-03-01T11:50:07Z',
-            lastTransitionTime: '2026-03-01T11:50:07Z',
-          },
-          {
-            type: 'Complete',
-            status: 'True',
-            reason: 'CompletionsReached',
-            message: 'Reached expected number of succeeded pods',
-            lastProbeTime: '2026-03-01T11:50:07Z',
-            lastTransitionTime: '2026-03-01T11:50:07Z',
-          },
-        ],
-      };
-    case 'failed':
-      return {
-        ...start,
-        failed: 4,
-        ready: 0,
-        terminating: 0,
-        uncountedTerminatedPods: {},
-        conditions: [
-          {
-            type: 'FailureTarget',
-            status: 'True',
-            reason: 'BackoffLimitExceeded',
-            message: 'Job has reached the specified backoff limit',
-            lastProbeTime: '2026-03-01T11:55:00Z',
-            lastTransitionTime: '2026-03-01T11:55:00Z',
-          },
-          {
-            type: 'Failed',
-            status: 'True',
-            reason: 'BackoffLimitExceeded',
-            message: 'Job has reached the specified backoff limit',
-            lastProbeTime: '2026-03-01T11:55:00Z',
-            lastTransitionTime: '2026-03-01T11:55:00Z',
-          },
-        ],
-      };
-  }
-}
-
-/** What the API server adds to a Job and its pod template. */
-function defaultJob(job: KubeObject, uid: string): Obj {
-  const spec = job['spec'] as {
-    template: { metadata: { labels: Record<string, string> }; spec: { containers: Obj[] } & Obj };
-  } & Obj;
-  const selectorLabels = { 'batch.kubernetes.io/controller-uid': uid };
-  const podLabels = {
-    ...spec.template.metadata.labels,
-    ...selectorLabels,
-    'batch.kubernetes.io/job-name': job.metadata.name,
-    'controller-uid': uid,
-    'job-name': job.metadata.name,
-  };
-  return {
-    ...spec,
-    completionMode: 'NonIndexed',
-    completions: 1,
-    manualSelector: false,
-    parallelism: 1,
-    podReplacementPolicy: 'TerminatingOrFailed',
-    selector: { matchLabels: selectorLabels },
-    suspend: false,
-    template: {
-      metadata: { labels: podLabels },
-      spec: {
-        ...spec.template.spec,
-        containers: spec.template.spec.containers.map((c) => ({
-          ...c,
-          imagePullPolicy: 'IfNotPresent',
-          terminationMessagePath: '/dev/termination-log',
-          terminationMessagePolicy: 'File',
-        })),
-        dnsPolicy: 'ClusterFirst',
-        schedulerName: 'default-scheduler',
-        terminationGracePeriodSeconds: 30,
-      },
     },
   };
 }
