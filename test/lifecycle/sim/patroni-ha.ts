@@ -1,0 +1,200 @@
+/**
+ * The HA loop of the Patroni simulation, one pass per scope: members starting, stopping and
+ * crashing, bootstrap, basebackups, the leader race after a released or lapsed lock, replicas
+ * following the leader, and the synchronous standby.
+ */
+import type { KubeObject } from '../../../hooks/lib/k8s';
+import type { JsonObject } from '../lib/json';
+import { specOf, statusOf } from './context';
+import { INITIAL_XLOG, type Member, type PatroniConfig, type ScopeState } from './patroni-model';
+import { PatroniPart } from './patroni-roster';
+
+/** What Patroni does on each HA loop of a scope. */
+export class PatroniHa extends PatroniPart {
+  private sysidSeq = 7_437_218_811_431_043_000;
+
+  tickScope(s: ScopeState, cfg: PatroniConfig): void {
+    const pods = this.roster.memberPods(s, cfg);
+    const names = new Set(pods.map((p) => p.metadata.name));
+    for (const name of s.members.keys()) if (!names.has(name)) s.members.delete(name);
+    for (const pod of pods) this.lifecycle(s, pod);
+    const leader = this.dcs.leaderName(s);
+    const leaderUp = leader !== undefined && this.roster.up(s, leader, pods);
+    if (leaderUp) s.lastRenew = this.ctx.clock.now;
+    for (const pod of pods)
+      if (this.roster.up(s, pod.metadata.name, pods)) this.progress({ s, cfg, pod, pods });
+    if (this.dcs.initialized(s) && !this.roster.lockValid(s, pods, cfg)) this.elect(s, pods, cfg);
+    this.follow(s, pods);
+    this.syncStandby(s, pods, cfg);
+    for (const pod of pods) this.roster.publish(s, pod, cfg);
+  }
+
+  /** Shutdowns, crashes and (re)starts, from the pods' and containers' state. */
+  lifecycle(s: ScopeState, pod: KubeObject): void {
+    const m = s.members.get(pod.metadata.name);
+    const lost = this.world.kubelets.nodeLost(pod);
+    if (pod.metadata.deletionTimestamp !== undefined) {
+      if (m && m.state !== 'stopped' && !lost) this.shutdown(s, m);
+      return;
+    }
+    if (!this.world.kubelets.running(pod)) return;
+    const pid = this.world.kubelets.processId(pod);
+    if (m?.processId === pid) return;
+    const claim = this.dataClaim(pod);
+    s.members.set(pod.metadata.name, {
+      name: pod.metadata.name,
+      processId: pid,
+      state: 'starting',
+      role: 'replica',
+      timeline: 0,
+      xlog: 0,
+      running: {},
+      busyUntil: 0,
+      ip: typeof statusOf(pod)['podIP'] === 'string' ? String(statusOf(pod)['podIP']) : '',
+      pvcUid: claim?.metadata.uid ?? '',
+    });
+  }
+
+  dataClaim(pod: KubeObject): KubeObject | undefined {
+    const volumes = (specOf(pod)['volumes'] ?? []) as { persistentVolumeClaim?: { claimName: string } }[];
+    const claim = volumes.find((v) => v.persistentVolumeClaim)?.persistentVolumeClaim?.claimName;
+    if (claim === undefined) return undefined;
+    return this.ctx.store.get({
+      kind: 'PersistentVolumeClaim',
+      namespace: pod.metadata.namespace ?? '',
+      name: claim,
+    });
+  }
+
+  shutdown(s: ScopeState, m: Member): void {
+    this.roster.persist(s, m);
+    if (this.dcs.leaderName(s) === m.name) {
+      this.dcs.writeLeader(s, undefined);
+      s.releasedAt = this.ctx.clock.now;
+      this.ctx.trace(`patroni: ${m.name} shut down and released the leader lock`);
+    }
+    m.state = 'stopped';
+  }
+
+  progress(o: { s: ScopeState; cfg: PatroniConfig; pod: KubeObject; pods: KubeObject[] }): void {
+    const { s, cfg, pod } = o;
+    const m = s.members.get(pod.metadata.name);
+    if (!m) return;
+    const now = this.ctx.clock.now;
+    if (m.state === 'starting') this.start(o, m);
+    else if (m.state === 'creating replica' && now >= m.busyUntil) {
+      const leader = this.roster.leaderMember(s, o.pods);
+      if (!leader) return;
+      Object.assign(m, { state: 'running', role: 'replica', timeline: leader.timeline, xlog: leader.xlog });
+      m.running = this.roster.effective(s, cfg, pod);
+    } else if (m.state === 'restarting' && now >= m.busyUntil) {
+      m.state = 'running';
+      m.running = this.roster.effective(s, cfg, pod);
+      this.ctx.trace(`patroni: ${m.name} restarted`);
+    }
+  }
+
+  start(o: { s: ScopeState; cfg: PatroniConfig; pod: KubeObject; pods: KubeObject[] }, m: Member): void {
+    const { s, cfg, pod, pods } = o;
+    if (!this.dcs.initialized(s)) {
+      const first = pods.find(
+        (p) =>
+          this.roster.up(s, p.metadata.name, pods) && s.members.get(p.metadata.name)?.state === 'starting',
+      );
+      if (first?.metadata.name === m.name && this.dcs.leaderName(s) === undefined)
+        this.bootstrap(s, cfg, m, pod);
+      return;
+    }
+    const data = this.world.volumes.get(m.pvcUid);
+    if (data && data.sysid === this.dcs.initialize(s)) {
+      const keepsLock = this.dcs.leaderName(s) === m.name && this.roster.lockValid(s, pods, cfg);
+      Object.assign(m, {
+        state: 'running',
+        role: keepsLock ? 'primary' : 'replica',
+        timeline: data.timeline,
+        xlog: data.xlog,
+      });
+      m.running = this.roster.effective(s, cfg, pod);
+      return;
+    }
+    if (!data && this.roster.leaderMember(s, pods)) {
+      m.state = 'creating replica';
+      m.busyUntil = this.ctx.clock.now + 1;
+    }
+  }
+
+  bootstrap(s: ScopeState, cfg: PatroniConfig, m: Member, pod: KubeObject): void {
+    const sysid = String(++this.sysidSeq);
+    const dcs = (cfg.spilo['bootstrap'] as { dcs?: JsonObject } | undefined)?.dcs ?? {};
+    const labels = { ...cfg.labels, [cfg.scopeLabel]: s.scope };
+    this.dcs.upsertEndpoints(s, `${s.scope}-config`, {
+      labels,
+      annotations: { initialize: sysid, config: JSON.stringify(dcs) },
+    });
+    this.dcs.ensureConfigService(s, labels);
+    Object.assign(m, { state: 'running', role: 'primary', timeline: 1, xlog: INITIAL_XLOG });
+    m.running = this.roster.effective(s, cfg, pod);
+    this.world.volumes.set(m.pvcUid, { sysid, timeline: 1, xlog: INITIAL_XLOG });
+    this.dcs.writeLeader(s, m, labels);
+    this.world.events.push({ at: this.ctx.clock.now, type: 'bootstrap', member: m.name });
+    this.ctx.trace(`patroni: ${m.name} bootstrapped ${s.scope} (initialize ${sysid})`);
+  }
+
+  /** The leader race after a released or lapsed lock. */
+  elect(s: ScopeState, pods: KubeObject[], cfg: PatroniConfig): void {
+    if (s.releasedAt === this.ctx.clock.now) return;
+    const dcs = this.dcs.dcsConfig(s, cfg);
+    const maxLag = Number(dcs['maximum_lag_on_failover'] ?? 1_048_576);
+    const healthy = [...s.members.values()].filter(
+      (m) => this.roster.up(s, m.name, pods) && m.state === 'running' && m.role === 'replica',
+    );
+    const best = Math.max(
+      0,
+      ...healthy.map((m) => m.xlog),
+      ...[...s.members.values()].map((m) => (m.role === 'primary' ? m.xlog : 0)),
+    );
+    let candidates = healthy.filter((m) => best - m.xlog <= maxLag);
+    if (dcs['synchronous_mode'] === true && s.syncStandby !== undefined) {
+      candidates = candidates.filter((m) => m.name === s.syncStandby);
+    }
+    const winner = candidates.sort((a, b) => b.xlog - a.xlog || a.name.localeCompare(b.name))[0];
+    if (!winner) return;
+    this.roster.promote(s, winner);
+    this.world.events.push({ at: this.ctx.clock.now, type: 'failover', member: winner.name });
+    this.ctx.trace(`patroni: failover, promoted ${winner.name} (timeline ${winner.timeline})`);
+  }
+
+  /** Running replicas stream from the leader: same timeline, WAL position minus any injected lag. */
+  follow(s: ScopeState, pods: KubeObject[]): void {
+    const leader = this.roster.leaderMember(s, pods);
+    if (!leader) return;
+    for (const m of s.members.values()) {
+      if (m === leader || m.role !== 'replica' || !this.roster.up(s, m.name, pods) || m.state === 'starting')
+        continue;
+      if (m.state === 'creating replica') continue;
+      m.timeline = leader.timeline;
+      m.xlog = Math.max(0, leader.xlog - (s.lag.get(m.name) ?? 0));
+      this.roster.persist(s, m);
+    }
+    this.roster.persist(s, leader);
+  }
+
+  syncStandby(s: ScopeState, pods: KubeObject[], cfg: PatroniConfig): void {
+    if (this.dcs.dcsConfig(s, cfg)['synchronous_mode'] !== true) return;
+    const leader = this.roster.leaderMember(s, pods);
+    if (!leader) return;
+    const running = [...s.members.values()]
+      .filter((m) => m.role === 'replica' && m.state === 'running' && this.roster.up(s, m.name, pods))
+      .map((m) => m.name)
+      .sort();
+    const current =
+      s.syncStandby !== undefined && running.includes(s.syncStandby) ? s.syncStandby : running[0];
+    if (current === s.syncStandby && this.dcs.endpoints(s, '-sync')) return;
+    if (current === undefined) delete s.syncStandby;
+    else s.syncStandby = current;
+    this.dcs.upsertEndpoints(s, `${s.scope}-sync`, {
+      labels: { ...cfg.labels, [cfg.scopeLabel]: s.scope },
+      annotations: { leader: leader.name, sync_standby: current ?? null },
+    });
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * The data of the Patroni simulation (see patroni.ts): members, their volumes' contents, the state
+ * kept per scope, Spilo's reading of a pod's environment, the events recorded for assertions, and
+ * the error type of the REST API. Shared by the modules that make up the simulation.
+ */
+import type { KubeObject } from '../../../hooks/lib/k8s';
+import { isObject, type JsonObject } from '../lib/json';
+import { containerEnv, specOf, type SimContext } from './context';
+import type { Kubelets } from './kubelet';
+
+export const PATRONI = 'patroni';
+export const INITIAL_XLOG = 50_331_648;
+
+type State = 'starting' | 'creating replica' | 'running' | 'restarting' | 'stopped';
+
+export interface Member {
+  name: string;
+  processId: string;
+  state: State;
+  role: 'primary' | 'replica';
+  timeline: number;
+  xlog: number;
+  /** Parameters PostgreSQL runs with (fixed at start). */
+  running: Record<string, string>;
+  busyUntil: number;
+  ip: string;
+  pvcUid: string;
+}
+
+export interface VolumeData {
+  sysid: string;
+  timeline: number;
+  xlog: number;
+}
+
+export interface ScopeState {
+  namespace: string;
+  scope: string;
+  lastRenew: number;
+  members: Map<string, Member>;
+  syncStandby?: string;
+  lag: Map<string, number>;
+  failoverKey: boolean;
+  /** When the leader lock was released: the others race on their next HA loop, not this one. */
+  releasedAt?: number;
+}
+
+/** Spilo's reading of a pod's environment. */
+export interface PatroniConfig {
+  scope: string;
+  scopeLabel: string;
+  roleLabel: string;
+  leaderValue: string;
+  labels: Record<string, string>;
+  spilo: JsonObject;
+  version: string;
+}
+
+/** One scope as an operation sees it: its state, its configuration and its member pods. */
+export interface ScopeView {
+  s: ScopeState;
+  cfg: PatroniConfig;
+  pods: KubeObject[];
+}
+
+/** What the simulation's modules share: the simulated world and the data on the volumes (by PVC uid). */
+export interface PatroniWorld {
+  ctx: SimContext;
+  kubelets: Kubelets;
+  events: PatroniEvent[];
+  volumes: Map<string, VolumeData>;
+}
+
+export class PatroniRestError extends Error {
+  readonly status: number;
+
+  constructor(status: number, message: string) {
+    super(message);
+    this.status = status;
+  }
+}
+
+export interface ClusterMember {
+  name: string;
+  role: string;
+  state: string;
+  api_url: string;
+  timeline: number;
+  lag: number;
+  pending_restart?: boolean;
+}
+
+export function configOf(pod: KubeObject): PatroniConfig | undefined {
+  const env = containerEnv(specOf(pod));
+  if (!env['DCS_ENABLE_KUBERNETES_API'] || env['SCOPE'] === undefined) return undefined;
+  const json = (text: string | undefined, fallback: JsonObject): JsonObject => {
+    try {
+      const v: unknown = JSON.parse(text ?? '');
+      return isObject(v) ? v : fallback;
+    } catch {
+      return fallback;
+    }
+  };
+  return {
+    scope: env['SCOPE'],
+    scopeLabel: env['KUBERNETES_SCOPE_LABEL'] ?? 'version',
+    roleLabel: env['KUBERNETES_ROLE_LABEL'] ?? 'spilo-role',
+    leaderValue: env['KUBERNETES_LEADER_LABEL_VALUE'] ?? 'master',
+    labels: json(env['KUBERNETES_LABELS'], { application: 'spilo' }) as Record<string, string>,
+    spilo: json(env['SPILO_CONFIGURATION'], {}),
+    version: env['PGVERSION'] ?? '17',
+  };
+}
+
+/** What Patroni did, in order, for assertions about how an operation went. */
+export interface PatroniEvent {
+  at: number;
+  type: 'bootstrap' | 'failover' | 'switchover' | 'restart' | 'patch-config';
+  /** The member acted on: bootstrapped, promoted, restarted, or the switchover's candidate. */
+  member: string;
+  /** restart: the member's role then; switchover: the former leader. */
+  detail?: string;
+  /** restart: members up (running) when it started, the restarted one included. */
+  membersUp?: number;
+}
+
+export function isScalar(v: unknown): v is string | number | boolean {
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+}
+
+export const PG_MAJORS: Readonly<Record<string, true>> = {
+  '13': true,
+  '14': true,
+  '15': true,
+  '16': true,
+  '17': true,
+  '18': true,
+};

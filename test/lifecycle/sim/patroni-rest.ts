@@ -1,0 +1,186 @@
+/**
+ * Patroni's REST API for the Patroni simulation, the part pgmeta's Jobs call: GET /cluster (built
+ * from the DCS), PATCH /config, POST /restart and POST /switchover, with Patroni's refusals as
+ * PatroniRestError.
+ */
+import type { KubeObject } from '../../../hooks/lib/k8s';
+import { mergePatch, type JsonObject } from '../lib/json';
+import { PatroniRestError, type ClusterMember, type ScopeState, type ScopeView } from './patroni-model';
+import { PatroniPart } from './patroni-roster';
+
+/** The endpoints of one scope, bound to its current state. */
+export interface RestBackend {
+  cluster(): ClusterMember[];
+  patchConfig(patch: JsonObject): JsonObject;
+  restart(member: string, pendingOnly: boolean): boolean;
+  switchover(leader: string, candidate?: string): void;
+}
+
+/** The REST endpoints' effects on the simulated scopes. */
+export class PatroniRest extends PatroniPart {
+  backend(o: ScopeView): RestBackend {
+    const { s, cfg, pods } = o;
+    return {
+      cluster: () => this.clusterView(s, pods),
+      patchConfig: (patch) => {
+        const next = mergePatch(this.dcs.dcsConfig(s, cfg), patch) as JsonObject;
+        this.dcs.upsertEndpoints(s, `${s.scope}-config`, { annotations: { config: JSON.stringify(next) } });
+        this.world.events.push({
+          at: this.ctx.clock.now,
+          type: 'patch-config',
+          member: '',
+          detail: JSON.stringify(patch),
+        });
+        this.ctx.trace(`patroni: PATCH /config ${JSON.stringify(patch)}`);
+        return next;
+      },
+      restart: (name, pendingOnly) => this.restart(o, name, pendingOnly),
+      switchover: (leader, candidate) => {
+        this.switchover(o, leader, candidate);
+      },
+    };
+  }
+
+  /**
+   * GET /cluster as Patroni builds it from the DCS: every member pod's `status` annotation (stale for
+   * a member whose Patroni is down), the leader lock and the synchronous standby.
+   */
+  clusterView(s: ScopeState, pods: KubeObject[]): ClusterMember[] {
+    const leaderName = this.dcs.leaderName(s);
+    const leaderXlog = this.roster.leaderMember(s, pods)?.xlog;
+    const out: ClusterMember[] = [];
+    for (const pod of [...pods].sort((a, b) => a.metadata.name.localeCompare(b.metadata.name))) {
+      const raw = pod.metadata.annotations?.['status'];
+      if (raw === undefined) continue;
+      const st = JSON.parse(raw) as {
+        state?: string;
+        api_url?: string;
+        timeline?: number;
+        xlog_location?: number;
+        pending_restart?: boolean;
+      };
+      const name = pod.metadata.name;
+      const leader = name === leaderName;
+      const role = leader ? 'leader' : name === s.syncStandby ? 'sync_standby' : 'replica';
+      const state = st.state ?? 'stopped';
+      const lag =
+        leaderXlog !== undefined && st.xlog_location !== undefined
+          ? Math.max(0, leaderXlog - st.xlog_location)
+          : 0;
+      out.push({
+        name,
+        role,
+        state: !leader && state === 'running' ? 'streaming' : state,
+        api_url: st.api_url ?? '',
+        timeline: st.timeline ?? 0,
+        lag,
+        ...(st.pending_restart === true ? { pending_restart: true } : {}),
+      });
+    }
+    return out;
+  }
+
+  restart(o: ScopeView, name: string, pendingOnly: boolean): boolean {
+    const m = o.s.members.get(name);
+    const pod = o.pods.find((p) => p.metadata.name === name);
+    if (!m || !pod || !this.roster.up(o.s, name, o.pods))
+      throw new PatroniRestError(503, `${name} is not running`);
+    if (pendingOnly && !this.roster.pendingRestart(o.s, o.cfg, pod, m)) return false;
+    const membersUp = [...o.s.members.values()].filter(
+      (x) => x.state === 'running' && this.roster.up(o.s, x.name, o.pods),
+    ).length;
+    this.world.events.push({
+      at: this.ctx.clock.now,
+      type: 'restart',
+      member: name,
+      detail: m.role,
+      membersUp,
+    });
+    m.state = 'restarting';
+    m.busyUntil = this.ctx.clock.now + 1;
+    this.ctx.trace(`patroni: POST /restart ${name}`);
+    return true;
+  }
+
+  switchover(o: ScopeView, leader: string, candidate?: string): void {
+    const current = this.roster.leaderMember(o.s, o.pods);
+    if (!current) throw new PatroniRestError(503, 'no leader');
+    if (current.name !== leader)
+      throw new PatroniRestError(412, `leader name does not match: ${current.name}`);
+    let replicas = [...o.s.members.values()].filter(
+      (m) => m.role === 'replica' && m.state === 'running' && this.roster.up(o.s, m.name, o.pods),
+    );
+    // In synchronous mode only the synchronous standby may take over (Patroni answers 412 otherwise).
+    if (this.dcs.dcsConfig(o.s, o.cfg)['synchronous_mode'] === true) {
+      if (candidate !== undefined && candidate !== o.s.syncStandby) {
+        throw new PatroniRestError(
+          412,
+          `candidate name does not match with sync_standby ${o.s.syncStandby ?? ''}`,
+        );
+      }
+      replicas = replicas.filter((m) => m.name === o.s.syncStandby);
+    }
+    const target =
+      candidate === undefined
+        ? replicas.sort((a, b) => b.xlog - a.xlog)[0]
+        : replicas.find((m) => m.name === candidate);
+    if (!target)
+      throw new PatroniRestError(412, `candidate ${candidate ?? '(any)'} is not a healthy replica`);
+    if (!o.s.failoverKey) {
+      const labels = { ...o.cfg.labels, [o.cfg.scopeLabel]: o.s.scope };
+      this.dcs.upsertEndpoints(o.s, `${o.s.scope}-failover`, { labels, annotations: {} });
+      o.s.failoverKey = true;
+    }
+    target.xlog = Math.max(target.xlog, current.xlog);
+    this.roster.promote(o.s, target);
+    this.world.events.push({
+      at: this.ctx.clock.now,
+      type: 'switchover',
+      member: target.name,
+      detail: current.name,
+    });
+    current.state = 'restarting';
+    current.busyUntil = this.ctx.clock.now + 1;
+    // The old leader relabels itself as it demotes and the new one as it promotes: never two at once.
+    for (const pod of o.pods) this.roster.publish(o.s, pod, o.cfg);
+    this.ctx.trace(`patroni: switchover ${leader} → ${target.name} (timeline ${target.timeline})`);
+  }
+}
+
+/** Patroni's REST endpoints, the way pgmeta's Jobs call them. Errors are PatroniRestError. */
+export class PatroniApi {
+  private readonly sim: { restApi(namespace: string, scope: string): RestBackend };
+  private readonly where: { namespace: string; scope: string };
+
+  constructor(
+    sim: { restApi(namespace: string, scope: string): RestBackend },
+    where: { namespace: string; scope: string },
+  ) {
+    this.sim = sim;
+    this.where = where;
+  }
+
+  private get backend(): RestBackend {
+    return this.sim.restApi(this.where.namespace, this.where.scope);
+  }
+
+  /** GET /cluster */
+  cluster(): { members: ClusterMember[] } {
+    return { members: this.backend.cluster() };
+  }
+
+  /** PATCH /config */
+  patchConfig(patch: JsonObject): JsonObject {
+    return this.backend.patchConfig(patch);
+  }
+
+  /** POST /restart on one member; with `restart_pending` only if it needs one. */
+  restart(member: string, body: { restart_pending?: boolean } = {}): boolean {
+    return this.backend.restart(member, body.restart_pending === true);
+  }
+
+  /** POST /switchover */
+  switchover(body: { leader: string; candidate?: string }): void {
+    this.backend.switchover(body.leader, body.candidate);
+  }
+}
