@@ -2,7 +2,8 @@
  * Goldens of the PostgresDatabase hook: each case is a Metacontroller v2 request (request.yaml) and
  * the exact response the hook service sends back through `runHook` (response.yaml). Requests are
  * built from the previous case's response as the API server would store it, so the cases form one
- * story: cluster not ready, first apply, applied, spec change, Job failed, finalize with each policy.
+ * story (story.ts): cluster not ready, first apply, applied, spec change, Job failed, finalize with
+ * each policy.
  *
  *   UPDATE_GOLDEN=1 npx jest test/golden/postgresdatabase   # rewrite, then review the diff
  */
@@ -12,156 +13,12 @@ import addFormats from 'ajv-formats';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import type { KubeObject } from '../../../hooks/lib/k8s';
-import { runHook } from '../../../hooks/metacontroller/dispatch';
 import type { SyncResponse } from '../../../hooks/metacontroller/types';
-import { postgresDatabaseController } from '../../../hooks/postgresdatabase/controller';
 import { derivePassword } from '../../../hooks/postgresdatabase/secrets';
 import { invalidEntries, validateObjects } from '../../conformance/run-validate';
 import { expectGolden, readGolden, updatingGolden } from '../../support/golden';
-import { CTX, PARENT_UID, exampleSpec, parent, request, stored } from './requests';
-
-type Hook = 'sync' | 'finalize';
-interface Case {
-  name: string;
-  hook: Hook;
-  body: Record<string, unknown>;
-  /** Each case happens a minute after the previous one, so carried-over transition times show. */
-  now: string;
-}
-
-function run(c: Pick<Case, 'hook' | 'now'>, body: unknown): SyncResponse {
-  return runHook({
-    def: postgresDatabaseController,
-    hook: c.hook,
-    body,
-    ctx: { ...CTX, now: c.now },
-  }) as SyncResponse;
-}
-
-const byKind = (r: SyncResponse, kind: string): KubeObject[] => r.children.filter((c) => c.kind === kind);
-
-/** The story, built case by case from the previous response. */
-function buildCases(): Case[] {
-  const base = exampleSpec();
-  const cases: Case[] = [];
-  const add = (name: string, hook: Hook, body: Record<string, unknown>): SyncResponse => {
-    const c = { name, hook, body, now: `2026-03-01T12:${String(cases.length).padStart(2, '0')}:00Z` };
-    cases.push(c);
-    return run(c, body);
-  };
-  const notReady = add(
-    'cluster-not-ready',
-    'sync',
-    request({ parent: parent({ spec: base, generation: 1 }), children: [], clusterReady: false }),
-  );
-  const first = add(
-    'first-apply',
-    'sync',
-    request({
-      parent: parent({ spec: base, generation: 1, status: notReady.status }),
-      children: notReady.children.map((c) => stored(c)),
-      clusterReady: true,
-    }),
-  );
-  const appliedChildren = first.children.map((c) => stored(c, { outcome: 'succeeded' }));
-  const applied = add(
-    'applied',
-    'sync',
-    request({
-      parent: parent({ spec: base, generation: 1, status: first.status }),
-      children: appliedChildren,
-      clusterReady: true,
-    }),
-  );
-  const roles = base['roles'] as { name: string }[];
-  const changedSpec = {
-    ...base,
-    roles: [
-      ...roles.filter((r) => r.name !== 'shop_reporting'),
-      { name: 'shop_batch', inRoles: ['shop_readers'], connectionLimit: 5 },
-    ],
-    extensions: [...(base['extensions'] as object[]), { name: 'pg_trgm', schema: 'shop' }],
-    grants: (base['grants'] as { role: string; on: string }[]).filter(
-      (g) => !(g.role === 'shop_app' && g.on === 'sequences'),
-    ),
-  };
-  const changed = add(
-    'spec-change',
-    'sync',
-    request({
-      parent: parent({ spec: changedSpec, generation: 2, status: applied.status }),
-      children: appliedChildren,
-      clusterReady: true,
-    }),
-  );
-  const newJob = byKind(changed, 'Job')[0]!.metadata.name;
-  add(
-    'job-failed',
-    'sync',
-    request({
-      parent: parent({ spec: changedSpec, generation: 2, status: changed.status }),
-      children: changed.children.map((c) =>
-        stored(c, { outcome: c.metadata.name === newJob ? 'failed' : 'succeeded' }),
-      ),
-      clusterReady: true,
-    }),
-  );
-  add(
-    'invalid-spec',
-    'sync',
-    request({
-      parent: parent({
-        spec: { ...base, roles: [...roles, { name: 'root', privileges: ['SUPERUSER'] }] },
-        generation: 3,
-        status: applied.status,
-      }),
-      children: appliedChildren,
-      clusterReady: true,
-    }),
-  );
-  add(
-    'finalize-retain',
-    'finalize',
-    request({
-      parent: parent({ spec: base, generation: 1, status: applied.status, deleting: true }),
-      children: appliedChildren,
-      clusterReady: true,
-      finalizing: true,
-    }),
-  );
-  const deleteSpec = { ...base, reclaimPolicy: 'delete' };
-  const deleting = add(
-    'finalize-delete',
-    'finalize',
-    request({
-      parent: parent({ spec: deleteSpec, generation: 2, status: applied.status, deleting: true }),
-      children: appliedChildren,
-      clusterReady: true,
-      finalizing: true,
-    }),
-  );
-  add(
-    'finalize-delete-done',
-    'finalize',
-    request({
-      parent: parent({ spec: deleteSpec, generation: 2, status: deleting.status, deleting: true }),
-      children: deleting.children.map((c) => stored(c, { outcome: 'succeeded' })),
-      clusterReady: true,
-      finalizing: true,
-    }),
-  );
-  add(
-    'finalize-delete-cluster-gone',
-    'finalize',
-    request({
-      parent: parent({ spec: deleteSpec, generation: 2, status: applied.status, deleting: true }),
-      children: appliedChildren,
-      clusterReady: 'gone',
-      finalizing: true,
-    }),
-  );
-  return cases;
-}
+import { CTX, PARENT_UID } from './requests';
+import { buildCases, byKind, run } from './story';
 
 const cases = buildCases();
 const dir = (name: string): string => join(__dirname, name);
