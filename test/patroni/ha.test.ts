@@ -11,104 +11,31 @@ import { readFileSync } from 'node:fs';
 import { splitParameters } from '../../hooks/postgrescluster/spilo/parameters.js';
 import { patchDcsParameters, restartPendingMembers } from './apply-parameters.js';
 import { skippedWithoutRig } from './binaries.js';
+import { failOverUnderWrites, type KillRecord } from './ha-failover.js';
+import { haRig, isReplica, type ReplicationRow } from './ha-support.js';
 import { RIG_CLUSTER, renderedChildren } from './rendered.js';
-import type { RigCluster, RigMember } from './rest.js';
 import {
   clusterState,
   connect,
   createRig,
   destroyRig,
-  killMember,
   leaderIn,
   memberNamed,
   query,
   startMember,
   waitForLeader,
-  type Member,
   type Rig,
 } from './rig.js';
 import { rigSource } from './source.js';
 import { waitFor } from './wait.js';
-import { startWriter, WRITES_TABLE } from './writer.js';
-
-interface ReplicationRow extends Record<string, unknown> {
-  application_name: string;
-  usename: string;
-  state: string;
-  sync_state: string;
-}
-
-const seconds = (ms: number): string => (ms / 1000).toFixed(1);
-
-/** The last lines of every log of the rig, appended to a failure so CI shows what Patroni said. */
-function logTails(rig: Rig | undefined): string {
-  if (!rig) return '';
-  const files = [...rig.members.map((m) => m.logFile), rig.etcd.proc.logFile];
-  return files
-    .map((f) => {
-      try {
-        return `--- ${f}\n${readFileSync(f, 'utf8').split('\n').slice(-25).join('\n')}`;
-      } catch {
-        return `--- ${f}: no log`;
-      }
-    })
-    .join('\n');
-}
-
-function isReplica(m: RigMember): boolean {
-  return (m.role === 'replica' || m.role === 'sync_standby') && m.state === 'running';
-}
+import { WRITES_TABLE } from './writer.js';
 
 describe('Patroni HA on loopback, configured by pgmeta', () => {
   if (skippedWithoutRig()) return;
 
   let rig: Rig | undefined;
-  const r = (): Rig => {
-    if (!rig) throw new Error('the rig did not start');
-    return rig;
-  };
-  const superuser = (): Rig['source']['superuser'] => r().source.superuser;
-  /** Runs a scenario; on failure the logs' tails are added to the error. */
-  const scenario = (fn: () => Promise<void>) => async (): Promise<void> => {
-    try {
-      await fn();
-    } catch (e) {
-      if (e instanceof Error) e.message += `\n${logTails(rig)}`;
-      throw e;
-    }
-  };
-
-  /**
-   * Waits until the leader streams to every other member, `/cluster` agrees, and (the rig's cluster
-   * has `synchronous: on`) Patroni has named one synchronous standby, which it does in the leader's
-   * HA loop after a replica connects.
-   */
-  async function waitForHealthy(expectedMembers: number, timeoutMs: number): Promise<RigCluster> {
-    return waitFor(
-      `${expectedMembers} members, one leader and streaming replicas`,
-      async () => {
-        const cluster = await clusterState(r());
-        const leader = leaderIn(cluster);
-        const replicas = cluster.members.filter(isReplica);
-        if (!leader || replicas.length !== expectedMembers - 1) return false;
-        if (replicas.some((m) => m.timeline !== leader.timeline)) return false;
-        const rows = await query<ReplicationRow>(
-          memberNamed(r(), leader.name),
-          superuser(),
-          "SELECT application_name, usename, state, sync_state FROM pg_stat_replication WHERE state = 'streaming'",
-        );
-        const synchronous = rows.filter((x) => x.sync_state === 'sync').map((x) => x.application_name);
-        const named = replicas.filter((m) => m.role === 'sync_standby').map((m) => m.name);
-        return (
-          rows.length === expectedMembers - 1 &&
-          synchronous.length === 1 &&
-          named[0] === synchronous[0] &&
-          cluster
-        );
-      },
-      { timeoutMs, intervalMs: 500 },
-    );
-  }
+  const h = haRig(() => rig);
+  const { r, superuser, scenario, waitForHealthy } = h;
 
   beforeAll(async () => {
     rig = await createRig(rigSource(renderedChildren()));
@@ -202,88 +129,19 @@ describe('Patroni HA on loopback, configured by pgmeta', () => {
     30_000,
   );
 
-  let killed: Member | undefined;
-  let ackedBeforeKill: number[] = [];
+  const kill: KillRecord = { ackedBeforeKill: [] };
 
   it(
     'fails over after SIGKILL of the leader, and every acknowledged write survives',
-    scenario(async () => {
-      const before = await waitForHealthy(3, 30_000);
-      const oldLeader = memberNamed(r(), leaderIn(before)!.name);
-      await query(oldLeader, superuser(), `CREATE TABLE ${WRITES_TABLE} (id integer PRIMARY KEY)`);
-      const [sync] = await query<{ s: string }>(
-        oldLeader,
-        superuser(),
-        "SELECT current_setting('synchronous_standby_names') AS s",
-      );
-      const syncStandby = before.members.find((m) => m.role === 'sync_standby');
-      expect(syncStandby).toBeDefined();
-      expect(sync?.s).toContain(syncStandby!.name);
-
-      const writer = startWriter(async () => {
-        const leader = leaderIn(await clusterState(r()));
-        if (!leader) throw new Error('no leader');
-        return { client: await connect(memberNamed(r(), leader.name), superuser()), member: leader.name };
-      });
-      try {
-        await waitFor('100 acknowledged writes', () => Promise.resolve(writer.acked.length >= 100), {
-          timeoutMs: 30_000,
-        });
-        const killedAt = performance.now();
-        await killMember(oldLeader);
-        killed = oldLeader;
-        // Everything the old leader acknowledged, including commits between the two SIGKILLs.
-        ackedBeforeKill = writer.acked.filter((a) => a.member === oldLeader.name).map((a) => a.id);
-
-        const promoted = await waitFor(
-          'another member to take the leader lock',
-          async () => {
-            const leader = leaderIn(await clusterState(r()));
-            return leader?.name !== oldLeader.name && leader;
-          },
-          { timeoutMs: 90_000, intervalMs: 200 },
-        );
-        const newLeader = memberNamed(r(), promoted.name);
-        const promotedAt = performance.now();
-        const firstWrite = await waitFor(
-          'a write acknowledged by the new leader',
-          () => Promise.resolve(writer.firstAckBy(newLeader.name)),
-          { timeoutMs: 60_000 },
-        );
-        await waitFor(
-          '20 writes on the new leader',
-          () => Promise.resolve(writer.acked.filter((a) => a.member === newLeader.name).length >= 20),
-          { timeoutMs: 30_000 },
-        );
-        await writer.stop();
-
-        // In synchronous mode only the synchronous standby may take over.
-        expect(newLeader.name).toBe(syncStandby!.name);
-        const present = await query<{ id: number }>(newLeader, superuser(), `SELECT id FROM ${WRITES_TABLE}`);
-        const presentIds = new Set(present.map((x) => x.id));
-        const lost = writer.acked.map((a) => a.id).filter((id) => !presentIds.has(id));
-        expect(ackedBeforeKill.length).toBeGreaterThanOrEqual(100);
-        expect(writer.acked.every((a) => a.member === oldLeader.name || a.member === newLeader.name)).toBe(
-          true,
-        );
-        expect(lost).toEqual([]);
-        console.log(
-          `failover: killed leader ${oldLeader.name}; ${newLeader.name} promoted after ${seconds(promotedAt - killedAt)} s; ` +
-            `first acknowledged write ${seconds(firstWrite.at - killedAt)} s after the kill; ` +
-            `${writer.acked.length} writes acknowledged (${ackedBeforeKill.length} by the old leader), none lost`,
-        );
-      } finally {
-        await writer.stop();
-      }
-    }),
+    scenario(() => failOverUnderWrites(h, kill)),
     150_000,
   );
 
   it(
     'rejoins the killed leader as a streaming replica through pg_rewind',
     scenario(async () => {
-      if (!killed) throw new Error('the failover scenario did not kill a leader');
-      const old = killed;
+      if (!kill.killed) throw new Error('the failover scenario did not kill a leader');
+      const old = kill.killed;
       startMember(old);
       const cluster = await waitForHealthy(3, 100_000);
 
@@ -301,9 +159,9 @@ describe('Patroni HA on loopback, configured by pgmeta', () => {
             old,
             superuser(),
             `SELECT count(*) AS n FROM ${WRITES_TABLE} WHERE id = ANY($1)`,
-            [ackedBeforeKill],
+            [kill.ackedBeforeKill],
           );
-          return Number(row?.n) === ackedBeforeKill.length;
+          return Number(row?.n) === kill.ackedBeforeKill.length;
         },
         { timeoutMs: 30_000 },
       );
