@@ -8,12 +8,8 @@
  * Every call is logged in order (`events`), and every member's state when a disruptive call arrives
  * is checked against the rule the scripts promise (never more than one member down).
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 
 export interface FakeMember {
   name: string;
@@ -265,40 +261,4 @@ export class FakeCluster {
     this.claims[name] = next;
     return [200, object(next)];
   }
-}
-
-export interface ScriptRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** A service account directory with a token (the scripts read it before every Kubernetes call). */
-export function serviceAccountDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'pgmeta-sa-'));
-  writeFileSync(join(dir, 'token'), 'test-token');
-  return dir;
-}
-
-/** Runs a Job's Python program as the Job would (`python3 -c`), with a hard time limit. */
-export function runScript(
-  script: string,
-  env: Record<string, string>,
-  timeoutMs = 30_000,
-): Promise<ScriptRun> {
-  return new Promise((resolve) => {
-    const child = spawn('python3', ['-c', script], {
-      env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', POLL_SECONDS: '0.02', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
 }

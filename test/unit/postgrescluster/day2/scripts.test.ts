@@ -9,7 +9,8 @@ import { PARAMS_SCRIPT } from '../../../../hooks/postgrescluster/day2/params-scr
 import { RESIZE_SCRIPT } from '../../../../hooks/postgrescluster/day2/resize-script';
 import { ROLLOUT_SCRIPT } from '../../../../hooks/postgrescluster/day2/rollout-script';
 import { SWITCHOVER_SCRIPT } from '../../../../hooks/postgrescluster/day2/switchover-script';
-import { FakeCluster, runScript, serviceAccountDir, type FakeMember, type FakeOptions } from './fake-cluster';
+import { FakeCluster, type FakeMember, type FakeOptions } from './fake-cluster';
+import { runScript, serviceAccountDir } from './run-script';
 
 const OLD = 'pg-5d8f7c9b6d';
 const NEW = 'pg-7c6b5a4d3e';
