@@ -1,6 +1,6 @@
 /**
  * One failing case per CEL rule of spec.backup and spec.restore, with the field path and message the
- * API server would report. validate.test.ts runs them with the rest of the spec's rules (its test that
+ * API server would report. spec/validate-cases.ts joins them to the rest of the spec's rules (validate.test.ts checks that
  * every mirror has a failing case reads them there).
  */
 import type { FieldError } from '../../../../hooks/postgrescluster/spec/index.js';
