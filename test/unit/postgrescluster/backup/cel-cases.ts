@@ -1,7 +1,7 @@
 /**
  * One failing case per CEL rule of spec.backup and spec.restore, with the field path and message the
- * API server would report. spec/validate-cases.ts joins them to the rest of the spec's rules (validate.test.ts checks that
- * every mirror has a failing case reads them there).
+ * API server would report. spec/validate-cases.ts joins them to the rest of the spec's cases, and
+ * validate.test.ts runs them all and checks that every mirrored rule has one.
  */
 import type { FieldError } from '../../../../hooks/postgrescluster/spec/index.js';
 import { BACKUP_RULES } from '../../../../hooks/postgrescluster/backup/validate.js';
