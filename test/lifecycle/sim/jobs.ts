@@ -12,20 +12,12 @@
  * `terminationMessagePolicy: FallbackToLogsOnError` that failed without writing one, the tail of its
  * log (the lines the effect logged with `logLine`).
  */
-import { createHash } from 'node:crypto';
 import type { KubeObject } from '../../../hooks/lib/k8s';
-import { clone, type JsonObject } from '../lib/json';
-import {
-  conditionsOf,
-  controllerOwner,
-  hasCondition,
-  setCondition,
-  specOf,
-  statusOf,
-  type SimContext,
-} from './context';
+import type { JsonObject } from '../lib/json';
+import { controllerOwner, hasCondition, specOf, statusOf, type SimContext } from './context';
+import { createPod, endPod, JOB_CONTROLLER, SIGTERM_EXIT, written, type Ending } from './job-pods';
 
-export const JOB_CONTROLLER = 'job-controller';
+export { JOB_CONTROLLER, logLine } from './job-pods';
 
 /**
  * What an attempt did on a pass. `message` and `failed` are for traces and `finished`;
@@ -36,25 +28,6 @@ export type JobOutcome =
   | { done: true; message?: string; terminationMessage?: string }
   | { failed: string; exitCode?: number; terminationMessage?: string }
   | { running: string };
-
-/** The kubelet keeps the last 80 lines, at most 2048 bytes, of a failed container's log. */
-const FALLBACK_LINES = 80;
-const FALLBACK_BYTES = 2048;
-/** `sh` killed by the SIGTERM of a pod deletion. */
-const SIGTERM_EXIT = 143;
-
-/** A line the attempt's program printed (stdout or stderr), kept in its memory for the log tail. */
-export function logLine(memory: JsonObject, line: string): void {
-  const log = Array.isArray(memory['log']) ? (memory['log'] as string[]) : [];
-  memory['log'] = [...log, line].slice(-FALLBACK_LINES);
-}
-
-/** How a pod's container ended: exit code, what it wrote, and the log the kubelet falls back to. */
-interface Ending {
-  exitCode: number;
-  written?: string;
-  log?: readonly string[];
-}
 
 /**
  * Carries out one attempt's effect on a pass; `memory` persists across passes of the same attempt
@@ -141,7 +114,7 @@ export class JobController {
           reason: 'BackoffLimitExceeded',
         });
       } else {
-        this.createPod(job, pods.length);
+        createPod(this.ctx, job, pods.length);
       }
       return;
     }
@@ -177,85 +150,10 @@ export class JobController {
     }
   }
 
+  /** The attempt's pod ends, and its memory with it. */
   private endPod(pod: KubeObject, ending: Ending): void {
-    const status = statusOf(pod);
-    const containers = (specOf(pod)['containers'] ?? []) as Container[];
-    const now = this.ctx.clock.iso();
-    const previous = Array.isArray(status['containerStatuses'])
-      ? (status['containerStatuses'] as JsonObject[])
-      : [];
-    const containerStatuses = containers.map((c, i) => {
-      const message = i === 0 ? terminationMessage(c, ending) : undefined;
-      return {
-        ...previous.find((p) => p['name'] === c.name),
-        name: c.name,
-        image: c.image,
-        ready: false,
-        started: false,
-        state: {
-          terminated: {
-            exitCode: ending.exitCode,
-            reason: ending.exitCode === 0 ? 'Completed' : 'Error',
-            ...(message === undefined ? {} : { message }),
-            startedAt: status['startTime'] ?? now,
-            finishedAt: now,
-          },
-        },
-      };
-    });
-    let conditions = conditionsOf(pod);
-    for (const t of ['ContainersReady', 'Ready']) conditions = setCondition(conditions, t, 'False', now);
-    const phase = ending.exitCode === 0 ? 'Succeeded' : 'Failed';
-    this.ctx.store.updateStatus(
-      { ...pod, status: { ...status, phase, conditions, containerStatuses } },
-      'kubelet',
-    );
+    endPod(this.ctx, pod, ending);
     this.memory.delete(pod.metadata.uid ?? '');
-  }
-
-  private createPod(job: KubeObject, attempt: number): void {
-    const template = clone(
-      (specOf(job)['template'] ?? {}) as {
-        metadata?: { labels?: Record<string, string> };
-        spec?: JsonObject;
-      },
-    );
-    const suffix = createHash('sha256')
-      .update(`${job.metadata.uid ?? ''}#${attempt}`)
-      .digest('hex')
-      .slice(0, 5);
-    this.ctx.store.create(
-      {
-        apiVersion: 'v1',
-        kind: 'Pod',
-        metadata: {
-          name: `${job.metadata.name}-${suffix}`,
-          namespace: job.metadata.namespace ?? '',
-          labels: template.metadata?.labels ?? {},
-          ownerReferences: [
-            {
-              apiVersion: 'batch/v1',
-              kind: 'Job',
-              name: job.metadata.name,
-              uid: job.metadata.uid ?? '',
-              controller: true,
-              blockOwnerDeletion: true,
-            },
-          ],
-        },
-        spec: { ...template.spec, nodeName: 'node-jobs' },
-        status: { phase: 'Pending' },
-      },
-      JOB_CONTROLLER,
-    );
-    const status = statusOf(job);
-    this.ctx.store.updateStatus(
-      {
-        ...job,
-        status: { ...status, startTime: status['startTime'] ?? this.ctx.clock.iso(), active: 1, ready: 0 },
-      },
-      JOB_CONTROLLER,
-    );
   }
 
   private finish(job: KubeObject, o: { failed?: string; reason?: string; message?: string }): void {
@@ -310,47 +208,5 @@ export class JobController {
       message: o.failed ?? o.message ?? '',
     });
     this.ctx.trace(`jobs: ${job.metadata.name} ${ok ? 'completed' : `failed: ${o.failed ?? ''}`}`);
-  }
-}
-
-interface Container {
-  name: string;
-  image?: string;
-  terminationMessagePolicy?: string;
-}
-
-const written = (message: string | undefined): { written?: string } =>
-  message === undefined ? {} : { written: message };
-
-/** What the kubelet reports as the container's termination message, if anything. */
-function terminationMessage(c: Container, ending: Ending): string | undefined {
-  if (ending.written !== undefined && ending.written !== '') return ending.written.slice(0, 4096);
-  if (c.terminationMessagePolicy !== 'FallbackToLogsOnError' || ending.exitCode === 0) return undefined;
-  const tail = (ending.log ?? []).slice(-FALLBACK_LINES).join('\n');
-  return tail === '' ? undefined : tail.slice(-FALLBACK_BYTES);
-}
-
-/** The endpoints controller's one duty here: a deleted Service takes its same-named Endpoints along. */
-export class EndpointsController {
-  private services = new Set<string>();
-
-  private readonly ctx: SimContext;
-
-  constructor(ctx: SimContext) {
-    this.ctx = ctx;
-  }
-
-  tick(): void {
-    const now = new Set(
-      this.ctx.store.list('Service').map((s) => `${s.metadata.namespace ?? ''}/${s.metadata.name}`),
-    );
-    for (const key of this.services) {
-      if (now.has(key)) continue;
-      const [namespace = '', name = ''] = key.split('/');
-      if (this.ctx.store.get({ kind: 'Endpoints', namespace, name })) {
-        this.ctx.store.delete({ kind: 'Endpoints', namespace, name }, { actor: 'endpoint-controller' });
-      }
-    }
-    this.services = now;
   }
 }
