@@ -1,78 +1,15 @@
 /**
- * The emulator against the Metacontroller contract (shared/reference/metacontroller.md §2-§4), with
- * a scripted controller (test/support/test-controllers.ts: children, status, finalized and
- * resyncAfterSeconds are whatever the parent's spec says) served by the real hook server over HTTP.
+ * The emulator against the Metacontroller contract (shared/reference/metacontroller.md §2-§4): how
+ * one sync writes children (create, delete the omitted, update strategies, apply semantics, claiming,
+ * the selector check) and changes nothing after a failed hook call. The parents' side (status,
+ * finalize, customize, several controllers, when syncs happen) is in emulator-parents.test.ts.
  */
-import type { KubeObject } from '../../hooks/lib/k8s';
-import { cm, echoController } from '../support/test-controllers';
-import { Metacontroller, collectGarbage, type CompositeController } from './emulator';
-import { KUBERNETES_RULES } from './lib/apiserver-rules';
-import { SimClock } from './lib/clock';
-import { HookServer } from './lib/hook-server';
-import { ApiStore } from './lib/store';
-
-const NS = 'ns1';
-const hook = (name: string) => ({ version: 'v2', webhook: { url: `http://pgmeta-hooks.test/echo/${name}` } });
-const CONTROLLER: CompositeController = {
-  apiVersion: 'metacontroller.k8s.io/v1alpha1',
-  kind: 'CompositeController',
-  metadata: { name: 'echo' },
-  spec: {
-    generateSelector: true,
-    resyncPeriodSeconds: 30,
-    parentResource: { apiVersion: 'pgmeta.io/v1alpha1', resource: 'postgresclusters' },
-    childResources: [
-      { apiVersion: 'v1', resource: 'configmaps', updateStrategy: { method: 'InPlace' } },
-      { apiVersion: 'v1', resource: 'secrets' },
-    ],
-    hooks: { sync: hook('sync'), finalize: hook('finalize'), customize: hook('customize') },
-  },
-};
-const PARENT = { kind: 'PostgresCluster', namespace: NS, name: 'p1' };
-const STATUS = { phase: 'Running' };
-const secret = (name: string, value: string): KubeObject => ({
-  apiVersion: 'v1',
-  kind: 'Secret',
-  metadata: { name },
-  data: { v: Buffer.from(value).toString('base64') },
-});
+import { cm } from '../support/test-controllers';
+import { NS, PARENT, STATUS, secret, useEchoHooks, world as echoWorld, type World } from './emulator-world';
 
 describe('Metacontroller emulator', () => {
-  const hooks = new HookServer([echoController]);
-  beforeAll(async () => {
-    await hooks.start();
-  });
-  afterAll(async () => {
-    await hooks.stop();
-  });
-
-  function world(spec: Record<string, unknown>) {
-    const clock = new SimClock();
-    const store = new ApiStore(clock, KUBERNETES_RULES);
-    const mc = new Metacontroller({ store, hooks, clock, controllers: [CONTROLLER] });
-    store.create(
-      {
-        apiVersion: 'pgmeta.io/v1alpha1',
-        kind: 'PostgresCluster',
-        metadata: { name: 'p1', namespace: NS },
-        spec,
-      },
-      'user',
-    );
-    const edit = (next: Record<string, unknown>) => {
-      const p = store.get(PARENT)!;
-      store.update({ ...p, spec: next }, 'user');
-    };
-    const sync = async () => {
-      clock.advance(1);
-      const record = await mc.syncParent(PARENT);
-      collectGarbage(store);
-      return record;
-    };
-    const rvs = () =>
-      new Map(store.all().map((o) => [`${o.kind}/${o.metadata.name}`, o.metadata.resourceVersion]));
-    return { clock, store, mc, edit, sync, rvs };
-  }
+  const hooks = useEchoHooks();
+  const world = (spec: Record<string, unknown>) => echoWorld(hooks, spec);
 
   it('adds its finalizer before creating anything, then creates owned, labelled children', async () => {
     const w = world({ desired: [cm('a', { data: { k: '1' } })], status: STATUS });
@@ -113,13 +50,13 @@ describe('Metacontroller emulator', () => {
   it.each([
     [
       'a handler error (500)',
-      (w: ReturnType<typeof world>) => {
+      (w: World) => {
         w.edit({ throw: 'boom', desired: [], status: { phase: 'Failed' } });
       },
     ],
     [
       'an injected 503',
-      (w: ReturnType<typeof world>) => {
+      (w: World) => {
         w.edit({ desired: [], status: { phase: 'Failed' } });
         w.mc.failNextCalls(2, 503);
       },
@@ -193,114 +130,5 @@ describe('Metacontroller emulator', () => {
     const record = await w.sync();
     expect(record?.error).toMatch(/labels do not match/);
     expect(w.rvs()).toEqual(before);
-  });
-
-  it('reports status fields the CRD would prune, and rejects a status the schema refuses', async () => {
-    const w = world({ desired: [], status: { phase: 'Running', notInSchema: 1 } });
-    await w.sync();
-    expect(w.store.get(PARENT)!['status']).toEqual({ phase: 'Running', observedGeneration: 1 });
-    expect(w.mc.problems).toEqual([
-      "status.notInSchema is not in the CRD's status schema: the API server drops it on every write",
-    ]);
-    w.edit({ desired: [], status: { phase: 'Running', replicas: 'three' } });
-    await w.sync();
-    expect(w.store.get(PARENT)!['status']).toEqual({ phase: 'Running', observedGeneration: 1 });
-    expect(w.mc.errors.at(-1)).toMatch(/status write rejected: status.replicas: Invalid value/);
-  });
-
-  it('finalizes: calls finalize while deleting, keeps the parent until finalized, then the GC removes children', async () => {
-    const w = world({ desired: [cm('a')], status: STATUS });
-    await w.sync();
-    w.store.delete(PARENT, { actor: 'user' });
-    expect(w.store.get(PARENT)?.metadata.deletionTimestamp).toBeDefined();
-    const first = await w.sync();
-    expect(first?.hook).toBe('finalize');
-    expect(w.store.get(PARENT)).toBeDefined();
-    const p = w.store.get(PARENT)!;
-    // The API server accepts spec edits of a terminating object; the hook reads `finalized` from it.
-    w.store.update({ ...p, spec: { desired: [cm('a')], status: STATUS, finalized: true } }, 'user');
-    await w.sync();
-    expect(w.store.get(PARENT)).toBeUndefined();
-    collectGarbage(w.store);
-    expect(w.store.list('ConfigMap', NS)).toEqual([]);
-  });
-
-  it('caches customize per parent uid and generation', async () => {
-    const w = world({ desired: [], status: STATUS });
-    const calls = () => hooks.calls.get('/echo/customize') ?? 0;
-    const start = calls();
-    await w.sync();
-    await w.sync();
-    expect(calls() - start).toBe(1);
-    w.edit({ desired: [cm('x')], status: STATUS });
-    await w.sync();
-    expect(calls() - start).toBe(2);
-  });
-
-  it('runs several controllers on one store: each syncs, customizes and owns only its own parents', async () => {
-    const backups: CompositeController = {
-      ...CONTROLLER,
-      metadata: { name: 'echo-backups' },
-      spec: {
-        ...CONTROLLER.spec,
-        parentResource: { apiVersion: 'pgmeta.io/v1alpha1', resource: 'postgresbackups' },
-      },
-    };
-    const clock = new SimClock();
-    const store = new ApiStore(clock, KUBERNETES_RULES);
-    const mc = new Metacontroller({ store, hooks, clock, controllers: [CONTROLLER, backups] });
-    const parent = (kind: string, name: string, child: string) =>
-      store.create(
-        {
-          apiVersion: 'pgmeta.io/v1alpha1',
-          kind,
-          metadata: { name, namespace: NS },
-          spec: { desired: [cm(child)], status: STATUS },
-        },
-        'user',
-      );
-    const cluster = parent('PostgresCluster', 'p1', 'of-cluster');
-    const backup = parent('PostgresBackup', 'p1', 'of-backup');
-    const customizeCalls = () => hooks.calls.get('/echo/customize') ?? 0;
-    const before = customizeCalls();
-
-    expect(await mc.syncDue()).toBe(2);
-    expect(mc.history.map((r) => [r.controller, r.parent, r.parentUid])).toEqual([
-      ['echo', 'ns1/p1', cluster.metadata.uid],
-      ['echo-backups', 'ns1/p1', backup.metadata.uid],
-    ]);
-    expect(customizeCalls() - before).toBe(2);
-    const ownerOf = (name: string) =>
-      store.get({ kind: 'ConfigMap', namespace: NS, name })?.metadata.ownerReferences?.[0]?.uid;
-    expect([ownerOf('of-cluster'), ownerOf('of-backup')]).toEqual([
-      cluster.metadata.uid,
-      backup.metadata.uid,
-    ]);
-    expect(store.get({ kind: 'PostgresBackup', namespace: NS, name: 'p1' })?.metadata.finalizers).toEqual([
-      'metacontroller.io/compositecontroller-echo-backups',
-    ]);
-    // A second sync of each: the other controller's children are never observed, so never deleted.
-    await mc.syncDue({ force: true });
-    expect(mc.history.slice(2).map((r) => [r.controller, r.observedChildren])).toEqual([
-      ['echo', ['ConfigMap/of-cluster']],
-      ['echo-backups', ['ConfigMap/of-backup']],
-    ]);
-    expect(store.list('ConfigMap', NS)).toHaveLength(2);
-    expect(() => new Metacontroller({ store, hooks, clock, controllers: [CONTROLLER, CONTROLLER] })).toThrow(
-      /two CompositeControllers watch PostgresCluster parents/,
-    );
-  });
-
-  it('syncs on events, on resyncAfterSeconds and on the resync period, not otherwise', async () => {
-    const w = world({ desired: [], status: STATUS, resyncAfterSeconds: 10 });
-    await w.mc.syncDue();
-    await w.mc.syncDue(); // its own status write is an event
-    expect(await w.mc.syncDue()).toBe(0);
-    w.clock.advance(9);
-    expect(await w.mc.syncDue()).toBe(0);
-    w.clock.advance(1);
-    expect(await w.mc.syncDue()).toBe(1);
-    w.edit({ desired: [], status: STATUS });
-    expect(await w.mc.syncDue()).toBe(1);
   });
 });
