@@ -5,7 +5,8 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default defineConfig(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', 'bin/'] },
+  // .tmp/ holds build output and reports of local runs (bench, CI), as .gitignore says.
+  { ignores: ['dist/', 'node_modules/', 'coverage/', 'bin/', '.tmp/'] },
   js.configs.recommended,
   tseslint.configs.strictTypeChecked,
   tseslint.configs.stylisticTypeChecked,
@@ -27,6 +28,13 @@ export default defineConfig(
   {
     files: ['**/*.mjs', '**/*.cjs', '**/*.js'],
     extends: [tseslint.configs.disableTypeChecked],
+  },
+  {
+    // House rule 4 holds for tests and scripts too: small files, each with one responsibility.
+    files: ['test/**/*.{ts,mjs}', 'scripts/**/*.{ts,mjs}'],
+    rules: {
+      'max-lines': ['error', { max: 300, skipBlankLines: true, skipComments: true }],
+    },
   },
   {
     files: ['hooks/**/*.ts'],
