@@ -13,7 +13,7 @@ import { getObject, listObjects } from '../metacontroller/children.js';
 import { HookError } from '../metacontroller/errors.js';
 import type { CustomizeRequest, CustomizeResponse, DecoratorRequest } from '../metacontroller/types.js';
 import { ANNOTATIONS, clusterNames } from '../postgrescluster/names.js';
-import { checkSpec } from '../postgrescluster/spec/index.js';
+import { checkParsedSpec } from '../postgrescluster/spec/index.js';
 import type { ResolvedCluster } from '../postgrescluster/spec/resolved.js';
 
 /** Related objects of every PostgresCluster decorator: the cluster's StatefulSet, read-only. */
@@ -60,10 +60,10 @@ function attachmentCount(req: DecoratorRequest): number {
 /** The cluster to render attachments from; undefined when there is nothing valid and nothing to keep. */
 export function decoratorCluster(req: DecoratorRequest): ResolvedCluster | undefined {
   const previous = lastValidSpec(req);
-  const check = checkSpec(req.object, previous);
+  const check = checkParsedSpec(req.object, previous);
   if (check.ok) return check.resolved;
   if (previous !== undefined) {
-    const kept = checkSpec({ ...req.object, spec: previous });
+    const kept = checkParsedSpec({ ...req.object, spec: previous });
     if (kept.ok) return kept.resolved;
   }
   if (attachmentCount(req) > 0) {

@@ -5,7 +5,8 @@
 import type { KubeObject } from '../lib/k8s.js';
 import { getObject } from '../metacontroller/children.js';
 import type { ObjectMap } from '../metacontroller/types.js';
-import { checkSpec } from '../postgrescluster/spec/index.js';
+import { ARCHIVING_PENDING_REASONS } from '../postgrescluster/backup/status.js';
+import { checkParsedSpec } from '../postgrescluster/spec/index.js';
 import type { ResolvedCluster } from '../postgrescluster/spec/resolved.js';
 
 export const CLUSTER_TYPE = {
@@ -30,8 +31,7 @@ interface ObservedCondition {
   message?: unknown;
 }
 
-/** The cluster's BackupConfigured reasons that mean "configured, the members are catching up". */
-const ARCHIVING_SOON: readonly unknown[] = ['RollingOut', 'WaitingForMembers'];
+const ARCHIVING_SOON: readonly unknown[] = Object.values(ARCHIVING_PENDING_REASONS);
 
 function condition(status: ClusterStatus, type: string): ObservedCondition | undefined {
   const list = Array.isArray(status.conditions) ? (status.conditions as { type?: unknown }[]) : [];
@@ -73,7 +73,7 @@ export function observeCluster(related: ObjectMap, id: { name: string; namespace
   if (!obj) {
     return { ready: false, reason: 'ClusterNotFound', message: `PostgresCluster ${id.name} not found` };
   }
-  const checked = checkSpec(obj);
+  const checked = checkParsedSpec(obj);
   if (!checked.ok) {
     return {
       ready: false,

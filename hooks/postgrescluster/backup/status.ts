@@ -171,6 +171,12 @@ function backupConfigured(input: BackupStatusInput): ConditionInput {
 }
 
 /**
+ * BackupConfigured's reasons for "configured, not archiving yet": the members are starting or rolling
+ * out. A PostgresBackup waits on these instead of reporting a configuration error.
+ */
+export const ARCHIVING_PENDING_REASONS = { waiting: 'WaitingForMembers', rolling: 'RollingOut' } as const;
+
+/**
  * Configured is not yet archiving: each member archives where its pod's environment said when it
  * started, so until every member runs with the new prefix (the rollout after spec.backup was added,
  * changed, or its Secret appeared) a base backup would fail on a member without WAL-G settings.
@@ -182,11 +188,11 @@ function notArchivingYet(members: readonly ArchivingMember[], prefix: string): C
   const none = running.length === 0;
   const why = none
     ? 'no member runs yet'
-    : `${[...behind].sort().join(', ')} still run${behind.length === 1 ? 's' : ''} without it`;
+    : `${behind.sort().join(', ')} still run${behind.length === 1 ? 's' : ''} without it`;
   return {
     type: 'BackupConfigured',
     status: 'False',
-    reason: none ? 'WaitingForMembers' : 'RollingOut',
+    reason: none ? ARCHIVING_PENDING_REASONS.waiting : ARCHIVING_PENDING_REASONS.rolling,
     message: `archiving to ${prefix} starts once every member runs with it: ${why}`,
   };
 }
