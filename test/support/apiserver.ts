@@ -9,6 +9,47 @@ import type { KubeObject } from '../../hooks/lib/k8s';
 
 export const T0 = '2026-11-20T09:00:00Z';
 
+type OwnerReference = NonNullable<KubeObject['metadata']['ownerReferences']>[number];
+
+/** The controller ownerReference `owner` gives its dependents, as the API server stores it. */
+export function controllerRef(owner: {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; uid?: string };
+}): OwnerReference {
+  return {
+    apiVersion: owner.apiVersion,
+    kind: owner.kind,
+    name: owner.metadata.name,
+    uid: owner.metadata.uid ?? '',
+    controller: true,
+    blockOwnerDeletion: true,
+  };
+}
+
+/** A Metacontroller v2 sync request of one of pgmeta's CompositeControllers (generated selector). */
+export function compositeRequest(o: {
+  controller: { name: string; uid: string };
+  parentResource: { apiVersion: string; resource: string };
+  parent: KubeObject;
+  children: { types: readonly string[]; objects: readonly KubeObject[] };
+  related: { types: readonly string[]; objects: readonly KubeObject[] };
+  finalizing?: boolean;
+}): Record<string, unknown> {
+  return {
+    controller: {
+      apiVersion: 'metacontroller.k8s.io/v1alpha1',
+      kind: 'CompositeController',
+      metadata: { ...o.controller, generation: 1 },
+      spec: { generateSelector: true, parentResource: o.parentResource },
+    },
+    parent: o.parent,
+    children: objectMap(o.children.types, o.children.objects),
+    related: objectMap(o.related.types, o.related.objects),
+    finalizing: o.finalizing ?? false,
+  };
+}
+
 export function fakeUid(seed: string): string {
   const h = createHash('sha256').update(seed).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
@@ -49,16 +90,7 @@ export function applied(child: KubeObject, parent: KubeObject): KubeObject {
       creationTimestamp: T0,
       ...(hasGeneration(child.kind) ? { generation: 1 } : {}),
       labels: { ...meta.labels, 'controller-uid': parent.metadata.uid ?? '' },
-      ownerReferences: [
-        {
-          apiVersion: parent.apiVersion,
-          kind: parent.kind,
-          name: parent.metadata.name,
-          uid: parent.metadata.uid ?? '',
-          controller: true,
-          blockOwnerDeletion: true,
-        },
-      ],
+      ownerReferences: [controllerRef(parent)],
       managedFields: [managed('metacontroller', 'Apply', child)],
     },
   };

@@ -6,7 +6,7 @@
 import type { KubeObject } from '../../hooks/lib/k8s';
 import { runHook } from '../../hooks/metacontroller/dispatch';
 import { postgresBackupController } from '../../hooks/postgresbackup/controller';
-import { T0, applied, fakeUid, objectMap, storedParent } from './apiserver';
+import { T0, applied, compositeRequest, controllerRef, fakeUid, storedParent } from './apiserver';
 import { CTX, sync, type World } from './cluster-world';
 
 /** A Secret as the API server returns it (values base64 in `data`). */
@@ -62,24 +62,16 @@ export interface BackupWorld {
 
 /** A Metacontroller v2 request of the postgresbackup controller. */
 export function backupRequest(world: BackupWorld): Record<string, unknown> {
-  return {
-    controller: {
-      apiVersion: 'metacontroller.k8s.io/v1alpha1',
-      kind: 'CompositeController',
-      metadata: { name: 'postgresbackup', uid: fakeUid('cc/postgresbackup'), generation: 1 },
-      spec: {
-        generateSelector: true,
-        parentResource: { apiVersion: 'pgmeta.io/v1alpha1', resource: 'postgresbackups' },
-      },
-    },
+  return compositeRequest({
+    controller: { name: 'postgresbackup', uid: fakeUid('cc/postgresbackup') },
+    parentResource: { apiVersion: 'pgmeta.io/v1alpha1', resource: 'postgresbackups' },
     parent: world.parent,
-    children: objectMap(['Job.batch/v1'], world.job ? [world.job] : []),
-    related: objectMap(
-      ['PostgresCluster.pgmeta.io/v1alpha1', 'Pod.v1'],
-      [...(world.cluster ? [world.cluster] : []), ...world.pods],
-    ),
-    finalizing: false,
-  };
+    children: { types: ['Job.batch/v1'], objects: world.job ? [world.job] : [] },
+    related: {
+      types: ['PostgresCluster.pgmeta.io/v1alpha1', 'Pod.v1'],
+      objects: [...(world.cluster ? [world.cluster] : []), ...world.pods],
+    },
+  });
 }
 
 export function syncBackupWorld(world: BackupWorld): {
@@ -190,16 +182,7 @@ export function backupPod(
         'controller-uid': job.metadata.uid ?? '',
         'job-name': job.metadata.name,
       },
-      ownerReferences: [
-        {
-          apiVersion: 'batch/v1',
-          kind: 'Job',
-          name: job.metadata.name,
-          uid: job.metadata.uid ?? '',
-          controller: true,
-          blockOwnerDeletion: true,
-        },
-      ],
+      ownerReferences: [controllerRef(job)],
     },
     spec: { restartPolicy: 'Never', containers: [{ name: 'backup', image: 'spilo' }] },
     status: {

@@ -12,7 +12,15 @@ import { CHILD_TYPES } from '../../hooks/postgrescluster/render';
 import { checkSpec } from '../../hooks/postgrescluster/spec/index';
 import type { ResolvedCluster } from '../../hooks/postgrescluster/spec/resolved';
 import { sortedJson } from '../../hooks/postgrescluster/spilo/configuration';
-import { T0, applied, fakeUid, objectMap, statefulSetStatus, storedParent } from './apiserver';
+import {
+  T0,
+  applied,
+  compositeRequest,
+  controllerRef,
+  fakeUid,
+  statefulSetStatus,
+  storedParent,
+} from './apiserver';
 
 export const CTX = { now: '2026-11-21T10:00:00Z', operatorKey: new Uint8Array(32).fill(42) };
 export const CHILD_KEYS = CHILD_TYPES.map((t) => `${t.kind}.${t.apiVersion}`);
@@ -37,21 +45,14 @@ export interface World {
 
 /** A Metacontroller v2 request for a world. */
 export function request(world: World): Record<string, unknown> {
-  return {
-    controller: {
-      apiVersion: 'metacontroller.k8s.io/v1alpha1',
-      kind: 'CompositeController',
-      metadata: { name: 'postgrescluster', uid: fakeUid('cc'), generation: 1 },
-      spec: {
-        generateSelector: true,
-        parentResource: { apiVersion: 'pgmeta.io/v1alpha1', resource: 'postgresclusters' },
-      },
-    },
+  return compositeRequest({
+    controller: { name: 'postgrescluster', uid: fakeUid('cc') },
+    parentResource: { apiVersion: 'pgmeta.io/v1alpha1', resource: 'postgresclusters' },
     parent: world.parent,
-    children: objectMap(CHILD_KEYS, world.children),
-    related: objectMap(RELATED_KEYS, world.related),
-    finalizing: world.finalizing ?? false,
-  };
+    children: { types: CHILD_KEYS, objects: world.children },
+    related: { types: RELATED_KEYS, objects: world.related },
+    ...(world.finalizing === undefined ? {} : { finalizing: world.finalizing }),
+  });
 }
 
 /** The hook's answer to a request body, as Metacontroller calls it: finalize while finalizing. */
@@ -164,14 +165,11 @@ export function memberPod(
       },
       annotations: { status: JSON.stringify(status) },
       ownerReferences: [
-        {
+        controllerRef({
           apiVersion: 'apps/v1',
           kind: 'StatefulSet',
-          name: parent.metadata.name,
-          uid: fakeUid(`StatefulSet/shop/${parent.metadata.name}`),
-          controller: true,
-          blockOwnerDeletion: true,
-        },
+          metadata: { name: parent.metadata.name, uid: fakeUid(`StatefulSet/shop/${parent.metadata.name}`) },
+        }),
       ],
     },
     spec: { ...podSpec, nodeName: `node-${m.ordinal}` },

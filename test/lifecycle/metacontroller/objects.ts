@@ -2,16 +2,8 @@
 import type { KubeObject } from '../../../hooks/lib/k8s';
 import { CLUSTER_SCOPED, type ApiStore, type ObjectRef } from '../lib/store';
 
-export function ownerRef(parent: KubeObject): NonNullable<KubeObject['metadata']['ownerReferences']>[number] {
-  return {
-    apiVersion: parent.apiVersion,
-    kind: parent.kind,
-    name: parent.metadata.name,
-    uid: parent.metadata.uid ?? '',
-    controller: true,
-    blockOwnerDeletion: true,
-  };
-}
+/** The ownerReference Metacontroller puts on the children it creates or adopts. */
+export { controllerRef as ownerRef } from '../../support/apiserver';
 
 export function refOf(o: KubeObject): ObjectRef {
   return {

@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { KubeObject } from '../../../hooks/lib/k8s';
+import { controllerRef } from '../../support/apiserver';
 import { clone, type JsonObject } from '../lib/json';
 import { conditionsOf, setCondition, specOf, statusOf, type SimContext } from './context';
 
@@ -100,16 +101,7 @@ export function createPod(ctx: SimContext, job: KubeObject, attempt: number): vo
         name: `${job.metadata.name}-${suffix}`,
         namespace: job.metadata.namespace ?? '',
         labels: template.metadata?.labels ?? {},
-        ownerReferences: [
-          {
-            apiVersion: 'batch/v1',
-            kind: 'Job',
-            name: job.metadata.name,
-            uid: job.metadata.uid ?? '',
-            controller: true,
-            blockOwnerDeletion: true,
-          },
-        ],
+        ownerReferences: [controllerRef(job)],
       },
       spec: { ...template.spec, nodeName: 'node-jobs' },
       status: { phase: 'Pending' },

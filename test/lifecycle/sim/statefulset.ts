@@ -16,6 +16,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { KubeObject } from '../../../hooks/lib/k8s';
+import { controllerRef } from '../../support/apiserver';
 import { refOf } from '../emulator';
 import { canonicalJson, clone, isObject, type JsonObject } from '../lib/json';
 import { controllerOwner, hasCondition, ordinalOf, specOf, statusOf, type SimContext } from './context';
@@ -158,16 +159,7 @@ export class StatefulSetController {
           'apps.kubernetes.io/pod-index': String(ordinal),
         },
         ...(meta.annotations ? { annotations: meta.annotations } : {}),
-        ownerReferences: [
-          {
-            apiVersion: 'apps/v1',
-            kind: 'StatefulSet',
-            name: sts.metadata.name,
-            uid: sts.metadata.uid ?? '',
-            controller: true,
-            blockOwnerDeletion: true,
-          },
-        ],
+        ownerReferences: [controllerRef(sts)],
       },
       spec: {
         ...podSpec,
