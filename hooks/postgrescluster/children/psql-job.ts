@@ -89,3 +89,41 @@ export function buildPsqlJob(
     }),
   };
 }
+
+/** A login role of an optional feature (the pooler's lookup role, the monitoring role). */
+export interface RoleJobOptions {
+  prefix: string;
+  component: Component;
+  /** Reads the role's name and password from `<env>_USER` and `<env>_PASSWORD`. */
+  script: string;
+  env: string;
+  user: string;
+  /** The Secret with the role's `password`, and that password (hashed into the Job's name). */
+  secretName: string;
+  password: string;
+}
+
+/**
+ * The psql Job that creates the role or sets its password. The password is part of the name's hash,
+ * so a changed Secret reruns the Job with the new one.
+ */
+export function buildRoleJob(
+  cluster: ResolvedCluster,
+  role: RoleJobOptions,
+  operatorKey: Uint8Array,
+): Child<V1Job> {
+  return buildPsqlJob(
+    cluster,
+    {
+      prefix: role.prefix,
+      component: role.component,
+      script: role.script,
+      env: [
+        envValue(`${role.env}_USER`, role.user),
+        envFromSecret(`${role.env}_PASSWORD`, role.secretName, 'password'),
+      ],
+      applied: { script: role.script, password: role.password },
+    },
+    operatorKey,
+  );
+}

@@ -23,8 +23,14 @@ export interface Credential {
 
 export type Credentials = Record<CredentialPurpose, Credential>;
 
+/**
+ * What a cluster-level password is for: the three credentials, and the login roles of the optional
+ * features (the pooler's lookup role, the monitoring role). Part of the HMAC input, so each differs.
+ */
+export type PasswordPurpose = CredentialPurpose | 'pooler' | 'monitoring';
+
 /** The password derived for a purpose when no Secret holds one: base64url without padding. */
-export function derivePassword(operatorKey: Uint8Array, uid: string, purpose: CredentialPurpose): string {
+export function derivePassword(operatorKey: Uint8Array, uid: string, purpose: PasswordPurpose): string {
   return createHmac('sha256', operatorKey).update(`${uid}/${purpose}`).digest('base64url');
 }
 
@@ -43,12 +49,22 @@ export interface CredentialInputs {
   observedSecrets: Readonly<Record<string, KubeObject>>;
 }
 
+/** The password of the Secret `secretName` when it holds one, else the one derived for `purpose`. */
+export function keptPassword(
+  inputs: CredentialInputs,
+  o: { uid: string; secretName: string; purpose: PasswordPurpose },
+): string {
+  return (
+    observedPassword(inputs.observedSecrets[o.secretName]) ??
+    derivePassword(inputs.operatorKey, o.uid, o.purpose)
+  );
+}
+
 /** The three credentials of a cluster, each password reused or derived. */
 export function resolveCredentials(cluster: ResolvedCluster, inputs: CredentialInputs): Credentials {
   const names = clusterNames(cluster).secrets;
   const password = (purpose: CredentialPurpose): string =>
-    observedPassword(inputs.observedSecrets[names[purpose]]) ??
-    derivePassword(inputs.operatorKey, cluster.uid, purpose);
+    keptPassword(inputs, { uid: cluster.uid, secretName: names[purpose], purpose });
   const credential = (purpose: CredentialPurpose, username: string, dbname: string): Credential => ({
     purpose,
     username,

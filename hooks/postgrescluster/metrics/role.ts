@@ -3,15 +3,13 @@
  * only, a small connection limit (the exporter opens one connection per scrape), and its password
  * from its own Secret, derived like the other credentials when the Secret does not exist yet.
  */
-import { createHmac } from 'node:crypto';
 import type { V1Secret } from '@kubernetes/client-node';
 import type { Child, KubeObject } from '../../lib/k8s.js';
 import { childMetadata } from '../children/metadata.js';
-import { buildPsqlJob } from '../children/psql-job.js';
-import { observedPassword } from '../children/secrets.js';
+import { buildRoleJob } from '../children/psql-job.js';
+import { keptPassword, type CredentialInputs } from '../children/secrets.js';
 import { COMPONENTS } from '../names.js';
 import type { ClusterIdentity, ResolvedCluster } from '../spec/resolved.js';
-import { envFromSecret, envValue } from '../spilo/env.js';
 import { MONITOR_USER, monitoringJobPrefix, monitoringSecretName } from './names.js';
 
 /** Creates or updates the role; the password comes from the environment, never a command line. */
@@ -39,22 +37,15 @@ export const MONITOR_ROLE_SCRIPT = [
   'SQL',
 ].join('\n');
 
-/** HMAC-SHA256(operator key, `<uid>/monitoring`): a stale cache renders the same password. */
-export function deriveMonitorPassword(operatorKey: Uint8Array, uid: string): string {
-  return createHmac('sha256', operatorKey).update(`${uid}/monitoring`).digest('base64url');
-}
+export type MonitorInputs = CredentialInputs;
 
-export interface MonitorInputs {
-  operatorKey: Uint8Array;
-  observedSecrets: Readonly<Record<string, KubeObject>>;
-}
-
-/** The monitoring role's password: the observed Secret's, or the derived one. */
+/** The monitoring role's password: the observed Secret's, or HMAC(operator key, `<uid>/monitoring`). */
 export function monitorPassword(cluster: ClusterIdentity, inputs: MonitorInputs): string {
-  return (
-    observedPassword(inputs.observedSecrets[monitoringSecretName(cluster)]) ??
-    deriveMonitorPassword(inputs.operatorKey, cluster.uid)
-  );
+  return keptPassword(inputs, {
+    uid: cluster.uid,
+    secretName: monitoringSecretName(cluster),
+    purpose: 'monitoring',
+  });
 }
 
 const b64 = (s: string): string => Buffer.from(s, 'utf8').toString('base64');
@@ -75,17 +66,16 @@ export function buildMonitoringSecret(cluster: ClusterIdentity, password: string
 
 /** The Job that creates the role; renamed (and so rerun) when the password changes. */
 export function buildMonitoringJob(cluster: ResolvedCluster, inputs: MonitorInputs): KubeObject {
-  return buildPsqlJob(
+  return buildRoleJob(
     cluster,
     {
       prefix: monitoringJobPrefix(cluster),
       component: COMPONENTS.bootstrap,
       script: MONITOR_ROLE_SCRIPT,
-      env: [
-        envValue('MONITOR_USER', MONITOR_USER),
-        envFromSecret('MONITOR_PASSWORD', monitoringSecretName(cluster), 'password'),
-      ],
-      applied: { script: MONITOR_ROLE_SCRIPT, password: monitorPassword(cluster, inputs) },
+      env: 'MONITOR',
+      user: MONITOR_USER,
+      secretName: monitoringSecretName(cluster),
+      password: monitorPassword(cluster, inputs),
     },
     inputs.operatorKey,
   );

@@ -9,9 +9,7 @@
  * every database that accepts connections, `template1` included, so databases created later from
  * the default template carry the function too. Both scripts are idempotent.
  */
-import { createHmac } from 'node:crypto';
-import type { KubeObject } from '../../lib/k8s.js';
-import { observedPassword } from '../children/secrets.js';
+import { keptPassword, type CredentialInputs } from '../children/secrets.js';
 import type { ClusterIdentity } from '../spec/resolved.js';
 import { LOOKUP_FUNCTION, LOOKUP_SCHEMA, poolerSecretName } from './names.js';
 
@@ -82,23 +80,12 @@ export const POOLER_AUTH_SCRIPT = [
   'done',
 ].join('\n');
 
+export type PoolerPasswordInputs = CredentialInputs;
+
 /**
- * The lookup role's password when no Secret holds one yet: HMAC-SHA256(operator key, `<uid>/pooler`),
- * as for the other credentials (DESIGN rule 6), so a stale cache renders the very same password.
+ * The lookup role's password: the observed Secret's, or HMAC(operator key, `<uid>/pooler`) as for the
+ * other credentials (DESIGN rule 6), so a stale cache renders the very same password.
  */
-export function derivePoolerPassword(operatorKey: Uint8Array, uid: string): string {
-  return createHmac('sha256', operatorKey).update(`${uid}/pooler`).digest('base64url');
-}
-
-export interface PoolerPasswordInputs {
-  operatorKey: Uint8Array;
-  observedSecrets: Readonly<Record<string, KubeObject>>;
-}
-
-/** The lookup role's password: the observed Secret's, or the derived one. */
 export function poolerPassword(cluster: ClusterIdentity, inputs: PoolerPasswordInputs): string {
-  return (
-    observedPassword(inputs.observedSecrets[poolerSecretName(cluster)]) ??
-    derivePoolerPassword(inputs.operatorKey, cluster.uid)
-  );
+  return keptPassword(inputs, { uid: cluster.uid, secretName: poolerSecretName(cluster), purpose: 'pooler' });
 }

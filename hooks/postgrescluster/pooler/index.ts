@@ -4,10 +4,9 @@
  * function. Nothing at all when the poolers are disabled, so other clusters render exactly as before.
  */
 import type { KubeObject } from '../../lib/k8s.js';
-import { buildPsqlJob } from '../children/psql-job.js';
+import { buildRoleJob } from '../children/psql-job.js';
 import { COMPONENTS } from '../names.js';
 import type { ResolvedCluster } from '../spec/resolved.js';
-import { envFromSecret, envValue } from '../spilo/env.js';
 import { POOLER_AUTH_SCRIPT, poolerPassword, type PoolerPasswordInputs } from './auth.js';
 import { buildPoolerDeployment } from './deployment.js';
 import { isPooled, poolerRoles } from './ini.js';
@@ -16,18 +15,16 @@ import { buildPoolerConfigMap, buildPoolerPdb, buildPoolerSecret, buildPoolerSer
 
 /** The Job that creates the lookup role and installs the function in every database. */
 export function buildPoolerAuthJob(cluster: ResolvedCluster, inputs: PoolerPasswordInputs): KubeObject {
-  return buildPsqlJob(
+  return buildRoleJob(
     cluster,
     {
       prefix: poolerJobPrefix(cluster),
       component: COMPONENTS.pooler,
       script: POOLER_AUTH_SCRIPT,
-      env: [
-        envValue('POOLER_USER', POOLER_USER),
-        envFromSecret('POOLER_PASSWORD', poolerSecretName(cluster), 'password'),
-      ],
-      // The password is hashed into the name: a changed Secret reruns the Job with the new one.
-      applied: { script: POOLER_AUTH_SCRIPT, password: poolerPassword(cluster, inputs) },
+      env: 'POOLER',
+      user: POOLER_USER,
+      secretName: poolerSecretName(cluster),
+      password: poolerPassword(cluster, inputs),
     },
     inputs.operatorKey,
   );
