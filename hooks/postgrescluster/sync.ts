@@ -12,20 +12,11 @@ import { guardChildren } from './backup/index.js';
 import { applyDay2, planDay2 } from './day2/index.js';
 import { refuseMajorUpgrade } from './day2/major.js';
 import { keepImmutable } from './immutable.js';
-import { lastValidSpec, observe, type ObservedCluster } from './observe.js';
+import { lastValidSpec, observe } from './observe.js';
+import { planFromLastValid, type Plan } from './plan.js';
 import { renderChildren } from './render.js';
-import { canonicalSpecJson, checkParsedSpec, type FieldError } from './spec/index.js';
-import type { ResolvedCluster } from './spec/resolved.js';
+import { canonicalSpecJson, checkParsedSpec } from './spec/index.js';
 import { computeStatus } from './status/index.js';
-
-/** What the children are rendered from this time, and why. */
-export interface Plan {
-  observed: ObservedCluster;
-  /** The cluster to render; undefined only when the spec is invalid and nothing exists yet. */
-  cluster?: ResolvedCluster;
-  specJson?: string;
-  specErrors: FieldError[];
-}
 
 export function planCluster(req: SyncRequest): Plan {
   const observed = observe(req);
@@ -34,16 +25,11 @@ export function planCluster(req: SyncRequest): Plan {
   if (check.ok)
     return { observed, cluster: check.resolved, specJson: canonicalSpecJson(check.spec), specErrors: [] };
   if (previous !== undefined) {
-    const kept = checkParsedSpec({ ...req.parent, spec: previous });
-    if (!kept.ok) {
-      throw new HookError('Internal', 'the spec is invalid and so is the last valid spec on the StatefulSet');
-    }
-    return {
+    return planFromLastValid(req.parent, previous, {
       observed,
-      cluster: kept.resolved,
-      specJson: canonicalSpecJson(kept.spec),
       specErrors: check.errors,
-    };
+      invalidMessage: 'the spec is invalid and so is the last valid spec on the StatefulSet',
+    });
   }
   if (observed.childCount > 0) {
     // Children exist but we cannot tell what they were rendered from: answering with fewer would

@@ -13,7 +13,7 @@ import type { KubeObject } from '../../lib/k8s.js';
 import type { SyncRequest } from '../../metacontroller/types.js';
 import { stopped } from '../finalize.js';
 import type { Operation } from '../names.js';
-import type { Plan } from '../sync.js';
+import type { Plan } from '../plan.js';
 import { lastValidSpec } from '../observe.js';
 import { keepBootstrapSection } from './bootstrap-freeze.js';
 import { day2Facts } from './facts.js';

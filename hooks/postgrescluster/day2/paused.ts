@@ -9,8 +9,7 @@ import { HookError } from '../../metacontroller/errors.js';
 import type { SyncRequest } from '../../metacontroller/types.js';
 import { ANNOTATIONS, COMPONENTS, LABELS } from '../names.js';
 import { lastValidSpec } from '../observe.js';
-import { canonicalSpecJson, checkParsedSpec } from '../spec/index.js';
-import type { Plan } from '../sync.js';
+import { planFromLastValid, type Plan } from '../plan.js';
 
 /** Whether the parent asks to be paused, whatever else its spec says. */
 export function pauseRequested(parent: KubeObject): boolean {
@@ -28,15 +27,11 @@ export function pausedPlan(req: SyncRequest, plan: Plan): Plan {
       'paused, and the StatefulSet has no last valid spec: keeping every child',
     );
   }
-  const kept = checkParsedSpec({ ...req.parent, spec: previous });
-  if (!kept.ok)
-    throw new HookError('Internal', 'paused, and the last valid spec on the StatefulSet is invalid');
-  return {
+  return planFromLastValid(req.parent, previous, {
     observed: plan.observed,
-    cluster: kept.resolved,
-    specJson: canonicalSpecJson(kept.spec),
     specErrors: plan.specErrors,
-  };
+    invalidMessage: 'paused, and the last valid spec on the StatefulSet is invalid',
+  });
 }
 
 const SERVER_ANNOTATIONS = ['metacontroller.k8s.io/last-applied-configuration'];
