@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import type { HookContext } from '../../../hooks/lib/context';
 import type { KubeObject } from '../../../hooks/lib/k8s';
+import { controllerRef } from '../../support/apiserver';
 import { defaultJob, jobStatus, type JobOutcome } from './stored-job';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -134,14 +135,11 @@ export function superuserSecret(): KubeObject {
       labels: { 'pgmeta.io/cluster': 'dev', 'controller-uid': CLUSTER_UID },
       annotations: { 'pgmeta.io/protected': 'true' },
       ownerReferences: [
-        {
+        controllerRef({
           apiVersion: 'pgmeta.io/v1alpha1',
           kind: 'PostgresCluster',
-          name: 'dev',
-          uid: CLUSTER_UID,
-          controller: true,
-          blockOwnerDeletion: true,
-        },
+          metadata: { name: 'dev', uid: CLUSTER_UID },
+        }),
       ],
       managedFields: [managed('metacontroller', 'Apply', { 'f:data': {} })],
     },
@@ -164,14 +162,11 @@ export function stored(child: KubeObject, opts: { outcome?: JobOutcome } = {}): 
     creationTimestamp: '2026-03-01T11:49:00Z',
     labels: { ...child.metadata.labels, 'controller-uid': PARENT_UID },
     ownerReferences: [
-      {
+      controllerRef({
         apiVersion: 'pgmeta.io/v1alpha1',
         kind: 'PostgresDatabase',
-        name: 'shop',
-        uid: PARENT_UID,
-        controller: true,
-        blockOwnerDeletion: true,
-      },
+        metadata: { name: 'shop', uid: PARENT_UID },
+      }),
     ],
     managedFields: [managed('metacontroller', 'Apply', { 'f:metadata': {} })],
   };
