@@ -6,7 +6,7 @@
  */
 export interface PostgresClusterSpec {
   /**
-   * PostgreSQL major version, as a string. It may be raised (a major upgrade) but never lowered: a data directory cannot be downgraded.
+   * PostgreSQL major version, as a string: 13 to 17. 18 is refused for now (SpecValid=False): it needs Spilo's spilo-18 (4.1) image, whose scripts pgmeta has not been checked against. Never lowered (a data directory cannot be downgraded); raising it is an upgrade, refused once the cluster holds data (README "Major version upgrade").
    */
   version: '13' | '14' | '15' | '16' | '17' | '18';
   /**

@@ -17,7 +17,8 @@ const clusterName = fc
 
 const spec = fc
   .record({
-    version: fc.constantFrom('13', '14', '15', '16', '17', '18'),
+    // 18 is refused for now (spec/majors.ts): its specs would render nothing to check.
+    version: fc.constantFrom('13', '14', '15', '16', '17'),
     replicas: fc.integer({ min: 1, max: 7 }),
     size: fc.constantFrom('1Gi', '10Gi', '500Mi', '2Ti'),
     sync: fc.constantFrom('off', 'on', 'strict'),

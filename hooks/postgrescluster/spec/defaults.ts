@@ -23,7 +23,8 @@ export const POD_SELECTOR_LABEL = CLUSTER_LABEL;
 
 /**
  * The Spilo image for each major: the one table to change when Spilo releases. spilo-17 4.0 carries
- * PostgreSQL 13 to 17 (PGVERSION picks one), spilo-18 4.1 adds 18.
+ * PostgreSQL 13 to 17 (PGVERSION picks one). 18 needs spilo-18 (4.1); checkSpec refuses 18 until
+ * pgmeta's environment is checked against that line (majors.ts), so its entry is never rendered.
  * @see https://github.com/zalando/spilo/pkgs/container/spilo-17
  */
 export const DEFAULT_IMAGES: Readonly<Record<PgMajor, string>> = {

@@ -13,6 +13,7 @@ import { PER_CLUSTER_MEMO_CAPACITY, createMemo } from '../../lib/memo.js';
 import { backupErrors } from '../backup/validate.js';
 import { resolveSpec } from './defaults.js';
 import { sortErrors, type FieldError } from '../../lib/field-errors.js';
+import { majorErrors } from './majors.js';
 import { checkParams } from './params.js';
 import { SUPPORTED_MAJORS, type ClusterIdentity, type PgMajor, type ResolvedCluster } from './resolved.js';
 import { applyDefaults, schemaErrors } from './schema.js';
@@ -84,6 +85,7 @@ function collectErrors(parent: unknown, spec: unknown, previous: unknown): Field
     ...schemaErrors(spec),
     ...celErrors({ parent, spec, previous: previousSpec(previous) }),
     ...semanticErrors(spec),
+    ...majorErrors(spec),
     ...backupErrors(identityOf(parent), spec),
     ...paramErrors(spec),
   ];
