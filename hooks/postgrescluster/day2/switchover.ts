@@ -49,6 +49,8 @@ export function switchoverJob(ctx: Day2Context, s: SwitchoverJobInput): KubeObje
     env: [
       envValue('LEADER', s.from),
       ...(s.target === ANY_MEMBER ? [] : [envValue('CANDIDATE', s.target)]),
+      // Patroni takes only a synchronous standby then (switchover-script.ts); the script waits for one.
+      ...(cluster.synchronous.mode === 'off' ? [] : [envValue('SYNCHRONOUS', 'true')]),
       envValue('PATRONI_URL', `http://${host}:${PORTS.patroni.port}`),
     ],
     annotations: {
@@ -88,6 +90,21 @@ function kept(ctx: Day2Context, job: KubeObject, input: SwitchoverJobInput): Pro
   return { operation: 'switchover', children: [switchoverJob(ctx, input)], existing: job, disruptive: true };
 }
 
+/**
+ * In synchronous mode Patroni refuses (412) a candidate that is not the synchronous standby (patroni/
+ * api.py `is_failover_possible`, v4.0.4): the request waits, and says whom Patroni would take, until
+ * `<scope>-sync` names the target. Undefined when the target may be asked for now.
+ */
+function synchronousBlocker(ctx: Day2Context, target: string): string | undefined {
+  const standbys = ctx.facts.synchronousStandbys;
+  if (ctx.cluster.synchronous.mode === 'off' || target === ANY_MEMBER || standbys.includes(target)) return;
+  const why = `waiting for ${target} to become the synchronous standby: in synchronous mode Patroni switches over only to it`;
+  const now = standbys[0];
+  return now === undefined
+    ? `${why} (none is named yet)`
+    : `${why} (it is ${now}: ask for ${now} to switch now)`;
+}
+
 /** Why a requested switchover cannot start now; undefined when it can. */
 export function requestBlocker(ctx: Day2Context, target: string): string | undefined {
   const { primary, members } = ctx.facts;
@@ -96,7 +113,7 @@ export function requestBlocker(ctx: Day2Context, target: string): string | undef
     return members.some((m) => m.name !== primary.name) ? undefined : 'the cluster has no replica';
   }
   if (!members.some((m: MemberFacts) => m.name === target)) return `${target} is not a member of the cluster`;
-  return undefined;
+  return synchronousBlocker(ctx, target);
 }
 
 /** The Job of a user's switchover request, if one is due or already made. */

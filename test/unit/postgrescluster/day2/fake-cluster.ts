@@ -6,7 +6,10 @@
  * a deleted pod comes back as a new member on the StatefulSet's update revision.
  *
  * Every call is logged in order (`events`), and every member's state when a disruptive call arrives
- * is checked against the rule the scripts promise (never more than one member down).
+ * is checked against the rule the scripts promise (never more than one member down). `received`
+ * names the member of each Patroni call: `/m/<name>/...`, or `service` for the root (the headless
+ * Service, ready or not); a not-ready member answers `/readiness` 503 (patroni/api.py
+ * `do_GET_readiness`) and any other call to it is a violation.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -35,11 +38,19 @@ export interface FakeOptions {
   failWith?: Record<string, number>;
   /** A newer template after this many pod deletions: the StatefulSet's update revision changes. */
   supersede?: { afterDeletes: number; revision: string };
+  /** Patroni's synchronous mode: only a `sync_standby` may take over (api.py `is_failover_possible`). */
+  synchronous?: boolean;
+  /** The member the root (the headless Service) leads to; default: a ready member. */
+  service?: string;
+  /** POST /switchover answers 503 "Switchover status unknown" (api.py `poll_failover_result`, after
+   * 20 polls); the leader moves this many `/cluster` reads later. */
+  slowSwitchover?: number;
 }
 
 export class FakeCluster {
   readonly events: string[] = [];
   readonly violations: string[] = [];
+  readonly received: string[] = [];
   config: Record<string, unknown> = {};
   readonly members: FakeMember[];
   readonly claims: Record<string, string>;
@@ -48,6 +59,7 @@ export class FakeCluster {
   private down = new Map<string, number>();
   private uidSeq = 0;
   private deletes = 0;
+  private pendingSwitch: { to: FakeMember; reads: number } | undefined;
   private readonly o: FakeOptions;
 
   constructor(o: FakeOptions) {
@@ -133,15 +145,23 @@ export class FakeCluster {
   }
 
   private handle(method: string, url: string, body: unknown): [number, unknown] {
-    if (url === '/cluster' && method === 'GET') return [200, this.clusterView()];
-    if (url === '/config' && method === 'PATCH') return this.patchConfig(body);
-    if (url === '/switchover' && method === 'POST') return this.switchover(body);
-    const restart = /^\/m\/([^/]+)\/restart$/.exec(url);
-    if (restart && method === 'POST') return this.restart(restart[1]!, body);
+    const at = /^\/m\/([^/]+)(\/.*)$/.exec(url);
+    const [who, path] = at ? [at[1], at[2]!] : [this.o.service, url];
+    const patroniPath = ['/readiness', '/cluster', '/config', '/switchover', '/restart'].includes(path);
+    if (patroniPath) this.received.push(`${who ?? 'service'} ${method} ${path}`);
+    const m = who === undefined ? undefined : this.member(who);
+    if (path === '/readiness') return [m === undefined || m.ready ? 200 : 503, ''];
+    if (m && !m.ready && patroniPath) this.violations.push(`${method} ${path} sent to not-ready ${m.name}`);
+    if (path === '/cluster' && method === 'GET') return [200, this.clusterView()];
+    if (path === '/config' && method === 'PATCH') return this.patchConfig(body);
+    if (path === '/switchover' && method === 'POST') return this.switchover(body);
+    if (at && path === '/restart' && method === 'POST') return this.restart(at[1]!, body);
     return this.kube(method, url, body);
   }
 
   private clusterView(): unknown {
+    const p = this.pendingSwitch;
+    if (p && --p.reads <= 0) this.promote(p.to);
     return {
       members: this.members.map((m) => ({
         name: m.name,
@@ -173,15 +193,31 @@ export class FakeCluster {
     return [200, 'restarted successfully'];
   }
 
+  /** api.py `is_failover_possible`, then `poll_failover_result`'s answers (Patroni v4.0.4). */
   private switchover(body: unknown): [number, unknown] {
     const { leader, candidate } = body as { leader?: string; candidate?: string };
     this.events.push(`switchover ${leader ?? ''} -> ${candidate ?? 'any'}`);
     if (leader !== this.leader()) return [412, 'leader name does not match'];
-    const to = candidate ?? this.members.find((m) => m.role !== 'leader' && m.state === 'running')?.name;
+    const sync = this.o.synchronous === true;
+    if (sync && candidate !== undefined && this.member(candidate)?.role !== 'sync_standby')
+      return [412, 'candidate name does not match with sync_standby'];
+    const eligible = (m: FakeMember) => m.role !== 'leader' && (!sync || m.role === 'sync_standby');
+    const to = candidate ?? this.members.find((m) => eligible(m) && m.state === 'running')?.name;
+    if (to === undefined && sync) return [412, 'switchover is not possible: can not find sync_standby'];
     const next = to === undefined ? undefined : this.member(to);
     if (next?.state !== 'running') return [412, 'candidate is not healthy'];
-    for (const m of this.members) m.role = m === next ? 'leader' : 'replica';
+    if (this.o.slowSwitchover === undefined) this.promote(next);
+    else this.pendingSwitch = { to: next, reads: this.o.slowSwitchover };
+    if (this.pendingSwitch) return [503, 'Switchover status unknown'];
     return [200, `Successfully switched over to "${next.name}"`];
+  }
+
+  private promote(next: FakeMember): void {
+    const former = this.member(this.leader() ?? '');
+    for (const m of this.members) m.role = m === next ? 'leader' : 'replica';
+    // The new primary takes its former leader as synchronous standby once it streams.
+    if (former && this.o.synchronous) former.role = 'sync_standby';
+    this.pendingSwitch = undefined;
   }
 
   private kube(method: string, url: string, body: unknown): [number, unknown] {

@@ -8,7 +8,6 @@ import { CLEANUP_SCRIPT } from '../../../../hooks/postgrescluster/day2/cleanup';
 import { PARAMS_SCRIPT } from '../../../../hooks/postgrescluster/day2/params-script';
 import { RESIZE_SCRIPT } from '../../../../hooks/postgrescluster/day2/resize-script';
 import { ROLLOUT_SCRIPT } from '../../../../hooks/postgrescluster/day2/rollout-script';
-import { SWITCHOVER_SCRIPT } from '../../../../hooks/postgrescluster/day2/switchover-script';
 import { FakeCluster, type FakeMember, type FakeOptions } from './fake-cluster';
 import { runScript, serviceAccountDir } from './run-script';
 
@@ -96,41 +95,6 @@ describe('parameter Job', () => {
     });
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('FAILED: POST /restart on pg-1: 500');
-  });
-});
-
-describe('switchover Job', () => {
-  it('switches from the leader to the named candidate', async () => {
-    const f = await start({ members: members(['leader', 'replica', 'replica']) });
-    const run = await runScript(SWITCHOVER_SCRIPT, { PATRONI_URL: f.url, LEADER: 'pg-0', CANDIDATE: 'pg-2' });
-    expect(run.code).toBe(0);
-    expect(f.events).toEqual(['switchover pg-0 -> pg-2']);
-    expect(f.leader()).toBe('pg-2');
-  });
-
-  it('without a candidate lets Patroni pick a replica', async () => {
-    const f = await start({ members: members(['leader', 'replica']) });
-    const run = await runScript(SWITCHOVER_SCRIPT, { PATRONI_URL: f.url, LEADER: 'pg-0' });
-    expect(run.code).toBe(0);
-    expect(f.events).toEqual(['switchover pg-0 -> any']);
-    expect(f.leader()).toBe('pg-1');
-  });
-
-  it.each([
-    ['the candidate already leads', { CANDIDATE: 'pg-0' }],
-    ['the recorded leader no longer leads (no candidate)', { LEADER: 'pg-9' }],
-  ])('does nothing when %s', async (_why, env) => {
-    const f = await start({ members: members(['leader', 'replica']) });
-    const run = await runScript(SWITCHOVER_SCRIPT, { PATRONI_URL: f.url, LEADER: 'pg-0', ...env });
-    expect(run.code).toBe(0);
-    expect(f.events).toEqual([]);
-  });
-
-  it('fails when Patroni refuses', async () => {
-    const f = await start({ members: members(['leader', 'replica']), failWith: { 'POST /switchover': 412 } });
-    const run = await runScript(SWITCHOVER_SCRIPT, { PATRONI_URL: f.url, LEADER: 'pg-0', CANDIDATE: 'pg-1' });
-    expect(run.code).toBe(1);
-    expect(run.stdout).toContain('switchover refused: 412');
   });
 });
 
