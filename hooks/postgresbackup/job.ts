@@ -19,6 +19,14 @@
  * object's id, and prints one line: `ok {"backupName", "startTime", "finishTime"}` or `failed <why>`.
  * The container writes it to its termination message, which the hook reads from the Job's pod.
  * Everything between the hook and the server is fixed text and hex ids, never user input.
+ *
+ * A retry never starts a second backup-push beside the first. The server runs the program in the
+ * session's backend and waits for it (PostgreSQL `ClosePipeToProgram`), without reading from the
+ * client meanwhile, so a Job pod that dies (evicted, node lost) leaves its backup running on the
+ * server; only when the program ends does the backend notice the lost client. A new attempt therefore
+ * first waits while a session still runs this backup's program ({@link RUNNING_SQL}), and when that
+ * earlier attempt left its result files (`.rc` exists), it reports that result instead of pushing
+ * again; the cleanup at the end removes them, so a retry after a reported failure starts afresh.
  * @see ../../../shared/reference/spilo.md §9.5
  */
 import type { V1Job } from '@kubernetes/client-node';
@@ -68,9 +76,21 @@ export function cleanupProgram(id: string): string {
 }
 
 /**
+ * How many sessions other than this one are running this backup's program: an active statement
+ * whose text carries `backup-push` and this backup's result files (the COPY of an earlier attempt).
+ */
+export const RUNNING_SQL = [
+  '\\set out `printenv BACKUP_FILES`',
+  'SELECT count(*) FROM pg_stat_activity',
+  "WHERE pid <> pg_backend_pid() AND state = 'active'",
+  "  AND position('backup-push' in query) > 0 AND position(:'out' in query) > 0;",
+].join('\n');
+
+/**
  * The psql script (variables come from the environment through backquoted `printenv`, which psql
  * quotes when they are used as `:'name'`). `COPY (SELECT 1 WHERE false)` sends the program no input,
- * so it can never fail writing to a program that has already exited.
+ * so it can never fail writing to a program that has already exited. The program runs only when no
+ * earlier attempt finished one (no `.rc` file): otherwise that attempt's result is the one reported.
  */
 export const BACKUP_SQL = [
   '\\set id `printenv BACKUP_ID`',
@@ -79,7 +99,10 @@ export const BACKUP_SQL = [
   '\\set cleanup `printenv BACKUP_CLEANUP`',
   'SET statement_timeout = 0;',
   "SET application_name = 'pgmeta-backup';",
+  "SELECT (pg_stat_file(:'out' || '.rc', true)).size IS NULL AS start \\gset",
+  '\\if :start',
   "COPY (SELECT 1 WHERE false) TO PROGRAM :'program';",
+  '\\endif',
   'WITH f AS (',
   "  SELECT btrim(coalesce(pg_read_file(:'out' || '.rc', 0, 64, true), 'none'), E' \\n') AS rc,",
   "         coalesce(pg_read_file(:'out' || '.log', 0, 1048576, true), '') AS log,",
@@ -98,9 +121,12 @@ export const BACKUP_SQL = [
   "COPY (SELECT 1 WHERE false) TO PROGRAM :'cleanup';",
 ].join('\n');
 
+const PSQL = 'psql --no-psqlrc --quiet --tuples-only --no-align --set=ON_ERROR_STOP=1';
+
 /**
- * The container's script: wait for the server, run {@link BACKUP_SQL}, and turn its one line into
- * the termination message (the result on success, the reason on failure).
+ * The container's script: wait for the server and for an earlier attempt's backup-push to end, run
+ * {@link BACKUP_SQL}, and turn its one line into the termination message (the result on success,
+ * the reason on failure). A failing check ends the attempt (`set -e`) rather than waiting forever.
  */
 export const BACKUP_SCRIPT = [
   'set -eu',
@@ -108,7 +134,16 @@ export const BACKUP_SCRIPT = [
   '  echo "waiting for PostgreSQL at $PGHOST:$PGPORT"',
   '  sleep 5',
   'done',
-  "result=$(psql --no-psqlrc --quiet --tuples-only --no-align --set=ON_ERROR_STOP=1 <<'SQL'",
+  'while :; do',
+  `  running=$(${PSQL} <<'SQL'`,
+  RUNNING_SQL,
+  'SQL',
+  ')',
+  '  [ "$running" = 0 ] && break',
+  '  echo "an earlier attempt\'s backup-push still runs on the server (it outlives a lost client): waiting for it"',
+  '  sleep 5',
+  'done',
+  `result=$(${PSQL} <<'SQL'`,
   BACKUP_SQL,
   'SQL',
   ')',

@@ -45,7 +45,9 @@ function backupProgram(job: KubeObject, env: Record<string, string>): BackupProg
     { spec?: { containers?: { command?: string[] }[] } } | undefined;
   const containers = template?.spec?.containers;
   const script = containers?.[0]?.command?.at(-1) ?? '';
-  const sql = /<<'SQL'\n([\s\S]*?)\nSQL\n/.exec(script)?.[1]?.split('\n') ?? [];
+  // The psql input that runs the program (an earlier one only checks for a running attempt).
+  const inputs = [...script.matchAll(/<<'SQL'\n([\s\S]*?)\nSQL\n/g)].map((x) => (x[1] ?? '').split('\n'));
+  const sql = inputs.find((lines) => lines.some((l) => l.includes('TO PROGRAM'))) ?? [];
   const copyLine = sql.findIndex((l) => l.includes('TO PROGRAM')) + 1;
   if (!m?.[1] || !m[2] || copyLine === 0) {
     throw new Error(
