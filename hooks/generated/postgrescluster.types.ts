@@ -6,7 +6,7 @@
  */
 export interface PostgresClusterSpec {
   /**
-   * PostgreSQL major version, as a string: 13 to 17. 18 is refused for now (SpecValid=False): it needs Spilo's spilo-18 (4.1) image, whose scripts pgmeta has not been checked against. Never lowered (a data directory cannot be downgraded); raising it is an upgrade, refused once the cluster holds data (README "Major version upgrade").
+   * PostgreSQL major version, as a string: 13 to 17. 18 is refused for now (SpecValid=False): it needs Spilo's spilo-18 (4.1) image, whose scripts pgmeta has not been checked against. Never lowered (a data directory cannot be downgraded). Raising it is refused once the cluster holds data: upgrade by restoring into a new cluster of the new version, with restore.source.version set to this one (README "Major version upgrade").
    */
   version: '13' | '14' | '15' | '16' | '17' | '18';
   /**
@@ -1210,7 +1210,7 @@ export interface PostgresClusterSpec {
     downloadConcurrency?: number;
   };
   /**
-   * Create this cluster from another cluster's WAL-G archive (point-in-time recovery), at bootstrap only: it cannot be added, changed or removed later. version must be the source's major version. The cluster archives into its own, different path (spec.backup).
+   * Create this cluster from another cluster's WAL-G archive (point-in-time recovery), at bootstrap only: it cannot be added, changed or removed later. A source of an older major (source.version) is restored with that major's binaries and then upgraded to version with pg_upgrade: this is how a cluster moves to a new major (README "Major version upgrade"). The cluster archives into its own, different path (spec.backup).
    */
   restore?: {
     /**
@@ -1307,6 +1307,10 @@ export interface PostgresClusterSpec {
        * The source's archive path inside the bucket, e.g. shop/orders/<uid> (without /wal/<major>).
        */
       path?: string;
+      /**
+       * The source's PostgreSQL major version (its status.currentVersion); default version. The restore reads <path>/wal/<this>. When it is older than version, Spilo recovers the backup with this major's binaries and upgrades it with pg_upgrade before the cluster starts; the image must carry both majors (the default spilo-17 image carries 13 to 17).
+       */
+      version?: '13' | '14' | '15' | '16' | '17' | '18';
       /**
        * The source cluster; its archive path is <namespace>/<name>/<uid>.
        */

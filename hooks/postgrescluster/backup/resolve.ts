@@ -144,13 +144,17 @@ export function resolveBackup(id: ClusterIdentity, spec: BackupSpec, major: stri
 }
 
 /**
- * `spec.restore` resolved for a cluster of `major`: a physical backup restores only into the same
- * major, so the source's archive of that major is the one read.
+ * `spec.restore` resolved for a cluster of `major`. The archive read is the source's major's
+ * (`source.version`, default `major`): Spilo's clone takes the prefix as given and tries other majors
+ * only under its own `/spilo/.../wal` layout (bootstrap/clone_with_wale.py `get_wale_environments`,
+ * 4.0-p3); a backup of an older major is then recovered with that major's binaries and upgraded with
+ * pg_upgrade to the cluster's (bootstrap/maybe_pg_upgrade.py `main`).
  */
 export function resolveRestore(id: ClusterIdentity, spec: RestoreSpec, major: string): ResolvedRestore {
   const { time } = spec.target;
+  const source = spec.source.version ?? major;
   return {
-    ...location(resolveDestination(spec.source), sourceArchivePath(id, spec.source), major),
+    ...location(resolveDestination(spec.source), sourceArchivePath(id, spec.source), source),
     scope: spec.source.cluster?.name ?? 'source',
     target: time !== undefined ? { time: recoveryTargetTime(time) } : { latest: true },
     ...resolveEncryption(spec.encryption),

@@ -60,6 +60,8 @@ export interface BackupSpec {
 export interface RestoreSpec {
   source: DestinationSpec & {
     path?: string;
+    /** The source's major, when older than the cluster's: Spilo's clone then runs pg_upgrade. */
+    version?: string;
     cluster?: { name: string; uid: string; namespace?: string };
   };
   target: { time?: string; latest?: boolean };

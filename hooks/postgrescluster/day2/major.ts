@@ -6,9 +6,12 @@
  * container, next to its data directory, while every member is stopped and replicas are rebuilt.
  * pgmeta never calls the network from the hook, and a Job can reach a member's container only with
  * `pods/exec`, a permission that amounts to superuser on every database in the namespace. Instead a
- * new cluster at the new version is created from the old one (Spilo runs pg_upgrade on the restored
- * data directory when the versions differ), checked, and clients are moved to it; the old cluster
- * stays untouched until it is deleted, so the upgrade can be abandoned at any point.
+ * new cluster at the new version is restored from the old one's archive with `restore.source.version`
+ * naming the old major: Spilo's clone fetches the backup from `wal/<old major>`, recovers it with the
+ * old binaries and runs pg_upgrade before the new cluster starts (zalando/spilo 4.0-p3,
+ * postgres-appliance/bootstrap/clone_with_wale.py `main` → maybe_pg_upgrade.py `main`:
+ * `perform_pitr` with `start_old_cluster`, then `do_upgrade`). The old cluster stays untouched until it
+ * is deleted, so the upgrade can be abandoned at any point.
  *
  * A cluster that never bootstrapped (no `initialize` in Patroni's config, no volume) has no data to
  * upgrade: its version may still change. Downgrades are refused earlier, by the CRD's rule mirror.
@@ -26,9 +29,10 @@ function holdsData(observed: ObservedCluster): boolean {
 /** The refusal message for a raise from `from` to `to`. */
 export function majorUpgradeMessage(from: string, to: string): string {
   return (
-    `cannot upgrade from PostgreSQL ${from} to ${to} in place: pgmeta does not run pg_upgrade inside ` +
-    `the members; keep version ${from} here and create a new cluster with version ${to} from this ` +
-    `one's backup (README: Major version upgrade), then move clients and delete this cluster`
+    `cannot upgrade from PostgreSQL ${from} to ${to} in place: keep version ${from} here and create a ` +
+    `new cluster with version ${to} and spec.restore from this cluster's archive with ` +
+    `source.version ${from}; Spilo restores it and runs pg_upgrade (README: Major version upgrade). ` +
+    `Then move clients and delete this cluster`
   );
 }
 

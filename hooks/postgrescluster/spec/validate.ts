@@ -80,6 +80,14 @@ export const MIRRORS: Readonly<Record<string, Mirror>> = {
     const [count, replicas] = [sync['nodeCount'], isObj(self) ? self['replicas'] : undefined];
     return typeof count !== 'number' || typeof replicas !== 'number' || count < replicas;
   },
+  // The restore reads the source's major and can only upgrade it (day2/major.ts).
+  '!has(self.restore) || !has(self.restore.source.version) || int(self.restore.source.version) <= int(self.version)':
+    (self) => {
+      const restore = isObj(self) ? self['restore'] : undefined;
+      const from = isObj(restore) && isObj(restore['source']) ? restore['source']['version'] : undefined;
+      const to = isObj(self) ? self['version'] : undefined;
+      return typeof from !== 'string' || typeof to !== 'string' || Number(from) <= Number(to);
+    },
   'int(self) >= int(oldSelf)': (self, oldSelf) =>
     typeof self !== 'string' || typeof oldSelf !== 'string' || Number(self) >= Number(oldSelf)
       ? true

@@ -1,7 +1,7 @@
 /**
  * Golden scenarios of backups and restores on the PostgresCluster hook: each store (S3 with a MinIO
- * endpoint, GCS, Azure), encryption, restores to a time and to the latest backup, and missing
- * credentials. Built from the real hook's own output, like the core goldens.
+ * endpoint, GCS, Azure), encryption, restores to a time and to the latest backup, a restore into a
+ * newer major (the upgrade path), and missing credentials. Built from the real hook's own output, like the core goldens.
  */
 import type { KubeObject } from '../../../hooks/lib/k8s';
 import { fakeUid } from '../../support/apiserver';
@@ -129,6 +129,23 @@ export const CASES: Record<string, () => World> = {
       },
       [minioSecret],
       'orders-pitr',
+    ),
+
+  // A major upgrade: a PostgreSQL 17 cluster restored from the 16 cluster's archive (wal/16);
+  // Spilo's clone runs pg_upgrade before the cluster starts. It archives into its own wal/17.
+  'restore-upgrade': () =>
+    fresh(
+      {
+        ...HA,
+        version: '17',
+        backup: { destination: MINIO },
+        restore: {
+          source: { ...MINIO, cluster: { name: 'orders', uid: ORDERS_UID }, version: '16' },
+          target: { latest: true },
+        },
+      },
+      [minioSecret],
+      'orders-17',
     ),
 
   'restore-latest': () =>

@@ -19,6 +19,25 @@ export const FAILING: CelCase[] = [
   // spec.backup and spec.restore
   ...BACKUP_FAILING,
   {
+    rule: '!has(self.restore) || !has(self.restore.source.version) || int(self.restore.source.version) <= int(self.version)',
+    what: 'a restore from a newer major (pg_upgrade cannot downgrade)',
+    spec: {
+      ...BASE,
+      restore: {
+        source: {
+          s3: { bucket: 'pg-backups', endpoint: 'http://minio:9000', credentialsSecret: { name: 'minio' } },
+          path: 'shop/orders/u0',
+          version: '17',
+        },
+        target: { latest: true },
+      },
+    },
+    error: {
+      path: 'spec.restore.source.version',
+      message: 'restore.source.version must not be newer than version (the restore can only upgrade)',
+    },
+  },
+  {
     rule: 'size(self.metadata.name) <= 40',
     what: 'a 41-character name',
     spec: BASE,
