@@ -38,6 +38,21 @@ function hold(current: number, held: string, proposal?: Proposal): ScaleDecision
   return { replicas: current, held, ...(proposal ? { proposal } : {}) };
 }
 
+/**
+ * Why a scale-down's candidate cannot take over in synchronous mode: Patroni refuses any candidate
+ * but the synchronous standby (patroni/api.py `is_failover_possible`, 412), and keeps that standby
+ * while it is healthy. Undefined when Patroni would accept it (or names no standby yet: the Job waits).
+ */
+function synchronousHold(ctx: Day2Context, candidate: MemberFacts): string | undefined {
+  const standbys = ctx.facts.synchronousStandbys;
+  if (ctx.cluster.synchronous.mode === 'off' || standbys.length === 0 || standbys.includes(candidate.name))
+    return;
+  return (
+    `, and in synchronous mode Patroni hands over only to the synchronous standby ` +
+    `(${standbys.join(', ')}), which is beyond it too: set synchronous.mode off until the scale-down is done`
+  );
+}
+
 /** The replica count and the switchover that a scale-down needs first, if any. */
 export function planScale(ctx: Day2Context): ScaleDecision {
   const desired = ctx.cluster.replicas;
@@ -52,8 +67,19 @@ export function planScale(ctx: Day2Context): ScaleDecision {
   const message = `scaling down waits for a switchover: the primary ${primary.name} is beyond the new size`;
   const existing = keptScaleDownSwitchover(ctx);
   if (existing) return hold(current, message, existing);
-  const candidate = scaleDownCandidate(ctx, desired);
+  return switchoverFirst(ctx, { current, message, primary });
+}
+
+/** Holds the size while a new switchover Job moves the primary below it, or says why none can. */
+function switchoverFirst(
+  ctx: Day2Context,
+  o: { current: number; message: string; primary: MemberFacts },
+): ScaleDecision {
+  const { current, message, primary } = o;
+  const candidate = scaleDownCandidate(ctx, ctx.cluster.replicas);
   if (!candidate) return hold(current, `${message}, and no ready replica below it can take over`);
+  const synchronous = synchronousHold(ctx, candidate);
+  if (synchronous !== undefined) return hold(current, message + synchronous);
   const job = switchoverJob(ctx, { target: candidate.name, from: primary.name, reason: 'scale-down' });
   return hold(current, message, { operation: 'switchover', children: [job], disruptive: true });
 }

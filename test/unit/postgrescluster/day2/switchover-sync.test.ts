@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import type { KubeObject } from '../../../../hooks/lib/k8s';
+import { planScale } from '../../../../hooks/postgrescluster/day2/scale';
 import { planRequestedSwitchover } from '../../../../hooks/postgrescluster/day2/switchover';
 import { contextOf, sync, world } from '../../../support/day2-world';
 
@@ -63,5 +64,34 @@ describe('a requested switchover in synchronous mode', () => {
   it('does not tell the script about synchronous mode when it is off', () => {
     const w = world({ spec: { switchover: { target: 'orders-2' } }, related: [syncEndpoints('orders-1')] });
     expect(envOf(planRequestedSwitchover(contextOf(w))!.children[0]!)).not.toHaveProperty('SYNCHRONOUS');
+  });
+});
+
+describe('a scale-down past the primary in synchronous mode', () => {
+  const highPrimary = [
+    { ordinal: 0, role: 'replica' as const },
+    { ordinal: 1, role: 'replica' as const },
+    { ordinal: 2, role: 'replica' as const },
+    { ordinal: 3, role: 'master' as const },
+  ];
+  const o = {
+    before: { ...synchronous, replicas: 4 },
+    spec: { ...synchronous, replicas: 2 },
+    members: highPrimary,
+  };
+
+  it('holds, saying why, when the synchronous standby goes too: Patroni would refuse any other member', () => {
+    const decision = planScale(contextOf(world({ ...o, related: [syncEndpoints('orders-2')] })));
+    expect(decision.replicas).toBe(4);
+    expect(decision.proposal).toBeUndefined();
+    expect(decision.held).toContain('Patroni hands over only to the synchronous standby (orders-2)');
+  });
+
+  it('switches over to the synchronous standby when it stays', () => {
+    const decision = planScale(contextOf(world({ ...o, related: [syncEndpoints('orders-1')] })));
+    expect(envOf(decision.proposal!.children[0]!)).toMatchObject({
+      CANDIDATE: 'orders-1',
+      SYNCHRONOUS: 'true',
+    });
   });
 });
