@@ -16,7 +16,8 @@
 import type { V1Container, V1PodSpec, V1Volume, V1VolumeMount } from '@kubernetes/client-node';
 import type { KubeObject, Plain } from '../../lib/k8s.js';
 import type { EnvVar } from '../spilo/env.js';
-import { BACKUP_VOLUME_PREFIX, GCS_MOUNTS, isBackupEnvName } from './env.js';
+import { isBackupEnvName } from './env.js';
+import { BACKUP_VOLUME_PREFIX, RESTORE_VOLUME_PREFIX } from './files.js';
 import type { SecretProblem } from './secrets.js';
 
 /** The container of the StatefulSet whose environment carries the configuration. */
@@ -106,7 +107,7 @@ export function withBackupPart(sts: KubeObject, part: BackupPart, from: KubeObje
 
 /** Only the restore part of a rendered part: what a new cluster keeps while archiving must wait. */
 function restoreOnly(part: BackupPart): BackupPart {
-  const restoreVolume = (name: string): boolean => name === GCS_MOUNTS.CLONE_.volume;
+  const restoreVolume = (name: string): boolean => name.startsWith(RESTORE_VOLUME_PREFIX);
   return {
     env: part.env.filter((e) => e.name.startsWith('CLONE_')),
     volumes: part.volumes.filter((v) => restoreVolume(v.name)),

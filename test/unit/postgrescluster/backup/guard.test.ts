@@ -133,6 +133,15 @@ describe('a restore whose Secret is missing', () => {
     expect(condition(res.status, 'Restored')).toMatchObject({ status: 'False', reason: 'SecretNotFound' });
   });
 
+  // Found by backup-contract-envdir.test.ts: problems were counted once per Secret, so a Secret the
+  // backup and the restore share was reported for the backup only and the restore went ahead.
+  it('holds back a new cluster whose backup and restore share the missing Secret', () => {
+    const res = sync(world({ ...BASE, backup: { destination: { s3: S3 } }, restore }));
+    expect(sts(res.children)).toBeUndefined();
+    expect(condition(res.status, 'Restored')).toMatchObject({ status: 'False', reason: 'SecretNotFound' });
+    expect(condition(res.status, 'BackupConfigured')).toMatchObject({ reason: 'SecretNotFound' });
+  });
+
   it('keeps a new cluster without archiving but with its restore when only the backup Secret is missing', () => {
     const res = sync(
       world({ ...BASE, backup: { destination: { gcs: GCS } }, restore }, { related: [creds] }),
