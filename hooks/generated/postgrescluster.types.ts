@@ -1179,7 +1179,7 @@ export interface PostgresClusterSpec {
      */
     encryption?: {
       /**
-       * libsodium (WALG_LIBSODIUM_KEY) or pgp (WALG_PGP_KEY).
+       * libsodium (WALG_LIBSODIUM_KEY) or pgp (the key mounted as a file for WALG_PGP_KEY_PATH).
        */
       method: 'libsodium' | 'pgp';
       /**
@@ -1195,7 +1195,7 @@ export interface PostgresClusterSpec {
          */
         key?: string;
         /**
-         * pgp only: key of the passphrase in the Secret, if the private key has one.
+         * pgp only: key of the passphrase in the Secret, if the private key has one. One line: WAL-G gets it through Spilo's envdir, which keeps only the first line.
          */
         passphraseKey?: string;
       };
@@ -1347,7 +1347,7 @@ export interface PostgresClusterSpec {
      */
     encryption?: {
       /**
-       * libsodium (WALG_LIBSODIUM_KEY) or pgp (WALG_PGP_KEY).
+       * libsodium (WALG_LIBSODIUM_KEY) or pgp (the key mounted as a file for WALG_PGP_KEY_PATH).
        */
       method: 'libsodium' | 'pgp';
       /**
@@ -1363,7 +1363,7 @@ export interface PostgresClusterSpec {
          */
         key?: string;
         /**
-         * pgp only: key of the passphrase in the Secret, if the private key has one.
+         * pgp only: key of the passphrase in the Secret, if the private key has one. One line: WAL-G gets it through Spilo's envdir, which keeps only the first line.
          */
         passphraseKey?: string;
       };

@@ -42,7 +42,8 @@ function condition(status: ClusterStatus, type: string): ObservedCondition | und
 function notArchiving(name: string, configured: ObservedCondition | undefined): ClusterView | undefined {
   if (configured?.status === 'True') return undefined;
   const why = typeof configured?.message === 'string' ? `: ${configured.message}` : '';
-  // Configured but not archiving yet (members still start or roll out): a wait, not a user error.
+  // Configured but not archiving yet (members still start or roll out, or the cluster is being
+  // restored): a wait, not a user error.
   if (ARCHIVING_SOON.includes(configured?.reason)) {
     return {
       ready: false,

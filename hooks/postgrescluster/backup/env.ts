@@ -1,6 +1,6 @@
 /**
  * The Spilo environment of continuous archiving (`spec.backup`) and of a restore at bootstrap
- * (`spec.restore`), and the volume that carries a GCS key file.
+ * (`spec.restore`); the key files they name are mounted by files.ts.
  *
  * Only variables of Spilo's envdir whitelist reach WAL-G: configure_spilo copies exactly those into
  * `/run/etc/wal-e.d/env` (and their `CLONE_`-prefixed twins into the clone envdir), and WAL-G runs
@@ -13,9 +13,8 @@
  * status says why) instead of being stuck in CreateContainerConfigError.
  * @see ../../../../shared/reference/spilo.md §9.5, §9.6
  */
-import type { V1Volume, V1VolumeMount } from '@kubernetes/client-node';
-import type { Plain } from '../../lib/k8s.js';
 import type { EnvVar } from '../spilo/env.js';
+import { keyFilePath, type Prefix } from './files.js';
 import type {
   ResolvedBackup,
   ResolvedDestination,
@@ -23,9 +22,6 @@ import type {
   ResolvedRestore,
   SecretKeyRef,
 } from './types.js';
-
-/** `CLONE_` for the restore source, empty for the cluster's own archive. */
-type Prefix = '' | 'CLONE_';
 
 /** Name prefixes of every variable this module renders: the rest of the environment never uses them. */
 export const BACKUP_ENV_PREFIXES = [
@@ -43,19 +39,6 @@ export const BACKUP_ENV_PREFIXES = [
 export function isBackupEnvName(name: string): boolean {
   return BACKUP_ENV_PREFIXES.some((p) => name.startsWith(p));
 }
-
-/** Volumes holding GCS key files; their names start with this. */
-export const BACKUP_VOLUME_PREFIX = 'pgmeta-';
-
-/** Where a GCS key file is mounted, per archive: the cluster's own and a restore source's. */
-export const GCS_MOUNTS = {
-  '': { volume: 'pgmeta-backup-gcs', dir: '/var/run/pgmeta/backup-gcs' },
-  CLONE_: { volume: 'pgmeta-restore-gcs', dir: '/var/run/pgmeta/restore-gcs' },
-} as const;
-/** The file name of the key inside its mount. */
-export const GCS_KEY_FILE = 'credentials.json';
-/** Owner and group may read (0440): the group is the pod's fsGroup, Spilo's postgres group. */
-const KEY_FILE_MODE = 0o440;
 
 const value = (name: string, v: string): EnvVar => ({ name, value: v });
 
@@ -97,7 +80,7 @@ function storeEnv(dest: ResolvedDestination, prefix: string, p: Prefix): EnvVar[
       return [
         value(`${p}WALG_GS_PREFIX`, prefix),
         value(`${p}WALE_GS_PREFIX`, prefix),
-        value(`${p}GOOGLE_APPLICATION_CREDENTIALS`, `${GCS_MOUNTS[p].dir}/${GCS_KEY_FILE}`),
+        value(`${p}GOOGLE_APPLICATION_CREDENTIALS`, keyFilePath('gcs', p)),
       ];
     case 'azure':
       // WALG_AZ_PREFIX alone: the whitelist has no WALE_AZ_PREFIX.
@@ -116,8 +99,10 @@ function encryptionEnv(enc: ResolvedEncryption | undefined, p: Prefix): EnvVar[]
     // The Secret holds the 32-byte key base64-encoded (`openssl rand -base64 32`).
     return [secret(`${p}WALG_LIBSODIUM_KEY`, enc.key), value(`${p}WALG_LIBSODIUM_KEY_TRANSFORM`, 'base64')];
   }
+  // The armoured key is a file (files.ts says why); the passphrase is one line, so a variable
+  // carries it (WAL-G 3.0.5 has no file setting for it: internal/configure.go `configurePgpCrypter`).
   return [
-    secret(`${p}WALG_PGP_KEY`, enc.key),
+    value(`${p}WALG_PGP_KEY_PATH`, keyFilePath('pgp', p)),
     ...(enc.passphrase ? [secret(`${p}WALG_PGP_KEY_PASSPHRASE`, enc.passphrase)] : []),
   ];
 }
@@ -171,39 +156,4 @@ export function clusterBackupEnv(cluster: { backup?: ResolvedBackup; restore?: R
   ];
 }
 
-function gcsVolume(dest: ResolvedDestination, p: Prefix): Plain<V1Volume>[] {
-  if (dest.kind !== 'gcs') return [];
-  return [
-    {
-      name: GCS_MOUNTS[p].volume,
-      secret: {
-        secretName: dest.credentials.name,
-        items: [{ key: dest.credentials.key, path: GCS_KEY_FILE }],
-        defaultMode: KEY_FILE_MODE,
-        optional: true,
-      },
-    },
-  ];
-}
-
-/** The Secret volumes with GCS key files, sorted by name. */
-export function backupVolumes(cluster: {
-  backup?: ResolvedBackup;
-  restore?: ResolvedRestore;
-}): Plain<V1Volume>[] {
-  return [
-    ...(cluster.backup ? gcsVolume(cluster.backup.destination, '') : []),
-    ...(cluster.restore ? gcsVolume(cluster.restore.destination, 'CLONE_') : []),
-  ];
-}
-
-/** Read-only mounts of {@link backupVolumes} in the Spilo container. */
-export function backupVolumeMounts(cluster: {
-  backup?: ResolvedBackup;
-  restore?: ResolvedRestore;
-}): Plain<V1VolumeMount>[] {
-  return backupVolumes(cluster).map((v) => {
-    const mount = Object.values(GCS_MOUNTS).find((m) => m.volume === v.name);
-    return { name: v.name, mountPath: mount?.dir ?? '', readOnly: true };
-  });
-}
+export { backupVolumes, backupVolumeMounts } from './files.js';

@@ -12,11 +12,15 @@
  *   exists); but a cluster that must be restored is not created at all until the restore source's
  *   Secrets exist, because without them Spilo could not clone and a freshly initialised, empty
  *   database would take the place of the restore for good.
+ *
+ * Independently of Secrets, a cluster that restores gets its archive only after the restore has
+ * finished (restore-first.ts says why).
  */
 import type { V1Container, V1PodSpec, V1Volume, V1VolumeMount } from '@kubernetes/client-node';
 import type { KubeObject, Plain } from '../../lib/k8s.js';
 import type { EnvVar } from '../spilo/env.js';
-import { BACKUP_VOLUME_PREFIX, GCS_MOUNTS, isBackupEnvName } from './env.js';
+import { isBackupEnvName } from './env.js';
+import { BACKUP_VOLUME_PREFIX, RESTORE_VOLUME_PREFIX } from './files.js';
 import type { SecretProblem } from './secrets.js';
 
 /** The container of the StatefulSet whose environment carries the configuration. */
@@ -50,6 +54,21 @@ export const ARCHIVE_PREFIX_VARS: readonly string[] = ['WALG_S3_PREFIX', 'WALG_G
 export function podArchivePrefix(pod: KubeObject): string | undefined {
   const env = spiloContainer(pod['spec'] as PodSpec | undefined)?.env ?? [];
   return env.find((e) => ARCHIVE_PREFIX_VARS.includes(e.name) && typeof e.value === 'string')?.value;
+}
+
+/** The literal values of the StatefulSet's backup and restore variables, by name. */
+export function backupEnvValues(sts: KubeObject | undefined): Record<string, string> {
+  return Object.fromEntries(
+    backupPart(sts)
+      .env.filter((e) => typeof e.value === 'string')
+      .map((e) => [e.name, e.value ?? '']),
+  );
+}
+
+/** The value of the first of `names` that `env` has. */
+export function firstOf(env: Record<string, string>, names: readonly string[]): string | undefined {
+  for (const n of names) if (env[n] !== undefined) return env[n];
+  return undefined;
 }
 
 const isBackupVolume = (name: string): boolean => name.startsWith(BACKUP_VOLUME_PREFIX);
@@ -104,9 +123,12 @@ export function withBackupPart(sts: KubeObject, part: BackupPart, from: KubeObje
   return { ...sts, spec: { ...spec, template } };
 }
 
-/** Only the restore part of a rendered part: what a new cluster keeps while archiving must wait. */
+/**
+ * Only the restore part of a rendered part: what a new cluster keeps while archiving must wait (for
+ * a missing Secret, or for the restore to finish).
+ */
 function restoreOnly(part: BackupPart): BackupPart {
-  const restoreVolume = (name: string): boolean => name === GCS_MOUNTS.CLONE_.volume;
+  const restoreVolume = (name: string): boolean => name.startsWith(RESTORE_VOLUME_PREFIX);
   return {
     env: part.env.filter((e) => e.name.startsWith('CLONE_')),
     volumes: part.volumes.filter((v) => restoreVolume(v.name)),
@@ -118,17 +140,25 @@ export interface GuardInput {
   /** The StatefulSet Metacontroller observed, if any. */
   observed?: KubeObject;
   problems: readonly SecretProblem[];
+  /** The cluster restores and may not archive yet (restore-first.ts). */
+  restorePending?: boolean;
 }
 
-/** The desired children, made safe against missing Secrets as described above. */
+/** The StatefulSet made safe against missing Secrets as described above; undefined: hold it back. */
+function withoutMissingSecrets(child: KubeObject, input: GuardInput): KubeObject | undefined {
+  const { observed, problems } = input;
+  if (problems.length === 0) return child;
+  if (observed) return withBackupPart(child, backupPart(observed), observed);
+  if (problems.some((p) => p.purpose === 'restore')) return undefined;
+  return withBackupPart(child, restoreOnly(backupPart(child)), child);
+}
+
+/** The desired children, made safe against missing Secrets and an unfinished restore. */
 export function guardBackupConfig(children: readonly KubeObject[], input: GuardInput): KubeObject[] {
-  if (input.problems.length === 0) return [...children];
-  const { observed } = input;
-  const restoreBlocked = input.problems.some((p) => p.purpose === 'restore');
   return children.flatMap((child) => {
     if (child.kind !== 'StatefulSet') return [child];
-    if (observed) return [withBackupPart(child, backupPart(observed), observed)];
-    if (restoreBlocked) return [];
-    return [withBackupPart(child, restoreOnly(backupPart(child)), child)];
+    const safe = withoutMissingSecrets(child, input);
+    if (!safe) return [];
+    return [input.restorePending ? withBackupPart(safe, restoreOnly(backupPart(safe)), safe) : safe];
   });
 }

@@ -6,15 +6,15 @@
 import type { ConditionInput } from '../../lib/conditions.js';
 import type { KubeObject } from '../../lib/k8s.js';
 import { guardBackupConfig } from './guard.js';
+import { restorePending } from './restore-first.js';
 import { secretProblems, secretUses, type SecretProblem } from './secrets.js';
+import { restoredFrom, type RestoredFrom } from './restore-status.js';
 import {
   backupConditions,
   backupStatus,
-  restoredFrom,
   type ArchivingMember,
   type BackupStatus,
   type BackupStatusInput,
-  type RestoredFrom,
 } from './status.js';
 import type { ResolvedBackup, ResolvedRestore } from './types.js';
 
@@ -28,6 +28,8 @@ export type { ResolvedBackup, ResolvedRestore } from './types.js';
 export interface ObservedForBackup {
   statefulSet?: KubeObject;
   configEndpoints?: KubeObject;
+  /** Patroni's leader Endpoints `<scope>`. */
+  leaderEndpoints?: KubeObject;
   /** User Secrets named by the backup and restore configuration (related objects), by name. */
   userSecrets?: Readonly<Record<string, KubeObject>>;
   /** PostgresBackups of the namespace (related objects). */
@@ -53,6 +55,7 @@ export function guardChildren(
   return guardBackupConfig(children, {
     ...(statefulSet ? { observed: statefulSet } : {}),
     problems: backupProblems(input.cluster, input.observed),
+    restorePending: restorePending(input.cluster, input.observed),
   });
 }
 
@@ -75,7 +78,9 @@ function statusInputOf({ name, cluster, observed }: ClusterBackupInput): BackupS
     ...(cluster?.restore ? { restore: cluster.restore } : {}),
     ...(observed.statefulSet ? { statefulSet: observed.statefulSet } : {}),
     ...(observed.configEndpoints ? { configEndpoints: observed.configEndpoints } : {}),
+    ...(observed.leaderEndpoints ? { leaderEndpoints: observed.leaderEndpoints } : {}),
     problems: backupProblems(cluster, observed),
+    restoring: restorePending(cluster, observed),
     postgresBackups: observed.postgresBackups ?? [],
     members: observed.members ?? [],
   };

@@ -21,9 +21,14 @@ export interface SecretUse {
   ref: SecretKeyRef;
   field: string;
   purpose: SecretPurpose;
+  /**
+   * The value reaches WAL-G as a variable, through Spilo's envdir, which keeps only its first line
+   * (files.ts); a key file (GCS credentials, a PGP key) has no such limit.
+   */
+  oneLine: boolean;
 }
 
-export type SecretProblemReason = 'SecretNotFound' | 'SecretKeyNotFound';
+export type SecretProblemReason = 'SecretNotFound' | 'SecretKeyNotFound' | 'SecretValueNotOneLine';
 
 export interface SecretProblem {
   reason: SecretProblemReason;
@@ -31,29 +36,30 @@ export interface SecretProblem {
   message: string;
 }
 
-function destinationUses(dest: ResolvedDestination, at: string): { ref: SecretKeyRef; field: string }[] {
+type Use = Omit<SecretUse, 'purpose'>;
+
+function destinationUses(dest: ResolvedDestination, at: string): Use[] {
   switch (dest.kind) {
     case 's3':
       return [
-        { ref: dest.accessKeyId, field: `${at}.s3.credentialsSecret` },
-        { ref: dest.secretAccessKey, field: `${at}.s3.credentialsSecret` },
+        { ref: dest.accessKeyId, field: `${at}.s3.credentialsSecret`, oneLine: true },
+        { ref: dest.secretAccessKey, field: `${at}.s3.credentialsSecret`, oneLine: true },
       ];
     case 'gcs':
-      return [{ ref: dest.credentials, field: `${at}.gcs.credentialsSecret` }];
+      return [{ ref: dest.credentials, field: `${at}.gcs.credentialsSecret`, oneLine: false }];
     case 'azure':
-      return [{ ref: dest.accessKey, field: `${at}.azure.credentialsSecret` }];
+      return [{ ref: dest.accessKey, field: `${at}.azure.credentialsSecret`, oneLine: true }];
   }
 }
 
-function encryptionUses(
-  enc: ResolvedEncryption | undefined,
-  at: string,
-): { ref: SecretKeyRef; field: string }[] {
+function encryptionUses(enc: ResolvedEncryption | undefined, at: string): Use[] {
   if (!enc) return [];
-  return [enc.key, ...(enc.passphrase ? [enc.passphrase] : [])].map((ref) => ({
-    ref,
-    field: `${at}.encryption.keySecret`,
-  }));
+  const field = `${at}.encryption.keySecret`;
+  return [
+    // A PGP key is mounted as a file; a libsodium key is a variable.
+    { ref: enc.key, field, oneLine: enc.method === 'libsodium' },
+    ...(enc.passphrase ? [{ ref: enc.passphrase, field, oneLine: true }] : []),
+  ];
 }
 
 /** Every Secret key the cluster's backup and restore configuration reads. */
@@ -75,35 +81,56 @@ export function secretUses(cluster: { backup?: ResolvedBackup; restore?: Resolve
   ];
 }
 
-/** A key is there when the Secret's `data` has it with a non-empty value. */
-function hasKey(secret: KubeObject, key: string): boolean {
+/** The key's value in the Secret's `data` (base64), undefined when missing or empty. */
+function valueOf(secret: KubeObject, key: string): string | undefined {
   const data = secret['data'];
-  if (typeof data !== 'object' || data === null) return false;
+  if (typeof data !== 'object' || data === null) return undefined;
   const value = (data as Record<string, unknown>)[key];
-  return typeof value === 'string' && value !== '';
+  return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-/** What is missing, one problem per Secret or key, in the order of {@link secretUses}. */
+/**
+ * Whether the envdir passes the value on whole. runit's `chpst` (runit src/chpst.c `edir()`) keeps
+ * the first line only, drops the blanks at its end and turns NUL bytes into line breaks; a single
+ * trailing line break (what `echo` into a file leaves) is the only one that loses nothing.
+ */
+export function survivesEnvdir(base64: string): boolean {
+  const text = Buffer.from(base64, 'base64').toString('utf8');
+  const whole = text.endsWith('\n') ? text.slice(0, -1) : text;
+  return !/[\n\0]/.test(whole) && !/[ \t]$/.test(whole);
+}
+
+function problemOf(use: SecretUse, secret: KubeObject | undefined): SecretProblem | undefined {
+  const { ref, field, purpose } = use;
+  if (!secret)
+    return { reason: 'SecretNotFound', purpose, message: `Secret ${ref.name} not found (${field})` };
+  const value = valueOf(secret, ref.key);
+  if (value === undefined) {
+    const message = `Secret ${ref.name} has no key ${ref.key} (${field})`;
+    return { reason: 'SecretKeyNotFound', purpose, message };
+  }
+  if (use.oneLine && !survivesEnvdir(value)) {
+    const message = `Secret ${ref.name} key ${ref.key} would reach WAL-G cut short: Spilo's envdir keeps only the first line, without blanks at its end (${field})`;
+    return { reason: 'SecretValueNotOneLine', purpose, message };
+  }
+  return undefined;
+}
+
+/** What is missing, one problem per Secret or key and purpose, in the order of {@link secretUses}. */
 export function secretProblems(
   uses: readonly SecretUse[],
   secrets: Readonly<Record<string, KubeObject>>,
 ): SecretProblem[] {
   const seen = new Set<string>();
   const problems: SecretProblem[] = [];
-  for (const { ref, field, purpose } of uses) {
-    const secret = secrets[ref.name];
-    const id = secret ? `${ref.name}/${ref.key}` : ref.name;
-    if (seen.has(id) || (secret && hasKey(secret, ref.key))) continue;
+  for (const use of uses) {
+    const secret = secrets[use.ref.name];
+    // Per purpose: a Secret that the backup and the restore share must hold back both.
+    const id = `${use.purpose}:${secret ? `${use.ref.name}/${use.ref.key}` : use.ref.name}`;
+    const problem = seen.has(id) ? undefined : problemOf(use, secret);
+    if (!problem) continue;
     seen.add(id);
-    problems.push(
-      secret
-        ? {
-            reason: 'SecretKeyNotFound',
-            purpose,
-            message: `Secret ${ref.name} has no key ${ref.key} (${field})`,
-          }
-        : { reason: 'SecretNotFound', purpose, message: `Secret ${ref.name} not found (${field})` },
-    );
+    problems.push(problem);
   }
   return problems;
 }

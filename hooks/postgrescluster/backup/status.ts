@@ -7,12 +7,12 @@
  * - `backup`: the archive, schedule and retention in force, read from the observed StatefulSet's
  *   environment (not from the spec: while a Secret is missing the StatefulSet keeps what it had), and
  *   the newest successful on-demand PostgresBackup of the cluster;
- * - `restoredFrom`: the archive and target the cluster was bootstrapped from, once Patroni has
- *   initialised it.
+ * - `restoredFrom` and Restored's details: restore-status.ts.
  */
 import type { ConditionInput } from '../../lib/conditions.js';
 import type { KubeObject } from '../../lib/k8s.js';
-import { ARCHIVE_PREFIX_VARS, backupPart } from './guard.js';
+import { ARCHIVE_PREFIX_VARS, backupEnvValues, firstOf } from './guard.js';
+import { restoredCondition } from './restore-status.js';
 import type { SecretProblem } from './secrets.js';
 import type { ResolvedBackup, ResolvedRestore } from './types.js';
 
@@ -34,12 +34,6 @@ export interface BackupStatus {
   lastOnDemand?: LastBackup;
 }
 
-export interface RestoredFrom {
-  prefix: string;
-  targetTime?: string;
-  latest?: boolean;
-}
-
 export interface BackupStatusInput {
   /** Cluster name, to pick its PostgresBackups. */
   name: string;
@@ -48,7 +42,11 @@ export interface BackupStatusInput {
   statefulSet?: KubeObject;
   /** Patroni's `<scope>-config` Endpoints. */
   configEndpoints?: KubeObject;
+  /** Patroni's leader Endpoints `<scope>`. */
+  leaderEndpoints?: KubeObject;
   problems: readonly SecretProblem[];
+  /** The cluster restores and archives only once that has finished (restore-first.ts). */
+  restoring?: boolean;
   /** PostgresBackups in the namespace (any cluster). */
   postgresBackups: readonly KubeObject[];
   /** The member pods, with the archive prefix each was started with. */
@@ -60,19 +58,6 @@ export interface ArchivingMember {
   name: string;
   archivePrefix?: string;
   terminating: boolean;
-}
-
-function envValues(sts: KubeObject | undefined): Record<string, string> {
-  return Object.fromEntries(
-    backupPart(sts)
-      .env.filter((e) => typeof e.value === 'string')
-      .map((e) => [e.name, e.value ?? '']),
-  );
-}
-
-function firstOf(env: Record<string, string>, names: readonly string[]): string | undefined {
-  for (const n of names) if (env[n] !== undefined) return env[n];
-  return undefined;
 }
 
 /** `s3://bucket/a/b/wal/16` → `a/b`. */
@@ -98,7 +83,7 @@ function lastOnDemand(input: BackupStatusInput): LastBackup | undefined {
 
 /** `status.backup`, or undefined when there is nothing to say. */
 export function backupStatus(input: BackupStatusInput): BackupStatus | undefined {
-  const env = envValues(input.statefulSet);
+  const env = backupEnvValues(input.statefulSet);
   const prefix = firstOf(env, ARCHIVE_PREFIX_VARS);
   const path = prefix === undefined ? undefined : pathOfPrefix(prefix);
   const retention = Number(env['BACKUP_NUM_TO_RETAIN']);
@@ -113,24 +98,6 @@ export function backupStatus(input: BackupStatusInput): BackupStatus | undefined
     ...(last ? { lastOnDemand: last } : {}),
   };
   return Object.keys(out).length > 0 ? out : undefined;
-}
-
-function initialized(config: KubeObject | undefined): boolean {
-  return config?.metadata.annotations?.['initialize'] !== undefined;
-}
-
-/** `status.restoredFrom`: set once the cluster was bootstrapped from the archive it names. */
-export function restoredFrom(input: BackupStatusInput): RestoredFrom | undefined {
-  if (!initialized(input.configEndpoints)) return undefined;
-  const env = envValues(input.statefulSet);
-  if (env['CLONE_METHOD'] !== 'CLONE_WITH_WALE') return undefined;
-  const prefix = firstOf(
-    env,
-    ARCHIVE_PREFIX_VARS.map((n) => `CLONE_${n}`),
-  );
-  if (prefix === undefined) return undefined;
-  const time = env['CLONE_TARGET_TIME'];
-  return { prefix, ...(time === undefined ? { latest: true } : { targetTime: time }) };
 }
 
 function problemsOf(input: BackupStatusInput, purpose: SecretProblem['purpose']): SecretProblem[] {
@@ -160,6 +127,14 @@ function backupConfigured(input: BackupStatusInput): ConditionInput {
       message: `${problems.map((p) => p.message).join('; ')}: ${keeps}`,
     };
   }
+  if (input.restoring && input.restore) {
+    return {
+      type: 'BackupConfigured',
+      status: 'False',
+      reason: ARCHIVING_PENDING_REASONS.restoring,
+      message: `archiving to ${backup.prefix} starts once the restore from ${input.restore.prefix} has finished and every member has restarted: until then the restoring server runs with the source's WAL-G settings`,
+    };
+  }
   return (
     notArchivingYet(input.members, backup.prefix) ?? {
       type: 'BackupConfigured',
@@ -172,9 +147,13 @@ function backupConfigured(input: BackupStatusInput): ConditionInput {
 
 /**
  * BackupConfigured's reasons for "configured, not archiving yet": the members are starting or rolling
- * out. A PostgresBackup waits on these instead of reporting a configuration error.
+ * out, or the cluster is still being restored. A PostgresBackup waits on these instead of reporting a configuration error.
  */
-export const ARCHIVING_PENDING_REASONS = { waiting: 'WaitingForMembers', rolling: 'RollingOut' } as const;
+export const ARCHIVING_PENDING_REASONS = {
+  waiting: 'WaitingForMembers',
+  rolling: 'RollingOut',
+  restoring: 'WaitingForRestore',
+} as const;
 
 /**
  * Configured is not yet archiving: each member archives where its pod's environment said when it
@@ -197,35 +176,7 @@ function notArchivingYet(members: readonly ArchivingMember[], prefix: string): C
   };
 }
 
-function restored(input: BackupStatusInput, restore: ResolvedRestore): ConditionInput {
-  const target = 'time' in restore.target ? `to ${restore.target.time}` : 'to the latest backup';
-  const problems = problemsOf(input, 'restore');
-  const first = problems[0];
-  if (initialized(input.configEndpoints)) {
-    return {
-      type: 'Restored',
-      status: 'True',
-      reason: 'Restored',
-      message: `restored from ${restore.prefix} ${target}`,
-    };
-  }
-  if (first && !input.statefulSet) {
-    return {
-      type: 'Restored',
-      status: 'False',
-      reason: first.reason,
-      message: `${problems.map((p) => p.message).join('; ')}: the cluster is created once it exists`,
-    };
-  }
-  return {
-    type: 'Restored',
-    status: 'False',
-    reason: 'Restoring',
-    message: `restoring from ${restore.prefix} ${target}`,
-  };
-}
-
 /** The backup conditions: BackupConfigured always, Restored for a restored cluster. */
 export function backupConditions(input: BackupStatusInput): ConditionInput[] {
-  return [backupConfigured(input), ...(input.restore ? [restored(input, input.restore)] : [])];
+  return [backupConfigured(input), ...(input.restore ? [restoredCondition(input, input.restore)] : [])];
 }

@@ -60,6 +60,36 @@ export function minioCluster(): World {
   };
 }
 
+const RESTORE_TO_TIME = {
+  ...HA,
+  backup: { destination: MINIO },
+  restore: {
+    source: { ...MINIO, path: `shop/orders/${ORDERS_UID}` },
+    target: { time: '2026-11-21T10:30:00+01:00' },
+  },
+};
+
+/**
+ * `restore-to-time` after Patroni finished: the target lay past the end of the archive, so Spilo
+ * promoted at its end, and Patroni's timeline history on `<scope>-config` says so (a line it
+ * inherited from the source, then the restore's own switch with Patroni's time and member). The
+ * StatefulSet ran without the archive so far (restore-first.ts): now it gets it.
+ */
+function restoredPastArchiveEnd(): World {
+  const parent = parentFrom(RESTORE_TO_TIME, { name: 'orders-pitr' });
+  const children = appliedWith(parent, [minioSecret]);
+  const history = JSON.stringify([
+    [1, 50331808, 'no recovery target specified'],
+    [2, 83886296, 'no recovery target specified', '2026-11-21T10:01:02+00:00', 'orders-pitr-0'],
+  ]);
+  const related = relatedFor(parent, healthy, [], { podsFrom: children }).map((o) =>
+    o.kind === 'Endpoints' && o.metadata.name.endsWith('-config')
+      ? { ...o, metadata: { ...o.metadata, annotations: { ...o.metadata.annotations, history } } }
+      : o,
+  );
+  return { parent, children, related: [minioSecret, ...related] };
+}
+
 function fresh(spec: Record<string, unknown>, secrets: KubeObject[], name?: string): World {
   return { parent: parentFrom(spec, name === undefined ? {} : { name }), children: [], related: secrets };
 }
@@ -117,19 +147,9 @@ export const CASES: Record<string, () => World> = {
       [userSecret('aws-backup', { id: 'AKIA', secret: 's3cr3t' }), encryptionSecret],
     ),
 
-  'restore-to-time': () =>
-    fresh(
-      {
-        ...HA,
-        backup: { destination: MINIO },
-        restore: {
-          source: { ...MINIO, path: `shop/orders/${ORDERS_UID}` },
-          target: { time: '2026-11-21T10:30:00+01:00' },
-        },
-      },
-      [minioSecret],
-      'orders-pitr',
-    ),
+  'restore-to-time': () => fresh(RESTORE_TO_TIME, [minioSecret], 'orders-pitr'),
+
+  'restore-past-archive-end': restoredPastArchiveEnd,
 
   // A major upgrade: a PostgreSQL 17 cluster restored from the 16 cluster's archive (wal/16);
   // Spilo's clone runs pg_upgrade before the cluster starts. It archives into its own wal/17.

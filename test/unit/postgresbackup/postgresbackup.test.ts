@@ -107,6 +107,25 @@ describe('the backup Job', () => {
       'ClusterNotReady',
     ],
     [
+      'the cluster is being restored (it archives once that has finished)',
+      () => {
+        const c = ready();
+        const status = c['status'] as { conditions: { type: string }[] };
+        const conditions = status.conditions.map((x) =>
+          x.type === 'BackupConfigured'
+            ? {
+                ...x,
+                status: 'False',
+                reason: 'WaitingForRestore',
+                message: 'archiving starts once the restore has finished',
+              }
+            : x,
+        );
+        return { ...c, status: { ...status, conditions } };
+      },
+      'ClusterNotReady',
+    ],
+    [
       'the cluster has no primary',
       () => {
         const c = ready();

@@ -67,7 +67,8 @@ const WALG_NAMES = [
   'USE_WALG_BACKUP',
   'USE_WALG_RESTORE',
 ];
-const ENVDIR = [...S3_NAMES, ...GCS_NAMES, ...AZURE_NAMES, ...WALG_NAMES];
+/** Every name configure_spilo may write into an envdir (for the clone source, with CLONE_). */
+export const ENVDIR = [...S3_NAMES, ...GCS_NAMES, ...AZURE_NAMES, ...WALG_NAMES];
 /** Read by configure_spilo itself: the crontab schedule, retention (unprefixed only), the clone. */
 const SPILO_OWN = [
   'BACKUP_SCHEDULE',

@@ -119,6 +119,23 @@ describe('accepted backup and restore specs', () => {
     ]);
   });
 
+  // Spilo writes AWS_ENDPOINT and WALE_S3_ENDPOINT into WAL-G's envdir, which keeps only the first
+  // line of a value (runit src/chpst.c `edir()`): an endpoint must be one line.
+  it.each(['http://minio:9000\n', 'http://minio\n.evil:9000', 'http://minio\t:9000'])(
+    'refuses an endpoint with a line break or other blank (%j)',
+    (endpoint) => {
+      const s3 = { ...S3, endpoint };
+      expect(errorsOf({ ...BASE, backup: { destination: { s3 } } }).map((e) => e.path)).toEqual([
+        'spec.backup.destination.s3.endpoint',
+      ]);
+      expect(
+        errorsOf({ ...BASE, restore: { source: { s3, path: 'old' }, target: { latest: true } } }).map(
+          (e) => e.path,
+        ),
+      ).toEqual(['spec.restore.source.s3.endpoint']);
+    },
+  );
+
   it('refuses a retention of one backup (Spilo keeps at least 2)', () => {
     expect(
       errorsOf({ ...BASE, backup: { destination: { s3: S3 }, retention: { count: 1 } } }).map((e) => e.path),
