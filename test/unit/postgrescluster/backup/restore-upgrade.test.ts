@@ -9,7 +9,8 @@
 import { describe, expect, it } from '@jest/globals';
 import type { KubeObject } from '../../../../hooks/lib/k8s';
 import { majorUpgradeMessage } from '../../../../hooks/postgrescluster/day2/major';
-import { sync } from '../../../support/cluster-world';
+import { applied } from '../../../support/apiserver';
+import { relatedFor, sync } from '../../../support/cluster-world';
 import { errorsOf } from '../spec/check-spec-support';
 import { CASES, ORDERS_UID } from '../../../golden/backup/cases';
 
@@ -34,8 +35,17 @@ describe('a restore into a newer major', () => {
     expect(env['CLONE_WALE_S3_PREFIX']).toBe(env['CLONE_WALG_S3_PREFIX']);
   });
 
-  it('archives into its own path under its own major', () => {
-    expect(upgraded()['WALG_S3_PREFIX']).toMatch(/^s3:\/\/pg-backups\/shop\/orders-17\/[^/]+\/wal\/17$/);
+  // The archive is rendered only once the restore has finished (backup/restore-first.ts): a member
+  // runs and Patroni holds the leader lock.
+  it('archives into its own path under its own major once the restore has finished', () => {
+    const world = CASES['restore-upgrade']!();
+    expect(spiloEnv(sync(world).children)['WALG_S3_PREFIX']).toBeUndefined();
+    const children = sync(world).children.map((c) => applied(c, world.parent));
+    const running = relatedFor(world.parent, [{ ordinal: 0, role: 'master' }], [], { podsFrom: children });
+    const after = sync({ ...world, children, related: [...world.related, ...running] });
+    expect(spiloEnv(after.children)['WALG_S3_PREFIX']).toMatch(
+      /^s3:\/\/pg-backups\/shop\/orders-17\/[^/]+\/wal\/17$/,
+    );
   });
 
   it("reads the cluster's own major when source.version is not given (a restore of the same major)", () => {
