@@ -222,7 +222,7 @@ export interface PostgresClusterSpec {
     readOnlyPooler?: boolean;
   };
   /**
-   * NetworkPolicies around the members and the poolers (needs a network plugin that enforces them). PostgreSQL (5432) and the poolers (6432) admit only the peers below, the cluster's own pods and, for 5432, the poolers; Patroni's API (8008) only the members and pgmeta's Jobs. Members may reach DNS (53), the API server (443, 6443: Patroni bypasses the API Service), each other and the backup store. The poolers may reach DNS and the members. With metrics, namespaces labelled pgmeta.io/metrics-scraper=true may scrape the exporter (9187) and Patroni (8008).
+   * NetworkPolicies around the members and the poolers (needs a network plugin that enforces them). PostgreSQL (5432) and the poolers (6432) admit only the peers below, the cluster's own pods and, for 5432, the poolers; Patroni's API (8008) only the members and pgmeta's Jobs. Members may reach DNS (53), the API server (443, 6443: the API Service and the addresses behind it), each other and the backup store. The poolers may reach DNS and the members. With metrics, namespaces labelled pgmeta.io/metrics-scraper=true may scrape the exporter (9187) and Patroni (8008).
    */
   networkPolicy?: {
     /**
