@@ -148,7 +148,7 @@ export interface PostgresClusterSpec {
      */
     enabled?: boolean;
     /**
-     * A cert-manager issuer that signs the cluster's certificate: a Certificate `<name>-tls` naming every Service (needs the cert-manager component, manifests/components/cert-manager). Members wait for its Secret before they start, and pick up renewals without a restart. The issuer must put its CA into the Secret's ca.crt (CA, Vault and self-signed issuers do): the poolers verify PostgreSQL's certificate against it.
+     * A cert-manager issuer that signs the cluster's certificate: a Certificate `<name>-tls` naming every Service (needs the cert-manager component, manifests/components/cert-manager). Members wait for its Secret before they start (a new cluster's StatefulSet keeps zero members until it is issued), and pick up renewals without a restart. PostgreSQL is given the Secret's ca.crt as ssl_ca_file only when the issuer wrote one (CA, Vault and self-signed issuers do, ACME issuers do not); the poolers verify PostgreSQL's certificate against it, so they need such an issuer.
      */
     issuerRef?: {
       /**

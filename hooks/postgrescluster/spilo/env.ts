@@ -92,8 +92,14 @@ function credentialEnv(cluster: ResolvedCluster): EnvVar[] {
   ];
 }
 
+/** What the database pods' environment depends on besides the spec (observed state). */
+export interface SpiloPodInputs {
+  /** The issued certificate carries a CA, so Spilo names it (tls/ca.ts). @default false */
+  certificateCa?: boolean;
+}
+
 /** The container environment of a cluster's database pods, sorted by name. */
-export function spiloEnv(cluster: ResolvedCluster): EnvVar[] {
+export function spiloEnv(cluster: ResolvedCluster, inputs: SpiloPodInputs = {}): EnvVar[] {
   return sortEnv([
     ...dcsEnv(cluster),
     ...credentialEnv(cluster),
@@ -108,6 +114,6 @@ export function spiloEnv(cluster: ResolvedCluster): EnvVar[] {
     // template, but the variable also states the intent to every Spilo script that reads it.
     ...(cluster.tls.enabled ? [] : [envValue('ALLOW_NOSSL', 'true')]),
     // The cert-manager certificate's files (spec.tls.issuerRef); none: Spilo's self-signed one.
-    ...spiloTlsEnv(cluster),
+    ...spiloTlsEnv(cluster, inputs.certificateCa ?? false),
   ]);
 }
