@@ -44,7 +44,7 @@ export interface PostgresClusterSpec {
     };
   };
   /**
-   * CPU and memory of the PostgreSQL container. Spilo sizes shared_buffers and max_connections from the memory limit unless postgresqlParams set them.
+   * CPU and memory of the PostgreSQL container. Spilo sizes shared_buffers (a fifth) and max_connections (one per 30 MB, 100 to 1000) from the memory limit unless postgresqlParams set them, so the memory is always bounded: a memory request without a limit also sets the limit, a limit without a request also sets the request, and with neither both are 1Gi. Changing them restarts the members one by one.
    */
   resources?: {
     /**
