@@ -12,6 +12,7 @@ describe('spiloEnv', () => {
       KUBERNETES_SCOPE_LABEL: 'pgmeta.io/cluster',
       KUBERNETES_ROLE_LABEL: 'spilo-role',
       KUBERNETES_LEADER_LABEL_VALUE: 'master',
+      KUBERNETES_STANDBY_LEADER_LABEL_VALUE: 'master',
     });
   });
 

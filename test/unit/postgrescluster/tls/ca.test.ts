@@ -8,7 +8,7 @@ import { describe, expect, it } from '@jest/globals';
 import type { KubeObject } from '../../../../hooks/lib/k8s.js';
 import { certificateCa, holdUntilIssued } from '../../../../hooks/postgrescluster/tls/ca.js';
 import { aCluster } from '../../../support/cluster-fixture.js';
-import { parentFrom, sync } from '../../../support/cluster-world.js';
+import { appliedChildren, parentFrom, sync } from '../../../support/cluster-world.js';
 
 const ISSUER = { name: 'acme', kind: 'ClusterIssuer', group: 'cert-manager.io' };
 const withIssuer = { ...aCluster().build(), tls: { enabled: true, issuerRef: ISSUER } };
@@ -87,6 +87,16 @@ describe('a new cluster with an issuer', () => {
     );
     expect(ready).toMatchObject({ reason: 'CertificatePending' });
     expect(ready?.message).toContain('orders-tls');
+  });
+
+  it('stays held while the certificate is awaited (fixpoint)', () => {
+    const parent = parentFrom(spec);
+    const children = appliedChildren(parent);
+    expect((statefulSetOf(children)['spec'] as { replicas: number }).replicas).toBe(0);
+    const again = sync({ parent, children, related: [] }).children;
+    expect(JSON.stringify(statefulSetOf(again)['spec'])).toBe(
+      JSON.stringify(statefulSetOf(sync({ parent, children: [], related: [] }).children)['spec']),
+    );
   });
 
   it('then runs its members, naming the CA only when the Secret has one', () => {
