@@ -44,7 +44,7 @@ export interface PostgresClusterSpec {
     };
   };
   /**
-   * CPU and memory of the PostgreSQL container. Spilo sizes shared_buffers and max_connections from the memory limit unless postgresqlParams set them.
+   * CPU and memory of the PostgreSQL container. Spilo sizes shared_buffers (a fifth) and max_connections (one per 30 MB, 100 to 1000) from the memory limit unless postgresqlParams set them, so the memory is always bounded: a memory request without a limit also sets the limit, a limit without a request also sets the request, and with neither both are 1Gi. Changing them restarts the members one by one.
    */
   resources?: {
     /**
@@ -67,7 +67,7 @@ export interface PostgresClusterSpec {
     };
   };
   /**
-   * PostgreSQL settings (postgresql.conf), by name. Values are strings as PostgreSQL reads them ('256MB', '0.9', 'on'); integers may be written unquoted. Quote anything else in YAML: unquoted on/off/yes/no become booleans and 0.9 a float, which are rejected. pgmeta checks names, types, units, ranges and enum values against the requested major and rejects the settings that Patroni and pgmeta own (listen_addresses, port, ssl files, archive and recovery commands...). Names with a dot (extension settings such as pg_stat_statements.max) are passed through unchecked.
+   * PostgreSQL settings (postgresql.conf), by name. Values are strings as PostgreSQL reads them ('256MB', '0.9', 'on'); integers may be written unquoted. Quote anything else in YAML: unquoted on/off/yes/no become booleans and 0.9 a float, which are rejected. pgmeta checks names, types, units, ranges and enum values against the requested major and rejects the settings that Patroni and pgmeta own (listen_addresses, port, ssl files, archive and recovery commands...). Names with a dot (extension settings such as pg_stat_statements.max) are passed through unchecked. shared_preload_libraries adds to the libraries Spilo always loads (bg_mon, pg_stat_statements, pgextwlist, pg_auth_mon, set_user, timescaledb, pg_cron, pg_stat_kcache), never replaces them, and may name only libraries the image ships for preloading (auto_explain, pg_prewarm, pgaudit, pglogical, ...); it cannot be set with version 18 yet.
    */
   postgresqlParams?: {
     /**
@@ -148,7 +148,7 @@ export interface PostgresClusterSpec {
      */
     enabled?: boolean;
     /**
-     * A cert-manager issuer that signs the cluster's certificate: a Certificate `<name>-tls` naming every Service (needs the cert-manager component, manifests/components/cert-manager). Members wait for its Secret before they start, and pick up renewals without a restart. The issuer must put its CA into the Secret's ca.crt (CA, Vault and self-signed issuers do): the poolers verify PostgreSQL's certificate against it.
+     * A cert-manager issuer that signs the cluster's certificate: a Certificate `<name>-tls` naming every Service (needs the cert-manager component, manifests/components/cert-manager). Members wait for its Secret before they start (a new cluster's StatefulSet keeps zero members until it is issued), and pick up renewals without a restart. PostgreSQL is given the Secret's ca.crt as ssl_ca_file only when the issuer wrote one (CA, Vault and self-signed issuers do, ACME issuers do not); the poolers verify PostgreSQL's certificate against it, so they need such an issuer.
      */
     issuerRef?: {
       /**
@@ -222,7 +222,7 @@ export interface PostgresClusterSpec {
     readOnlyPooler?: boolean;
   };
   /**
-   * NetworkPolicies around the members and the poolers (needs a network plugin that enforces them). PostgreSQL (5432) and the poolers (6432) admit only the peers below, the cluster's own pods and, for 5432, the poolers; Patroni's API (8008) only the members and pgmeta's Jobs. Members may reach DNS (53), the API server (443, 6443: Patroni bypasses the API Service), each other and the backup store. The poolers may reach DNS and the members. With metrics, namespaces labelled pgmeta.io/metrics-scraper=true may scrape the exporter (9187) and Patroni (8008).
+   * NetworkPolicies around the members and the poolers (needs a network plugin that enforces them). PostgreSQL (5432) and the poolers (6432) admit only the peers below, the cluster's own pods and, for 5432, the poolers; Patroni's API (8008) only the members and pgmeta's Jobs. Members may reach DNS (53), the API server (443, 6443: the API Service and the addresses behind it), each other and the backup store. The poolers may reach DNS and the members. With metrics, namespaces labelled pgmeta.io/metrics-scraper=true may scrape the exporter (9187) and Patroni (8008).
    */
   networkPolicy?: {
     /**

@@ -24,6 +24,8 @@ export interface RenderInputs {
   observedSecrets: Readonly<Record<string, KubeObject>>;
   /** Canonical JSON of the raw spec these children are rendered from (stored on the StatefulSet). */
   specJson: string;
+  /** The issued certificate carries a CA the members name (tls/ca.ts). @default false */
+  certificateCa?: boolean;
 }
 
 /** Every desired child of a valid cluster, in any order (the response builder sorts). */
@@ -35,7 +37,7 @@ export function renderChildren(cluster: ResolvedCluster, inputs: RenderInputs): 
     buildRoleBinding(cluster),
     ...buildSecrets(cluster, credentials),
     ...buildServices(cluster),
-    buildStatefulSet(cluster, { specJson: inputs.specJson }),
+    buildStatefulSet(cluster, { specJson: inputs.specJson, certificateCa: inputs.certificateCa ?? false }),
     buildPodDisruptionBudget(cluster),
     buildBootstrapJob(cluster, { operatorKey: inputs.operatorKey, appPassword: credentials.app.password }),
     ...renderPooler(cluster, inputs),

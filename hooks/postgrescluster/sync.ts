@@ -17,6 +17,7 @@ import { planFromLastValid, type Plan } from './plan.js';
 import { renderChildren } from './render.js';
 import { canonicalSpecJson, checkParsedSpec } from './spec/index.js';
 import { computeStatus } from './status/index.js';
+import { certificateCa as certificateCaOf, holdUntilIssued } from './tls/ca.js';
 
 export function planCluster(req: SyncRequest): Plan {
   const observed = observe(req);
@@ -44,10 +45,13 @@ export function planCluster(req: SyncRequest): Plan {
 
 export function renderPlan(plan: Plan, ctx: HookContext): KubeObject[] {
   if (!plan.cluster || plan.specJson === undefined) return [];
+  // Whether the issued certificate carries a CA; unknown until a new cluster's is issued (tls/ca.ts).
+  const certificateCa = certificateCaOf(plan.cluster, plan.observed);
   const children = renderChildren(plan.cluster, {
     operatorKey: ctx.operatorKey,
     observedSecrets: plan.observed.secrets,
     specJson: plan.specJson,
+    certificateCa: certificateCa ?? false,
   });
   // A backup or restore whose Secrets are missing is never rolled out (backup/guard.ts).
   return guardChildren(
@@ -69,5 +73,8 @@ export function syncCluster(req: SyncRequest, ctx: HookContext): DesiredState {
     now: ctx.now,
     day2,
   });
-  return { status: { ...status }, children: applyDay2(renderPlan(day2.render, ctx), day2) };
+  const children = applyDay2(renderPlan(day2.render, ctx), day2);
+  // No members before a new cluster's certificate shows whether it carries a CA (tls/ca.ts).
+  const ca = day2.render.cluster ? certificateCaOf(day2.render.cluster, day2.render.observed) : false;
+  return { status: { ...status }, children: holdUntilIssued(children, ca) };
 }

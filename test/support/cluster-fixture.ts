@@ -25,7 +25,7 @@ function defaults(): ResolvedCluster {
     image: 'ghcr.io/zalando/spilo-17:4.0-p3',
     replicas: 1,
     storage: { size: '10Gi', retentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' } },
-    resources: {},
+    resources: { requests: { memory: '1Gi' }, limits: { memory: '1Gi' } },
     postgresqlParams: {},
     pgHba: [],
     synchronous: { mode: 'off', nodeCount: 1 },

@@ -70,8 +70,11 @@ export function sync(world: World): {
 }
 
 /** The children the hook wants for this parent, as the API server would store them once applied. */
-export function appliedChildren(parent: KubeObject, o: { ready?: number } = {}): KubeObject[] {
-  const desired = sync({ parent, children: [], related: [] }).children;
+export function appliedChildren(
+  parent: KubeObject,
+  o: { ready?: number; related?: KubeObject[] } = {},
+): KubeObject[] {
+  const desired = sync({ parent, children: [], related: o.related ?? [] }).children;
   return desired.map((c) => {
     const obj = applied(c, parent);
     if (obj.kind !== 'StatefulSet' || o.ready === undefined) return obj;

@@ -14,7 +14,7 @@ import { backupVolumeMounts, backupVolumes } from '../backup/env.js';
 import { clusterNames, PORTS, podLabels } from '../names.js';
 import { metricsContainers } from '../metrics/index.js';
 import type { ResolvedCluster } from '../spec/resolved.js';
-import { PGDATA_MOUNT, spiloEnv } from '../spilo/env.js';
+import { PGDATA_MOUNT, spiloEnv, type SpiloPodInputs } from '../spilo/env.js';
 import { spiloTlsMounts, spiloTlsVolumes } from '../tls/index.js';
 
 /** Spilo's `postgres` user and group (the image's /etc/passwd). */
@@ -65,11 +65,11 @@ function probes(): Pick<Plain<V1Container>, 'livenessProbe' | 'readinessProbe' |
 const hasKeys = (o: object): boolean => Object.keys(o).length > 0;
 
 /** The Spilo container. */
-export function spiloContainer(cluster: ResolvedCluster): Plain<V1Container> {
+export function spiloContainer(cluster: ResolvedCluster, inputs: SpiloPodInputs = {}): Plain<V1Container> {
   return {
     name: 'postgres',
     image: cluster.image,
-    env: spiloEnv(cluster),
+    env: spiloEnv(cluster, inputs),
     ports: [PORTS.postgresql, PORTS.patroni].map((p) => ({
       name: p.name,
       containerPort: p.port,
@@ -124,7 +124,10 @@ export function podSecurityContext(): Plain<V1PodSecurityContext> {
 }
 
 /** The pod template. Its labels carry no spec hash or version, so only real changes restart pods. */
-export function buildPodTemplate(cluster: ResolvedCluster): Plain<V1PodTemplateSpec> {
+export function buildPodTemplate(
+  cluster: ResolvedCluster,
+  inputs: SpiloPodInputs = {},
+): Plain<V1PodTemplateSpec> {
   return {
     metadata: { labels: podLabels(cluster) },
     spec: {
@@ -135,7 +138,7 @@ export function buildPodTemplate(cluster: ResolvedCluster): Plain<V1PodTemplateS
       securityContext: podSecurityContext(),
       terminationGracePeriodSeconds: TERMINATION_GRACE_SECONDS,
       // The postgres_exporter sidecar (spec.metrics), none without it
-      containers: [spiloContainer(cluster), ...metricsContainers(cluster)],
+      containers: [spiloContainer(cluster, inputs), ...metricsContainers(cluster)],
       // PostgreSQL's parallel workers use /dev/shm, which container runtimes cap at 64 MiB.
       volumes: [
         { name: SHM_VOLUME, emptyDir: { medium: 'Memory' } },

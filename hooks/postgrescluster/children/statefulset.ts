@@ -10,10 +10,11 @@ import type { V1PersistentVolumeClaim, V1StatefulSet } from '@kubernetes/client-
 import type { Child, Plain } from '../../lib/k8s.js';
 import { ANNOTATIONS, clusterNames, COMPONENTS, podSelector } from '../names.js';
 import type { ResolvedCluster } from '../spec/resolved.js';
+import type { SpiloPodInputs } from '../spilo/env.js';
 import { childMetadata, PROTECTED_ANNOTATION } from './metadata.js';
 import { buildPodTemplate, DATA_VOLUME } from './pod-template.js';
 
-export interface StatefulSetInputs {
+export interface StatefulSetInputs extends SpiloPodInputs {
   /** Canonical JSON of the raw spec this StatefulSet is rendered from. */
   specJson: string;
 }
@@ -59,7 +60,7 @@ export function buildStatefulSet(cluster: ResolvedCluster, inputs: StatefulSetIn
       // (day2/rollout.ts); the StatefulSet controller would restart the highest ordinal first.
       updateStrategy: { type: 'OnDelete' },
       persistentVolumeClaimRetentionPolicy: { ...cluster.storage.retentionPolicy },
-      template: buildPodTemplate(cluster),
+      template: buildPodTemplate(cluster, { certificateCa: inputs.certificateCa ?? false }),
       volumeClaimTemplates: [dataVolumeClaim(cluster)],
     },
   };

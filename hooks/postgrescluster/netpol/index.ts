@@ -4,8 +4,9 @@
  * - `<name>`, on the members: PostgreSQL (5432) from the user's peers and CIDRs and from the
  *   cluster's own pods (members replicating, poolers, pgmeta's Jobs); Patroni's API (8008) only
  *   from the members and pgmeta's Jobs (never the poolers or clients). Out: DNS (UDP and TCP 53),
- *   the API server (443 and 6443: Spilo sets KUBERNETES_BYPASS_API_SERVICE, so Patroni talks to the
- *   API server's own addresses, which no selector can name), the other members (5432, 8008), and
+ *   the API server (443 and 6443: Patroni uses the `kubernetes` Service, and network plugins match
+ *   the API server's own addresses and port behind it, which no selector can name), the other
+ *   members (5432, 8008), and
  *   the backup store's port. With metrics, namespaces labelled `pgmeta.io/metrics-scraper=true` may
  *   scrape the exporter (9187) and Patroni (8008).
  * - `<name>-pooler`, on the poolers: PgBouncer (6432) from the user's peers and CIDRs; out: DNS and

@@ -1,7 +1,8 @@
 /**
  * `resolveSpec`: a valid spec (CRD defaults applied) → the `ResolvedCluster` builders render from.
  * Every default pgmeta adds lives here, once (STYLE rule 3): the Spilo image per major, the
- * default anti-affinity, canonical quantities, strings for numeric settings.
+ * default anti-affinity, canonical quantities, the memory bound (resources.ts), strings for numeric
+ * settings.
  */
 import type { V1Affinity, V1LabelSelector, V1TopologySpreadConstraint } from '@kubernetes/client-node';
 import type { PostgresClusterSpec } from '../../generated/postgrescluster.types.js';
@@ -14,6 +15,7 @@ import { CLUSTER_LABEL } from './labels.js';
 import { resolveMetrics } from './metrics.js';
 import { resolveNetworkPolicy } from './netpol.js';
 import { resolvePgbouncer } from './pooler.js';
+import { resolveResources } from './resources.js';
 import { resolveScaling } from './scaling.js';
 import { resolveTls } from './tls.js';
 import type { ClusterIdentity, PgMajor, ResolvedCluster, ResolvedScheduling } from './resolved.js';
@@ -58,21 +60,6 @@ export function defaultPodAntiAffinity(name: string): NonNullable<Plain<V1Affini
       podAffinityTerm: { labelSelector: clusterSelector(name), topologyKey },
     })),
   };
-}
-
-/** Quantities as the API server stores them, so the StatefulSet does not differ on every sync. */
-function canonicalMap(
-  map: Readonly<Record<string, number | string>> | undefined,
-): Record<string, string> | undefined {
-  if (map === undefined) return undefined;
-  const entries = Object.entries(map).map(([k, v]) => [k, canonicalQuantity(v) ?? String(v)] as const);
-  return entries.length === 0 ? undefined : Object.fromEntries(entries);
-}
-
-function resolveResources(spec: PostgresClusterSpec): ResolvedCluster['resources'] {
-  const requests = canonicalMap(spec.resources?.requests);
-  const limits = canonicalMap(spec.resources?.limits);
-  return { ...(requests ? { requests } : {}), ...(limits ? { limits } : {}) };
 }
 
 function resolveScheduling(name: string, spec: PostgresClusterSpec): ResolvedScheduling {

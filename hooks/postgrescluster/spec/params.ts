@@ -14,6 +14,7 @@ import pg15 from './params/pg15.json';
 import pg16 from './params/pg16.json';
 import pg17 from './params/pg17.json';
 import pg18 from './params/pg18.json';
+import { PRELOAD_PARAMETER, preloadProblem } from '../spilo/preload.js';
 import { asciiLower, parseBool, parseInteger, parseReal, type NumberResult } from './pgparse.js';
 import type { PgMajor } from './resolved.js';
 
@@ -151,11 +152,15 @@ export function valueProblem(spec: ParamSpec, value: string): string | undefined
   }
 }
 
-/** Rules pgmeta adds on top of PostgreSQL's, for values that PostgreSQL accepts but that break HA. */
-function policyProblem(name: string, value: string): string | undefined {
+/**
+ * Rules pgmeta adds on top of PostgreSQL's, for values that PostgreSQL accepts but that break HA, or
+ * that only fail when the server starts (a preload library the image does not have).
+ */
+function policyProblem(major: PgMajor, name: string, value: string): string | undefined {
   if (name === 'wal_level' && asciiLower(value) === 'minimal') {
     return 'replicas need wal_level replica or logical';
   }
+  if (name === PRELOAD_PARAMETER) return preloadProblem(major, value);
   return undefined;
 }
 
@@ -195,7 +200,7 @@ function checkParam(major: PgMajor, name: string, raw: unknown): FieldError[] {
   const value = valueText(raw);
   if ('problem' in value) return [{ path, message: value.problem }];
   const spec = DATA[major].params[name];
-  const reason = (spec && valueProblem(spec, value.text)) ?? policyProblem(name, value.text);
+  const reason = (spec && valueProblem(spec, value.text)) ?? policyProblem(major, name, value.text);
   return reason === undefined
     ? []
     : [{ path, message: `invalid value ${JSON.stringify(value.text)}: ${reason}` }];

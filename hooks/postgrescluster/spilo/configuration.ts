@@ -10,6 +10,7 @@
 import type { ResolvedCluster } from '../spec/resolved.js';
 import { pgHba } from './hba.js';
 import { splitParameters } from './parameters.js';
+import { mergedPreloadLibraries, PRELOAD_PARAMETER } from './preload.js';
 import { sortedJson } from '../../lib/canonical-json.js';
 
 /** Patroni timing (seconds). loop_wait + 2 * retry_timeout must not exceed ttl. */
@@ -74,13 +75,28 @@ function dcsSection(cluster: ResolvedCluster, dcsParameters: Record<string, stri
   };
 }
 
+/**
+ * The local parameters: the user's, a user `shared_preload_libraries` merged with Spilo's own list
+ * (Spilo stops adding its libraries as soon as the key is present: preload.ts), then pgmeta's own.
+ */
+function localParameters(cluster: ResolvedCluster, local: Record<string, string>): Record<string, string> {
+  const preload = local[PRELOAD_PARAMETER];
+  return {
+    ...local,
+    ...(preload === undefined
+      ? {}
+      : { [PRELOAD_PARAMETER]: mergedPreloadLibraries(cluster.version, preload) }),
+    ...PGMETA_LOCAL_PARAMETERS,
+  };
+}
+
 /** The configuration of one cluster, as a plain object (serialize it with {@link sortedJson}). */
 export function spiloConfiguration(cluster: ResolvedCluster): SpiloConfiguration {
   const { dcs, local } = splitParameters(cluster.postgresqlParams);
   return {
     bootstrap: { dcs: dcsSection(cluster, dcs), initdb: INITDB_OPTIONS },
     postgresql: {
-      parameters: { ...local, ...PGMETA_LOCAL_PARAMETERS },
+      parameters: localParameters(cluster, local),
       pg_hba: pgHba(cluster),
     },
   };

@@ -47,9 +47,30 @@ export function sortEnv(vars: readonly EnvVar[]): EnvVar[] {
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
+/**
+ * `KUBERNETES_BYPASS_API_SERVICE=false`: Spilo defaults it to `true` (configure_spilo.py
+ * `get_placeholders()`), and Patroni then reads the API server's addresses from the `kubernetes`
+ * Endpoints in the `default` namespace (Patroni v4.0.4 patroni/dcs/kubernetes.py
+ * `ApiClient._get_api_servers()`). Patroni's Role lives in the cluster's own namespace, so outside
+ * `default` that read is a 403 and Patroni turns bypassing off with a warning on every start
+ * (`ApiClient._refresh_api_servers_cache()`); in `default` it would connect to the API server's own
+ * addresses, around the Service. Off, Patroni uses the API Service as every other client does.
+ */
+export const BYPASS_API_SERVICE = 'false';
+
+/**
+ * `SPILO_PROVIDER=local`: unset, `configure_spilo.py` `get_provider()` probes 169.254.169.254 at
+ * every start to guess the cloud (the OpenStack probe has no timeout) and, on AWS outside the
+ * Kubernetes DCS, adds an EC2-tagging callback. pgmeta needs no provider feature: its archive
+ * settings are explicit. With the Kubernetes DCS configured, `local` adds no etcd (`main()` links
+ * the etcd service only when no DCS section exists).
+ */
+export const SPILO_PROVIDER = 'local';
+
 function dcsEnv(cluster: ResolvedCluster): EnvVar[] {
   return [
     envValue('DCS_ENABLE_KUBERNETES_API', 'true'),
+    envValue('KUBERNETES_BYPASS_API_SERVICE', BYPASS_API_SERVICE),
     envValue('KUBERNETES_SCOPE_LABEL', CLUSTER_LABEL),
     envValue('KUBERNETES_ROLE_LABEL', ROLE_LABEL),
     envValue('KUBERNETES_LEADER_LABEL_VALUE', ROLE_VALUES.primary),
@@ -71,14 +92,21 @@ function credentialEnv(cluster: ResolvedCluster): EnvVar[] {
   ];
 }
 
+/** What the database pods' environment depends on besides the spec (observed state). */
+export interface SpiloPodInputs {
+  /** The issued certificate carries a CA, so Spilo names it (tls/ca.ts). @default false */
+  certificateCa?: boolean;
+}
+
 /** The container environment of a cluster's database pods, sorted by name. */
-export function spiloEnv(cluster: ResolvedCluster): EnvVar[] {
+export function spiloEnv(cluster: ResolvedCluster, inputs: SpiloPodInputs = {}): EnvVar[] {
   return sortEnv([
     ...dcsEnv(cluster),
     ...credentialEnv(cluster),
     envValue('PGVERSION', cluster.version),
     envValue('PGROOT', PGROOT),
     envValue('PGDATA', PGDATA),
+    envValue('SPILO_PROVIDER', SPILO_PROVIDER),
     envValue('SPILO_CONFIGURATION', spiloConfigurationJson(cluster)),
     // WAL-G archiving (spec.backup) and a restore at bootstrap (spec.restore); nothing without them.
     ...clusterBackupEnv(cluster),
@@ -86,6 +114,6 @@ export function spiloEnv(cluster: ResolvedCluster): EnvVar[] {
     // template, but the variable also states the intent to every Spilo script that reads it.
     ...(cluster.tls.enabled ? [] : [envValue('ALLOW_NOSSL', 'true')]),
     // The cert-manager certificate's files (spec.tls.issuerRef); none: Spilo's self-signed one.
-    ...spiloTlsEnv(cluster),
+    ...spiloTlsEnv(cluster, inputs.certificateCa ?? false),
   ]);
 }

@@ -14,6 +14,7 @@ import type { FieldError } from '../spec/index.js';
 import { featureStatus, type FeatureStatusFields } from './features.js';
 import type { ResolvedCluster } from '../spec/resolved.js';
 import { decidePhase, rolledOut, type Phase, type PhaseVerdict } from './phase.js';
+import { awaitedCertificate } from '../tls/ca.js';
 
 export interface MemberStatus {
   name: string;
@@ -63,7 +64,10 @@ export function computeStatus(input: StatusInput): ClusterStatus {
   const { observed, cluster, parent } = input;
   const desired = cluster?.replicas ?? 0;
   const verdict = day2Verdict(
-    decidePhase({ observed, desiredReplicas: desired, finalizing: input.finalizing }),
+    certificateVerdict(
+      decidePhase({ observed, desiredReplicas: desired, finalizing: input.finalizing }),
+      input,
+    ),
     input.day2,
   );
   const live = observed.members.filter((m) => !m.terminating);
@@ -90,6 +94,13 @@ export function computeStatus(input: StatusInput): ClusterStatus {
     ...features.fields,
     ...day2StatusFields(input.day2),
   };
+}
+
+/** A new cluster whose StatefulSet waits for its certificate (tls/ca.ts) says so. */
+function certificateVerdict(verdict: PhaseVerdict, input: StatusInput): PhaseVerdict {
+  const early = verdict.phase === 'Pending' || verdict.phase === 'Creating';
+  const awaited = early ? awaitedCertificate(input.cluster, input.observed) : undefined;
+  return awaited === undefined ? verdict : { ...verdict, reason: 'CertificatePending', message: awaited };
 }
 
 const PROGRESSING: readonly Phase[] = ['Pending', 'Creating', 'Scaling', 'Updating', 'Recovering'];

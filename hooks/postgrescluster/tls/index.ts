@@ -4,7 +4,8 @@
  * Without an issuer, every member serves the self-signed certificate Spilo generates at its first
  * start (`/run/certs`), and status says so. With `spec.tls.issuerRef` the cert-manager component's
  * DecoratorController creates a Certificate whose Secret `<name>-tls` the members mount read-only at
- * `/tls`, named to Spilo through `SSL_CERTIFICATE_FILE`, `SSL_PRIVATE_KEY_FILE` and `SSL_CA_FILE`.
+ * `/tls`, named to Spilo through `SSL_CERTIFICATE_FILE`, `SSL_PRIVATE_KEY_FILE` and, when the issuer
+ * wrote a CA, `SSL_CA_FILE` (ca.ts).
  * Spilo then never writes there, and its `SSL_TEST_RELOAD` cron (on whenever the key file variable is
  * set) reloads PostgreSQL within five minutes of the kubelet updating the files, so a renewal needs
  * no restart.
@@ -41,11 +42,15 @@ export function issuerOf(cluster: Pick<ResolvedCluster, 'tls'>): IssuerRef | und
   return cluster.tls.enabled ? cluster.tls.issuerRef : undefined;
 }
 
-/** Spilo's certificate variables; none without an issuer (Spilo's defaults, self-signed). */
-export function spiloTlsEnv(cluster: ResolvedCluster): Plain<V1EnvVar>[] {
+/**
+ * Spilo's certificate variables; none without an issuer (Spilo's defaults, self-signed). The CA file
+ * only when the issued Secret carries one (`withCa`, decided in ca.ts): PostgreSQL refuses to start
+ * with an `ssl_ca_file` it cannot load.
+ */
+export function spiloTlsEnv(cluster: ResolvedCluster, withCa: boolean): Plain<V1EnvVar>[] {
   if (!issuerOf(cluster)) return [];
   return [
-    { name: 'SSL_CA_FILE', value: `${SPILO_TLS_DIR}/ca.crt` },
+    ...(withCa ? [{ name: 'SSL_CA_FILE', value: `${SPILO_TLS_DIR}/ca.crt` }] : []),
     { name: 'SSL_CERTIFICATE_FILE', value: `${SPILO_TLS_DIR}/tls.crt` },
     { name: 'SSL_PRIVATE_KEY_FILE', value: `${SPILO_TLS_DIR}/tls.key` },
   ];
@@ -77,7 +82,8 @@ export interface TlsStatus {
   secretReady?: boolean;
 }
 
-function hasCertificate(secret: KubeObject | undefined): boolean {
+/** Whether the observed Secret holds an issued certificate (both files the members need). */
+export function hasCertificate(secret: KubeObject | undefined): secret is KubeObject {
   const data = secret?.['data'] as Record<string, unknown> | undefined;
   return typeof data?.['tls.crt'] === 'string' && typeof data['tls.key'] === 'string';
 }

@@ -46,6 +46,13 @@ function ha(o: { generation?: number; spec?: Record<string, unknown>; status?: u
 export const CASES: Record<string, () => World> = {
   'fresh-create': () => ({ parent: ha(), children: [], related: [] }),
 
+  // A user shared_preload_libraries is rendered after Spilo's own list (spilo/preload.ts).
+  'preload-merged': () => ({
+    parent: ha({ spec: { postgresqlParams: { shared_preload_libraries: 'auto_explain,pg_cron' } } }),
+    children: [],
+    related: [],
+  }),
+
   'all-ready': () => {
     const parent = ha({ status: creatingStatus });
     return { parent, children: appliedChildren(parent), related: relatedFor(parent, healthy) };

@@ -20,8 +20,11 @@ const healthy = [
   { ordinal: 2, role: 'replica' as const },
 ];
 
-/** The Secret cert-manager writes once the Certificate is issued. */
-function issuedSecret(): KubeObject {
+/**
+ * The Secret cert-manager writes once the Certificate is issued: with `ca.crt` when the issuer has a
+ * CA (CA, Vault, self-signed), without it for an ACME issuer.
+ */
+function issuedSecret(o: { ca?: boolean } = {}): KubeObject {
   return {
     apiVersion: 'v1',
     kind: 'Secret',
@@ -38,23 +41,67 @@ function issuedSecret(): KubeObject {
       ownerReferences: [],
     },
     type: 'kubernetes.io/tls',
-    data: { 'ca.crt': 'Q0E=', 'tls.crt': 'Q0VSVA==', 'tls.key': 'S0VZ' },
+    data: { ...(o.ca === false ? {} : { 'ca.crt': 'Q0E=' }), 'tls.crt': 'Q0VSVA==', 'tls.key': 'S0VZ' },
   };
+}
+
+/** The children as applied once the certificate was issued (the StatefulSet waits for it). */
+function issuedChildren(parent: KubeObject, o: { ca?: boolean } = {}): KubeObject[] {
+  return appliedChildren(parent, { related: [issuedSecret(o)] });
+}
+
+/** `children` with the StatefulSet's Spilo container naming a CA file, as pgmeta before it checked. */
+function namingCa(children: KubeObject[]): KubeObject[] {
+  return children.map((c) => {
+    if (c.kind !== 'StatefulSet') return c;
+    const sts = structuredClone(c) as KubeObject & {
+      spec: {
+        template: { spec: { containers: { name: string; env: { name: string; value?: string }[] }[] } };
+      };
+    };
+    const spilo = sts.spec.template.spec.containers.find((k) => k.name === 'postgres')!;
+    spilo.env = [...spilo.env, { name: 'SSL_CA_FILE', value: '/tls/ca.crt' }].sort((a, b) =>
+      a.name < b.name ? -1 : 1,
+    );
+    return sts;
+  });
 }
 
 /** Composite (PostgresCluster sync) cases. */
 export const SYNC_CASES: Record<string, () => World> = {
+  // A new cluster: the StatefulSet waits until the issued Secret says whether it carries a CA.
   'tls-issuer-awaited': () => {
     const parent = parentFrom(ISSUED);
     return { parent, children: appliedChildren(parent), related: [] };
+  },
+  // The certificate was issued after the rest: the StatefulSet is created, naming the CA.
+  'tls-issuer-issued': () => {
+    const parent = parentFrom(ISSUED);
+    return { parent, children: appliedChildren(parent), related: [issuedSecret()] };
   },
   'tls-issuer-ready': () => {
     const parent = parentFrom(ISSUED);
     return {
       parent,
-      children: appliedChildren(parent),
-      related: [...relatedFor(parent, healthy), issuedSecret()],
+      children: issuedChildren(parent),
+      related: [...relatedFor(parent, healthy, [], { podsFrom: issuedChildren(parent) }), issuedSecret()],
     };
+  },
+  // An ACME issuer writes no ca.crt: a StatefulSet naming one (as pgmeta did) drops SSL_CA_FILE.
+  'tls-issuer-acme': () => {
+    const parent = parentFrom(ISSUED);
+    const children = namingCa(issuedChildren(parent, { ca: false }));
+    return {
+      parent,
+      children,
+      related: [...relatedFor(parent, healthy, [], { podsFrom: children }), issuedSecret({ ca: false })],
+    };
+  },
+  // The Secret is not observed (reissued, a stale cache): the StatefulSet keeps naming the CA.
+  'tls-issuer-secret-unseen': () => {
+    const parent = parentFrom(ISSUED);
+    const children = issuedChildren(parent);
+    return { parent, children, related: relatedFor(parent, healthy, [], { podsFrom: children }) };
   },
 };
 
@@ -66,7 +113,7 @@ export interface DecoratorCase {
 
 /** The cluster's StatefulSet as observed (it carries the last valid spec). */
 function statefulSet(parent: KubeObject): KubeObject {
-  return appliedChildren(parent).find((c) => c.kind === 'StatefulSet')!;
+  return issuedChildren(parent).find((c) => c.kind === 'StatefulSet')!;
 }
 
 /** Decorator (cert-manager) cases; `attachments` are rendered by a first call. */

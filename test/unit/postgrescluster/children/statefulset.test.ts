@@ -146,7 +146,7 @@ describe('pod', () => {
   it('applies resources as given and omits them when empty', () => {
     const resources = { requests: { cpu: '500m', memory: '1Gi' }, limits: { memory: '1Gi' } };
     expect(render(aCluster().withResources(resources)).container.resources).toEqual(resources);
-    expect(render().container).not.toHaveProperty('resources');
+    expect(render(aCluster().withResources({})).container).not.toHaveProperty('resources');
   });
 
   it('applies the scheduling fields that are set and omits the empty ones', () => {

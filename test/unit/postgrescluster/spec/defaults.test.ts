@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { canonicalQuantity } from '../../../../hooks/lib/quantity.js';
+import { canonicalQuantity, compareQuantities, parseQuantity } from '../../../../hooks/lib/quantity.js';
 import type { KubeObject } from '../../../../hooks/lib/k8s.js';
 import { DEFAULT_IMAGES, POD_SELECTOR_LABEL } from '../../../../hooks/postgrescluster/spec/defaults.js';
 import { checkSpec } from '../../../../hooks/postgrescluster/spec/index.js';
@@ -37,7 +37,7 @@ describe('resolveSpec', () => {
       image: 'ghcr.io/zalando/spilo-17:4.0-p3',
       replicas: 1,
       storage: { size: '10Gi', retentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' } },
-      resources: {},
+      resources: { requests: { memory: '1Gi' }, limits: { memory: '1Gi' } },
       postgresqlParams: {},
       pgHba: [],
       synchronous: { mode: 'off', nodeCount: 1 },
@@ -93,8 +93,33 @@ describe('resolveSpec', () => {
     });
   });
 
-  it('leaves out empty resource maps', () => {
-    expect(resolve({ ...BASE, resources: { requests: {} } }).resources).toEqual({});
+  // Spilo 4.0-p3 configure_spilo.py get_placeholders() sizes shared_buffers (1/5) and
+  // max_connections (1 per 30 MB) from the cgroup memory limit, else from the whole node.
+  it.each<[string, Record<string, unknown> | undefined, { requests: object; limits: object }]>([
+    ['none', undefined, { requests: { memory: '1Gi' }, limits: { memory: '1Gi' } }],
+    ['empty maps', { requests: {} }, { requests: { memory: '1Gi' }, limits: { memory: '1Gi' } }],
+    [
+      'CPU only',
+      { requests: { cpu: 1 } },
+      { requests: { cpu: '1', memory: '1Gi' }, limits: { memory: '1Gi' } },
+    ],
+    [
+      'a memory request only',
+      { requests: { memory: '4Gi' } },
+      { requests: { memory: '4Gi' }, limits: { memory: '4Gi' } },
+    ],
+    [
+      'a memory limit only',
+      { limits: { memory: '8Gi' } },
+      { requests: { memory: '8Gi' }, limits: { memory: '8Gi' } },
+    ],
+    [
+      'both',
+      { requests: { memory: '2Gi' }, limits: { memory: '3Gi' } },
+      { requests: { memory: '2Gi' }, limits: { memory: '3Gi' } },
+    ],
+  ])('always bounds the memory Spilo sizes PostgreSQL from (%s)', (_what, resources, expected) => {
+    expect(resolve({ ...BASE, ...(resources ? { resources } : {}) }).resources).toEqual(expected);
   });
 
   it('gives PostgreSQL settings as text', () => {
@@ -254,6 +279,11 @@ describe('properties of resolved clusters', () => {
         if (!result.ok) return; // e.g. a setting of the wrong type for its name
         const r = result.resolved;
         expect(JSON.parse(JSON.stringify(r))).toStrictEqual(r);
+        const { requests, limits } = r.resources;
+        expect(requests?.['memory']).toBeDefined();
+        expect(
+          compareQuantities(parseQuantity(limits!['memory']!)!, parseQuantity(requests!['memory']!)!),
+        ).toBeGreaterThanOrEqual(0);
         for (const q of [
           r.storage.size,
           ...Object.values(r.resources.requests ?? {}),

@@ -192,6 +192,11 @@ describe('checkParams', () => {
       { random_page_cost: '-1' },
       'spec.postgresqlParams.random_page_cost: invalid value "-1": -1 is outside the valid range 0 .. 1.7976931348623157e+308',
     ],
+    [
+      // A library the Spilo 4.0-p3 image does not ship: PostgreSQL would refuse to start.
+      { shared_preload_libraries: 'auto_explain,citus' },
+      'spec.postgresqlParams.shared_preload_libraries: invalid value "auto_explain,citus": citus: not a library the Spilo image provides for preloading (one of auth_delay, auto_explain, bg_mon, decoderbufs, hypopg, passwordcheck, pg_auth_mon, pg_cron, pg_mon, pg_partman_bgw, pg_prewarm, pg_stat_kcache, pg_stat_statements, pgaudit, pgextwlist, pglogical, pglogical_ticker, plpgsql_check, plprofiler, plugin_debugger, set_user, timescaledb); Spilo\'s own libraries are always loaded',
+    ],
     [{ no_such_setting: '1' }, 'spec.postgresqlParams.no_such_setting: unknown setting for PostgreSQL 16'],
     [
       { block_size: '8192' },

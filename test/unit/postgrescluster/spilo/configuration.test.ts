@@ -60,6 +60,15 @@ describe('SPILO_CONFIGURATION', () => {
     expect(cfg.postgresql.parameters).toEqual({ password_encryption: 'scram-sha-256' });
   });
 
+  // Spilo 4.0-p3 configure_spilo.py main(): its own libraries are appended only when the user's
+  // postgresql.parameters has no shared_preload_libraries; post_init.sh then creates pg_cron.
+  it("merges a user shared_preload_libraries with Spilo's own list instead of replacing it", () => {
+    const cfg = parsed(aCluster().withParams({ shared_preload_libraries: 'auto_explain' }).build());
+    expect(cfg.postgresql.parameters['shared_preload_libraries']).toBe(
+      'bg_mon,pg_stat_statements,pgextwlist,pg_auth_mon,set_user,timescaledb,pg_cron,pg_stat_kcache,auto_explain',
+    );
+  });
+
   it('does not let a user parameter weaken password encryption', () => {
     const cfg = parsed(aCluster().withParams({ password_encryption: 'md5' }).build());
     expect(cfg.postgresql.parameters['password_encryption']).toBe('scram-sha-256');

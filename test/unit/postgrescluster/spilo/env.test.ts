@@ -12,7 +12,20 @@ describe('spiloEnv', () => {
       KUBERNETES_SCOPE_LABEL: 'pgmeta.io/cluster',
       KUBERNETES_ROLE_LABEL: 'spilo-role',
       KUBERNETES_LEADER_LABEL_VALUE: 'master',
+      KUBERNETES_STANDBY_LEADER_LABEL_VALUE: 'master',
     });
+  });
+
+  // Patroni v4.0.4 patroni/dcs/kubernetes.py ApiClient._refresh_api_servers_cache(): bypassing reads
+  // the `kubernetes` Endpoints in `default`, a 403 outside it; Spilo 4.0-p3 configure_spilo.py
+  // get_placeholders() defaults the variable to true and get_dcs_config() turns only 'true' on.
+  it('talks to the API server through its Service: KUBERNETES_BYPASS_API_SERVICE=false', () => {
+    expect(envMap(spiloEnv(aCluster().build()))['KUBERNETES_BYPASS_API_SERVICE']).toBe('false');
+  });
+
+  // Spilo 4.0-p3 configure_spilo.py get_provider(): unset, every start probes 169.254.169.254.
+  it('names the provider, so Spilo never probes cloud metadata: SPILO_PROVIDER=local', () => {
+    expect(envMap(spiloEnv(aCluster().build()))['SPILO_PROVIDER']).toBe('local');
   });
 
   it("gives Patroni labels that can never match Metacontroller's child selector", () => {

@@ -34,9 +34,12 @@ interface PodSpec {
     volumeMounts: { name: string; mountPath: string; subPath?: string; readOnly?: boolean }[];
   }[];
 }
-const podSpec = (cluster: ResolvedCluster) =>
-  (buildStatefulSet(cluster, { specJson: '{}' }).spec as unknown as { template: { spec: PodSpec } }).template
-    .spec;
+const podSpec = (cluster: ResolvedCluster, certificateCa = true) =>
+  (
+    buildStatefulSet(cluster, { specJson: '{}', certificateCa }).spec as unknown as {
+      template: { spec: PodSpec };
+    }
+  ).template.spec;
 
 describe('spec.tls resolution', () => {
   const base = { version: '17' as const, storage: { size: '1Gi' } };
@@ -73,6 +76,12 @@ describe('the members with a cert-manager certificate', () => {
       SSL_PRIVATE_KEY_FILE: '/tls/tls.key',
       SSL_CA_FILE: '/tls/ca.crt',
     });
+  });
+
+  it('name no CA file when the issued certificate carries none (an ACME issuer)', () => {
+    const env = envMap(podSpec(issued(), false).containers[0]!.env);
+    expect(env).toMatchObject({ SSL_CERTIFICATE_FILE: '/tls/tls.crt', SSL_PRIVATE_KEY_FILE: '/tls/tls.key' });
+    expect(env).not.toHaveProperty('SSL_CA_FILE');
   });
 
   it.each([
