@@ -36,7 +36,8 @@ export {
   type ObservedPod,
   type SyncRecord,
 } from './metacontroller/model';
-export { collectGarbage, ownerRef, refOf } from './metacontroller/objects';
+export { collectGarbage } from './metacontroller/gc';
+export { ownerRef, refOf } from './metacontroller/objects';
 
 export class Metacontroller {
   readonly history: SyncRecord[] = [];
