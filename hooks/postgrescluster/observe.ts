@@ -10,6 +10,7 @@ import type { SyncRequest } from '../metacontroller/types.js';
 import { ANNOTATIONS, ROLE_LABEL, ROLE_VALUES, clusterNames } from './names.js';
 import { podArchivePrefix } from './backup/guard.js';
 import { tlsSecretName } from './tls/index.js';
+import { orphanedSecrets } from './orphans.js';
 
 export type MemberRole = 'primary' | 'replica' | 'standby-leader' | 'unknown';
 
@@ -72,7 +73,8 @@ export function observe(req: SyncRequest): ObservedCluster {
     ...(leader ? { leaderEndpoints: leader } : {}),
     ...(config ? { configEndpoints: config } : {}),
     ...(tlsSecret ? { tlsSecret } : {}),
-    secrets: objectsByName(req.children, 'Secret', 'v1'),
+    // Passwords come from the observed Secrets, or from the orphans of a cluster of the same name.
+    secrets: { ...orphanedSecrets(req), ...objectsByName(req.children, 'Secret', 'v1') },
     jobs: listObjects(req.children, 'Job', 'batch/v1'),
     deployments: objectsByName(req.children, 'Deployment', 'apps/v1'),
     members: followLock(listObjects(req.related, 'Pod', 'v1').map(toMember), leader),

@@ -115,3 +115,45 @@ describe('lifecycle: delete --cascade=foreground', () => {
     s.then.noErrors();
   });
 });
+
+describe('lifecycle: a cluster created again over its orphans', () => {
+  const world = useLifecycle();
+
+  it('takes them over: same members, same data, same credentials, owned by the new cluster', async () => {
+    const s = world.scenario();
+    const spec = SPEC('Retain');
+    await s.given.cluster(spec);
+    s.when.primaryWrites(4096);
+    await s.settle();
+    const before = new Map(objects(s).map((o) => [`${o.kind}/${o.metadata.name}`, o]));
+    s.when.clusterDeleted({ cascade: 'orphan' });
+    await s.settle();
+
+    await s.given.cluster(spec);
+
+    const parent = s.parent();
+    expect(parent?.metadata.uid).toBeDefined();
+    s.then.phase('Running');
+    // Nothing was deleted or restarted: the members are the same pods, on the same volumes.
+    expect(changes(s, ['terminate', 'delete'])).toEqual([]);
+    for (const name of s.then.podNames()) {
+      const pod = s.store.get({ kind: 'Pod', namespace: s.namespace, name });
+      expect(pod?.metadata.uid).toBe(before.get(`Pod/${name}`)?.metadata.uid);
+    }
+    expect(s.then.pvcNames()).toEqual([`pgdata-${s.name}-0`, `pgdata-${s.name}-1`]);
+    // The passwords the database runs with are kept (DESIGN rule 6).
+    for (const name of [`${s.name}-superuser`, `${s.name}-replication`, `${s.name}-app`]) {
+      const secret = s.store.get({ kind: 'Secret', namespace: s.namespace, name });
+      expect([name, secret?.['data']]).toEqual([name, before.get(`Secret/${name}`)?.['data']]);
+    }
+    // Every former child is the same object, now owned by the new cluster.
+    for (const [id, old] of before) {
+      if (!(old.metadata.ownerReferences ?? []).some((r) => r.kind === 'PostgresCluster')) continue;
+      const now = s.store.get({ kind: old.kind, namespace: s.namespace, name: old.metadata.name });
+      expect([id, now?.metadata.uid]).toEqual([id, old.metadata.uid]);
+      expect([id, now?.metadata.ownerReferences?.map((r) => r.uid)]).toEqual([id, [parent?.metadata.uid]]);
+    }
+    expect(s.sim.patroni.events.filter((e) => e.type === 'bootstrap')).toHaveLength(1);
+    await s.then.steadyState();
+  });
+});
