@@ -13,7 +13,8 @@
  * collector deleted everything else.
  */
 import type { KubeObject } from '../lib/k8s.js';
-import type { SyncRequest } from './types.js';
+import { listObjects } from './children.js';
+import type { RelatedResourceRule, SyncRequest } from './types.js';
 
 /** metav1.FinalizerOrphanDependents and metav1.FinalizerDeleteDependents. */
 export const GC_FINALIZERS = { orphan: 'orphan', foreground: 'foregroundDeletion' } as const;
@@ -34,4 +35,32 @@ export function onlyObserved(req: SyncRequest, desired: readonly KubeObject[]): 
       .map((o) => `${o.kind}.${o.apiVersion}/${o.metadata.name}`),
   );
   return desired.filter((c) => seen.has(`${c.kind}.${c.apiVersion}/${c.metadata.name}`));
+}
+
+/** The label Metacontroller's generated selector puts on every child (`generateSelector: true`). */
+const CONTROLLER_UID = 'controller-uid';
+
+/**
+ * A related-object rule for the parent's own children of one resource, whoever owns them now: the
+ * garbage collector removes ownerReferences when it orphans, never labels, so an orphan still carries
+ * `controller-uid=<parent uid>`. Only for controllers with `generateSelector: true`.
+ */
+export function ownChildrenRule(
+  parent: KubeObject,
+  type: { apiVersion: string; resource: string },
+): RelatedResourceRule[] {
+  const { uid, namespace } = parent.metadata;
+  if (uid === undefined || namespace === undefined) return [];
+  return [{ ...type, namespace, labelSelector: { matchLabels: { [CONTROLLER_UID]: uid } } }];
+}
+
+/** Related objects (see ownChildrenRule) that carry the parent's label but no reference to it: orphans. */
+export function orphanedChildren(req: SyncRequest, type: { kind: string; apiVersion: string }): KubeObject[] {
+  const uid = req.parent.metadata.uid;
+  if (uid === undefined) return [];
+  return listObjects(req.related, type.kind, type.apiVersion).filter(
+    (o) =>
+      o.metadata.labels?.[CONTROLLER_UID] === uid &&
+      !(o.metadata.ownerReferences ?? []).some((r) => r.uid === uid),
+  );
 }
