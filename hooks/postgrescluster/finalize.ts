@@ -8,8 +8,8 @@
  *   through the StatefulSet's own retention policy.
  * - `--cascade=orphan`: hands off. The collector removes the cluster's ownerReferences from every
  *   child; nothing is stopped or deleted, and the finalizer is released at once. After the collector
- *   is done the orphans are no longer observed, while the members still run: that combination (no
- *   StatefulSet among the children, a member pod that is not terminating) is an orphaned cluster too.
+ *   is done the orphans are no longer observed children, but the ownerless StatefulSet is seen
+ *   (related, orphans.ts) and the members still run: that is an orphaned cluster too.
  * - `--cascade=foreground`: hands off while the collector deletes the children (the StatefulSet's
  *   pods first, all at once, each shutting down gracefully); once it is done, the cleanup Job runs
  *   and the finalizer goes.
@@ -72,12 +72,14 @@ function cleanupOnceStopped(req: SyncRequest, plan: Plan): { cleanup: KubeObject
 }
 
 /**
- * Members run but the StatefulSet is not (any more) this cluster's child: the garbage collector
- * orphaned it. A cluster being deleted normally keeps its StatefulSet until it is gone, and in a
- * foreground deletion its pods are deleted (terminating) before it.
+ * The StatefulSet is not (any more) this cluster's child but exists ownerless (orphans.ts), or
+ * members still run: the garbage collector orphaned it. A cluster being deleted normally keeps its
+ * StatefulSet until it is gone, and in a foreground deletion its pods are deleted (terminating)
+ * before it.
  */
 function orphaned(observed: ObservedCluster): boolean {
-  return observed.statefulSet === undefined && observed.members.some((m) => !m.terminating);
+  if (observed.statefulSet !== undefined) return false;
+  return observed.orphanStatefulSet !== undefined || observed.members.some((m) => !m.terminating);
 }
 
 /**

@@ -9,37 +9,46 @@
  * That is a clean takeover for everything but credentials: passwords of Secrets that are not observed
  * would be derived from the new cluster's uid and replace the ones the running database uses
  * (DESIGN rule 6). So the cluster's orphaned Secrets are observed read-only (related) and their
- * passwords are kept, exactly as for observed children.
+ * passwords are kept, exactly as for observed children. Likewise the orphaned StatefulSet: its
+ * last-valid-spec annotation is what the data was written with, so the checks of a spec change
+ * (no downgrade, no major upgrade, no storage shrink: DESIGN rule 2) apply to the new cluster's spec
+ * as to an edit, and its immutable claim templates are kept.
  */
 import type { KubeObject } from '../lib/k8s.js';
 import { listObjects } from '../metacontroller/children.js';
 import type { RelatedResourceRule, SyncRequest } from '../metacontroller/types.js';
-import { CLUSTER_LABEL, LABELS } from './names.js';
+import { CLUSTER_LABEL, LABELS, clusterNames } from './names.js';
 
 function selector(name: string): Record<string, string> {
   return { [CLUSTER_LABEL]: name, [LABELS.managedBy]: 'pgmeta' };
 }
 
-/** The Secrets pgmeta labelled for a cluster of this name, whoever owns them. */
-export function orphanSecretRules(parent: KubeObject): RelatedResourceRule[] {
+/** The Secrets and StatefulSets pgmeta labelled for a cluster of this name, whoever owns them. */
+export function orphanRules(parent: KubeObject): RelatedResourceRule[] {
   const namespace = parent.metadata.namespace ?? 'default';
+  const labelSelector = { matchLabels: selector(parent.metadata.name) };
   return [
-    {
-      apiVersion: 'v1',
-      resource: 'secrets',
-      namespace,
-      labelSelector: { matchLabels: selector(parent.metadata.name) },
-    },
+    { apiVersion: 'v1', resource: 'secrets', namespace, labelSelector },
+    { apiVersion: 'apps/v1', resource: 'statefulsets', namespace, labelSelector },
   ];
 }
 
-/** Related Secrets of a cluster of this name that no controller owns: the orphans, by name. */
-export function orphanedSecrets(req: SyncRequest): Record<string, KubeObject> {
+function orphans(req: SyncRequest, kind: string, apiVersion: string): KubeObject[] {
   const wanted = Object.entries(selector(req.parent.metadata.name));
-  const orphans = listObjects(req.related, 'Secret', 'v1').filter(
+  return listObjects(req.related, kind, apiVersion).filter(
     (s) =>
       wanted.every(([k, v]) => s.metadata.labels?.[k] === v) &&
       !(s.metadata.ownerReferences ?? []).some((r) => r.controller === true),
   );
-  return Object.fromEntries(orphans.map((s) => [s.metadata.name, s]));
+}
+
+/** The cluster's StatefulSet when no controller owns it: the orphan a new cluster takes over. */
+export function orphanedStatefulSet(req: SyncRequest): KubeObject | undefined {
+  const name = clusterNames(req.parent.metadata).statefulSet;
+  return orphans(req, 'StatefulSet', 'apps/v1').find((s) => s.metadata.name === name);
+}
+
+/** Related Secrets of a cluster of this name that no controller owns: the orphans, by name. */
+export function orphanedSecrets(req: SyncRequest): Record<string, KubeObject> {
+  return Object.fromEntries(orphans(req, 'Secret', 'v1').map((s) => [s.metadata.name, s]));
 }

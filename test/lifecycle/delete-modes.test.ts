@@ -156,4 +156,20 @@ describe('lifecycle: a cluster created again over its orphans', () => {
     expect(s.sim.patroni.events.filter((e) => e.type === 'bootstrap')).toHaveLength(1);
     await s.then.steadyState();
   });
+  it('with a spec its data cannot take (a major upgrade): refused like an edit, the orphans keep the old one', async () => {
+    const s = world.scenario();
+    await s.given.cluster(SPEC('Retain'));
+    const sts = s.store.get({ kind: 'StatefulSet', namespace: s.namespace, name: s.name });
+    s.when.clusterDeleted({ cascade: 'orphan' });
+    await s.settle();
+
+    await s.given.cluster({ ...SPEC('Retain'), version: '17' });
+
+    s.then.condition('SpecValid', { status: 'False' });
+    expect(changes(s, ['terminate', 'delete'])).toEqual([]);
+    const now = s.store.get({ kind: 'StatefulSet', namespace: s.namespace, name: s.name });
+    expect(now?.['spec']).toEqual(sts?.['spec']);
+    expect(now?.metadata.ownerReferences?.map((r) => r.uid)).toEqual([s.parent()?.metadata.uid]);
+    expect(s.then.podNames()).toEqual([`${s.name}-0`, `${s.name}-1`]);
+  });
 });
