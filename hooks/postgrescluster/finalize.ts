@@ -43,13 +43,13 @@ export function finalizeCluster(req: SyncRequest, ctx: HookContext): DesiredStat
   });
   const rendered = renderPlan(plan, ctx);
   const mode = gcDeletion(req.parent);
-  if (mode === 'orphan' || orphaned(plan.observed)) {
-    // Not applied while `orphan` is on; returned unchanged so that nothing would change if it were.
-    return { status: { ...status }, children: onlyObserved(req, rendered), finalized: true };
-  }
   const children = onlyObserved(req, rendered).map((c) => (c.kind === 'StatefulSet' ? stopped(c) : c));
   if (mode === 'foreground') {
     return { status: { ...status }, children, finalized: false, resyncAfterSeconds: WAIT_SECONDS };
+  }
+  if (mode === 'orphan' || orphaned(plan.observed)) {
+    // Not applied while `orphan` is on; returned unchanged so that nothing would change if it were.
+    return { status: { ...status }, children: onlyObserved(req, rendered), finalized: true };
   }
   const { cleanup, finalized } = cleanupOnceStopped(req, plan);
   return {
