@@ -7,6 +7,7 @@ import type { CustomizeRequest, CustomizeResponse } from '../metacontroller/type
 import { backupRelatedRules } from './backup/customize.js';
 import { storageClassRules } from './day2/customize.js';
 import { clusterNames, podSelector } from './names.js';
+import { orphanRules } from './orphans.js';
 import { tlsRelatedRules } from './tls/customize.js';
 
 export function customizeCluster(req: CustomizeRequest): CustomizeResponse {
@@ -35,6 +36,8 @@ export function customizeCluster(req: CustomizeRequest): CustomizeResponse {
       ...backupRelatedRules(req.parent),
       // The cert-manager Secret, so status can say whether it was issued (only with an issuer)
       ...tlsRelatedRules(req.parent),
+      // The Secrets and StatefulSet of a cluster of this name, for one created over its orphans
+      ...orphanRules(req.parent),
     ],
   };
 }

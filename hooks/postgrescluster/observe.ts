@@ -10,6 +10,7 @@ import type { SyncRequest } from '../metacontroller/types.js';
 import { ANNOTATIONS, ROLE_LABEL, ROLE_VALUES, clusterNames } from './names.js';
 import { podArchivePrefix } from './backup/guard.js';
 import { tlsSecretName } from './tls/index.js';
+import { orphanedSecrets, orphanedStatefulSet } from './orphans.js';
 
 export type MemberRole = 'primary' | 'replica' | 'standby-leader' | 'unknown';
 
@@ -31,6 +32,8 @@ export interface ObservedMember {
 
 export interface ObservedCluster {
   statefulSet?: KubeObject;
+  /** The StatefulSet of a cluster of this name that no controller owns (orphans.ts). */
+  orphanStatefulSet?: KubeObject;
   secrets: Record<string, KubeObject>;
   jobs: KubeObject[];
   /** The cert-manager Secret `<name>-tls` (related, read-only), when spec.tls.issuerRef names an issuer. */
@@ -60,6 +63,7 @@ export function observe(req: SyncRequest): ObservedCluster {
     { kind: 'StatefulSet', apiVersion: 'apps/v1' },
     id(names.statefulSet),
   );
+  const orphan = orphanedStatefulSet(req);
   const leader = getObject(req.related, { kind: 'Endpoints', apiVersion: 'v1' }, id(names.patroni.leader));
   const config = getObject(req.related, { kind: 'Endpoints', apiVersion: 'v1' }, id(names.patroni.config));
   const tlsSecret = getObject(
@@ -69,10 +73,12 @@ export function observe(req: SyncRequest): ObservedCluster {
   );
   return {
     ...(statefulSet ? { statefulSet } : {}),
+    ...(orphan && !statefulSet ? { orphanStatefulSet: orphan } : {}),
     ...(leader ? { leaderEndpoints: leader } : {}),
     ...(config ? { configEndpoints: config } : {}),
     ...(tlsSecret ? { tlsSecret } : {}),
-    secrets: objectsByName(req.children, 'Secret', 'v1'),
+    // Passwords come from the observed Secrets, or from the orphans of a cluster of the same name.
+    secrets: { ...orphanedSecrets(req), ...objectsByName(req.children, 'Secret', 'v1') },
     jobs: listObjects(req.children, 'Job', 'batch/v1'),
     deployments: objectsByName(req.children, 'Deployment', 'apps/v1'),
     members: followLock(listObjects(req.related, 'Pod', 'v1').map(toMember), leader),
@@ -166,11 +172,13 @@ function asNumber(v: unknown): number | undefined {
 const specAnnotationMemo = createMemo<{ value: unknown }>(PER_CLUSTER_MEMO_CAPACITY);
 
 /**
- * The spec the current children were rendered from, as stored on the StatefulSet (frozen: it is
- * shared with later syncs of the same cluster).
+ * The spec the current children were rendered from, as stored on the StatefulSet, or on the orphaned
+ * one a new cluster of the same name takes over (frozen: it is shared with later syncs of the same
+ * cluster).
  */
 export function lastValidSpec(observed: ObservedCluster): unknown {
-  const raw = observed.statefulSet?.metadata.annotations?.[ANNOTATIONS.lastValidSpec];
+  const sts = observed.statefulSet ?? observed.orphanStatefulSet;
+  const raw = sts?.metadata.annotations?.[ANNOTATIONS.lastValidSpec];
   if (raw === undefined) return undefined;
   return specAnnotationMemo.get(raw, () => {
     try {

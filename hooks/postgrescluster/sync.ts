@@ -55,7 +55,7 @@ export function renderPlan(plan: Plan, ctx: HookContext): KubeObject[] {
   });
   // A backup or restore whose Secrets are missing is never rolled out (backup/guard.ts).
   return guardChildren(
-    children.map((c) => keepImmutable(c, plan.observed.statefulSet)),
+    children.map((c) => keepImmutable(c, plan.observed.statefulSet ?? plan.observed.orphanStatefulSet)),
     { cluster: plan.cluster, observed: plan.observed },
   );
 }

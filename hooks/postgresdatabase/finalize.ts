@@ -3,10 +3,17 @@
  * nothing in PostgreSQL. `delete` runs the delete script and lets go only once its Job succeeded;
  * if the cluster itself is gone there is nothing left to drop. The role Secrets stay in every
  * response (they are protected); the garbage collector removes them with the parent.
+ *
+ * How it was deleted matters (../metacontroller/deletion.ts): `--cascade=orphan` keeps everything
+ * whatever the policy (the Secrets stay, so the roles they open must too), seen either from the
+ * `orphan` finalizer or, once the collector is done, from role Secrets it orphaned; `--cascade=foreground`
+ * lets the collector delete the children first and only then runs the delete Job. No unobserved
+ * child is returned while the collector's finalizer is on.
  */
 import { stampConditions, type ConditionInput } from '../lib/conditions.js';
 import type { HookContext } from '../lib/context.js';
 import type { KubeObject } from '../lib/k8s.js';
+import { gcDeletion, onlyObserved, orphanedChildren } from '../metacontroller/deletion.js';
 import type { DesiredState, SyncRequest } from '../metacontroller/types.js';
 import { observeCluster } from './cluster.js';
 import { keepObserved } from './secrets.js';
@@ -15,6 +22,8 @@ import { checkSpec, type ResolvedDatabase } from './spec/index.js';
 import { deleteSteps } from './sql/index.js';
 import { clusterCondition, previousStatus } from './status.js';
 import { observedChildren, planAction, type ObservedChildren } from './sync.js';
+
+const SECRET = { kind: 'Secret', apiVersion: 'v1' };
 
 function reclaimed(status: ConditionInput['status'], reason: string, message: string): ConditionInput {
   return { type: 'Reclaimed', status, reason, message };
@@ -91,6 +100,16 @@ function finalizeDelete(
     operatorKey: ctx.operatorKey,
     passwords: [],
   });
+  if (gcDeletion(req.parent) === 'foreground') {
+    // The collector deletes the children first; the delete Job (never observed yet) waits for it.
+    const c = reclaimed('False', 'WaitingForChildren', 'the garbage collector deletes the children first');
+    return done(req, {
+      children: onlyObserved(req, [...secrets, ...plan.jobs]),
+      conditions: [clusterCondition(cluster), c],
+      now: ctx.now,
+      finalized: false,
+    });
+  }
   const [status, reason, message] = verdict(plan);
   return done(req, {
     children: [...secrets, ...plan.jobs],
@@ -104,6 +123,17 @@ function finalizeDelete(
 export function finalizeDatabase(req: SyncRequest, ctx: HookContext): DesiredState {
   const observed = observedChildren(req);
   const secrets = observed.secrets.map(keepObserved);
+  const orphan = gcDeletion(req.parent) === 'orphan' || orphanedChildren(req, SECRET).length > 0;
+  if (orphan) {
+    // Hands off (../metacontroller/deletion.ts): the children stay, and so does what they give access to.
+    const c = reclaimed(
+      'True',
+      'Orphaned',
+      'deleted with --cascade=orphan: the database, roles and Secrets are kept',
+    );
+    const children = [...secrets, ...[...observed.jobs, ...observed.configMaps].map(keepObserved)];
+    return done(req, { children, conditions: [c], now: ctx.now, finalized: true });
+  }
   const checked = checkSpec(req.parent);
   const policy = checked.ok ? checked.resolved.reclaimPolicy : rawReclaimPolicy(req.parent);
   if (policy !== 'delete') {

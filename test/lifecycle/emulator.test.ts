@@ -111,12 +111,32 @@ describe('Metacontroller emulator', () => {
       { ...a, metadata: { ...a.metadata, labels: { 'controller-uid': 'someone-else' } } },
       'user',
     );
+    // Not desired any more: a desired child that is not observed would be applied over (below).
+    w.edit({ desired: [], status: STATUS });
     const record = await w.sync();
     expect(record?.observedChildren).toEqual(['ConfigMap/orphan']);
     const released = w.store.get({ kind: 'ConfigMap', namespace: NS, name: 'a' })!;
     expect(released.metadata.ownerReferences ?? []).toEqual([]);
     // The adopted orphan was not in the response, so it was deleted: the reason PVCs are never children.
     expect(w.store.get({ kind: 'ConfigMap', namespace: NS, name: 'orphan' })).toBeUndefined();
+  });
+
+  it('server-side apply: a desired child it does not observe is applied over the object of that name', async () => {
+    const w = world({ desired: [cm('a', { data: { k: '1' } })], status: STATUS });
+    await w.sync();
+    const parent = w.store.get(PARENT)!;
+    const a = w.store.get({ kind: 'ConfigMap', namespace: NS, name: 'a' })!;
+    // Someone else's label makes it stop matching: released, then forced back by the create path.
+    w.store.update({ ...a, metadata: { ...a.metadata, labels: { 'controller-uid': 'other' } } }, 'user');
+    const record = await w.sync();
+    expect(record?.observedChildren).toEqual([]);
+    const after = w.store.get({ kind: 'ConfigMap', namespace: NS, name: 'a' })!;
+    expect(after.metadata.uid).toBe(a.metadata.uid);
+    expect(after.metadata.labels).toEqual({ 'controller-uid': parent.metadata.uid });
+    expect(after.metadata.ownerReferences?.map((r) => r.uid)).toEqual([parent.metadata.uid]);
+    const writes = w.store.log.filter((c) => c.kind === 'ConfigMap' && c.actor === 'metacontroller');
+    expect(writes.map((c) => c.verb)).toEqual(['create', 'update', 'update']);
+    expect(w.mc.problems).toEqual([]);
   });
 
   it('aborts the whole sync when a desired child does not match the selector', async () => {

@@ -8,20 +8,24 @@
  *
  *  1. read the parent; 2. add the finalizer before anything else; 3. claim children by the
  *  `controller-uid` selector (keep owned, adopt matching orphans, release owned that stopped
- *  matching); 4. customize (cached per parent uid + generation) → related objects; 5. call sync, or
+ *  matching; neither adopt nor release while the parent is being deleted); 4. customize (cached per parent uid + generation) → related objects; 5. call sync, or
  *  finalize while the parent is being deleted, over HTTP on the real hook server (v2 keys); a non-200
  *  or an unreadable/strict-invalid body ends the sync here and changes nothing; 6. schedule
  *  `resyncAfterSeconds`; 7. remove the finalizer on `finalized: true`; 8. every desired child must
- *  match the selector or the whole sync aborts; 9. delete every observed child the response omits
- *  (background propagation), then create or update each desired child per its type's update
- *  strategy; 10. write status with `observedGeneration` (pruned and validated by the CRD schema).
+ *  match the selector or the whole sync aborts; 9. unless the parent is being deleted and its
+ *  finalizer is gone or a GC finalizer is on (hands off, gc.ts): delete every observed child the
+ *  response omits (background propagation), then create (server-side apply, even over an object of
+ *  that name) or update each desired child per its type's update strategy; 10. write status with `observedGeneration` (pruned and validated by the CRD schema).
  *
  * Children are written with the semantics of apply (merge.ts): fields the hook set before and no
  * longer sets are removed, fields set by the API server or other writers are kept.
  *
  * The emulator is split by responsibility under metacontroller/: model.ts (CompositeControllers,
  * records), composite-loop.ts (one controller's syncs), children.ts (claiming and writing children),
- * response.ts (decoding hook answers), objects.ts (references, garbage collection).
+ * ssa-create.ts (server-side apply over an existing object of the name), response.ts (decoding hook
+ * answers), objects.ts (references), gc.ts (the garbage collector, `orphan`/`foregroundDeletion`, and
+ * the hands-off rule while they are on). metacontroller/UPSTREAM.md lists each modeled behaviour
+ * with the upstream file and function it follows.
  */
 import type { HookAnswer } from './lib/hook-server';
 import type { ObjectRef } from './lib/store';
@@ -36,7 +40,8 @@ export {
   type ObservedPod,
   type SyncRecord,
 } from './metacontroller/model';
-export { collectGarbage, ownerRef, refOf } from './metacontroller/objects';
+export { collectGarbage } from './metacontroller/gc';
+export { ownerRef, refOf } from './metacontroller/objects';
 
 export class Metacontroller {
   readonly history: SyncRecord[] = [];

@@ -40,10 +40,14 @@ export class When {
     this.s.store.update({ ...parent, metadata: { ...parent.metadata, annotations: next } }, USER);
   }
 
-  /** `kubectl delete postgrescluster`. */
-  clusterDeleted(): void {
-    this.event('cluster deleted');
-    this.s.store.delete(this.s.parentRef, { actor: USER });
+  /** `kubectl delete postgrescluster [--cascade=orphan|foreground]` (background by default). */
+  clusterDeleted(o: { cascade?: 'background' | 'orphan' | 'foreground' } = {}): void {
+    const cascade = o.cascade ?? 'background';
+    this.event(`cluster deleted (--cascade=${cascade})`);
+    const policy = ({ background: 'Background', orphan: 'Orphan', foreground: 'Foreground' } as const)[
+      cascade
+    ];
+    this.s.store.delete(this.s.parentRef, { actor: USER, propagationPolicy: policy });
   }
 
   /** `kubectl delete <kind> <name>` of any object in the scenario's namespace. */

@@ -8,6 +8,7 @@ import { stopped } from '../../../hooks/postgrescluster/finalize';
 import { statefulSetStatus } from '../../support/apiserver';
 import { appliedChildren, parentFrom, relatedFor, type World } from '../../support/cluster-world';
 import { DAY2_CASES } from './day2-cases';
+import { DELETION_CASES } from './deletion-cases';
 
 export const HA = { version: '16', replicas: 3, storage: { size: '10Gi' }, synchronous: { mode: 'on' } };
 const healthy = [
@@ -129,4 +130,5 @@ export const CASES: Record<string, () => World> = {
   },
 
   ...DAY2_CASES,
+  ...DELETION_CASES,
 };

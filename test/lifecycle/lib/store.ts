@@ -13,6 +13,7 @@
 import { createHash } from 'node:crypto';
 import type { KubeObject } from '../../../hooks/lib/k8s';
 import type { SimClock } from './clock';
+import { deletionFinalizers, type PropagationPolicy } from './deletion';
 import { clone, deepEqual, diffPaths } from './json';
 
 export type Verb = 'create' | 'update' | 'status' | 'terminate' | 'delete';
@@ -175,16 +176,22 @@ export class ApiStore {
     return this.commit(old, obj, { actor, verb: 'status' });
   }
 
-  /** A delete request: finalizers and graceful kinds make it a `deletionTimestamp` first. */
-  delete(ref: ObjectRef, o: { actor: string; uid?: string }): void {
+  /**
+   * A delete request: finalizers and graceful kinds make it a `deletionTimestamp` first. A
+   * propagation policy puts the garbage collector's finalizer on the object (deletion.ts).
+   */
+  delete(ref: ObjectRef, o: { actor: string; uid?: string; propagationPolicy?: PropagationPolicy }): void {
     const old = this.objects.get(keyOf(ref));
     if (!old) throw new ApiError(404, `${ref.kind} ${ref.namespace}/${ref.name} not found`);
     if (o.uid !== undefined && old.metadata.uid !== o.uid) {
       throw new ApiError(409, `${ref.kind} ${ref.namespace}/${ref.name}: uid precondition failed`);
     }
     if (old.metadata.deletionTimestamp !== undefined) return;
-    if (GRACEFUL_KINDS.has(ref.kind) || (old.metadata.finalizers ?? []).length > 0) {
+    const finalizers = deletionFinalizers(old.metadata.finalizers ?? [], o.propagationPolicy);
+    if (GRACEFUL_KINDS.has(ref.kind) || finalizers.length > 0) {
       const obj = clone(old);
+      if (finalizers.length > 0) obj.metadata.finalizers = finalizers;
+      else delete obj.metadata.finalizers;
       obj.metadata.deletionTimestamp = this.clock.iso();
       if (GRACEFUL_KINDS.has(ref.kind)) obj.metadata['deletionGracePeriodSeconds'] = 30;
       obj.metadata.resourceVersion = String(++this.rv);

@@ -12,6 +12,7 @@ import { matches, type Selector } from '../lib/selectors';
 import { ApiError, type ApiStore } from '../lib/store';
 import { METACONTROLLER, type ChildRule, type CompositeController, type Shared } from './model';
 import { ownerRef, refOf } from './objects';
+import { forcedApplyOver } from './ssa-create';
 
 /** Claims and writes the children of one controller's parents. */
 export class ChildManager {
@@ -48,10 +49,13 @@ export class ChildManager {
       for (const obj of this.store.list(kind, parent.metadata.namespace ?? '')) {
         const owner = (obj.metadata.ownerReferences ?? []).find((r) => r.controller === true);
         const match = matches(selector, obj.metadata.labels);
+        // controller_ref_manager.go ClaimObject: an owned child that stopped matching is neither
+        // claimed nor released while the parent is being deleted; orphans are adopted only while it
+        // is not, and only if they are not being deleted themselves.
         if (owner?.uid === uid) {
-          if (match || deleting) out.push(obj);
-          else this.release(obj, uid);
-        } else if (!owner && match && !deleting) {
+          if (match) out.push(obj);
+          else if (!deleting) this.release(obj, uid);
+        } else if (!owner && match && !deleting && obj.metadata.deletionTimestamp === undefined) {
           out.push(this.adopt(obj, parent));
         }
       }
@@ -161,11 +165,15 @@ export class ChildManager {
 
   private create(parent: KubeObject, desired: KubeObject): void {
     const ref = refOf(desired);
-    if (this.store.get(ref)) {
-      // Dynamic apply: Create fails with AlreadyExists, is swallowed, and the object stays unobserved.
-      this.shared.problems.push(
-        `${ref.kind}/${ref.name} exists but is not this parent's child: AlreadyExists`,
-      );
+    const existing = this.store.get(ref);
+    if (existing) {
+      // Server-side apply: a forced apply over the object of that name, which it then owns (ssa-create.ts).
+      this.apiCall(() => {
+        const lastApplied = this.lastApplied.get(existing.metadata.uid ?? '');
+        forcedApplyOver(this.store, { existing, desired, parent, lastApplied });
+        this.lastApplied.set(existing.metadata.uid ?? '', clone(desired));
+        this.trace(`applied over unobserved ${ref.kind}/${ref.name}: now owned by ${parent.metadata.name}`);
+      });
       return;
     }
     const obj = clone(desired);

@@ -21,6 +21,7 @@ import {
   type Shared,
   type SyncRecord,
 } from './model';
+import { shouldFinalize } from './gc';
 import { refOf } from './objects';
 import { decodeResponse, describeResponse, observedPods, summary } from './response';
 
@@ -84,7 +85,6 @@ export class CompositeLoop {
     this.parents.set(uid, state);
     const deleting = parent.metadata.deletionTimestamp !== undefined;
     const finalizers = parent.metadata.finalizers ?? [];
-    if (deleting && !finalizers.includes(this.finalizerName)) return undefined;
     if (!deleting && this.cc.spec.hooks.finalize && !finalizers.includes(this.finalizerName)) {
       parent.metadata.finalizers = [...finalizers, this.finalizerName];
       parent = this.store.update(parent, METACONTROLLER);
@@ -95,13 +95,16 @@ export class CompositeLoop {
     const related = await this.related(parent);
     if (typeof related === 'string') return this.fail(state, record, related);
     record.pods = observedPods(related);
-    const hook = deleting ? 'finalize' : 'sync';
+    // hooks.go determineHookToCall: finalize whenever the parent is being deleted (even once the
+    // finalizer is gone, while other finalizers keep it), sync when there is no finalize hook.
+    const finalizing = deleting && this.cc.spec.hooks.finalize !== undefined;
+    const hook = finalizing ? 'finalize' : 'sync';
     const answer = await this.call(this.cc.spec.hooks[hook] ?? this.cc.spec.hooks.sync, {
       controller: this.cc,
       parent,
       children: this.childMap(children),
       related,
-      finalizing: deleting,
+      finalizing,
     });
     record.httpStatus = answer.status;
     const response = decodeResponse(answer);
@@ -111,24 +114,30 @@ export class CompositeLoop {
     if (response.resyncAfterSeconds !== undefined && response.resyncAfterSeconds > 0) {
       state.resyncAt = this.clock.now + response.resyncAfterSeconds;
     }
-    if (response.finalized === true) this.removeFinalizer(ref);
+    const after = response.finalized === true ? this.removeFinalizer(ref, parent) : parent;
     const desired = this.children.labelled(parent, response.children);
     if (typeof desired === 'string') return this.fail(state, record, desired);
-    if (this.store.get(ref)) {
+    // controller.go syncParentObject: children of a parent being deleted are managed only if
+    // finalizer.go ShouldFinalize (our finalizer on, no GC finalizer: gc.ts).
+    if (deleting && !shouldFinalize(after, this.finalizerName)) {
+      const left = (after.metadata.finalizers ?? []).join(', ');
+      this.trace(`${record.parent} is being deleted: children not managed (finalizers: ${left})`);
+    } else if (this.store.get(ref)) {
       this.children.manageChildren({ parent, deleting, observed: children, desired });
-      this.writeStatus(ref, { ...response.status, observedGeneration: generation });
     }
+    if (this.store.get(ref)) this.writeStatus(ref, { ...response.status, observedGeneration: generation });
     return record;
   }
 
   private newRecord(parent: KubeObject, deleting: boolean, children: KubeObject[]): SyncRecord {
+    const finalizing = deleting && this.cc.spec.hooks.finalize !== undefined;
     const record: SyncRecord = {
       seq: this.shared.nextSeq(),
       at: this.clock.now,
       controller: this.cc.metadata.name,
       parent: `${parent.metadata.namespace ?? ''}/${parent.metadata.name}`,
       parentUid: parent.metadata.uid ?? '',
-      hook: deleting ? 'finalize' : 'sync',
+      hook: finalizing ? 'finalize' : 'sync',
       httpStatus: 0,
       pods: [],
       observedChildren: children.map((c) => `${c.kind}/${c.metadata.name}`).sort(),
@@ -219,12 +228,20 @@ export class CompositeLoop {
       .filter((o) => (names ? names.includes(o.metadata.name) : matches(selector ?? {}, o.metadata.labels)));
   }
 
-  private removeFinalizer(ref: ObjectRef): void {
+  /** The parent as the finalizer's removal left it (the request's copy without it, if it went away). */
+  private removeFinalizer(ref: ObjectRef, seen: KubeObject): KubeObject {
+    const without = (o: KubeObject): KubeObject => ({
+      ...o,
+      metadata: {
+        ...o.metadata,
+        finalizers: (o.metadata.finalizers ?? []).filter((f) => f !== this.finalizerName),
+      },
+    });
     const parent = this.store.get(ref);
-    if (!parent) return;
-    parent.metadata.finalizers = (parent.metadata.finalizers ?? []).filter((f) => f !== this.finalizerName);
-    this.store.update(parent, METACONTROLLER);
+    if (!parent) return without(seen);
+    const updated = this.store.update(without(parent), METACONTROLLER);
     this.trace(`removed finalizer of ${ref.namespace}/${ref.name}`);
+    return updated;
   }
 
   /** §2.5: the whole status is replaced; the API server prunes and validates it against the CRD. */

@@ -48,6 +48,8 @@ describe('customizeCluster', () => {
       'persistentvolumeclaims',
       'endpoints',
       'storageclasses',
+      'secrets',
+      'statefulsets',
     ]);
     // StorageClasses are cluster-scoped (day2/customize.ts); everything else is in the parent's namespace.
     const namespaced = res.relatedResources.filter((r) => r.resource !== 'storageclasses');
@@ -56,6 +58,12 @@ describe('customizeCluster', () => {
       matchLabels: { 'app.kubernetes.io/component': 'database', 'pgmeta.io/cluster': 'db' },
     });
     expect(res.relatedResources[2]?.names).toEqual(['db', 'db-config', 'db-sync', 'db-failover']);
+    // The Secrets and StatefulSet pgmeta labelled for a cluster of this name (orphans.ts).
+    for (const rule of res.relatedResources.slice(4)) {
+      expect(rule.labelSelector).toEqual({
+        matchLabels: { 'app.kubernetes.io/managed-by': 'pgmeta', 'pgmeta.io/cluster': 'db' },
+      });
+    }
   });
 });
 
