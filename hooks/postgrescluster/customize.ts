@@ -1,15 +1,18 @@
 /**
  * What the PostgresCluster hooks observe without owning (DESIGN rule 4): the member Pods, their
- * PVCs, and Patroni's Endpoints. Related objects are read-only, so Metacontroller can never adopt or
- * delete them. Rules depend on the parent's identity only (Metacontroller caches them per generation).
+ * PVCs, Patroni's Endpoints, and any object that holds the name of one of its children. Related
+ * objects are read-only, so Metacontroller can never adopt or delete them. Rules depend on the parent
+ * only (Metacontroller caches them per generation).
  */
+import type { HookContext } from '../lib/context.js';
 import type { CustomizeRequest, CustomizeResponse } from '../metacontroller/types.js';
 import { backupRelatedRules } from './backup/customize.js';
+import { collisionRules } from './collisions/index.js';
 import { storageClassRules } from './day2/customize.js';
 import { clusterNames, podSelector } from './names.js';
 import { tlsRelatedRules } from './tls/customize.js';
 
-export function customizeCluster(req: CustomizeRequest): CustomizeResponse {
+export function customizeCluster(req: CustomizeRequest, ctx: HookContext): CustomizeResponse {
   const id = req.parent.metadata;
   const namespace = id.namespace ?? 'default';
   const names = clusterNames(id);
@@ -35,6 +38,8 @@ export function customizeCluster(req: CustomizeRequest): CustomizeResponse {
       ...backupRelatedRules(req.parent),
       // The cert-manager Secret, so status can say whether it was issued (only with an issuer)
       ...tlsRelatedRules(req.parent),
+      // Objects that already hold the names of our children, so none is overwritten (collisions/)
+      ...collisionRules(req.parent, ctx),
     ],
   };
 }

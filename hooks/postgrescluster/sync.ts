@@ -9,6 +9,7 @@ import type { KubeObject } from '../lib/k8s.js';
 import { HookError } from '../metacontroller/errors.js';
 import type { DesiredState, SyncRequest } from '../metacontroller/types.js';
 import { guardChildren } from './backup/index.js';
+import { findConflicts, holdNewChildren } from './collisions/index.js';
 import { applyDay2, planDay2 } from './day2/index.js';
 import { refuseMajorUpgrade } from './day2/major.js';
 import { keepImmutable } from './immutable.js';
@@ -60,6 +61,9 @@ export function syncCluster(req: SyncRequest, ctx: HookContext): DesiredState {
   const plan = planCluster(req);
   // Day-2: the StatefulSet's size, operation Jobs, and a paused cluster's last rendered state.
   const day2 = planDay2(req, plan);
+  const children = applyDay2(renderPlan(day2.render, ctx), day2);
+  // Names held by objects that are not ours: nothing new is created (collisions/index.ts).
+  const conflicts = findConflicts(req, children);
   const status = computeStatus({
     parent: req.parent,
     observed: plan.observed,
@@ -68,6 +72,7 @@ export function syncCluster(req: SyncRequest, ctx: HookContext): DesiredState {
     finalizing: false,
     now: ctx.now,
     day2,
+    conflicts,
   });
-  return { status: { ...status }, children: applyDay2(renderPlan(day2.render, ctx), day2) };
+  return { status: { ...status }, children: holdNewChildren(req, children, conflicts) };
 }
