@@ -103,4 +103,33 @@ describe('lifecycle: name collisions', () => {
       await s.then.steadyState();
     },
   );
+
+  it('an existing cluster enabling the pooler over a taken name keeps everything; only the pooler waits', async () => {
+    const s = world.scenario();
+    await s.given.cluster(HA);
+    const pods = s.then.podNames();
+    const taken = { ...service, metadata: { ...service.metadata, name: 'orders-pooler' } };
+    s.store.create({ ...taken, metadata: { ...taken.metadata, namespace: s.namespace } }, USER);
+    const before = stored(s, taken);
+
+    s.when.specEdited({ pgbouncer: { enabled: true } });
+    await s.settle();
+
+    expect(s.then.condition('Ready', { status: 'False', reason: 'NameConflict' }).message).toMatch(
+      /Service\/orders-pooler \(no owner, managed by Helm\)/,
+    );
+    expect(stored(s, taken)).toBe(before);
+    expect(s.store.list('Deployment', s.namespace)).toEqual([]);
+    expect(s.then.podNames()).toEqual(pods);
+    s.then.noDataBearingObjectDeleted();
+    await s.then.steadyState();
+
+    // Once the name is free the next sync creates the pooler (one step only: the simulation has no
+    // effect for the pooler's auth Job).
+    s.when.deleted('Service', 'orders-pooler');
+    await s.step();
+    expect(s.store.list('Deployment', s.namespace).map((d) => d.metadata.name)).toEqual(['orders-pooler']);
+    const pooler = s.store.get({ kind: 'Service', namespace: s.namespace, name: 'orders-pooler' });
+    expect(pooler?.metadata.ownerReferences?.[0]?.uid).toBe(s.parent()?.metadata.uid);
+  });
 });
