@@ -12,6 +12,7 @@ import { PORTS, clusterNames, podSelector, serviceHost } from '../names.js';
 import { backupStatusOf, type ClusterBackupStatus } from '../backup/index.js';
 import { lastValidSpec, type ObservedCluster, type ObservedMember } from '../observe.js';
 import type { FieldError } from '../spec/index.js';
+import { reportedLag } from './lag.js';
 import { featureStatus, type FeatureStatusFields } from './features.js';
 import type { ResolvedCluster } from '../spec/resolved.js';
 import { decidePhase, rolledOut, type Phase, type PhaseVerdict } from './phase.js';
@@ -22,7 +23,7 @@ export interface MemberStatus {
   state: string;
   ready: boolean;
   timeline?: number;
-  /** Bytes of WAL this replica is behind the primary's last reported position. */
+  /** WAL this replica is behind the primary, rounded down to a power of two, 0 under 1 MiB (lag.ts). */
   lagBytes?: number;
   pendingRestart?: boolean;
 }
@@ -168,7 +169,7 @@ function memberStatus(m: ObservedMember, primary: ObservedMember | undefined): M
     state: m.state,
     ready: m.ready,
     ...(m.timeline === undefined ? {} : { timeline: m.timeline }),
-    ...(lag === undefined ? {} : { lagBytes: lag }),
+    ...(lag === undefined ? {} : { lagBytes: reportedLag(lag) }),
     ...(m.pendingRestart ? { pendingRestart: true } : {}),
   };
 }
