@@ -10,6 +10,8 @@ export interface Config {
   logLevel: string;
   /** Bearer token Metacontroller must present (webhook `authorization`), if configured. */
   authToken?: string;
+  /** The token being rotated out, still accepted while Metacontroller switches (README). */
+  previousAuthToken?: string;
   /** An explicit operator key (file or variable); otherwise in-cluster Secret or ephemeral. */
   operatorKey?: Uint8Array;
   /** Set when running in a Kubernetes pod with a service account. */
@@ -22,7 +24,7 @@ const SA_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 export const MIN_KEY_BYTES = 32;
 
 export function loadConfig(env: NodeJS.ProcessEnv, saDir = SA_DIR): Config {
-  const token = readOptional(env['PGMETA_AUTH_TOKEN_FILE'])?.toString('utf8').trim();
+  const auth = authFrom(env);
   const key = operatorKeyFrom(env);
   const inCluster = inClusterFrom(env, saDir);
   return {
@@ -30,10 +32,22 @@ export function loadConfig(env: NodeJS.ProcessEnv, saDir = SA_DIR): Config {
     port: Number(env['PORT'] ?? 8080),
     logLevel: env['LOG_LEVEL'] ?? 'info',
     shutdownTimeoutMs: Number(env['PGMETA_SHUTDOWN_TIMEOUT_MS'] ?? 25_000),
-    ...(token ? { authToken: token } : {}),
+    ...auth,
     ...(key ? { operatorKey: key } : {}),
     ...(inCluster ? { inCluster } : {}),
   };
+}
+
+/**
+ * The bearer tokens, from the mounted Secret `pgmeta-hooks-auth` (manifests/hooks/auth-secret.yaml).
+ * An empty token (the install's default) means authentication is off; a previous token is read only
+ * with a current one, so it alone never switches authentication on.
+ */
+function authFrom(env: NodeJS.ProcessEnv): Pick<Config, 'authToken' | 'previousAuthToken'> {
+  const token = readOptional(env['PGMETA_AUTH_TOKEN_FILE'])?.toString('utf8').trim();
+  if (!token) return {};
+  const previous = readIfExists(env['PGMETA_AUTH_PREVIOUS_TOKEN_FILE'])?.toString('utf8').trim();
+  return { authToken: token, ...(previous ? { previousAuthToken: previous } : {}) };
 }
 
 function inClusterFrom(env: NodeJS.ProcessEnv, saDir: string): Config['inCluster'] {
@@ -56,4 +70,9 @@ function operatorKeyFrom(env: NodeJS.ProcessEnv): Uint8Array | undefined {
 
 function readOptional(path: string | undefined): Buffer | undefined {
   return path ? readFileSync(path) : undefined;
+}
+
+/** A key of a mounted Secret that may be absent (a Secret volume has a file per key present). */
+function readIfExists(path: string | undefined): Buffer | undefined {
+  return path && existsSync(path) ? readFileSync(path) : undefined;
 }

@@ -23,10 +23,12 @@ async function main(): Promise<void> {
     now: () => new Date().toISOString(),
     operatorKey,
     authToken: config.authToken,
+    previousAuthToken: config.previousAuthToken,
     isReady: () => ready,
   });
   const server = app.listen(config.port, config.host, () => {
-    const auth = config.authToken ? 'bearer token required' : 'no authentication';
+    const previous = config.previousAuthToken ? ' (and the previous one, rotation under way)' : '';
+    const auth = config.authToken ? `bearer token required${previous}` : 'no authentication';
     logger.info(
       { port: config.port, controllers: CONTROLLERS.map((c) => c.name) },
       `pgmeta hook service listening on http://${config.host}:${config.port} (${auth})`,

@@ -20,6 +20,8 @@ export interface AppDeps {
   operatorKey: Uint8Array;
   /** When set, hook routes require `Authorization: Bearer <token>`. */
   authToken?: string | undefined;
+  /** Also accepted while a token rotation is under way. */
+  previousAuthToken?: string | undefined;
   /** Default 16 MiB: sync requests carry every child with managedFields and Pod status. */
   bodyLimitBytes?: number;
   metrics?: HookMetrics;
@@ -63,7 +65,7 @@ export function createApp(deps: AppDeps): express.Express {
     '/:controller/:hook',
     (req, res, next) => {
       res.locals['labels'] = routeLabels(req, byName);
-      if (deps.authToken === undefined || bearerMatches(req.get('authorization'), deps.authToken)) next();
+      if (authorized(deps, req.get('authorization'))) next();
       else answerUnauthorized({ deps, metrics, labels: labelsOf(req) }, res);
     },
     express.json({ limit: deps.bodyLimitBytes ?? DEFAULT_BODY_LIMIT, strict: true }),
@@ -126,6 +128,13 @@ function answerError(scope: Scope & { body?: unknown }, res: Response, err: Hook
   res.status(err.status).json({ error: oneLine(err.message) });
   scope.metrics.errors.inc({ ...scope.labels, reason: err.reason });
   record(scope, { code: err.status, body: scope.body, reason: err.reason, message: oneLine(err.message) });
+}
+
+/** No token configured, or the current or (during a rotation) the previous one. */
+function authorized(deps: AppDeps, header: string | undefined): boolean {
+  if (deps.authToken === undefined) return true;
+  if (bearerMatches(header, deps.authToken)) return true;
+  return deps.previousAuthToken !== undefined && bearerMatches(header, deps.previousAuthToken);
 }
 
 function answerUnauthorized(scope: Scope, res: Response): void {

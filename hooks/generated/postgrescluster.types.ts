@@ -355,7 +355,7 @@ export interface PostgresClusterSpec {
      */
     connectionsPerReplica?: number;
     /**
-     * Scaling pauses while a replica lags more than this many bytes of WAL (16 MiB).
+     * Scaling pauses while a replica lags this many bytes of WAL or more, as status.members[].lagBytes reports it (rounded down to a power of two; lag under 1 MiB never pauses). Default 16 MiB.
      */
     maxLagBytes?: number;
   };

@@ -6,10 +6,11 @@
  * body. The tag is therefore a strong validator of the exact bytes: a 304 must only ever be sent when
  * the 200 would have been byte-identical, or Metacontroller would apply a stale desired state.
  *
- * Deviation from RFC 9110 §13.1.2, on purpose: a false If-None-Match condition on a POST calls for
- * 412, but Metacontroller (v4.17.2, `webhook_etag.go`) accepts only 304 and treats 412 as a failed
- * call. A hook call is a pure computation of the request (it changes nothing on the server), so it
- * behaves like a GET here and 304 is the answer.
+ * Status code: RFC 9110 §13.1.2 calls for 412 when If-None-Match fails on a POST and for 304 on a
+ * GET. Metacontroller v4.17.2 accepts either one, and only when it sent If-None-Match, and reuses
+ * its remembered body for both (pkg/hooks/webhook_etag.go `webhookExecutorEtag.isStatusSupported`
+ * and `adjustResponse`). We answer 304: a hook call is a pure computation of the request that
+ * changes nothing on the server, i.e. it behaves like a GET.
  */
 import { createHash } from 'node:crypto';
 import type { Response } from 'express';

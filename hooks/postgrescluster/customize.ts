@@ -1,16 +1,19 @@
 /**
  * What the PostgresCluster hooks observe without owning (DESIGN rule 4): the member Pods, their
- * PVCs, and Patroni's Endpoints. Related objects are read-only, so Metacontroller can never adopt or
- * delete them. Rules depend on the parent's identity only (Metacontroller caches them per generation).
+ * PVCs, Patroni's Endpoints, and any object that holds the name of one of its children. Related
+ * objects are read-only, so Metacontroller can never adopt or delete them. Rules depend on the parent
+ * only (Metacontroller caches them per generation).
  */
+import type { HookContext } from '../lib/context.js';
 import type { CustomizeRequest, CustomizeResponse } from '../metacontroller/types.js';
 import { backupRelatedRules } from './backup/customize.js';
+import { collisionRules } from './collisions/index.js';
 import { storageClassRules } from './day2/customize.js';
 import { clusterNames, podSelector } from './names.js';
 import { orphanRules } from './orphans.js';
 import { tlsRelatedRules } from './tls/customize.js';
 
-export function customizeCluster(req: CustomizeRequest): CustomizeResponse {
+export function customizeCluster(req: CustomizeRequest, ctx: HookContext): CustomizeResponse {
   const id = req.parent.metadata;
   const namespace = id.namespace ?? 'default';
   const names = clusterNames(id);
@@ -38,6 +41,8 @@ export function customizeCluster(req: CustomizeRequest): CustomizeResponse {
       ...tlsRelatedRules(req.parent),
       // The Secrets and StatefulSet of a cluster of this name, for one created over its orphans
       ...orphanRules(req.parent),
+      // Objects that already hold the names of our children, so none is overwritten (collisions/)
+      ...collisionRules(req.parent, ctx),
     ],
   };
 }

@@ -33,13 +33,20 @@ export function orphanRules(parent: KubeObject): RelatedResourceRule[] {
   ];
 }
 
-function orphans(req: SyncRequest, kind: string, apiVersion: string): KubeObject[] {
-  const wanted = Object.entries(selector(req.parent.metadata.name));
-  return listObjects(req.related, kind, apiVersion).filter(
-    (s) =>
-      wanted.every(([k, v]) => s.metadata.labels?.[k] === v) &&
-      !(s.metadata.ownerReferences ?? []).some((r) => r.controller === true),
+/**
+ * An object pgmeta labelled for a cluster of this name that no controller owns: one this cluster
+ * takes over (not a name collision, collisions/index.ts).
+ */
+export function isOwnOrphan(parent: KubeObject, obj: KubeObject): boolean {
+  const wanted = Object.entries(selector(parent.metadata.name));
+  return (
+    wanted.every(([k, v]) => obj.metadata.labels?.[k] === v) &&
+    !(obj.metadata.ownerReferences ?? []).some((r) => r.controller === true)
   );
+}
+
+function orphans(req: SyncRequest, kind: string, apiVersion: string): KubeObject[] {
+  return listObjects(req.related, kind, apiVersion).filter((s) => isOwnOrphan(req.parent, s));
 }
 
 /** The cluster's StatefulSet when no controller owns it: the orphan a new cluster takes over. */

@@ -9,6 +9,7 @@ import type { KubeObject } from '../lib/k8s.js';
 import { HookError } from '../metacontroller/errors.js';
 import type { DesiredState, SyncRequest } from '../metacontroller/types.js';
 import { guardChildren } from './backup/index.js';
+import { findConflicts, holdNewChildren } from './collisions/index.js';
 import { applyDay2, planDay2 } from './day2/index.js';
 import { refuseMajorUpgrade } from './day2/major.js';
 import { keepImmutable } from './immutable.js';
@@ -64,6 +65,11 @@ export function syncCluster(req: SyncRequest, ctx: HookContext): DesiredState {
   const plan = planCluster(req);
   // Day-2: the StatefulSet's size, operation Jobs, and a paused cluster's last rendered state.
   const day2 = planDay2(req, plan);
+  // No members before a new cluster's certificate shows whether it carries a CA (tls/ca.ts).
+  const ca = day2.render.cluster ? certificateCaOf(day2.render.cluster, day2.render.observed) : false;
+  const children = holdUntilIssued(applyDay2(renderPlan(day2.render, ctx), day2), ca);
+  // Names held by objects that are not ours: nothing new is created (collisions/index.ts).
+  const conflicts = findConflicts(req, children);
   const status = computeStatus({
     parent: req.parent,
     observed: plan.observed,
@@ -72,9 +78,7 @@ export function syncCluster(req: SyncRequest, ctx: HookContext): DesiredState {
     finalizing: false,
     now: ctx.now,
     day2,
+    conflicts,
   });
-  const children = applyDay2(renderPlan(day2.render, ctx), day2);
-  // No members before a new cluster's certificate shows whether it carries a CA (tls/ca.ts).
-  const ca = day2.render.cluster ? certificateCaOf(day2.render.cluster, day2.render.observed) : false;
-  return { status: { ...status }, children: holdUntilIssued(children, ca) };
+  return { status: { ...status }, children: holdNewChildren(req, children, conflicts) };
 }

@@ -119,6 +119,16 @@ describe('authentication', () => {
     expect(logs.join('')).not.toContain(token);
   });
 
+  it.each([
+    [`Bearer ${token}`, 200],
+    ['Bearer the-previous-one', 200],
+    ['Bearer neither', 401],
+  ])('during a token rotation, %s gives %d', async (header, code) => {
+    const { app } = testApp([echoController], { authToken: token, previousAuthToken: 'the-previous-one' });
+    const res = await request(app).post('/echo/sync').set('Authorization', header).send(echoRequest());
+    expect(res.status).toBe(code);
+  });
+
   it('leaves health and metrics open (probes and Prometheus carry no token)', async () => {
     const { app } = testApp([echoController], { authToken: token });
     expect((await request(app).get('/healthz')).status).toBe(200);

@@ -98,7 +98,7 @@ describe('Metacontroller emulator', () => {
     expect(w.store.get({ kind: 'ConfigMap', namespace: NS, name: 'a' })!['data']).toEqual({ k: '1' });
   });
 
-  it('adopts a matching orphan and releases an owned child whose labels stopped matching', async () => {
+  it('adopts a matching orphan; releases an owned child whose labels stopped matching (and SSA re-takes it)', async () => {
     const w = world({ desired: [cm('a')], status: STATUS });
     await w.sync();
     const uid = w.store.get(PARENT)!.metadata.uid!;
@@ -111,12 +111,14 @@ describe('Metacontroller emulator', () => {
       { ...a, metadata: { ...a.metadata, labels: { 'controller-uid': 'someone-else' } } },
       'user',
     );
-    // Not desired any more: a desired child that is not observed would be applied over (below).
-    w.edit({ desired: [], status: STATUS });
     const record = await w.sync();
     expect(record?.observedChildren).toEqual(['ConfigMap/orphan']);
-    const released = w.store.get({ kind: 'ConfigMap', namespace: NS, name: 'a' })!;
-    expect(released.metadata.ownerReferences ?? []).toEqual([]);
+    // `a` was released (its ownerReference removed); still desired but no longer observed, it was
+    // then force-applied by server-side apply: owned again, the selector label forced back.
+    const writes = w.store.log.filter((c) => c.name === 'a' && c.actor === 'metacontroller');
+    expect(writes.slice(-2).map((c) => c.labels['controller-uid'])).toEqual(['someone-else', uid]);
+    const retaken = w.store.get({ kind: 'ConfigMap', namespace: NS, name: 'a' })!;
+    expect((retaken.metadata.ownerReferences ?? []).map((r) => r.uid)).toEqual([uid]);
     // The adopted orphan was not in the response, so it was deleted: the reason PVCs are never children.
     expect(w.store.get({ kind: 'ConfigMap', namespace: NS, name: 'orphan' })).toBeUndefined();
   });

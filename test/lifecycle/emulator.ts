@@ -17,18 +17,22 @@
  *  response omits (background propagation), then create (server-side apply, even over an object of
  *  that name) or update each desired child per its type's update strategy; 10. write status with `observedGeneration` (pruned and validated by the CRD schema).
  *
- * Children are written with the semantics of apply (merge.ts): fields the hook set before and no
- * longer sets are removed, fields set by the API server or other writers are kept.
+ * Children are written with the server-side-apply strategy the install runs (metacontroller/apply.ts):
+ * fields the hook set before and no longer sets are removed, fields set by the API server or other
+ * writers are kept, a per-child cache skips unchanged children, and a child that is not observed is
+ * force-applied over any existing object of its name. Each modeled behaviour and its upstream source
+ * is listed in metacontroller/UPSTREAM.md.
  *
  * The emulator is split by responsibility under metacontroller/: model.ts (CompositeControllers,
  * records), composite-loop.ts (one controller's syncs), children.ts (claiming and writing children),
- * ssa-create.ts (server-side apply over an existing object of the name), response.ts (decoding hook
- * answers), objects.ts (references), gc.ts (the garbage collector, `orphan`/`foregroundDeletion`, and
- * the hands-off rule while they are on). metacontroller/UPSTREAM.md lists each modeled behaviour
- * with the upstream file and function it follows.
+ * response.ts (decoding hook answers), apply.ts (server-side apply, also over an existing object of
+ * the name), customize.ts (the customize cache and strict decoding), objects.ts (references), gc.ts
+ * (the garbage collector, `orphan`/`foregroundDeletion`, and the hands-off rule while they are on).
+ * metacontroller/UPSTREAM.md lists each modeled behaviour with the upstream file and function.
  */
 import type { HookAnswer } from './lib/hook-server';
 import type { ObjectRef } from './lib/store';
+import { ServerSideApplier } from './metacontroller/apply';
 import { CompositeLoop } from './metacontroller/composite-loop';
 import type { MetacontrollerOptions, Shared, SyncRecord } from './metacontroller/model';
 
@@ -60,6 +64,7 @@ export class Metacontroller {
       problems: this.problems,
       errors: this.errors,
       failures: this.failures,
+      applier: new ServerSideApplier(o.store),
       nextSeq: () => ++this.seq,
     };
     this.loops = o.controllers.map((cc) => new CompositeLoop(cc, shared));

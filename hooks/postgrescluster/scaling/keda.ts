@@ -11,7 +11,7 @@
  *   through a TriggerAuthentication reading its Secret; `metricType: Value` compares one replica's
  *   count with the target, so the HPA scales to connections / target replicas).
  * - One member at a time, slowly down: a new replica first copies the whole database.
- * - Paused (KEDA's `autoscaling.keda.sh/paused`) while a replica lags more than `maxLagBytes`
+ * - Paused (KEDA's `autoscaling.keda.sh/paused`) while a replica lags `maxLagBytes` or more
  *   behind the primary, as the cluster's status reports: adding replicas then would only add load
  *   on the primary, and removing one could remove the only caught-up one.
  * @see https://keda.sh/docs/latest/reference/scaledobject-spec/
@@ -21,6 +21,7 @@ import { childMetadata } from '../children/metadata.js';
 import { clusterNames, COMPONENTS, PORTS, serviceHost } from '../names.js';
 import { MONITOR_USER, monitoringSecretName } from '../metrics/names.js';
 import type { ResolvedCluster } from '../spec/resolved.js';
+import { lagReaches } from '../status/lag.js';
 import type { ResolvedScaling } from '../spec/scaling.js';
 
 export const PAUSED_ANNOTATION = 'autoscaling.keda.sh/paused';
@@ -44,10 +45,13 @@ export function replicaBounds(
   return { min, max: Math.max(scaling.maxReplicas, min) };
 }
 
-/** Whether any member of the observed parent status lags more than allowed. */
+/**
+ * Whether any member of the observed parent status lags as much as allowed: the status reports lag
+ * rounded down to a power of two (status/lag.ts), so the limit is reached once the rounded lag is.
+ */
 export function lagging(parent: KubeObject, scaling: ResolvedScaling): boolean {
   const members = (parent['status'] as { members?: { lagBytes?: unknown }[] } | undefined)?.members ?? [];
-  return members.some((m) => typeof m.lagBytes === 'number' && m.lagBytes > scaling.maxLagBytes);
+  return members.some((m) => typeof m.lagBytes === 'number' && lagReaches(m.lagBytes, scaling.maxLagBytes));
 }
 
 function triggerAuthName(cluster: ResolvedCluster): string {

@@ -6,11 +6,13 @@
 import { stampConditions, type ConditionInput } from '../../lib/conditions.js';
 import type { Condition, KubeObject } from '../../lib/k8s.js';
 import type { Day2Plan } from '../day2/index.js';
+import { nameConflictCondition, type NameConflict } from '../collisions/index.js';
 import { day2Conditions, day2StatusFields, day2Verdict, type Day2StatusFields } from '../day2/status.js';
 import { PORTS, clusterNames, podSelector, serviceHost } from '../names.js';
 import { backupStatusOf, type ClusterBackupStatus } from '../backup/index.js';
 import { lastValidSpec, type ObservedCluster, type ObservedMember } from '../observe.js';
 import type { FieldError } from '../spec/index.js';
+import { reportedLag } from './lag.js';
 import { featureStatus, type FeatureStatusFields } from './features.js';
 import type { ResolvedCluster } from '../spec/resolved.js';
 import { decidePhase, rolledOut, type Phase, type PhaseVerdict } from './phase.js';
@@ -22,7 +24,7 @@ export interface MemberStatus {
   state: string;
   ready: boolean;
   timeline?: number;
-  /** Bytes of WAL this replica is behind the primary's last reported position. */
+  /** WAL this replica is behind the primary, rounded down to a power of two, 0 under 1 MiB (lag.ts). */
   lagBytes?: number;
   pendingRestart?: boolean;
 }
@@ -58,6 +60,8 @@ export interface StatusInput {
   now: string;
   /** The day-2 plan of this sync (parameters, switchover, rollout, storage, paused, stopped). */
   day2?: Day2Plan;
+  /** Names of new children held by objects that are not ours (collisions/index.ts). */
+  conflicts?: readonly NameConflict[];
 }
 
 export function computeStatus(input: StatusInput): ClusterStatus {
@@ -116,7 +120,7 @@ function conditions(
   const { phase, reason, message } = verdict;
   const degraded = DEGRADED.includes(phase);
   return [
-    { type: 'Ready', status: phase === 'Running' ? 'True' : 'False', reason, message, ...g },
+    { ...ready(verdict, input.conflicts ?? []), ...g },
     { ...progressing(verdict, input.specErrors.length > 0), ...g },
     {
       type: 'Degraded',
@@ -130,6 +134,13 @@ function conditions(
     // BackupConfigured, and Restored for a restored cluster
     ...backupConditions.map((c) => ({ ...c, ...g })),
   ];
+}
+
+/** A name held by someone else's object is what a human must act on first. */
+function ready(verdict: PhaseVerdict, conflicts: readonly NameConflict[]): ConditionInput {
+  if (conflicts.length > 0) return nameConflictCondition(conflicts);
+  const { phase, reason, message } = verdict;
+  return { type: 'Ready', status: phase === 'Running' ? 'True' : 'False', reason, message };
 }
 
 /** An invalid spec stops progress: nothing it asks for is applied. */
@@ -169,7 +180,7 @@ function memberStatus(m: ObservedMember, primary: ObservedMember | undefined): M
     state: m.state,
     ready: m.ready,
     ...(m.timeline === undefined ? {} : { timeline: m.timeline }),
-    ...(lag === undefined ? {} : { lagBytes: lag }),
+    ...(lag === undefined ? {} : { lagBytes: reportedLag(lag) }),
     ...(m.pendingRestart ? { pendingRestart: true } : {}),
   };
 }

@@ -2,30 +2,29 @@
  * The children of one CompositeController's parents in the Metacontroller emulator: claiming
  * (keep, adopt, release by selector, §2.8), the selector check on desired children (§2.1 step 8),
  * and writing them (delete omitted, create, update per the child type's update strategy, §2.1 step 9)
- * with the semantics of apply (../lib/merge.ts).
+ * with Metacontroller's server-side-apply strategy (apply.ts).
  */
 import type { KubeObject } from '../../../hooks/lib/k8s';
 import { clone } from '../lib/json';
-import { threeWayMerge } from '../lib/merge';
 import { resourceInfo } from '../lib/resources';
 import { matches, type Selector } from '../lib/selectors';
 import { ApiError, type ApiStore } from '../lib/store';
+import type { ServerSideApplier } from './apply';
 import { METACONTROLLER, type ChildRule, type CompositeController, type Shared } from './model';
 import { ownerRef, refOf } from './objects';
-import { forcedApplyOver } from './ssa-create';
 
 /** Claims and writes the children of one controller's parents. */
 export class ChildManager {
-  /** What this controller last applied per child uid: the third side of the merge. */
-  private readonly lastApplied = new Map<string, KubeObject>();
   private readonly store: ApiStore;
   private readonly cc: CompositeController;
   private readonly shared: Shared;
+  private readonly applier: ServerSideApplier;
 
   constructor(cc: CompositeController, shared: Shared) {
     this.cc = cc;
     this.shared = shared;
     this.store = shared.o.store;
+    this.applier = shared.applier;
   }
 
   private trace(line: string): void {
@@ -105,6 +104,7 @@ export class ChildManager {
       if (wanted.has(id(child)) || child.metadata.deletionTimestamp !== undefined) continue;
       this.apiCall(() => {
         this.store.delete(refOf(child), { actor: METACONTROLLER, uid: child.metadata.uid ?? '' });
+        this.applier.forget(child);
       });
       this.trace(`deleted omitted child ${child.kind}/${child.metadata.name}`);
     }
@@ -129,58 +129,20 @@ export class ChildManager {
         `child ${desired.kind}/${desired.metadata.name} outside the parent's namespace`,
       );
     }
-    if (observed?.metadata.deletionTimestamp !== undefined) return;
-    if (!observed) {
-      this.create(parent, desired);
-      return;
-    }
+    // Server-side apply (apply.ts): the strategy the install runs.
     const method = rule?.updateStrategy?.method ?? 'OnDelete';
-    const merged = threeWayMerge(
-      observed,
-      this.lastApplied.get(observed.metadata.uid ?? ''),
-      desired,
-    ) as KubeObject;
-    merged.metadata = { ...merged.metadata, ownerReferences: observed.metadata.ownerReferences ?? [] };
-    if (!this.apiCall(() => this.store.wouldChange(merged))) return;
-    switch (method) {
-      case 'OnDelete':
-        return;
-      case 'InPlace':
-        this.apiCall(() => {
-          this.store.update(merged, METACONTROLLER);
-          this.lastApplied.set(observed.metadata.uid ?? '', clone(desired));
-        });
-        return;
-      case 'Recreate':
-        this.apiCall(() => {
-          this.store.delete(refOf(observed), { actor: METACONTROLLER, uid: observed.metadata.uid ?? '' });
-        });
-        return;
-      default:
-        this.shared.problems.push(
-          `update strategy ${method} is not emulated (rolling strategies are not for databases)`,
-        );
-    }
-  }
-
-  private create(parent: KubeObject, desired: KubeObject): void {
-    const ref = refOf(desired);
-    const existing = this.store.get(ref);
-    if (existing) {
-      // Server-side apply: a forced apply over the object of that name, which it then owns (ssa-create.ts).
-      this.apiCall(() => {
-        const lastApplied = this.lastApplied.get(existing.metadata.uid ?? '');
-        forcedApplyOver(this.store, { existing, desired, parent, lastApplied });
-        this.lastApplied.set(existing.metadata.uid ?? '', clone(desired));
-        this.trace(`applied over unobserved ${ref.kind}/${ref.name}: now owned by ${parent.metadata.name}`);
-      });
-      return;
-    }
-    const obj = clone(desired);
-    obj.metadata.ownerReferences = [ownerRef(parent)];
     this.apiCall(() => {
-      const created = this.store.create(obj, METACONTROLLER);
-      this.lastApplied.set(created.metadata.uid ?? '', clone(desired));
+      this.applier.apply(
+        { parent, desired, observed, method },
+        {
+          trace: (l) => {
+            this.trace(l);
+          },
+          problem: (l) => {
+            this.shared.problems.push(l);
+          },
+        },
+      );
     });
   }
 

@@ -9,9 +9,9 @@ import { loadCrds, structural } from '../lib/crd';
 import type { HookAnswer } from '../lib/hook-server';
 import { deepEqual, type JsonObject } from '../lib/json';
 import { resourceInfo } from '../lib/resources';
-import { matches, type Selector } from '../lib/selectors';
 import { CLUSTER_SCOPED, type ApiStore, type ObjectRef } from '../lib/store';
 import { ChildManager } from './children';
+import { CUSTOMIZE_TTL_SECONDS, decodeCustomize, ruleSelects } from './customize';
 import {
   METACONTROLLER,
   type CompositeController,
@@ -29,7 +29,7 @@ import { decodeResponse, describeResponse, observedPods, summary } from './respo
 export class CompositeLoop {
   readonly parentKind: string;
   private readonly parents = new Map<string, ParentState>();
-  private readonly customizeCache = new Map<string, JsonObject[]>();
+  private readonly customizeCache = new Map<string, { rules: JsonObject[]; at: number }>();
   private readonly store: ApiStore;
   private readonly clock: SimClock;
   private readonly cc: CompositeController;
@@ -199,16 +199,16 @@ export class CompositeLoop {
   private async related(parent: KubeObject): Promise<ObjectMap | string> {
     const hook = this.cc.spec.hooks.customize;
     if (!hook) return {};
+    // customize.ts: cached per uid + generation for 20 minutes, decoded strictly in v2.
     const key = `${parent.metadata.uid ?? ''}/${parent.metadata.generation ?? 0}`;
-    let rules = this.customizeCache.get(key);
+    const cached = this.customizeCache.get(key);
+    let rules = cached && cached.at + CUSTOMIZE_TTL_SECONDS > this.clock.now ? cached.rules : undefined;
     if (!rules) {
       const answer = await this.call(hook, { controller: this.cc, parent });
-      const body = answer.body as { relatedResources?: unknown } | undefined;
-      if (answer.status !== 200 || !Array.isArray(body?.relatedResources)) {
-        return `customize answered ${answer.status}: ${JSON.stringify(answer.body).slice(0, 200)}`;
-      }
-      rules = body.relatedResources as JsonObject[];
-      this.customizeCache.set(key, rules);
+      const decoded = decodeCustomize(answer, hook.version);
+      if (typeof decoded === 'string') return decoded;
+      rules = decoded;
+      this.customizeCache.set(key, { rules, at: this.clock.now });
     }
     const map: ObjectMap = {};
     for (const rule of rules) {
@@ -221,11 +221,9 @@ export class CompositeLoop {
 
   private relatedObjects(kind: string, rule: JsonObject): KubeObject[] {
     const ns = typeof rule['namespace'] === 'string' ? rule['namespace'] : undefined;
-    const names = Array.isArray(rule['names']) ? (rule['names'] as string[]) : undefined;
-    const selector = rule['labelSelector'] as Selector | undefined;
     return this.store
       .list(kind, CLUSTER_SCOPED.has(kind) ? undefined : ns)
-      .filter((o) => (names ? names.includes(o.metadata.name) : matches(selector ?? {}, o.metadata.labels)));
+      .filter((o) => ruleSelects(rule, o));
   }
 
   /** The parent as the finalizer's removal left it (the request's copy without it, if it went away). */

@@ -12,6 +12,7 @@ import { REPO_ROOT } from '../lib/crd';
 import type { HookAnswer, HookServer } from '../lib/hook-server';
 import type { JsonObject } from '../lib/json';
 import type { ApiStore } from '../lib/store';
+import type { ServerSideApplier } from './apply';
 
 export const METACONTROLLER = 'metacontroller';
 
@@ -108,5 +109,7 @@ export interface Shared {
   problems: string[];
   errors: string[];
   failures: HookAnswer[];
+  /** One apply cache for every controller, as upstream's package-level `lastUpdatedCache`. */
+  applier: ServerSideApplier;
   nextSeq(): number;
 }

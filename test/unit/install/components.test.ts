@@ -62,9 +62,13 @@ describe.each(decorators)('%s DecoratorController', (_c, dc) => {
 
   it('decorates PostgresClusters with exactly the attachment types the decorator renders', () => {
     expect(dc['apiVersion']).toBe('metacontroller.k8s.io/v1alpha1');
+    // ignoreStatusChanges is decided per decorator (status-changes.test.ts)
     expect(dc['spec'].resources).toEqual([
-      { apiVersion: 'pgmeta.io/v1alpha1', resource: 'postgresclusters' },
+      expect.objectContaining({ apiVersion: 'pgmeta.io/v1alpha1', resource: 'postgresclusters' }),
     ]);
+    expect(Object.keys(dc['spec'].resources[0]).sort()).toEqual(
+      ['apiVersion', 'ignoreStatusChanges', 'resource'].filter((k) => k in dc['spec'].resources[0]),
+    );
     const declared = (dc['spec'].attachments as Obj[]).map(
       (a) => `${a['apiVersion']} ${a['resource']} ${a['updateStrategy']?.method}`,
     );

@@ -86,8 +86,9 @@ describe('hook Deployment', () => {
     expect(env('PGMETA_OPERATOR_KEY_SECRET')?.['value']).toBe('pgmeta-operator-key');
   });
 
-  it('requires no bearer token by default (authentication is opt-in)', () => {
-    expect(env('PGMETA_AUTH_TOKEN_FILE')).toBeUndefined();
+  it('requires no bearer token by default (authentication is opt-in: the mounted token is empty, auth.test.ts)', () => {
+    expect(find('Secret')['data']).toEqual({ token: '' });
+    expect(env('PGMETA_AUTH_TOKEN_FILE')?.['value']).toMatch(/\/token$/);
   });
 
   it('sets no empty-string env value', () => {

@@ -2,6 +2,7 @@ import type { KubeObject } from '../../../hooks/lib/k8s';
 import { isDataBearing } from '../../../hooks/postgrescluster/controller';
 import { customizeCluster } from '../../../hooks/postgrescluster/customize';
 import { keepImmutable } from '../../../hooks/postgrescluster/immutable';
+import { CTX } from '../../support/cluster-world';
 
 const obj = (
   kind: string,
@@ -35,15 +36,19 @@ describe('isDataBearing', () => {
 
 describe('customizeCluster', () => {
   it('observes member Pods and PVCs by selector and Patroni Endpoints by name, in the parent namespace', () => {
-    const res = customizeCluster({
-      controller: obj('CompositeController', 'c'),
-      parent: {
-        apiVersion: 'pgmeta.io/v1alpha1',
-        kind: 'PostgresCluster',
-        metadata: { name: 'db', namespace: 'ns' },
+    const res = customizeCluster(
+      {
+        controller: obj('CompositeController', 'c'),
+        parent: {
+          apiVersion: 'pgmeta.io/v1alpha1',
+          kind: 'PostgresCluster',
+          metadata: { name: 'db', namespace: 'ns' },
+        },
       },
-    });
-    expect(res.relatedResources.map((r) => r.resource)).toEqual([
+      CTX,
+    );
+    // Then the orphans' rules and the rules that see our children's names (collisions.test.ts).
+    expect(res.relatedResources.slice(0, 6).map((r) => r.resource)).toEqual([
       'pods',
       'persistentvolumeclaims',
       'endpoints',
@@ -59,11 +64,12 @@ describe('customizeCluster', () => {
     });
     expect(res.relatedResources[2]?.names).toEqual(['db', 'db-config', 'db-sync', 'db-failover']);
     // The Secrets and StatefulSet pgmeta labelled for a cluster of this name (orphans.ts).
-    for (const rule of res.relatedResources.slice(4)) {
+    for (const rule of res.relatedResources.slice(4, 6)) {
       expect(rule.labelSelector).toEqual({
         matchLabels: { 'app.kubernetes.io/managed-by': 'pgmeta', 'pgmeta.io/cluster': 'db' },
       });
     }
+    expect(res.relatedResources.slice(6).every((r) => (r.names ?? []).length > 0)).toBe(true);
   });
 });
 

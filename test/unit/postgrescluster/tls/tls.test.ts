@@ -10,6 +10,7 @@ import { resolveTls } from '../../../../hooks/postgrescluster/spec/tls.js';
 import { buildCertificate, certificateDnsNames } from '../../../../hooks/postgrescluster/tls/certificate.js';
 import { tlsStatus } from '../../../../hooks/postgrescluster/tls/index.js';
 import { aCluster, envMap } from '../../../support/cluster-fixture.js';
+import { CTX } from '../../../support/cluster-world.js';
 
 const ISSUER = { name: 'pgmeta-ca', kind: 'ClusterIssuer', group: 'cert-manager.io' };
 const issued = (o: { pooled?: boolean } = {}): ResolvedCluster => {
@@ -203,7 +204,7 @@ describe('status.tls', () => {
       spec,
     });
     const rules = (spec: Record<string, unknown>) =>
-      customizeCluster({ controller: parent({}), parent: parent(spec) }).relatedResources.filter(
+      customizeCluster({ controller: parent({}), parent: parent(spec) }, CTX).relatedResources.filter(
         (r) => r.resource === 'secrets' && r.names?.includes('orders-tls'),
       );
     expect(rules({ tls: { issuerRef: { name: 'ca' } } })).toEqual([
