@@ -129,16 +129,28 @@ export async function waitForLeader(rig: Rig, timeoutMs: number): Promise<Member
 }
 
 /**
- * A connected client to one member over TCP, as the superuser unless other credentials are given.
+ * SIGSTOPs the member's Patroni (not its PostgreSQL, which runs outside Patroni's process group): a
+ * Patroni that hangs or is cut off while its server keeps running. {@link thawMember} resumes it.
+ */
+export function freezeMember(m: Member): void {
+  if (m.proc) signalGroup(m.proc, 'SIGSTOP');
+}
+
+export function thawMember(m: Member): void {
+  if (m.proc) signalGroup(m.proc, 'SIGCONT');
+}
+
+/**
+ * A connected client to one member over TCP (or over its Unix socket when `socketDir` is given).
  * Errors of a connection whose server dies are swallowed here and surface on the next query.
  */
 export async function connect(
   m: Pick<Member, 'pgPort'>,
   creds: Credentials,
-  o: { database?: string; replication?: boolean; timeoutMs?: number } = {},
+  o: { database?: string; replication?: boolean; timeoutMs?: number; socketDir?: string } = {},
 ): Promise<Client> {
   const client = new Client({
-    host: '127.0.0.1',
+    host: o.socketDir ?? '127.0.0.1',
     port: m.pgPort,
     user: creds.username,
     password: creds.password,
