@@ -1,9 +1,14 @@
 /**
- * The diverged-rejoin scenario of ha.test.ts: a leader whose Patroni stops (a hung process, a cut-off
- * node) keeps running PostgreSQL as a primary and commits WAL that no replica receives, while the
- * synchronous standby takes over and writes on a new timeline. Once Patroni runs again it has lost the
- * leader lock and demotes its server immediately; the server restarts as a replica that cannot stream,
- * since its WAL went past the point where the new timeline forked off. Only pg_rewind brings it back.
+ * The diverged-rejoin scenario of ha.test.ts: a leader whose Patroni dies keeps running PostgreSQL as a
+ * primary and commits WAL that no replica receives, while the synchronous standby takes over and
+ * writes on a new timeline. Once Patroni runs again it finds the leader lock taken and demotes its
+ * server immediately; the server restarts as a replica that cannot stream, since its WAL went past the
+ * point where the new timeline forked off. Only pg_rewind brings it back.
+ *
+ * The rig kills Patroni rather than freezing it (SIGSTOP): Debian's Patroni 3.0.2, thawed with a
+ * stale view of the DCS, overwrites the etcd3 leader key unconditionally and takes the lock back from
+ * the new leader (fixed in Patroni 3.0.3 by patroni#2693; v4.0.4 patroni/dcs/etcd3.py
+ * Etcd3._update_leader writes it in a transaction). A freshly started Patroni has no such view.
  *
  * What makes this need `local replication` in pg_hba (Patroni v4.0.4, the version of spilo-17:4.0-p3):
  * - patroni/ha.py Ha.demote: mode `immediate-nolock` stops PostgreSQL in immediate mode and starts it
@@ -23,7 +28,7 @@ import { expect } from '@jest/globals';
 import { readFileSync, statSync } from 'node:fs';
 import { seconds, type HaRig, type ReplicationRow } from './ha-support.js';
 import { getCluster, type RigCluster } from './rest.js';
-import { connect, freezeMember, leaderIn, memberNamed, query, thawMember, type Member } from './rig.js';
+import { connect, killPatroni, leaderIn, memberNamed, query, startMember, type Member } from './rig.js';
 import type { Credentials } from './source.js';
 import { waitFor } from './wait.js';
 
@@ -76,18 +81,18 @@ async function rejoined(h: HaRig, leader: Member, old: Member): Promise<RigClust
   return rows.some((x) => x.application_name === old.name) && cluster;
 }
 
-/** Phase 1: freeze the leader's Patroni, let the synchronous standby take over, diverge both. */
-async function divergeBehindFrozenLeader(h: HaRig, old: Member, successor: Member): Promise<number> {
+/** Phase 1: kill the leader's Patroni, let the synchronous standby take over, diverge both. */
+async function divergeBehindDeadPatroni(h: HaRig, old: Member, successor: Member): Promise<number> {
   const su = h.superuser();
-  freezeMember(old);
-  const frozenAt = performance.now();
+  await killPatroni(old);
+  const killedAt = performance.now();
   try {
     await waitFor(
-      `${successor.name} to take the leader lock of the frozen ${old.name}`,
+      `${successor.name} to take the leader lock of ${old.name}, whose Patroni is gone`,
       async () => leaderIn(await getCluster(successor.api))?.name === successor.name,
       { timeoutMs: 90_000, intervalMs: 500 },
     );
-    const promotedAfter = performance.now() - frozenAt;
+    const promotedAfter = performance.now() - killedAt;
     // The old server still runs as a primary. Once nobody streams from it any more, what it commits
     // next exists only there: WAL past the point where the new timeline forked off.
     await waitFor(
@@ -111,11 +116,11 @@ async function divergeBehindFrozenLeader(h: HaRig, old: Member, successor: Membe
     await writeLocally(successor, su, { origin: 'new leader', from: 2001, to: 2100 });
     return promotedAfter;
   } finally {
-    thawMember(old);
+    startMember(old);
   }
 }
 
-/** Phase 2: the thawed Patroni demotes immediately and must rewind; the wait says why it did not. */
+/** Phase 2: the restarted Patroni demotes immediately and must rewind; the wait says why it did not. */
 async function waitForRewoundRejoin(
   h: HaRig,
   old: Member,
@@ -136,8 +141,9 @@ async function waitForRewoundRejoin(
 }
 
 /**
- * Freezes the leader's Patroni, diverges the two servers, thaws it, and checks that the former primary
- * was rewound: it streams from the new leader, its diverged rows are gone, the new leader's are there.
+ * Kills the leader's Patroni, diverges the two servers, starts that Patroni again, and checks that the
+ * former primary was rewound: it streams from the new leader, its diverged rows are gone, the new
+ * leader's are there.
  */
 export async function rejoinDivergedAfterImmediateDemote(h: HaRig): Promise<void> {
   const { r, superuser, waitForHealthy } = h;
@@ -159,10 +165,10 @@ export async function rejoinDivergedAfterImmediateDemote(h: HaRig): Promise<void
   );
   const logStart = statSync(old.logFile).size;
 
-  const promotedAfter = await divergeBehindFrozenLeader(h, old, successor);
-  const thawedAt = performance.now();
+  const promotedAfter = await divergeBehindDeadPatroni(h, old, successor);
+  const restartedAt = performance.now();
   await waitForRewoundRejoin(h, old, successor, logStart);
-  const rejoinedAfter = performance.now() - thawedAt;
+  const rejoinedAfter = performance.now() - restartedAt;
 
   const log = logSince(old, logStart);
   expect(log).toContain('Demoting self (immediate-nolock)');
@@ -185,7 +191,7 @@ export async function rejoinDivergedAfterImmediateDemote(h: HaRig): Promise<void
     { timeoutMs: 30_000 },
   );
   console.log(
-    `diverged rejoin: ${successor.name} took over from the frozen ${old.name} after ${seconds(promotedAfter)} s; ` +
-      `${old.name} demoted, was rewound and streams again ${seconds(rejoinedAfter)} s after Patroni resumed`,
+    `diverged rejoin: ${successor.name} took over ${seconds(promotedAfter)} s after ${old.name}'s Patroni died; ` +
+      `${old.name} demoted, was rewound and streams again ${seconds(rejoinedAfter)} s after Patroni restarted`,
   );
 }

@@ -82,10 +82,7 @@ export function startMember(m: Member): void {
 
 /** SIGKILLs the member's Patroni, then its PostgreSQL: a node lost without any warning. */
 export async function killMember(m: Member): Promise<void> {
-  if (m.proc) {
-    signalGroup(m.proc, 'SIGKILL');
-    await m.proc.exited;
-  }
+  await killPatroni(m);
   await killPostmaster(m.dataDir);
 }
 
@@ -129,15 +126,14 @@ export async function waitForLeader(rig: Rig, timeoutMs: number): Promise<Member
 }
 
 /**
- * SIGSTOPs the member's Patroni (not its PostgreSQL, which runs outside Patroni's process group): a
- * Patroni that hangs or is cut off while its server keeps running. {@link thawMember} resumes it.
+ * SIGKILLs the member's Patroni only: its PostgreSQL, outside Patroni's process group, keeps running
+ * (a Patroni process that crashed or hung while its server did not). {@link startMember} restarts it.
  */
-export function freezeMember(m: Member): void {
-  if (m.proc) signalGroup(m.proc, 'SIGSTOP');
-}
-
-export function thawMember(m: Member): void {
-  if (m.proc) signalGroup(m.proc, 'SIGCONT');
+export async function killPatroni(m: Member): Promise<void> {
+  if (m.proc) {
+    signalGroup(m.proc, 'SIGKILL');
+    await m.proc.exited;
+  }
 }
 
 /**
