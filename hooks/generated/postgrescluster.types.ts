@@ -76,7 +76,7 @@ export interface PostgresClusterSpec {
     [k: string]: number | string;
   };
   /**
-   * Extra pg_hba.conf lines, placed before pgmeta's own rules (which allow replication and password logins over TLS). One complete rule per item.
+   * Extra pg_hba.conf lines, placed after the one rule Patroni's own replication connection over the Unix socket needs (`local replication standby trust`, as in Spilo) and before pgmeta's other rules (which allow replication and password logins over TLS). One complete rule per item.
    *
    * @maxItems 100
    *

@@ -37,6 +37,7 @@ describe('patroniConfig', () => {
     const renderedPaths = new Set(leaves(source.spilo).map(([p]) => p));
     const added = [...configLeaves.keys()].filter((p) => !renderedPaths.has(p)).sort();
     expect(added).toEqual([
+      'bootstrap.dcs.postgresql.parameters.wal_log_hints',
       'etcd3.hosts',
       'name',
       'postgresql.authentication.replication.password',
@@ -50,6 +51,7 @@ describe('patroniConfig', () => {
       'postgresql.parameters.unix_socket_directories',
       'postgresql.pgpass',
       'postgresql.use_unix_socket',
+      'postgresql.use_unix_socket_repl',
       'restapi.connect_address',
       'restapi.listen',
       'scope',

@@ -50,9 +50,19 @@ function spiloTemplateValues(source: RigSource): Doc {
       // Spilo: Patroni talks to its own PostgreSQL over the socket, so the rendered `local` pg_hba rule
       // is the one Patroni relies on, as in a pod.
       use_unix_socket: true,
+      // Spilo: its replication connections to its own server go over the socket too (Spilo 4.0-p3
+      // configure_spilo.py, TEMPLATE `postgresql.use_unix_socket_repl`). Patroni opens one to read the
+      // timeline of its running replica before it decides on pg_rewind (v4.0.4
+      // patroni/postgresql/__init__.py Postgresql.get_replica_timeline, rewind.py
+      // Rewind._get_local_timeline_lsn), so only a `local replication` pg_hba rule admits it.
+      use_unix_socket_repl: true,
       // Spilo: /usr/lib/postgresql/<PGVERSION>/bin; Debian's postgresql-15 uses the same layout.
       bin_dir: PG_BIN_DIR,
     },
+    // Spilo's TEMPLATE `bootstrap.dcs.postgresql`: pg_rewind on (pgmeta renders it as well) and
+    // wal_log_hints on, which with the rendered initdb `data-checksums` lets pg_rewind run (v4.0.4
+    // patroni/postgresql/rewind.py Rewind.configuration_allows_rewind).
+    bootstrap: { dcs: { postgresql: { use_pg_rewind: true, parameters: { wal_log_hints: 'on' } } } },
   };
 }
 
@@ -72,8 +82,13 @@ function loopbackValues(m: MemberPlacement): Doc {
       data_dir: m.dataDir,
       // ~/.pgpass of the postgres user in a pod; the members share that user here.
       pgpass: join(m.dir, 'pgpass'),
-      // /var/run/postgresql in each pod; members share the host here, and the socket of another
-      // server on this machine must never be ours.
+      // In a pod Spilo sets no socket directory: the server's compiled-in default /var/run/postgresql
+      // (configure_spilo.py main() creates /run/postgresql) is also libpq's default, and Patroni then
+      // connects without a host (v4.0.4 patroni/postgresql/config.py
+      // ConfigHandler.resolve_connection_addresses). Members share the host here, and the socket of
+      // another server on this machine must never be ours, so each member has its own directory;
+      // Patroni then takes it as the host of both socket connections. Either way the connections
+      // arrive over a Unix socket and pg_hba matches them with `local` rules.
       parameters: { unix_socket_directories: m.dir },
     },
   };

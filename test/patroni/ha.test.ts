@@ -1,7 +1,8 @@
 /**
  * Real Patroni, etcd and PostgreSQL 15 on loopback, configured from pgmeta's rendered StatefulSet and
  * Secrets: bootstrap, pg_hba, failover without losing an acknowledged write, rejoin with pg_rewind,
- * and a DCS-only parameter change applied the way pgmeta's Job applies it.
+ * a DCS-only parameter change applied the way pgmeta's Job applies it, and the rewind of a former
+ * primary with diverged WAL after an immediate demote (which needs the `local replication` rule).
  *
  * The scenarios run in order on one cluster, each starting from the state the previous one left.
  * Skipped (with a `skipped:` line) only when a Debian package is missing; `install.sh` installs them.
@@ -11,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import { splitParameters } from '../../hooks/postgrescluster/spilo/parameters.js';
 import { patchDcsParameters, restartPendingMembers } from './apply-parameters.js';
 import { skippedWithoutRig } from './binaries.js';
+import { rejoinDivergedAfterImmediateDemote } from './ha-diverged.js';
 import { failOverUnderWrites, type KillRecord } from './ha-failover.js';
 import { haRig, isReplica, type ReplicationRow } from './ha-support.js';
 import { RIG_CLUSTER, renderedChildren } from './rendered.js';
@@ -114,6 +116,15 @@ describe('Patroni HA on loopback, configured by pgmeta', () => {
       await expect(connect(leader, { ...replication, password: 'not-the-password' })).rejects.toThrow(
         `password authentication failed for user "${replication.username}"`,
       );
+      // Patroni's own replication connection (Spilo's use_unix_socket_repl) comes over the socket
+      // without a password: `local replication` admits it (`local all` does not match replication).
+      const local = await connect(leader, replication, { replication: true, socketDir: leader.dir });
+      try {
+        const identify = await local.query<{ timeline: number }>('IDENTIFY_SYSTEM');
+        expect(identify.rows).toHaveLength(1);
+      } finally {
+        await local.end();
+      }
       // pg_hba holds exactly the rendered rules.
       const rules = await query<{ type: string; database: string[]; user_name: string[] }>(
         leader,
@@ -121,6 +132,7 @@ describe('Patroni HA on loopback, configured by pgmeta', () => {
         'SELECT type, database, user_name FROM pg_hba_file_rules ORDER BY line_number',
       );
       expect(rules.map((x) => `${x.type} ${x.database.join(',')} ${x.user_name.join(',')}`)).toEqual([
+        `local replication ${replication.username}`,
         'local all all',
         `host replication ${replication.username}`,
         'host all all',
@@ -206,5 +218,11 @@ describe('Patroni HA on loopback, configured by pgmeta', () => {
       }
     }),
     150_000,
+  );
+
+  it(
+    'rewinds a former primary with diverged WAL after an immediate demote, over the local replication rule',
+    scenario(() => rejoinDivergedAfterImmediateDemote(h)),
+    300_000,
   );
 });

@@ -82,10 +82,7 @@ export function startMember(m: Member): void {
 
 /** SIGKILLs the member's Patroni, then its PostgreSQL: a node lost without any warning. */
 export async function killMember(m: Member): Promise<void> {
-  if (m.proc) {
-    signalGroup(m.proc, 'SIGKILL');
-    await m.proc.exited;
-  }
+  await killPatroni(m);
   await killPostmaster(m.dataDir);
 }
 
@@ -129,16 +126,27 @@ export async function waitForLeader(rig: Rig, timeoutMs: number): Promise<Member
 }
 
 /**
- * A connected client to one member over TCP, as the superuser unless other credentials are given.
+ * SIGKILLs the member's Patroni only: its PostgreSQL, outside Patroni's process group, keeps running
+ * (a Patroni process that crashed or hung while its server did not). {@link startMember} restarts it.
+ */
+export async function killPatroni(m: Member): Promise<void> {
+  if (m.proc) {
+    signalGroup(m.proc, 'SIGKILL');
+    await m.proc.exited;
+  }
+}
+
+/**
+ * A connected client to one member over TCP (or over its Unix socket when `socketDir` is given).
  * Errors of a connection whose server dies are swallowed here and surface on the next query.
  */
 export async function connect(
   m: Pick<Member, 'pgPort'>,
   creds: Credentials,
-  o: { database?: string; replication?: boolean; timeoutMs?: number } = {},
+  o: { database?: string; replication?: boolean; timeoutMs?: number; socketDir?: string } = {},
 ): Promise<Client> {
   const client = new Client({
-    host: '127.0.0.1',
+    host: o.socketDir ?? '127.0.0.1',
     port: m.pgPort,
     user: creds.username,
     password: creds.password,

@@ -77,7 +77,7 @@ export interface ResolvedCluster extends ClusterIdentity {
   resources: Plain<V1ResourceRequirements>;
   /** User parameters, values as strings exactly as PostgreSQL would read them. */
   postgresqlParams: Record<string, string>;
-  /** Extra pg_hba lines, placed before pgmeta's own rules. */
+  /** Extra pg_hba lines: after Patroni's local replication rule, before pgmeta's others (spilo/hba.ts). */
   pgHba: string[];
   synchronous: { mode: SynchronousMode; nodeCount: number };
   bootstrap: { database: string; owner: string };
