@@ -14,9 +14,16 @@
  * - `<<` merge keys are resolved; a repeated key keeps its last value;
  * - `.inf` and `.nan` cannot be written as JSON, so kubectl refuses the file.
  *
- * `pgmeta validate`/`render` read files with this, so that they check what kubectl would send.
+ * `pgmeta validate`/`render` read files with this, so that they check what kubectl would send, and
+ * write YAML that kubectl reads back unchanged.
  */
-import { parseAllDocuments, type ParseOptions, type DocumentOptions, type SchemaOptions } from 'yaml';
+import {
+  Document,
+  parseAllDocuments,
+  type ParseOptions,
+  type DocumentOptions,
+  type SchemaOptions,
+} from 'yaml';
 import type { ScalarTag, Tags } from 'yaml';
 
 const INT = 'tag:yaml.org,2002:int';
@@ -60,6 +67,12 @@ export const KUBECTL_YAML: ParseOptions & DocumentOptions & SchemaOptions = {
   uniqueKeys: false,
 };
 
+/**
+ * Options for writing YAML (`stringify`) that kubectl and a YAML 1.2 reader both read back as it was
+ * written: a string either of them would take for something else (on, no, 0755, 0X1F) is quoted.
+ */
+export const BOTH_READINGS: SchemaOptions = { compat: new Document(null, KUBECTL_YAML).schema.tags };
+
 /** The documents of a file, as kubectl sends them (empty documents dropped), or why it cannot. */
 export interface KubectlYaml {
   documents: unknown[];
@@ -99,7 +112,7 @@ export function booleanWords(value: boolean): string {
 export function booleanValueHint(value: boolean): string {
   return (
     `kubectl sent the boolean ${value}, which is how YAML 1.1 reads an unquoted ${booleanWords(value)}: ` +
-    `quote the value to send it as a string (e.g. '${value ? 'on' : 'off'}')`
+    'quote the word to send it as a string'
   );
 }
 

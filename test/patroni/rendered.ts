@@ -16,7 +16,7 @@ export const RIG_CLUSTER: ResolvedCluster = aCluster()
   .withVersion(RIG_PG_MAJOR)
   .withReplicas(3)
   .withTls(false)
-  .withSynchronous('on', 1)
+  .withSynchronous('sync', 1)
   .withParams({ max_connections: '100', work_mem: '8MB' })
   .build();
 
