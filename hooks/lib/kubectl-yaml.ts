@@ -1,12 +1,13 @@
 /**
- * YAML as kubectl reads it. `kubectl apply -f` turns each YAML document into JSON with
- * sigs.k8s.io/yaml `YAMLToJSON`, which decodes with go-yaml v2 (go.yaml.in/yaml/v2, `resolve` in
- * resolve.go) and then makes every map key a string (`convertToJSONableObject` in yaml.go). That is
- * YAML 1.1, not the YAML 1.2 the `yaml` package reads by default:
+ * YAML as kubectl reads it. `kubectl apply -f` turns each YAML document into JSON
+ * (k8s.io/apimachinery pkg/util/yaml `ToJSON`) with sigs.k8s.io/yaml `YAMLToJSON`, which decodes
+ * with go-yaml v2 (go.yaml.in/yaml/v2, `resolve` in resolve.go) and then makes every map key a
+ * string (`convertToJSONableObject` in yaml.go). That is YAML 1.1, not the YAML 1.2 the `yaml`
+ * package reads by default (checked against kubectl 1.32 in test/unit/lib/kubectl-yaml.test.ts):
  *
  * - an unquoted y, yes, true, on (and n, no, false, off), in lower, Capitalized or UPPER case, is a
  *   boolean, as a value and as a key (a key becomes "true" or "false");
- * - `0755` is octal (493), and so are `0o755`; `0X1F` and `0B101` are numbers too (Go's ParseInt with
+ * - `0755` is octal (493), and so is `0o755`; `0X1F` and `0B101` are numbers too (Go's ParseInt with
  *   base 0, after dropping `_`);
  * - sexagesimal numbers (`1:20`) are strings: go-yaml v2 leaves them out on purpose;
  * - timestamps stay strings: decoded into an interface{}, go-yaml v2 keeps a timestamp's text

@@ -3,7 +3,7 @@
  *
  * PostgreSQL 15 because that is the major Debian ships with pg_basebackup and pg_rewind; TLS off because
  * the rig has no certificates (pgmeta then renders `host` rules instead of `hostssl`); synchronous mode
- * `on` so that no acknowledged write may be lost in a failover.
+ * `sync` so that no acknowledged write may be lost in a failover.
  */
 import type { KubeObject } from '../../hooks/lib/k8s.js';
 import { renderChildren } from '../../hooks/postgrescluster/render.js';
