@@ -87,13 +87,24 @@ function nonFinite(value: unknown, path: string): string[] {
   return Object.entries(value).flatMap(([k, v]) => nonFinite(v, `${path}/${k}`));
 }
 
+/** The document's value, or undefined (and why) when it cannot be built, e.g. too many aliases. */
+function jsValue(doc: Document.Parsed, errors: string[]): unknown {
+  try {
+    return doc.toJS() as unknown;
+  } catch (e) {
+    errors.push(e instanceof Error ? e.message : String(e));
+    return undefined;
+  }
+}
+
 /** Reads every document of `text` the way `kubectl apply -f` does. */
 export function readKubectlYaml(text: string): KubectlYaml {
   const documents: unknown[] = [];
   const errors: string[] = [];
   for (const doc of parseAllDocuments(text, KUBECTL_YAML)) {
     errors.push(...doc.errors.map((e) => e.message));
-    const value = doc.toJS() as unknown;
+    if (doc.errors.length > 0) continue;
+    const value = jsValue(doc, errors);
     if (value === null || value === undefined) continue;
     errors.push(...nonFinite(value, '').map((p) => `${p}: .inf and .nan cannot be sent as JSON`));
     documents.push(value);

@@ -88,8 +88,22 @@ describe('documents', () => {
     ]);
   });
 
-  it('reports syntax errors', () => {
+  it('reports syntax errors and unknown aliases instead of throwing', () => {
     expect(readKubectlYaml('a: [1\n').errors.length).toBeGreaterThan(0);
+    expect(readKubectlYaml('a: *nowhere\n')).toEqual({ documents: [], errors: [expect.any(String)] });
+  });
+
+  it('refuses alias expansion beyond its bound (a "billion laughs" file)', () => {
+    const laughs = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 8; i++)
+      laughs.push(
+        `${'abcdefgh'[i]}: &${'abcdefgh'[i]} [${Array(10)
+          .fill(`*${'abcdefgh'[i - 1]}`)
+          .join(', ')}]`,
+      );
+    const read = readKubectlYaml(`${laughs.join('\n')}\n`);
+    expect(read.documents).toEqual([]);
+    expect(read.errors).toEqual([expect.stringMatching(/alias/i)]);
   });
 });
 

@@ -82,7 +82,9 @@ describe('schema errors, with Kubernetes field paths', () => {
       [
         {
           path: 'spec.service.annotations[example.com/internal]',
-          message: expect.stringContaining('must be a string: kubectl sent the boolean true') as string,
+          message: expect.stringContaining(
+            'must be a string: kubectl sent the boolean true',
+          ) as unknown as string,
         },
       ],
     ],
