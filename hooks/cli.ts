@@ -2,9 +2,12 @@
  * `pgmeta render -f FILE` prints the children the sync hook would return for a new cluster;
  * `pgmeta validate -f FILE` prints spec errors with their field paths (exit 1 when any).
  * Offline: no cluster, no network. The same code path as the hook (runHook) so output cannot differ.
+ * Files are read as kubectl reads them (YAML 1.1, see lib/kubectl-yaml.ts): an unquoted `on` is
+ * checked as the boolean kubectl would send, not as the word.
  */
 import { readFileSync } from 'node:fs';
-import { parseAllDocuments, stringify } from 'yaml';
+import { stringify } from 'yaml';
+import { BOTH_READINGS, readKubectlYaml } from './lib/kubectl-yaml.js';
 import type { KubeObject } from './lib/k8s.js';
 import { runHook } from './metacontroller/dispatch.js';
 import { postgresClusterController } from './postgrescluster/controller.js';
@@ -30,7 +33,12 @@ export function runCli(argv: readonly string[], io: CliIo): number {
     io.err(USAGE);
     return 2;
   }
-  const clusters = readClusters(io.readFile(file).toString('utf8'));
+  const read = readKubectlYaml(io.readFile(file).toString('utf8'));
+  if (read.errors.length > 0) {
+    for (const e of read.errors) io.err(`${file}: ${e}`);
+    return 1;
+  }
+  const clusters = read.documents.filter(isCluster);
   if (clusters.length === 0) {
     io.err(`${file}: no PostgresCluster found`);
     return 1;
@@ -82,17 +90,13 @@ function render(clusters: KubeObject[], o: { io: CliIo; rest: readonly string[] 
     const { children, status } = res as { children: unknown[]; status: unknown };
     docs.push(...children, ...(o.rest.includes('--status') ? [{ status }] : []));
   }
-  o.io.out(docs.map((d) => stringify(d, { sortMapEntries: false })).join('---\n'));
+  // Written so that `pgmeta render ... | kubectl apply -f -` sends exactly these objects.
+  o.io.out(docs.map((d) => stringify(d, { sortMapEntries: false, ...BOTH_READINGS })).join('---\n'));
   return 0;
 }
 
-function readClusters(text: string): KubeObject[] {
-  return parseAllDocuments(text)
-    .map((d) => d.toJS() as unknown)
-    .filter(
-      (d): d is KubeObject =>
-        typeof d === 'object' && d !== null && (d as KubeObject).kind === 'PostgresCluster',
-    );
+function isCluster(d: unknown): d is KubeObject {
+  return typeof d === 'object' && d !== null && (d as KubeObject).kind === 'PostgresCluster';
 }
 
 function withIdentity(c: KubeObject): KubeObject {

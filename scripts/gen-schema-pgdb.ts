@@ -12,6 +12,7 @@ import { join, resolve } from 'node:path';
 import { compile } from 'json-schema-to-typescript';
 import { format, resolveConfig } from 'prettier';
 import { parse } from 'yaml';
+import { KUBECTL_YAML } from '../hooks/lib/kubectl-yaml.js';
 import { convert } from './gen-schema';
 
 const ROOT = resolve(__dirname, '..');
@@ -24,7 +25,8 @@ type Node = Record<string, unknown>;
 
 /** The ajv schema of `spec`. */
 export function specSchema(crdText: string): Node {
-  const crd = parse(crdText) as {
+  // Read as kubectl reads it when it applies the CRD: the API server holds that schema.
+  const crd = parse(crdText, KUBECTL_YAML) as {
     spec: { versions: { name: string; schema: { openAPIV3Schema: { properties: { spec: Node } } } }[] };
   };
   const version = crd.spec.versions.find((v) => v.name === 'v1alpha1');

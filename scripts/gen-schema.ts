@@ -22,6 +22,7 @@ import { join, resolve } from 'node:path';
 import { compile } from 'json-schema-to-typescript';
 import * as prettier from 'prettier';
 import { parse } from 'yaml';
+import { KUBECTL_YAML } from '../hooks/lib/kubectl-yaml.js';
 import { FORMAT_MESSAGE_KEYWORD, QUANTITY_FORMAT_RULES } from '../hooks/postgrescluster/spec/formats.js';
 
 const ROOT = resolve(__dirname, '..');
@@ -105,7 +106,8 @@ export function convert(node: Node): Node {
 
 /** The openAPIV3Schema of the served version. */
 export function rootSchema(crdText: string): Node {
-  const crd = parse(crdText) as {
+  // Read as kubectl reads it when it applies the CRD: the API server holds that schema.
+  const crd = parse(crdText, KUBECTL_YAML) as {
     spec?: { versions?: { name: string; schema?: { openAPIV3Schema?: Node } }[] };
   };
   const root = crd.spec?.versions?.find((v) => v.name === VERSION)?.schema?.openAPIV3Schema;

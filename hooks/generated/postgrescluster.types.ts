@@ -67,7 +67,7 @@ export interface PostgresClusterSpec {
     };
   };
   /**
-   * PostgreSQL settings (postgresql.conf), by name. Values are strings as PostgreSQL reads them ('256MB', '0.9', 'on'); integers may be written unquoted. Quote anything else in YAML: unquoted on/off/yes/no become booleans and 0.9 a float, which are rejected. pgmeta checks names, types, units, ranges and enum values against the requested major and rejects the settings that Patroni and pgmeta own (listen_addresses, port, ssl files, archive and recovery commands...). Names with a dot (extension settings such as pg_stat_statements.max) are passed through unchecked. shared_preload_libraries adds to the libraries Spilo always loads (bg_mon, pg_stat_statements, pgextwlist, pg_auth_mon, set_user, timescaledb, pg_cron, pg_stat_kcache), never replaces them, and may name only libraries the image ships for preloading (auto_explain, pg_prewarm, pgaudit, pglogical, ...); it cannot be set with version 18 yet.
+   * PostgreSQL settings (postgresql.conf), by name. Values are strings as PostgreSQL reads them ('256MB', '0.9', 'on'); integers may be written unquoted. Quote anything else: kubectl reads YAML 1.1, where an unquoted on, off, yes, no, true or false is a boolean and 0.9 a float, which the API server refuses. pgmeta checks names, types, units, ranges and enum values against the requested major and rejects the settings that Patroni and pgmeta own (listen_addresses, port, ssl files, archive and recovery commands...). Names with a dot (extension settings such as pg_stat_statements.max) are passed through unchecked. shared_preload_libraries adds to the libraries Spilo always loads (bg_mon, pg_stat_statements, pgextwlist, pg_auth_mon, set_user, timescaledb, pg_cron, pg_stat_kcache), never replaces them, and may name only libraries the image ships for preloading (auto_explain, pg_prewarm, pgaudit, pglogical, ...); it cannot be set with version 18 yet.
    */
   postgresqlParams?: {
     /**
@@ -84,13 +84,13 @@ export interface PostgresClusterSpec {
    */
   pgHba?: string[];
   /**
-   * Patroni synchronous replication. `on` waits for nodeCount synchronous replicas while they are healthy; `strict` never commits without them, trading availability for no data loss on failover.
+   * Patroni synchronous replication. `sync` waits for nodeCount synchronous replicas while they are healthy; `strict` never commits without them, trading availability for no data loss on failover.
    */
   synchronous?: {
     /**
-     * off (asynchronous), on (synchronous_mode) or strict (synchronous_mode_strict).
+     * async (no synchronous replica), sync (Patroni synchronous_mode) or strict (synchronous_mode_strict).
      */
-    mode?: 'off' | 'on' | 'strict';
+    mode?: 'async' | 'sync' | 'strict';
     /**
      * Number of synchronous replicas (Patroni synchronous_node_count); less than replicas.
      */

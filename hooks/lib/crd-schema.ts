@@ -6,6 +6,7 @@
 import Ajv, { type ErrorObject, type Format, type Options, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { childPath, pointerToPath, type FieldError } from './field-errors.js';
+import { booleanKeyHint, booleanValueHint } from './kubectl-yaml.js';
 
 /** How one CRD's schema is compiled beyond what every CRD needs. */
 export interface CrdSchemaOptions {
@@ -19,10 +20,11 @@ export interface CrdSchemaOptions {
 
 /**
  * Compiles a CRD's schema once. Strict mode stays on (an unknown keyword or format is a bug in the
- * generated schema), so CEL rules and other annotations are declared as a vocabulary.
+ * generated schema), so CEL rules and other annotations are declared as a vocabulary. Errors are
+ * verbose: they carry the value, so a boolean where a string belongs can say where it came from.
  */
 export function compileCrdSchema(schema: object, opts: CrdSchemaOptions = {}): ValidateFunction {
-  const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: true, ...opts.ajv });
+  const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: true, verbose: true, ...opts.ajv });
   addFormats(ajv, ['int32', 'int64', 'date-time']);
   for (const [name, format] of Object.entries(opts.formats ?? {})) ajv.addFormat(name, format);
   ajv.addVocabulary(['x-kubernetes-validations', ...(opts.annotations ?? [])]);
@@ -32,6 +34,15 @@ export function compileCrdSchema(schema: object, opts: CrdSchemaOptions = {}): V
 /** A CRD's own wording of an ajv error, by keyword (a pattern said in words, a type named). */
 export type KeywordMessages = Readonly<Partial<Record<string, (e: ErrorObject) => string>>>;
 
+/**
+ * A boolean where the schema wants something else almost always comes from YAML 1.1, which kubectl
+ * reads: an unquoted `off` or `yes` is sent as false or true. Say so, and how to fix it.
+ */
+function withBooleanHint(e: ErrorObject, message: string): string {
+  const wrongType = e.keyword === 'type' || e.keyword === 'anyOf';
+  return wrongType && typeof e.data === 'boolean' ? `${message}: ${booleanValueHint(e.data)}` : message;
+}
+
 /** One ajv error on a spec, as a field error under `spec`; `own` words its keywords its own way. */
 export function specFieldError(e: ErrorObject, own: KeywordMessages = {}): FieldError {
   const path = pointerToPath('spec', e.instancePath);
@@ -40,17 +51,19 @@ export function specFieldError(e: ErrorObject, own: KeywordMessages = {}): Field
     return { path: childPath(path, String(params['missingProperty'])), message: 'required' };
   }
   if (e.keyword === 'additionalProperties') {
-    return { path: childPath(path, String(params['additionalProperty'])), message: 'unknown field' };
+    const key = String(params['additionalProperty']);
+    const hint = booleanKeyHint(key);
+    return { path: childPath(path, key), message: hint ? `unknown field: ${hint}` : 'unknown field' };
   }
   const message = own[e.keyword];
-  if (message) return { path, message: message(e) };
+  if (message) return { path, message: withBooleanHint(e, message(e)) };
   if (e.keyword === 'enum') {
     return {
       path,
       message: `must be one of ${(params['allowedValues'] as unknown[]).map(String).join(', ')}`,
     };
   }
-  return { path, message: e.message ?? `fails ${e.keyword}` };
+  return { path, message: withBooleanHint(e, e.message ?? `fails ${e.keyword}`) };
 }
 
 type Obj = Readonly<Record<string, unknown>>;

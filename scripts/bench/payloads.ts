@@ -54,7 +54,7 @@ export function fullSpec(replicas: number): Record<string, unknown> {
     },
     pgHba: ['hostssl app all 10.20.0.0/16 scram-sha-256'],
     // Synchronous replication needs a replica to wait for (a CEL rule): off on a single member.
-    synchronous: replicas > 1 ? { mode: 'on', nodeCount: 1 } : { mode: 'off', nodeCount: 1 },
+    synchronous: replicas > 1 ? { mode: 'sync', nodeCount: 1 } : { mode: 'async', nodeCount: 1 },
     bootstrap: { database: 'orders', owner: 'orders_owner' },
     service: {
       type: 'LoadBalancer',

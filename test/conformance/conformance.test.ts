@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { KUBECTL_YAML } from '../../hooks/lib/kubectl-yaml';
 import type { HookContext } from '../../hooks/lib/context';
 import type { KubeObject } from '../../hooks/lib/k8s';
 import { runHook } from '../../hooks/metacontroller/dispatch';
@@ -23,12 +24,19 @@ const controller = parse(
   readFileSync(join(ROOT, 'composite-controllers', 'postgrescluster.yaml'), 'utf8'),
 ) as KubeObject;
 
-/** The PostgresCluster examples (examples/ may also hold other kinds, validated by their own tests). */
+/**
+ * The PostgresCluster examples as kubectl sends them (examples/ may also hold other kinds, validated
+ * by their own tests).
+ */
 const examples: [string, KubeObject][] = readdirSync(join(ROOT, 'examples'))
   .filter((f) => /\.ya?ml$/.test(f))
   .sort()
   .map(
-    (f) => [f, parse(readFileSync(join(ROOT, 'examples', f), 'utf8')) as KubeObject] as [string, KubeObject],
+    (f) =>
+      [f, parse(readFileSync(join(ROOT, 'examples', f), 'utf8'), KUBECTL_YAML) as KubeObject] as [
+        string,
+        KubeObject,
+      ],
   )
   .filter(([, o]) => o.kind === 'PostgresCluster');
 

@@ -59,7 +59,7 @@ describe('lifecycle: scaling', () => {
       version: '16',
       replicas: 3,
       storage: { size: '10Gi' },
-      synchronous: { mode: 'on' },
+      synchronous: { mode: 'sync' },
     });
     s.when.patroniSwitchover(1);
     await s.settle();
@@ -70,7 +70,7 @@ describe('lifecycle: scaling', () => {
       ];
     expect(syncStandby()).toBe('orders-0');
 
-    s.when.specEdited({ replicas: 1, synchronous: { mode: 'off' } });
+    s.when.specEdited({ replicas: 1, synchronous: { mode: 'async' } });
     await s.settle();
 
     expect(s.then.patroniEvents('switchover').map((e) => [e.detail, e.member])).toEqual([

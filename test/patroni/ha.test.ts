@@ -64,7 +64,7 @@ describe('Patroni HA on loopback, configured by pgmeta', () => {
       );
       const replicaNames = cluster.members.filter(isReplica).map((m) => m.name);
       expect(rows.map((x) => x.application_name)).toEqual(replicaNames.sort());
-      // Replicas stream as the rendered replication user, and `synchronous: on` made one synchronous.
+      // Replicas stream as the rendered replication user, and `synchronous.mode: sync` made one synchronous.
       expect(rows.map((x) => x.usename)).toEqual([
         r().source.replication.username,
         r().source.replication.username,

@@ -3,7 +3,7 @@
  *
  * PostgreSQL 15 because that is the major Debian ships with pg_basebackup and pg_rewind; TLS off because
  * the rig has no certificates (pgmeta then renders `host` rules instead of `hostssl`); synchronous mode
- * `on` so that no acknowledged write may be lost in a failover.
+ * `sync` so that no acknowledged write may be lost in a failover.
  */
 import type { KubeObject } from '../../hooks/lib/k8s.js';
 import { renderChildren } from '../../hooks/postgrescluster/render.js';
@@ -16,7 +16,7 @@ export const RIG_CLUSTER: ResolvedCluster = aCluster()
   .withVersion(RIG_PG_MAJOR)
   .withReplicas(3)
   .withTls(false)
-  .withSynchronous('on', 1)
+  .withSynchronous('sync', 1)
   .withParams({ max_connections: '100', work_mem: '8MB' })
   .build();
 

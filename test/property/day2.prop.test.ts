@@ -30,7 +30,7 @@ const scenario = fc
       xlog: 67_000_000 + i * 1000,
     }));
     const synchronous =
-      s.sync && s.now > 1 && s.before > 1 ? { synchronous: { mode: 'on', nodeCount: 1 } } : {};
+      s.sync && s.now > 1 && s.before > 1 ? { synchronous: { mode: 'sync', nodeCount: 1 } } : {};
     return {
       primary,
       options: {

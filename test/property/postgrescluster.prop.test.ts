@@ -21,7 +21,7 @@ const spec = fc
     version: fc.constantFrom('13', '14', '15', '16', '17'),
     replicas: fc.integer({ min: 1, max: 7 }),
     size: fc.constantFrom('1Gi', '10Gi', '500Mi', '2Ti'),
-    sync: fc.constantFrom('off', 'on', 'strict'),
+    sync: fc.constantFrom('async', 'sync', 'strict'),
     tls: fc.boolean(),
     serviceType: fc.constantFrom('ClusterIP', 'NodePort', 'LoadBalancer'),
     params: fc.subarray([
@@ -37,7 +37,7 @@ const spec = fc
     version: s.version,
     replicas: s.replicas,
     storage: { size: s.size },
-    synchronous: s.replicas > 1 ? { mode: s.sync, nodeCount: 1 } : { mode: 'off' },
+    synchronous: s.replicas > 1 ? { mode: s.sync, nodeCount: 1 } : { mode: 'async' },
     tls: { enabled: s.tls },
     service: { type: s.serviceType },
     postgresqlParams: Object.fromEntries(s.params),

@@ -28,7 +28,7 @@ function defaults(): ResolvedCluster {
     resources: { requests: { memory: '1Gi' }, limits: { memory: '1Gi' } },
     postgresqlParams: {},
     pgHba: [],
-    synchronous: { mode: 'off', nodeCount: 1 },
+    synchronous: { mode: 'async', nodeCount: 1 },
     bootstrap: { database: 'app', owner: 'app' },
     service: { type: 'ClusterIP', annotations: {}, loadBalancerSourceRanges: [] },
     tls: { enabled: true },

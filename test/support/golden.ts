@@ -7,6 +7,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { parse, stringify } from 'yaml';
+import { BOTH_READINGS } from '../../hooks/lib/kubectl-yaml';
 
 /** Whether this run rewrites golden files. */
 export function updatingGolden(): boolean {
@@ -18,10 +19,15 @@ function plain(value: unknown): unknown {
   return value === undefined ? null : (JSON.parse(JSON.stringify(value)) as unknown);
 }
 
-/** Writes `value` as YAML (long strings as block scalars, nothing folded). */
+/**
+ * Writes `value` as YAML (long strings as block scalars, nothing folded), quoting every string that
+ * kubectl's YAML 1.1 would read as something else: a request golden stands for what the API server
+ * stores, and reads the same whichever way it is read (test/unit/install/yaml-readings.test.ts).
+ */
 export function writeYaml(file: string, value: unknown): void {
   mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, stringify(plain(value), { lineWidth: 0, aliasDuplicateObjects: false }));
+  const options = { lineWidth: 0, aliasDuplicateObjects: false, ...BOTH_READINGS };
+  writeFileSync(file, stringify(plain(value), options));
 }
 
 /** Reads a YAML file; fails with how to create it when it is missing. */

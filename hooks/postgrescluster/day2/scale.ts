@@ -45,7 +45,7 @@ function hold(current: number, held: string, proposal?: Proposal): ScaleDecision
  */
 function synchronousHold(ctx: Day2Context, candidate: MemberFacts): string | undefined {
   const standbys = ctx.facts.synchronousStandbys;
-  if (ctx.cluster.synchronous.mode === 'off' || standbys.length === 0 || standbys.includes(candidate.name))
+  if (ctx.cluster.synchronous.mode === 'async' || standbys.length === 0 || standbys.includes(candidate.name))
     return;
   return (
     `, and in synchronous mode Patroni hands over only to the synchronous standby ` +

@@ -50,7 +50,7 @@ export function switchoverJob(ctx: Day2Context, s: SwitchoverJobInput): KubeObje
       envValue('LEADER', s.from),
       ...(s.target === ANY_MEMBER ? [] : [envValue('CANDIDATE', s.target)]),
       // Patroni takes only a synchronous standby then (switchover-script.ts); the script waits for one.
-      ...(cluster.synchronous.mode === 'off' ? [] : [envValue('SYNCHRONOUS', 'true')]),
+      ...(cluster.synchronous.mode === 'async' ? [] : [envValue('SYNCHRONOUS', 'true')]),
       envValue('PATRONI_URL', `http://${host}:${PORTS.patroni.port}`),
     ],
     annotations: {
@@ -97,7 +97,7 @@ function kept(ctx: Day2Context, job: KubeObject, input: SwitchoverJobInput): Pro
  */
 function synchronousBlocker(ctx: Day2Context, target: string): string | undefined {
   const standbys = ctx.facts.synchronousStandbys;
-  if (ctx.cluster.synchronous.mode === 'off' || target === ANY_MEMBER || standbys.includes(target)) return;
+  if (ctx.cluster.synchronous.mode === 'async' || target === ANY_MEMBER || standbys.includes(target)) return;
   const why = `waiting for ${target} to become the synchronous standby: in synchronous mode Patroni switches over only to it`;
   const now = standbys[0];
   return now === undefined

@@ -33,7 +33,7 @@ export const CONNECTIONS_QUERY =
 /** The fewest members that keep the cluster highly available. */
 export function haMinimum(cluster: Pick<ResolvedCluster, 'synchronous'>): number {
   const { mode, nodeCount } = cluster.synchronous;
-  return Math.max(2, mode === 'off' ? 0 : nodeCount + 1);
+  return Math.max(2, mode === 'async' ? 0 : nodeCount + 1);
 }
 
 /** The replica counts the ScaledObject keeps between. */

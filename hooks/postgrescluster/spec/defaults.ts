@@ -103,7 +103,7 @@ function resolveStorage(spec: PostgresClusterSpec): ResolvedCluster['storage'] {
 }
 
 function resolveSynchronous(spec: PostgresClusterSpec): ResolvedCluster['synchronous'] {
-  return { mode: spec.synchronous?.mode ?? 'off', nodeCount: spec.synchronous?.nodeCount ?? 1 };
+  return { mode: spec.synchronous?.mode ?? 'async', nodeCount: spec.synchronous?.nodeCount ?? 1 };
 }
 
 function resolveBootstrap(spec: PostgresClusterSpec): ResolvedCluster['bootstrap'] {

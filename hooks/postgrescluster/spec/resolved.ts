@@ -20,7 +20,8 @@ export const SUPPORTED_MAJORS = ['13', '14', '15', '16', '17', '18'] as const;
 export type PgMajor = (typeof SUPPORTED_MAJORS)[number];
 
 export type RetainOrDelete = 'Retain' | 'Delete';
-export type SynchronousMode = 'off' | 'on' | 'strict';
+/** Patroni's replication modes; words YAML 1.1 (kubectl) reads as strings, unlike on and off. */
+export type SynchronousMode = 'async' | 'sync' | 'strict';
 export type ServiceType = 'ClusterIP' | 'NodePort' | 'LoadBalancer';
 
 export interface ResolvedStorage {

@@ -46,6 +46,9 @@ const MESSAGES: KeywordMessages = {
   format: formatMessage,
 };
 
+/** A boolean gets its own explanation (specFieldError); a float or a list this one. */
+const QUOTE = ' (quote other values in YAML)';
+
 /**
  * ajv reports an int-or-string value that fits neither branch three times (not an integer, not a
  * string, no anyOf match). Keep the branch errors that say more than the type (a bad quantity), or
@@ -61,7 +64,7 @@ function collapseAnyOf(errors: readonly ErrorObject[]): ErrorObject[] {
     result.push(
       ...(specific.length > 0
         ? specific
-        : [{ ...a, message: 'must be an integer or a string (quote other values in YAML)' }]),
+        : [{ ...a, message: `must be an integer or a string${typeof a.data === 'boolean' ? '' : QUOTE}` }]),
     );
   }
   return result;

@@ -72,14 +72,13 @@ export const MIRRORS: Readonly<Record<string, Mirror>> = {
     const name = isObj(self) && isObj(self['metadata']) ? self['metadata']['name'] : undefined;
     return typeof name !== 'string' || !/-(ro|members|config|sync|failover|leader|pooler)$/.test(name);
   },
-  "!has(self.synchronous) || self.synchronous.mode == 'off' || self.synchronous.nodeCount < self.replicas": (
-    self,
-  ) => {
-    const sync = isObj(self) ? self['synchronous'] : undefined;
-    if (!isObj(sync) || sync['mode'] === 'off') return true;
-    const [count, replicas] = [sync['nodeCount'], isObj(self) ? self['replicas'] : undefined];
-    return typeof count !== 'number' || typeof replicas !== 'number' || count < replicas;
-  },
+  "!has(self.synchronous) || self.synchronous.mode == 'async' || self.synchronous.nodeCount < self.replicas":
+    (self) => {
+      const sync = isObj(self) ? self['synchronous'] : undefined;
+      if (!isObj(sync) || sync['mode'] === 'async') return true;
+      const [count, replicas] = [sync['nodeCount'], isObj(self) ? self['replicas'] : undefined];
+      return typeof count !== 'number' || typeof replicas !== 'number' || count < replicas;
+    },
   // The restore reads the source's major and can only upgrade it (day2/major.ts).
   '!has(self.restore) || !has(self.restore.source.version) || int(self.restore.source.version) <= int(self.version)':
     (self) => {

@@ -62,7 +62,7 @@ function dcsSection(cluster: ResolvedCluster, dcsParameters: Record<string, stri
   return {
     ...DCS_TIMING,
     maximum_lag_on_failover: MAXIMUM_LAG_ON_FAILOVER,
-    synchronous_mode: mode !== 'off',
+    synchronous_mode: mode !== 'async',
     synchronous_mode_strict: mode === 'strict',
     synchronous_node_count: nodeCount,
     postgresql: {

@@ -111,11 +111,11 @@ export interface PostgresDatabaseSpec {
      */
     role: string;
     /**
-     * What the privileges are on: the database, a schema, or all tables, sequences or functions in a schema.
+     * What the privileges are on: the database, a schema, or all tables, sequences or functions in a schema (GRANT ... ON).
      */
-    on: 'database' | 'schema' | 'tables' | 'sequences' | 'functions';
+    target: 'database' | 'schema' | 'tables' | 'sequences' | 'functions';
     /**
-     * The schema; required unless on is database.
+     * The schema; required unless target is database.
      */
     schema?: string;
     /**

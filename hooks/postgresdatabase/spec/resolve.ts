@@ -58,7 +58,7 @@ function resolveGrant(g: SpecGrant, databaseOwner: string): DbGrant {
   const privileges = g.privileges.includes('ALL') ? ['ALL'] : sortedUnique(g.privileges);
   return {
     role: g.role,
-    on: g.on,
+    target: g.target,
     ...(g.schema === undefined ? {} : { schema: g.schema }),
     privileges,
     defaultPrivileges: g.defaultPrivileges ?? false,
@@ -69,7 +69,7 @@ function resolveGrant(g: SpecGrant, databaseOwner: string): DbGrant {
 function uniqueGrants(grants: readonly DbGrant[]): DbGrant[] {
   const byKey = new Map(
     grants.map((g) => [
-      JSON.stringify([g.role, g.on, g.schema ?? '', g.defaultPrivileges, g.forRole, g.privileges]),
+      JSON.stringify([g.role, g.target, g.schema ?? '', g.defaultPrivileges, g.forRole, g.privileges]),
       g,
     ]),
   );

@@ -75,17 +75,17 @@ function immutable(path: string, message: string, pick: (s: Spec) => unknown): M
 }
 
 const grantMirrors: Readonly<Record<string, Mirror>> = {
-  'schema is required unless on is database, where it is not allowed': (spec) =>
+  'schema is required unless target is database, where it is not allowed': (spec) =>
     each(spec.grants, (g, i) =>
       errorIf(
-        (g.on === 'database') === (g.schema !== undefined),
+        (g.target === 'database') === (g.schema !== undefined),
         `spec.grants[${i}].schema`,
-        'schema is required unless on is database, where it is not allowed',
+        'schema is required unless target is database, where it is not allowed',
       ),
     ),
   'a privilege is not valid for this kind of object': (spec) =>
     each(spec.grants, (g, i) => {
-      const allowed: readonly string[] = PRIVILEGES[g.on];
+      const allowed: readonly string[] = PRIVILEGES[g.target];
       const bad = g.privileges.filter((p) => !allowed.includes(p));
       return errorIf(
         bad.length > 0,
@@ -96,7 +96,7 @@ const grantMirrors: Readonly<Record<string, Mirror>> = {
   'defaultPrivileges applies only to tables, sequences and functions': (spec) =>
     each(spec.grants, (g, i) =>
       errorIf(
-        g.defaultPrivileges === true && (g.on === 'database' || g.on === 'schema'),
+        g.defaultPrivileges === true && (g.target === 'database' || g.target === 'schema'),
         `spec.grants[${i}].defaultPrivileges`,
         'defaultPrivileges applies only to tables, sequences and functions',
       ),

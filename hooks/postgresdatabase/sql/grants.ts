@@ -37,23 +37,23 @@ export function declareGrants(grants: readonly DbGrant[]): Step[] {
   if (grants.length === 0) return [sql(DECLARED_TABLE)];
   const rows = grants.map((g) => {
     const forRole = g.defaultPrivileges ? lit(g.forRole) : 'NULL';
-    return `(${lit(g.role)}, ${lit(g.on)}, ${lit(g.schema ?? '')}, ${textArray(checkedPrivileges(g))}, ${forRole})`;
+    return `(${lit(g.role)}, ${lit(g.target)}, ${lit(g.schema ?? '')}, ${textArray(checkedPrivileges(g))}, ${forRole})`;
   });
   return [sql(DECLARED_TABLE), sql(`INSERT INTO pg_temp.pgmeta_grant VALUES ${rows.join(', ')}`)];
 }
 
 /** Privilege keywords are SQL syntax, not quotable: only the known ones ever reach the text. */
 function checkedPrivileges(g: DbGrant): readonly string[] {
-  const allowed: readonly string[] = PRIVILEGES[g.on];
+  const allowed: readonly string[] = PRIVILEGES[g.target];
   const unknown = g.privileges.find((p) => !allowed.includes(p));
   if (unknown !== undefined)
-    throw new UnsafeSqlText(`privilege ${JSON.stringify(unknown)} is not valid on ${g.on}`);
+    throw new UnsafeSqlText(`privilege ${JSON.stringify(unknown)} is not valid on ${g.target}`);
   return g.privileges;
 }
 
 /** The ON clause of GRANT for a declared grant. */
 function onClause(g: DbGrant, database: string): string {
-  switch (g.on) {
+  switch (g.target) {
     case 'database':
       return `DATABASE ${id(database)}`;
     case 'schema':
@@ -61,7 +61,7 @@ function onClause(g: DbGrant, database: string): string {
     case 'tables':
     case 'sequences':
     case 'functions':
-      return `ALL ${g.on.toUpperCase()} IN SCHEMA ${id(g.schema ?? '')}`;
+      return `ALL ${g.target.toUpperCase()} IN SCHEMA ${id(g.schema ?? '')}`;
   }
 }
 
@@ -73,7 +73,7 @@ function grantStatements(g: DbGrant, database: string): Step[] {
     steps.push(
       sql(
         `ALTER DEFAULT PRIVILEGES FOR ROLE ${id(g.forRole)} IN SCHEMA ${id(g.schema ?? '')} ` +
-          `GRANT ${privileges} ON ${g.on.toUpperCase()} TO ${id(g.role)}`,
+          `GRANT ${privileges} ON ${g.target.toUpperCase()} TO ${id(g.role)}`,
       ),
     );
   }

@@ -51,8 +51,8 @@ export interface DbRole {
 export interface DbGrant {
   /** The grantee. */
   role: string;
-  on: GrantTarget;
-  /** Required unless `on` is `database`. */
+  target: GrantTarget;
+  /** Required unless `target` is `database`. */
   schema?: string;
   /** Sorted, no duplicates. */
   privileges: readonly string[];

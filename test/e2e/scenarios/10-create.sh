@@ -16,7 +16,7 @@ spec:
       whenDeleted: Retain
       whenScaled: Retain
   synchronous:
-    mode: 'on'
+    mode: sync
     nodeCount: 1
   resources:
     requests:

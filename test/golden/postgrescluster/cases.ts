@@ -10,7 +10,7 @@ import { appliedChildren, parentFrom, relatedFor, type World } from '../../suppo
 import { DAY2_CASES } from './day2-cases';
 import { DELETION_CASES } from './deletion-cases';
 
-export const HA = { version: '16', replicas: 3, storage: { size: '10Gi' }, synchronous: { mode: 'on' } };
+export const HA = { version: '16', replicas: 3, storage: { size: '10Gi' }, synchronous: { mode: 'sync' } };
 const healthy = [
   { ordinal: 0, role: 'master' as const },
   { ordinal: 1, role: 'replica' as const, xlog: 67_100_000 },

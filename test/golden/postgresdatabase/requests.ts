@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { KUBECTL_YAML } from '../../../hooks/lib/kubectl-yaml';
 import type { HookContext } from '../../../hooks/lib/context';
 import type { KubeObject } from '../../../hooks/lib/k8s';
 import { controllerRef } from '../../support/apiserver';
@@ -57,9 +58,10 @@ export function controller(): KubeObject {
   };
 }
 
-/** The spec of examples/database.yaml. */
+/** The spec of examples/database.yaml, as kubectl sends it. */
 export function exampleSpec(): Obj {
-  return (parse(readFileSync(join(ROOT, 'examples', 'database.yaml'), 'utf8')) as { spec: Obj }).spec;
+  const text = readFileSync(join(ROOT, 'examples', 'database.yaml'), 'utf8');
+  return (parse(text, KUBECTL_YAML) as { spec: Obj }).spec;
 }
 
 export function parent(opts: {
@@ -95,7 +97,8 @@ export function parent(opts: {
 
 /** The PostgresCluster `dev` of examples/cluster.yaml, Ready or still creating. */
 export function cluster(ready: boolean): KubeObject {
-  const spec = (parse(readFileSync(join(ROOT, 'examples', 'cluster.yaml'), 'utf8')) as { spec: Obj }).spec;
+  const text = readFileSync(join(ROOT, 'examples', 'cluster.yaml'), 'utf8');
+  const spec = (parse(text, KUBECTL_YAML) as { spec: Obj }).spec;
   const condition = ready
     ? { type: 'Ready', status: 'True', reason: 'PrimaryReady', message: 'the primary accepts connections' }
     : { type: 'Ready', status: 'False', reason: 'Creating', message: 'waiting for the primary' };

@@ -77,8 +77,8 @@ export function buildCases(): Case[] {
       { name: 'shop_batch', inRoles: ['shop_readers'], connectionLimit: 5 },
     ],
     extensions: [...(base['extensions'] as object[]), { name: 'pg_trgm', schema: 'shop' }],
-    grants: (base['grants'] as { role: string; on: string }[]).filter(
-      (g) => !(g.role === 'shop_app' && g.on === 'sequences'),
+    grants: (base['grants'] as { role: string; target: string }[]).filter(
+      (g) => !(g.role === 'shop_app' && g.target === 'sequences'),
     ),
   };
   const changed = add(

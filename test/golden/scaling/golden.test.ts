@@ -12,7 +12,7 @@ const SPEC = {
   version: '16',
   replicas: 3,
   storage: { size: '10Gi' },
-  synchronous: { mode: 'on' },
+  synchronous: { mode: 'sync' },
   metrics: { enabled: true },
   scaling: { enabled: true, maxReplicas: 8, connectionsPerReplica: 150 },
 };

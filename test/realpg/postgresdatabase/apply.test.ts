@@ -250,12 +250,12 @@ describe.each(PG_MAJORS)('PostgreSQL %s', (major) => {
         grants: [
           {
             role: 'app2_user',
-            on: 'tables',
+            target: 'tables',
             schema: 'public',
             privileges: ['SELECT'],
             defaultPrivileges: true,
           },
-          { role: 'app2_user', on: 'schema', schema: 's_full', privileges: ['USAGE'] },
+          { role: 'app2_user', target: 'schema', schema: 's_full', privileges: ['USAGE'] },
         ],
         reclaimPolicy: 'delete',
       },

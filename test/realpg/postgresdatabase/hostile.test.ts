@@ -27,8 +27,8 @@ function specFor(name: string): unknown {
     roles: [{ name }],
     schemas: [{ name }],
     grants: [
-      { role: name, on: 'schema', schema: name, privileges: ['USAGE'] },
-      { role: name, on: 'tables', schema: name, privileges: ['SELECT'], defaultPrivileges: true },
+      { role: name, target: 'schema', schema: name, privileges: ['USAGE'] },
+      { role: name, target: 'tables', schema: name, privileges: ['SELECT'], defaultPrivileges: true },
     ],
     reclaimPolicy: 'delete',
   };

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { runCli } from '../../../hooks/cli';
+import { readKubectlYaml } from '../../../hooks/lib/kubectl-yaml';
 
 const ROOT = join(__dirname, '..', '..', '..');
 
@@ -47,6 +48,60 @@ describe('pgmeta CLI', () => {
     expect(kinds).toContain('StatefulSet');
     expect(kinds).toContain('Secret');
     expect(res.err).toContain('placeholder operator key');
+  });
+
+  it('validates every example as kubectl reads it', () => {
+    for (const f of ['cluster.yaml', 'cluster-ha.yaml', 'cluster-tuned.yaml', 'cluster-backup.yaml']) {
+      const res = cli(['validate', '-f', `examples/${f}`]);
+      expect([f, res.code, res.out]).toEqual([f, 0, expect.stringMatching(/: valid$/) as unknown]);
+    }
+  });
+
+  describe('reads YAML as kubectl does (YAML 1.1)', () => {
+    const cluster = (spec: string, name = 'orders'): string =>
+      `apiVersion: pgmeta.io/v1alpha1\nkind: PostgresCluster\nmetadata: {name: ${name}}\n` +
+      `spec:\n  version: '16'\n  storage: {size: 1Gi}\n${spec}`;
+
+    it('an unquoted on/off is the boolean kubectl sends, and the error says to quote it', () => {
+      const res = cli(['validate', '-f', 'c.yaml'], {
+        'c.yaml': cluster(
+          '  replicas: 2\n  synchronous: {mode: on}\n  postgresqlParams: {jit: off}\n',
+          'yes',
+        ),
+      });
+      expect(res.code).toBe(1);
+      expect(res.out.split('\n')).toEqual([
+        'true: spec.postgresqlParams.jit: must be an integer or a string: kubectl sent the boolean false, ' +
+          'which is how YAML 1.1 reads an unquoted n, no, false or off: quote the word to send it as a string',
+        'true: spec.synchronous.mode: must be a string: kubectl sent the boolean true, which is how YAML 1.1 ' +
+          'reads an unquoted y, yes, true or on: quote the word to send it as a string',
+      ]);
+    });
+
+    it('quoted, the same words are strings; a leading 0 is octal, as in go-yaml v2', () => {
+      const spec =
+        "  replicas: 2\n  synchronous: {mode: sync}\n  postgresqlParams: {jit: 'off', work_mem: 0200}\n";
+      const res = cli(['render', '-f', 'c.yaml'], { 'c.yaml': cluster(spec) });
+      expect(res.code).toBe(0);
+      // 0200 is octal 128 (kB) for kubectl; YAML 1.2 would read 200.
+      expect(res.out).toContain('"jit":"off","password_encryption":"scram-sha-256","work_mem":"128"');
+    });
+
+    it('renders YAML that kubectl reads back unchanged (render | kubectl apply -f -)', () => {
+      const spec = "  service: {annotations: {example.com/proxy: 'on', example.com/mode: '0755'}}\n";
+      const res = cli(['render', '-f', 'c.yaml'], { 'c.yaml': cluster(spec) });
+      expect(res.code).toBe(0);
+      const asKubectl = readKubectlYaml(res.out);
+      expect(asKubectl.errors).toEqual([]);
+      expect(asKubectl.documents).toEqual(parseAllDocuments(res.out).map((d) => d.toJS() as unknown));
+      expect(JSON.stringify(asKubectl.documents)).toContain('"example.com/proxy":"on"');
+    });
+
+    it('refuses a file kubectl could not read', () => {
+      const res = cli(['validate', '-f', 'c.yaml'], { 'c.yaml': cluster('  replicas: [2\n') });
+      expect(res.code).toBe(1);
+      expect(res.err).toMatch(/^c\.yaml: /);
+    });
   });
 
   it('prints usage for a wrong command', () => {

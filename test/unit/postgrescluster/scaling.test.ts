@@ -50,10 +50,10 @@ describe('the KEDA decorator', () => {
   });
 
   it.each([
-    ['asynchronous', { mode: 'off', nodeCount: 1 }, 2],
-    ['one synchronous replica', { mode: 'on', nodeCount: 1 }, 2],
+    ['asynchronous', { mode: 'async', nodeCount: 1 }, 2],
+    ['one synchronous replica', { mode: 'sync', nodeCount: 1 }, 2],
     ['two synchronous replicas', { mode: 'strict', nodeCount: 2 }, 3],
-    ['four synchronous replicas', { mode: 'on', nodeCount: 4 }, 5],
+    ['four synchronous replicas', { mode: 'sync', nodeCount: 4 }, 5],
   ] as const)('never goes below the HA minimum: %s', (_what, synchronous, min) => {
     expect(haMinimum({ synchronous })).toBe(min);
     const spec = specOf(

@@ -90,7 +90,7 @@ describe('renderChildren', () => {
     const cluster = aCluster()
       .withTls(false)
       .withReplicas(3)
-      .withSynchronous('on')
+      .withSynchronous('sync')
       .withParams({ work_mem: '4MB', max_connections: '200' })
       .withHba(['host all all 10.0.0.0/8 scram-sha-256'])
       .withService({

@@ -60,7 +60,7 @@ describe('planParams', () => {
       { before: { postgresqlParams: { max_wal_senders: 20 } }, spec: {} },
       true,
     ],
-    ['synchronous mode was switched on', { before: {}, spec: { synchronous: { mode: 'on' } } }, true],
+    ['synchronous mode was switched to sync', { before: {}, spec: { synchronous: { mode: 'sync' } } }, true],
     [
       'the cluster is not bootstrapped yet (bootstrap applies them)',
       { ...changed, initialized: false },

@@ -27,7 +27,7 @@ const envOf = (job: KubeObject): Record<string, string | undefined> => {
   return Object.fromEntries(env.map((v) => [v.name, v.value]));
 };
 
-const synchronous = { synchronous: { mode: 'on' } };
+const synchronous = { synchronous: { mode: 'sync' } };
 
 describe('a requested switchover in synchronous mode', () => {
   it('makes no Job for a target that is not the synchronous standby, and names the one Patroni takes', () => {

@@ -53,12 +53,50 @@ describe('schema errors, with Kubernetes field paths', () => {
       ],
     ],
     [
-      'a boolean setting',
-      { ...BASE, postgresqlParams: { jit: true } },
+      'a boolean setting (an unquoted off, as kubectl sends it)',
+      { ...BASE, postgresqlParams: { jit: false } },
       [
         {
           path: 'spec.postgresqlParams.jit',
-          message: 'must be an integer or a string (quote other values in YAML)',
+          message:
+            'must be an integer or a string: kubectl sent the boolean false, which is how YAML 1.1 reads ' +
+            'an unquoted n, no, false or off: quote the word to send it as a string',
+        },
+      ],
+    ],
+    [
+      'a boolean for a string enum (an unquoted on)',
+      { ...BASE, replicas: 2, synchronous: { mode: true } },
+      [
+        {
+          path: 'spec.synchronous.mode',
+          message:
+            'must be a string: kubectl sent the boolean true, which is how YAML 1.1 reads an unquoted ' +
+            'y, yes, true or on: quote the word to send it as a string',
+        },
+      ],
+    ],
+    [
+      'a boolean in a map of strings (an annotation value yes)',
+      { ...BASE, service: { annotations: { 'example.com/internal': true } } },
+      [
+        {
+          path: 'spec.service.annotations[example.com/internal]',
+          message: expect.stringContaining(
+            'must be a string: kubectl sent the boolean true',
+          ) as unknown as string,
+        },
+      ],
+    ],
+    [
+      'a field kubectl sent as "true" (an unquoted on as a key)',
+      { ...BASE, tls: { true: 'x' } },
+      [
+        {
+          path: 'spec.tls.true',
+          message:
+            'unknown field: kubectl sent the key "true", which is how YAML 1.1 reads an unquoted y, yes, ' +
+            'true or on as a key: quote the key if you meant one of those words',
         },
       ],
     ],

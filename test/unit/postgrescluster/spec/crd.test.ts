@@ -100,7 +100,7 @@ describe('the PostgresCluster CRD', () => {
     ['.spec.version', { type: 'string', enum: ['13', '14', '15', '16', '17', '18'] }],
     ['.spec.replicas', { minimum: 1, maximum: 100, default: 1 }],
     ['.spec.storage.retentionPolicy.whenDeleted', { enum: ['Retain', 'Delete'], default: 'Retain' }],
-    ['.spec.synchronous.mode', { enum: ['off', 'on', 'strict'], default: 'off' }],
+    ['.spec.synchronous.mode', { enum: ['async', 'sync', 'strict'], default: 'async' }],
     ['.spec.synchronous.nodeCount', { minimum: 1, default: 1 }],
     ['.spec.bootstrap.database', { default: 'app' }],
     ['.spec.bootstrap.owner', { default: 'app' }],

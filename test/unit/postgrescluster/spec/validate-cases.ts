@@ -75,12 +75,12 @@ export const FAILING: CelCase[] = [
     },
   },
   {
-    rule: "!has(self.synchronous) || self.synchronous.mode == 'off' || self.synchronous.nodeCount < self.replicas",
+    rule: "!has(self.synchronous) || self.synchronous.mode == 'async' || self.synchronous.nodeCount < self.replicas",
     what: 'as many synchronous replicas as members',
-    spec: { ...BASE, replicas: 2, synchronous: { mode: 'on', nodeCount: 2 } },
+    spec: { ...BASE, replicas: 2, synchronous: { mode: 'sync', nodeCount: 2 } },
     error: {
       path: 'spec.synchronous.nodeCount',
-      message: 'synchronous.nodeCount must be less than replicas when synchronous mode is on or strict',
+      message: 'synchronous.nodeCount must be less than replicas when synchronous mode is sync or strict',
     },
   },
   {

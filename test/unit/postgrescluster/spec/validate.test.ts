@@ -37,8 +37,8 @@ describe('CEL mirrors accept what the API server accepts', () => {
     ['a 40-character name', BASE, 'a'.repeat(40), undefined],
     ['a name with dashes and digits', BASE, 'pg-1-a', undefined],
     [
-      'synchronous off with a large nodeCount',
-      { ...BASE, synchronous: { mode: 'off', nodeCount: 5 } },
+      'asynchronous with a large nodeCount',
+      { ...BASE, synchronous: { mode: 'async', nodeCount: 5 } },
       'demo',
       undefined,
     ],
@@ -126,7 +126,7 @@ describe('CEL mirrors accept what the API server accepts', () => {
 
   it('reports every broken rule at once, sorted by path', () => {
     const errors = errorsOf(
-      { version: '15', storage: { size: '5Gi' }, replicas: 1, synchronous: { mode: 'on' } },
+      { version: '15', storage: { size: '5Gi' }, replicas: 1, synchronous: { mode: 'sync' } },
       { previous: BASE, name: 'Bad' },
     );
     expect(errors.map((e) => e.path)).toEqual([

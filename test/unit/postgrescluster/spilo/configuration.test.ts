@@ -27,8 +27,8 @@ describe('SPILO_CONFIGURATION', () => {
   });
 
   it.each([
-    ['off', 1, false, false],
-    ['on', 1, true, false],
+    ['async', 1, false, false],
+    ['sync', 1, true, false],
     ['strict', 2, true, true],
   ] as const)('synchronous mode %s (nodeCount %d)', (mode, count, syncMode, strict) => {
     const dcs = parsed(aCluster().withReplicas(3).withSynchronous(mode, count).build()).bootstrap.dcs;

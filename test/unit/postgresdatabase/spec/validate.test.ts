@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { parse } from 'yaml';
+import { KUBECTL_YAML } from '../../../../hooks/lib/kubectl-yaml';
 import { checkSpec } from '../../../../hooks/postgresdatabase/spec/index';
 import { CEL_MIRRORS, checkRules } from '../../../../hooks/postgresdatabase/spec/validate';
 
@@ -11,7 +12,7 @@ const VALID = {
   database: { name: 'shop', owner: 'owner' },
   roles: [{ name: 'owner' }, { name: 'ro', inRoles: ['owner'] }],
   schemas: [{ name: 'app' }],
-  grants: [{ role: 'ro', on: 'tables', schema: 'app', privileges: ['SELECT'], defaultPrivileges: true }],
+  grants: [{ role: 'ro', target: 'tables', schema: 'app', privileges: ['SELECT'], defaultPrivileges: true }],
   extensions: [{ name: 'citext' }],
 };
 
@@ -48,6 +49,26 @@ function crdMessages(): string[] {
 }
 
 describe('checkSpec', () => {
+  it('explains a grant whose unquoted `on:` key kubectl sent as "true" (issue 20)', () => {
+    const grant = { role: 'r', true: 'database', privileges: ['CONNECT'] };
+    expect(errorsOf({ ...VALID, grants: [grant] })).toEqual([
+      { path: 'spec.grants[0].target', message: 'required' },
+      {
+        path: 'spec.grants[0].true',
+        message:
+          'unknown field: kubectl sent the key "true", which is how YAML 1.1 reads an unquoted y, yes, true ' +
+          'or on as a key: quote the key if you meant one of those words',
+      },
+    ]);
+  });
+
+  it('explains a role name kubectl sent as a boolean', () => {
+    expect(errorsOf({ ...VALID, roles: [...VALID.roles, { name: false }] })).toContainEqual({
+      path: 'spec.roles[2].name',
+      message: expect.stringContaining('kubectl sent the boolean false') as string,
+    });
+  });
+
   it('accepts a valid spec and applies the CRD defaults', () => {
     const r = check(VALID);
     expect(r.ok).toBe(true);
@@ -134,25 +155,25 @@ describe('checkSpec', () => {
     ],
     [
       'schema on database',
-      { ...VALID, grants: [{ role: 'r', on: 'database', schema: 's', privileges: ['CONNECT'] }] },
+      { ...VALID, grants: [{ role: 'r', target: 'database', schema: 's', privileges: ['CONNECT'] }] },
       'spec.grants[0].schema',
-      'schema is required unless on is database, where it is not allowed',
+      'schema is required unless target is database, where it is not allowed',
     ],
     [
       'no schema',
-      { ...VALID, grants: [{ role: 'r', on: 'tables', privileges: ['SELECT'] }] },
+      { ...VALID, grants: [{ role: 'r', target: 'tables', privileges: ['SELECT'] }] },
       'spec.grants[0].schema',
-      'schema is required unless on is database, where it is not allowed',
+      'schema is required unless target is database, where it is not allowed',
     ],
     [
       'wrong privilege',
-      { ...VALID, grants: [{ role: 'r', on: 'schema', schema: 's', privileges: ['SELECT'] }] },
+      { ...VALID, grants: [{ role: 'r', target: 'schema', schema: 's', privileges: ['SELECT'] }] },
       'spec.grants[0].privileges',
       'a privilege is not valid for this kind of object',
     ],
     [
       'unknown privilege',
-      { ...VALID, grants: [{ role: 'r', on: 'tables', schema: 's', privileges: ['DROP'] }] },
+      { ...VALID, grants: [{ role: 'r', target: 'tables', schema: 's', privileges: ['DROP'] }] },
       'spec.grants[0].privileges[0]',
       expect.stringMatching(/^must be one of ALL, /),
     ],
@@ -160,14 +181,19 @@ describe('checkSpec', () => {
       'default on schema',
       {
         ...VALID,
-        grants: [{ role: 'r', on: 'schema', schema: 's', privileges: ['USAGE'], defaultPrivileges: true }],
+        grants: [
+          { role: 'r', target: 'schema', schema: 's', privileges: ['USAGE'], defaultPrivileges: true },
+        ],
       },
       'spec.grants[0].defaultPrivileges',
       'defaultPrivileges applies only to tables, sequences and functions',
     ],
     [
       'forRole alone',
-      { ...VALID, grants: [{ role: 'r', on: 'tables', schema: 's', privileges: ['SELECT'], forRole: 'o' }] },
+      {
+        ...VALID,
+        grants: [{ role: 'r', target: 'tables', schema: 's', privileges: ['SELECT'], forRole: 'o' }],
+      },
       'spec.grants[0].forRole',
       'forRole needs defaultPrivileges',
     ],
@@ -181,8 +207,8 @@ describe('checkSpec', () => {
     expect(errorsOf(spec)).toContainEqual({ path, message });
   });
 
-  it('accepts examples/database.yaml', () => {
-    const example = parse(readFileSync(join(ROOT, 'examples', 'database.yaml'), 'utf8')) as {
+  it('accepts examples/database.yaml as kubectl sends it (YAML 1.1)', () => {
+    const example = parse(readFileSync(join(ROOT, 'examples', 'database.yaml'), 'utf8'), KUBECTL_YAML) as {
       kind: string;
       spec: unknown;
     };

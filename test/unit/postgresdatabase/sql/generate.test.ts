@@ -26,9 +26,9 @@ const BASE = {
   schemas: [{ name: 'app' }, { name: 'b' }],
   extensions: [{ name: 'citext' }, { name: 'hstore', version: '1.7', schema: 'app' }],
   grants: [
-    { role: 'readers', on: 'database', privileges: ['CONNECT'] },
-    { role: 'readers', on: 'tables', schema: 'app', privileges: ['SELECT'], defaultPrivileges: true },
-    { role: 'ro', on: 'sequences', schema: 'app', privileges: ['USAGE', 'SELECT'] },
+    { role: 'readers', target: 'database', privileges: ['CONNECT'] },
+    { role: 'readers', target: 'tables', schema: 'app', privileges: ['SELECT'], defaultPrivileges: true },
+    { role: 'ro', target: 'sequences', schema: 'app', privileges: ['USAGE', 'SELECT'] },
   ],
 };
 
@@ -59,7 +59,7 @@ describe('the apply script', () => {
   it('writes ALL alone (GRANT ALL, SELECT is a syntax error)', () => {
     const m = model({
       ...BASE,
-      grants: [{ role: 'ro', on: 'tables', schema: 'app', privileges: ['SELECT', 'ALL'] }],
+      grants: [{ role: 'ro', target: 'tables', schema: 'app', privileges: ['SELECT', 'ALL'] }],
     });
     expect(render(m)).toContain('GRANT ALL ON ALL TABLES IN SCHEMA "app" TO "ro";');
   });
@@ -110,7 +110,7 @@ describe('the apply script', () => {
       })),
       grants: Array.from({ length: 64 }, (_, i) => ({
         role: n('r', i % 32),
-        on: 'tables',
+        target: 'tables',
         schema: n('s', i % 16),
         privileges: ['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'REFERENCES', 'TRIGGER'],
         defaultPrivileges: true,
