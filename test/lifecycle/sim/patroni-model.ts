@@ -41,6 +41,11 @@ export interface ScopeState {
   syncStandby?: string;
   lag: Map<string, number>;
   failoverKey: boolean;
+  /**
+   * A switchover asked for over the REST API and not carried out yet (the `-failover` key): the
+   * leader demotes on its next HA loop, the candidate takes the lock on the one after.
+   */
+  switchover?: { leader: string; candidate?: string; at: number };
   /** When the leader lock was released: the others race on their next HA loop, not this one. */
   releasedAt?: number;
 }

@@ -116,6 +116,7 @@ export class PatroniSim {
           times.push(m.busyUntil);
       }
       if (s.releasedAt === now) times.push(now + 1);
+      if (s.switchover && s.switchover.leader === this.dcs.leaderName(s)) times.push(now + 1);
       const pod = this.ctx.store.list('Pod', s.namespace).find((p) => configOf(p)?.scope === s.scope);
       const cfg = pod ? configOf(pod) : undefined;
       const leader = this.dcs.leaderName(s);
