@@ -45,10 +45,22 @@ export interface ObservedCluster {
   postgresBackups?: KubeObject[];
   /** Patroni's leader Endpoints `<scope>`: its `leader` annotation names the primary. */
   leaderEndpoints?: KubeObject;
-  /** Patroni's `<scope>-config` Endpoints: an `initialize` annotation means the cluster was bootstrapped. */
+  /** Patroni's `<scope>-config` Endpoints: `initialize` says how far bootstrap went (see {@link bootstrapped}). */
   configEndpoints?: KubeObject;
   /** Number of children of every type Metacontroller observed. */
   childCount: number;
+}
+
+/**
+ * Whether Patroni finished bootstrapping the cluster: `initialize` on `<scope>-config` holds the system
+ * identifier. The member that wins the bootstrap race writes the key empty when it starts (patroni/ha.py
+ * `Ha.bootstrap`, `dcs.initialize(create_new=True)`), the identifier only once bootstrap succeeded
+ * (`Ha.post_bootstrap`), and removes it when bootstrap fails (`Ha.cancel_initialization`); a restore
+ * from a large archive keeps it empty for hours.
+ */
+export function bootstrapped(configEndpoints: KubeObject | undefined): boolean {
+  const sysid = configEndpoints?.metadata.annotations?.['initialize'];
+  return sysid !== undefined && sysid !== '';
 }
 
 export function observe(req: SyncRequest): ObservedCluster {

@@ -25,3 +25,31 @@ describe('lifecycle: create', () => {
     await s.then.steadyState();
   });
 });
+
+describe('lifecycle: create, with a bootstrap that takes time', () => {
+  const world = useLifecycle();
+
+  it('reports Creating (never Degraded) through a long bootstrap that fails once, then Running', async () => {
+    const s = world.scenario();
+    // Patroni writes `initialize` empty when the race is won and the system identifier only when
+    // bootstrap ends; a failed bootstrap removes the key (ha.py bootstrap / post_bootstrap /
+    // cancel_initialization).
+    // Below the application bootstrap Job's one-hour deadline, which a longer bootstrap would exceed.
+    s.sim.patroni.bootstrap.seconds = 1500;
+    s.sim.patroni.bootstrap.failures = 1;
+    await s.given.cluster({ version: '16', replicas: 3, storage: { size: '10Gi' } });
+
+    const bootstrapping = s.mc.history.filter(
+      (r) => r.controller === 'postgrescluster' && r.at > 0 && r.at < 3000,
+    );
+    expect(bootstrapping.length).toBeGreaterThan(0);
+    expect(s.then.phasesSinceEvent()).toEqual(['Pending', 'Creating', 'Recovering', 'Running']);
+    const [bootstrap] = s.then.patroniEvents('bootstrap');
+    expect(bootstrap?.at).toBeGreaterThanOrEqual(3000);
+    s.then.phase('Running');
+    // After the failure the race starts again: any member may win it.
+    s.then.primary(bootstrap?.member ?? '');
+    s.then.noDataBearingObjectDeleted();
+    await s.then.steadyState();
+  });
+});

@@ -12,6 +12,7 @@
  */
 import type { ConditionInput } from '../../lib/conditions.js';
 import type { KubeObject } from '../../lib/k8s.js';
+import { bootstrapped } from '../observe.js';
 import { ARCHIVE_PREFIX_VARS, backupPart } from './guard.js';
 import type { SecretProblem } from './secrets.js';
 import type { ResolvedBackup, ResolvedRestore } from './types.js';
@@ -115,9 +116,8 @@ export function backupStatus(input: BackupStatusInput): BackupStatus | undefined
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
-function initialized(config: KubeObject | undefined): boolean {
-  return config?.metadata.annotations?.['initialize'] !== undefined;
-}
+/** A restore is over only once bootstrap wrote the system identifier (observe.ts `bootstrapped`). */
+const initialized = bootstrapped;
 
 /** `status.restoredFrom`: set once the cluster was bootstrapped from the archive it names. */
 export function restoredFrom(input: BackupStatusInput): RestoredFrom | undefined {

@@ -5,7 +5,7 @@
 import type { KubeObject } from '../../lib/k8s.js';
 import { DATA_VOLUME } from '../children/pod-template.js';
 import { COMPONENTS, LABELS } from '../names.js';
-import type { ObservedCluster, ObservedMember } from '../observe.js';
+import { bootstrapped, type ObservedCluster, type ObservedMember } from '../observe.js';
 
 export const PHASES = [
   'Pending',
@@ -134,11 +134,11 @@ function isDown(state: string): boolean {
   return ['crashed', 'stopped', 'start failed', 'failed', 'unknown'].includes(state);
 }
 
-/** Patroni's `initialize` key (the system identifier) exists once the cluster was bootstrapped. */
+/** Bootstrap finished (the system identifier is in `initialize`), or some member holds the leader lock. */
 function initialized(observed: ObservedCluster): boolean {
-  const annotations = observed.configEndpoints?.metadata.annotations ?? {};
   return (
-    'initialize' in annotations || observed.leaderEndpoints?.metadata.annotations?.['leader'] !== undefined
+    bootstrapped(observed.configEndpoints) ||
+    observed.leaderEndpoints?.metadata.annotations?.['leader'] !== undefined
   );
 }
 

@@ -28,8 +28,10 @@ export class PatroniDcs {
     return this.endpoints(s, '-config')?.metadata.annotations?.['initialize'];
   }
 
+  /** Bootstrap is over: the key holds the system identifier (empty while the winner bootstraps). */
   initialized(s: ScopeState): boolean {
-    return this.initialize(s) !== undefined;
+    const sysid = this.initialize(s);
+    return sysid !== undefined && sysid !== '';
   }
 
   /** The dynamic configuration: the `config` annotation once bootstrapped, `bootstrap.dcs` before. */

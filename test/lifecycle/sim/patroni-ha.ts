@@ -4,14 +4,14 @@
  * following the leader, and the synchronous standby.
  */
 import type { KubeObject } from '../../../hooks/lib/k8s';
-import type { JsonObject } from '../lib/json';
 import { specOf, statusOf } from './context';
-import { INITIAL_XLOG, type Member, type PatroniConfig, type ScopeState } from './patroni-model';
+import { type Member, type PatroniConfig, type ScopeState } from './patroni-model';
+import { BOOTSTRAPPING, PatroniBootstrap } from './patroni-bootstrap';
 import { PatroniPart } from './patroni-roster';
 
 /** What Patroni does on each HA loop of a scope. */
 export class PatroniHa extends PatroniPart {
-  private sysidSeq = 7_437_218_811_431_043_000;
+  private readonly boot = new PatroniBootstrap(this.world, { dcs: this.dcs, roster: this.roster });
 
   tickScope(s: ScopeState, cfg: PatroniConfig): void {
     const pods = this.roster.memberPods(s, cfg);
@@ -92,20 +92,27 @@ export class PatroniHa extends PatroniPart {
       m.state = 'running';
       m.running = this.roster.effective(s, cfg, pod);
       this.ctx.trace(`patroni: ${m.name} restarted`);
+    } else if (BOOTSTRAPPING.has(m.state) && now >= m.busyUntil) {
+      this.boot.postBootstrap(s, cfg, m, pod);
+    } else if ((m.state === 'initdb failed' || m.state === 'custom bootstrap failed') && now >= m.busyUntil) {
+      // Spilo's runit starts Patroni again after its back-off (runit/patroni/finish): a new race.
+      m.state = 'starting';
     }
   }
 
   start(o: { s: ScopeState; cfg: PatroniConfig; pod: KubeObject; pods: KubeObject[] }, m: Member): void {
     const { s, cfg, pod, pods } = o;
-    if (!this.dcs.initialized(s)) {
+    // No key: a race (ha.py `Ha.bootstrap`). An empty key: another member bootstraps, wait for it.
+    if (this.dcs.initialize(s) === undefined) {
       const first = pods.find(
         (p) =>
           this.roster.up(s, p.metadata.name, pods) && s.members.get(p.metadata.name)?.state === 'starting',
       );
       if (first?.metadata.name === m.name && this.dcs.leaderName(s) === undefined)
-        this.bootstrap(s, cfg, m, pod);
+        this.boot.startBootstrap(s, cfg, m);
       return;
     }
+    if (!this.dcs.initialized(s)) return;
     const data = this.world.volumes.get(m.pvcUid);
     if (data && data.sysid === this.dcs.initialize(s)) {
       const keepsLock = this.dcs.leaderName(s) === m.name && this.roster.lockValid(s, pods, cfg);
@@ -122,23 +129,6 @@ export class PatroniHa extends PatroniPart {
       m.state = 'creating replica';
       m.busyUntil = this.ctx.clock.now + 1;
     }
-  }
-
-  bootstrap(s: ScopeState, cfg: PatroniConfig, m: Member, pod: KubeObject): void {
-    const sysid = String(++this.sysidSeq);
-    const dcs = (cfg.spilo['bootstrap'] as { dcs?: JsonObject } | undefined)?.dcs ?? {};
-    const labels = { ...cfg.labels, [cfg.scopeLabel]: s.scope };
-    this.dcs.upsertEndpoints(s, `${s.scope}-config`, {
-      labels,
-      annotations: { initialize: sysid, config: JSON.stringify(dcs) },
-    });
-    this.dcs.ensureConfigService(s, labels);
-    Object.assign(m, { state: 'running', role: 'primary', timeline: 1, xlog: INITIAL_XLOG });
-    m.running = this.roster.effective(s, cfg, pod);
-    this.world.volumes.set(m.pvcUid, { sysid, timeline: 1, xlog: INITIAL_XLOG });
-    this.dcs.writeLeader(s, m, labels);
-    this.world.events.push({ at: this.ctx.clock.now, type: 'bootstrap', member: m.name });
-    this.ctx.trace(`patroni: ${m.name} bootstrapped ${s.scope} (initialize ${sysid})`);
   }
 
   /**
