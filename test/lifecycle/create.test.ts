@@ -1,4 +1,5 @@
 /** Scenario: a new cluster goes from nothing to Running, and then stays quiet. */
+import { Backups, MINIO_BACKUP } from './backups';
 import { useLifecycle } from './scenario';
 
 describe('lifecycle: create', () => {
@@ -50,6 +51,37 @@ describe('lifecycle: create, with a bootstrap that takes time', () => {
     // After the failure the race starts again: any member may win it.
     s.then.primary(bootstrap?.member ?? '');
     s.then.noDataBearingObjectDeleted();
+    await s.then.steadyState();
+  });
+
+  it('a restore is Restoring, without restoredFrom, until Patroni wrote the system identifier', async () => {
+    const s = world.scenario();
+    new Backups(s).given.storeCredentials();
+    s.sim.patroni.bootstrap.seconds = 1500;
+    await s.given.cluster(
+      {
+        version: '16',
+        replicas: 2,
+        storage: { size: '10Gi' },
+        restore: {
+          source: { ...MINIO_BACKUP.destination, path: 'shop/orders-old/1' },
+          target: { latest: true },
+        },
+      },
+      { settle: false },
+    );
+    for (let i = 0; i < 20; i++) await s.step();
+
+    const member = s.sim.patroni.member('shop', { scope: 'orders', member: 'orders-0' });
+    expect(member?.state).toBe('running custom bootstrap script');
+    s.then.phase('Creating');
+    s.then.condition('Restored', { status: 'False', reason: 'Restoring' });
+    expect(s.then.status()['restoredFrom']).toBeUndefined();
+
+    await s.settle();
+    s.then.phase('Running');
+    s.then.condition('Restored', { status: 'True', reason: 'Restored' });
+    expect(s.then.status()['restoredFrom']).toMatchObject({ latest: true });
     await s.then.steadyState();
   });
 });
