@@ -7,7 +7,7 @@ import type { KubeObject } from '../lib/k8s.js';
 import { PER_CLUSTER_MEMO_CAPACITY, createMemo } from '../lib/memo.js';
 import { getObject, listObjects, objectsByName } from '../metacontroller/children.js';
 import type { SyncRequest } from '../metacontroller/types.js';
-import { ANNOTATIONS, ROLE_LABEL, ROLE_VALUES, clusterNames } from './names.js';
+import { ANNOTATIONS, REVISION_LABEL, ROLE_LABEL, ROLE_VALUES, clusterNames } from './names.js';
 import { podArchivePrefix } from './backup/guard.js';
 import { tlsSecretName } from './tls/index.js';
 
@@ -27,6 +27,8 @@ export interface ObservedMember {
   terminating: boolean;
   /** The WAL-G archive prefix the pod was started with, when it archives. */
   archivePrefix?: string;
+  /** The StatefulSet revision the pod was created from (its `controller-revision-hash` label). */
+  revision?: string;
 }
 
 export interface ObservedCluster {
@@ -134,6 +136,7 @@ function toMember(pod: KubeObject): ObservedMember {
   const timeline = asNumber(st.timeline);
   const wal = asNumber(st.xlog_location);
   const archivePrefix = podArchivePrefix(pod);
+  const revision = pod.metadata.labels?.[REVISION_LABEL];
   return {
     name: pod.metadata.name,
     role: roleOf(pod, st),
@@ -144,6 +147,7 @@ function toMember(pod: KubeObject): ObservedMember {
     pendingRestart: st.pending_restart === true,
     terminating: typeof pod.metadata.deletionTimestamp === 'string',
     ...(archivePrefix === undefined ? {} : { archivePrefix }),
+    ...(revision === undefined ? {} : { revision }),
   };
 }
 

@@ -10,8 +10,10 @@ import { collectGarbage } from './emulator';
 import { KUBERNETES_RULES } from './lib/apiserver-rules';
 import { SimClock } from './lib/clock';
 import { ApiError, ApiStore } from './lib/store';
+import { SHUTDOWN_SECONDS } from './sim/kubelet';
 
 const NS = 'ns';
+const SHUTDOWN_TICKS = SHUTDOWN_SECONDS / 5;
 
 function world() {
   const clock = new SimClock();
@@ -153,10 +155,11 @@ describe('cluster simulation', () => {
       const sts = w.store.get(STS)!;
       (sts['spec'] as { replicas: number }).replicas = 1;
       w.store.update(sts, 'test');
-      w.ticks(4);
+      // Deleted pods stay Terminating for SHUTDOWN_SECONDS before the kubelet removes them.
+      w.ticks(4 + SHUTDOWN_TICKS);
       expect(w.store.list('PersistentVolumeClaim', NS).map((c) => c.metadata.name)).toEqual(afterScale);
       w.store.delete(STS, { actor: 'test' });
-      w.ticks(4);
+      w.ticks(4 + SHUTDOWN_TICKS);
       expect(w.store.list('Pod', NS)).toEqual([]);
       expect(w.store.list('PersistentVolumeClaim', NS).map((c) => c.metadata.name)).toEqual(afterDelete);
     },

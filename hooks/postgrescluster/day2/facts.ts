@@ -7,11 +7,10 @@
 import type { KubeObject } from '../../lib/k8s.js';
 import { getObject, listObjects } from '../../metacontroller/children.js';
 import type { SyncRequest } from '../../metacontroller/types.js';
-import { ANNOTATIONS, clusterNames } from '../names.js';
+import { ANNOTATIONS, REVISION_LABEL, clusterNames } from '../names.js';
 import { bootstrapped, type ObservedCluster, type ObservedMember } from '../observe.js';
 
-/** The label the StatefulSet controller puts on each pod: the revision it was created from. */
-export const REVISION_LABEL = 'controller-revision-hash';
+export { REVISION_LABEL } from '../names.js';
 
 /** A member as the day-2 operations see it. */
 export interface MemberFacts extends ObservedMember {
