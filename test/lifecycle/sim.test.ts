@@ -94,6 +94,20 @@ describe('cluster simulation', () => {
     expect(stsStatus(w)).toMatchObject({ replicas: 2, readyReplicas: 2, observedGeneration: 1 });
   });
 
+  it('a deleted pod stays Terminating a while, counted in replicas but in neither revision count', () => {
+    const w = world();
+    w.store.create(statefulSet({ replicas: 3, image: 'a', strategy: { type: 'OnDelete' } }), 'test');
+    w.ticks(3);
+    w.store.delete({ kind: 'Pod', namespace: NS, name: 'db-1' }, { actor: 'test' });
+    w.ticks(1);
+    expect(
+      w.store.get({ kind: 'Pod', namespace: NS, name: 'db-1' })?.metadata.deletionTimestamp,
+    ).toBeDefined();
+    expect(stsStatus(w)).toMatchObject({ replicas: 3, currentReplicas: 2, updatedReplicas: 2 });
+    w.ticks(SHUTDOWN_TICKS + 1);
+    expect(stsStatus(w)).toMatchObject({ replicas: 3, currentReplicas: 3, updatedReplicas: 3 });
+  });
+
   it('RollingUpdate replaces the highest ordinal first, one at a time, and keeps ordinals below the partition', () => {
     const w = world();
     w.store.create(
