@@ -41,6 +41,9 @@ export type Component = (typeof COMPONENTS)[keyof typeof COMPONENTS];
  */
 export const ROLE_LABEL = 'spilo-role';
 
+/** The label the StatefulSet controller puts on each pod: the revision it was created from. */
+export const REVISION_LABEL = 'controller-revision-hash';
+
 /**
  * Values of {@link ROLE_LABEL}. Spilo pins the leader value to `master` (Patroni 4's own default,
  * `primary`, is overridden by `KUBERNETES_LEADER_LABEL_VALUE`); followers get `replica`.

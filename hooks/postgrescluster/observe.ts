@@ -7,7 +7,7 @@ import type { KubeObject } from '../lib/k8s.js';
 import { PER_CLUSTER_MEMO_CAPACITY, createMemo } from '../lib/memo.js';
 import { getObject, listObjects, objectsByName } from '../metacontroller/children.js';
 import type { SyncRequest } from '../metacontroller/types.js';
-import { ANNOTATIONS, ROLE_LABEL, ROLE_VALUES, clusterNames } from './names.js';
+import { ANNOTATIONS, REVISION_LABEL, ROLE_LABEL, ROLE_VALUES, clusterNames } from './names.js';
 import { podArchivePrefix } from './backup/guard.js';
 import { tlsSecretName } from './tls/index.js';
 import { orphanedSecrets, orphanedStatefulSet } from './orphans.js';
@@ -28,6 +28,8 @@ export interface ObservedMember {
   terminating: boolean;
   /** The WAL-G archive prefix the pod was started with, when it archives. */
   archivePrefix?: string;
+  /** The StatefulSet revision the pod was created from (its `controller-revision-hash` label). */
+  revision?: string;
 }
 
 export interface ObservedCluster {
@@ -48,11 +50,13 @@ export interface ObservedCluster {
   postgresBackups?: KubeObject[];
   /** Patroni's leader Endpoints `<scope>`: its `leader` annotation names the primary. */
   leaderEndpoints?: KubeObject;
-  /** Patroni's `<scope>-config` Endpoints: an `initialize` annotation means the cluster was bootstrapped. */
+  /** Patroni's `<scope>-config` Endpoints: `initialize` says how far bootstrap went (see {@link bootstrapped}). */
   configEndpoints?: KubeObject;
   /** Number of children of every type Metacontroller observed. */
   childCount: number;
 }
+
+export { bootstrapped } from './patroni/bootstrap.js';
 
 export function observe(req: SyncRequest): ObservedCluster {
   const names = clusterNames(req.parent.metadata);
@@ -128,6 +132,7 @@ function toMember(pod: KubeObject): ObservedMember {
   const timeline = asNumber(st.timeline);
   const wal = asNumber(st.xlog_location);
   const archivePrefix = podArchivePrefix(pod);
+  const revision = pod.metadata.labels?.[REVISION_LABEL];
   return {
     name: pod.metadata.name,
     role: roleOf(pod, st),
@@ -138,6 +143,7 @@ function toMember(pod: KubeObject): ObservedMember {
     pendingRestart: st.pending_restart === true,
     terminating: typeof pod.metadata.deletionTimestamp === 'string',
     ...(archivePrefix === undefined ? {} : { archivePrefix }),
+    ...(revision === undefined ? {} : { revision }),
   };
 }
 

@@ -68,7 +68,9 @@ export class ClusterSim {
 
   /** When the cluster will change next by itself (a timeout, a lapsing lock), if anything is pending. */
   nextTimer(): number | undefined {
-    const times = [this.patroni.nextTimer(), this.jobs.nextTimer()].filter((t) => t !== undefined);
+    const times = [this.patroni.nextTimer(), this.jobs.nextTimer(), this.kubelets.nextTimer()].filter(
+      (t) => t !== undefined,
+    );
     return times.length > 0 ? Math.min(...times) : undefined;
   }
 

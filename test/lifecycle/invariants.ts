@@ -9,6 +9,10 @@
  *   stale label of an unreachable old leader: a simulated split brain);
  * - the phase agrees with the pods: Running only with every member present, ready, one primary.
  *
+ * Every step (`runningJobsDeleted`): Metacontroller never deletes a Job that still runs (one a sync
+ * left out of its answer), unless the Job's parent is being deleted. A Job cut off mid-run (a
+ * switchover between demote and promote) leaves the cluster in whatever state it reached.
+ *
  * PostgresBackup syncs:
  * - the hook never drops an observed Job (that would delete a running or finished backup's Job) and
  *   never asks for more than one;
@@ -16,7 +20,8 @@
  * - Succeeded and Failed are final: once a backup's status said so, every later sync of the same
  *   object says the same, with the same backup name.
  */
-import type { SyncRecord } from './emulator';
+import { METACONTROLLER, type SyncRecord } from './emulator';
+import type { ChangeRecord } from './lib/store';
 
 export interface InvariantContext {
   /** A node is lost: an unreachable pod may keep a stale primary label. */
@@ -104,4 +109,33 @@ function backupViolations(r: SyncRecord, ctx: InvariantContext): string[] {
     ctx.finalBackups.set(r.parentUid, { phase, backupName });
   }
   return out;
+}
+
+/**
+ * Day-2 operation Jobs (component `operations`) Metacontroller deleted, among `changes`, before they
+ * finished (`finished`, from the Job controller) and before their cluster's deletion began.
+ */
+export function runningJobsDeleted(
+  changes: readonly ChangeRecord[],
+  o: { finished: readonly { name: string; at: number }[]; log: readonly ChangeRecord[] },
+): string[] {
+  const clusterDeleted = (job: ChangeRecord): boolean =>
+    o.log.some(
+      (c) =>
+        c.kind === 'PostgresCluster' &&
+        c.verb === 'terminate' &&
+        c.namespace === job.namespace &&
+        c.name === job.labels['pgmeta.io/cluster'] &&
+        c.at <= job.at,
+    );
+  return changes
+    .filter(
+      (c) =>
+        c.kind === 'Job' &&
+        (c.verb === 'terminate' || c.verb === 'delete') &&
+        c.actor === METACONTROLLER &&
+        c.labels['app.kubernetes.io/component'] === 'operations',
+    )
+    .filter((c) => !o.finished.some((f) => f.name === c.name && f.at <= c.at) && !clusterDeleted(c))
+    .map((c) => `${c.namespace}/${c.name}`);
 }

@@ -10,6 +10,9 @@ import fc from 'fast-check';
 import type { KubeObject } from '../../hooks/lib/k8s';
 import { useLifecycle, type Scenario } from './scenario';
 
+/** Runs per property; CI may ask for more (LIFECYCLE_RUNS), the timeout grows with them. */
+const RUNS = Number(process.env['LIFECYCLE_RUNS'] ?? 30);
+
 const IMAGES = [
   'ghcr.io/zalando/spilo-17:4.0-p3',
   'ghcr.io/zalando/spilo-17:4.0-p4',
@@ -131,35 +134,41 @@ function containerOf(pod: KubeObject): { image: string } {
 describe('lifecycle: random edits and pod events', () => {
   const world = useLifecycle();
 
-  it('keep the invariants, settle, and end where the last valid spec says', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        fc.array(fc.tuple(actionArb, fc.integer({ min: 0, max: 3 })), { minLength: 1, maxLength: 10 }),
-        async (actions) => {
-          const s = world.scenario({ maxSteps: 300 });
-          const m: Model = { replicas: 3, image: IMAGES[0]!, sizeGi: 10, params: {} };
-          await s.given.cluster({ version: '16', replicas: 3, image: m.image, storage: { size: '10Gi' } });
-          for (const [action, pause] of actions) await apply(s, m, action, pause);
-          s.when.annotated({ 'pgmeta.io/switchover-to': null });
-          await s.settle();
+  it(
+    'keep the invariants, settle, and end where the last valid spec says',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(fc.tuple(actionArb, fc.integer({ min: 0, max: 3 })), { minLength: 1, maxLength: 10 }),
+          async (actions) => {
+            const s = world.scenario({ maxSteps: 300 });
+            const m: Model = { replicas: 3, image: IMAGES[0]!, sizeGi: 10, params: {} };
+            await s.given.cluster({ version: '16', replicas: 3, image: m.image, storage: { size: '10Gi' } });
+            for (const [action, pause] of actions) await apply(s, m, action, pause);
+            s.when.annotated({ 'pgmeta.io/switchover-to': null });
+            await s.settle();
 
-          s.then.phase('Running');
-          expect(s.then.podNames()).toHaveLength(m.replicas);
-          const pods = s.store.list('Pod', 'shop').filter((p) => s.then.podNames().includes(p.metadata.name));
-          expect(pods.map((p) => containerOf(p).image)).toEqual(pods.map(() => m.image));
-          for (const [name, value] of Object.entries(m.params)) {
-            for (const pod of pods) expect(s.then.runningParameter(pod.metadata.name, name)).toBe(value);
-          }
-          const sizes = s.store
-            .list('PersistentVolumeClaim', 'shop')
-            .filter((p) => Number(/-(\d+)$/.exec(p.metadata.name)?.[1]) < m.replicas)
-            .map((p) => (p['status'] as { capacity?: { storage?: string } }).capacity?.storage);
-          expect(sizes).toEqual(Array.from({ length: m.replicas }, () => `${m.sizeGi}Gi`));
-          s.then.noDataBearingObjectDeleted();
-          await s.then.steadyState();
-        },
-      ),
-      { numRuns: Number(process.env['LIFECYCLE_RUNS'] ?? 30), endOnFailure: true },
-    );
-  }, 120_000);
+            s.then.phase('Running');
+            expect(s.then.podNames()).toHaveLength(m.replicas);
+            const pods = s.store
+              .list('Pod', 'shop')
+              .filter((p) => s.then.podNames().includes(p.metadata.name));
+            expect(pods.map((p) => containerOf(p).image)).toEqual(pods.map(() => m.image));
+            for (const [name, value] of Object.entries(m.params)) {
+              for (const pod of pods) expect(s.then.runningParameter(pod.metadata.name, name)).toBe(value);
+            }
+            const sizes = s.store
+              .list('PersistentVolumeClaim', 'shop')
+              .filter((p) => Number(/-(\d+)$/.exec(p.metadata.name)?.[1]) < m.replicas)
+              .map((p) => (p['status'] as { capacity?: { storage?: string } }).capacity?.storage);
+            expect(sizes).toEqual(Array.from({ length: m.replicas }, () => `${m.sizeGi}Gi`));
+            s.then.noDataBearingObjectDeleted();
+            await s.then.steadyState();
+          },
+        ),
+        { numRuns: RUNS, endOnFailure: true },
+      );
+    },
+    Math.max(120_000, RUNS * 5_000),
+  );
 });

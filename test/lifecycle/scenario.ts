@@ -18,12 +18,13 @@
  * (of every controller) that has an event. `settle()` steps until a step changes nothing and a
  * forced sync of every parent changes nothing either (and no timer Patroni or a Job waits on is
  * pending); it fails with the trace when that does not happen within a bound. After every sync the
- * invariants of invariants.ts are checked.
+ * invariants of invariants.ts are checked, and after every step that no running operation Job was
+ * deleted by Metacontroller.
  */
 import type { KubeObject } from '../../hooks/lib/k8s';
 import { ClusterSim, SCENARIO_ACTOR } from './cluster-sim';
 import { Metacontroller, loadCompositeController, type SyncRecord } from './emulator';
-import { syncViolations } from './invariants';
+import { runningJobsDeleted, syncViolations } from './invariants';
 import { KUBERNETES_RULES } from './lib/apiserver-rules';
 import { SimClock } from './lib/clock';
 import { HookServer } from './lib/hook-server';
@@ -66,6 +67,7 @@ export class Scenario {
   /** Simulated time of the last `when`. */
   markAt = 0;
   private checkedSyncs = 0;
+  private checkedChanges = 0;
   private readonly finalBackups = new Map<string, { phase: string; backupName: string | undefined }>();
   private readonly tick: number;
   private readonly maxSteps: number;
@@ -144,6 +146,10 @@ export class Scenario {
   }
 
   private afterStep(): void {
+    const changes = this.store.log.slice(this.checkedChanges);
+    this.checkedChanges = this.store.log.length;
+    const cutOff = runningJobsDeleted(changes, { finished: this.sim.jobs.finished, log: this.store.log });
+    if (cutOff.length > 0) this.fail(`Metacontroller deleted running Job(s): ${cutOff.join(', ')}`);
     for (const r of this.mc.history.filter((h) => h.seq > this.checkedSyncs)) {
       this.checkedSyncs = r.seq;
       const problems = syncViolations(r, {

@@ -9,7 +9,7 @@ import { SimClock } from './lib/clock';
 import { ApiStore } from './lib/store';
 import { conditionsOf, hasCondition } from './sim/context';
 import { JOB_CONTROLLER, JobController, logLine } from './sim/jobs';
-import { Kubelets } from './sim/kubelet';
+import { Kubelets, SHUTDOWN_SECONDS } from './sim/kubelet';
 
 const NS = 'ns';
 
@@ -125,6 +125,9 @@ describe('pods of Jobs: kubelet and Job controller', () => {
       exitCode: 143,
       message: /^waiting for it\n/,
     });
+    // Terminating for SHUTDOWN_SECONDS, then removed by the kubelet.
+    w.ticks(SHUTDOWN_SECONDS / 5 - 1);
+    expect(w.store.list('Pod', NS)).toHaveLength(1);
     w.ticks(1);
     expect(w.store.list('Pod', NS)).toEqual([]);
     const terminated = w.store.log.filter((c) => c.kind === 'Pod' && c.verb === 'terminate');

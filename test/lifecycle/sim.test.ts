@@ -10,8 +10,10 @@ import { collectGarbage } from './emulator';
 import { KUBERNETES_RULES } from './lib/apiserver-rules';
 import { SimClock } from './lib/clock';
 import { ApiError, ApiStore } from './lib/store';
+import { SHUTDOWN_SECONDS } from './sim/kubelet';
 
 const NS = 'ns';
+const SHUTDOWN_TICKS = SHUTDOWN_SECONDS / 5;
 
 function world() {
   const clock = new SimClock();
@@ -92,6 +94,20 @@ describe('cluster simulation', () => {
     expect(stsStatus(w)).toMatchObject({ replicas: 2, readyReplicas: 2, observedGeneration: 1 });
   });
 
+  it('a deleted pod stays Terminating a while, counted in replicas but in neither revision count', () => {
+    const w = world();
+    w.store.create(statefulSet({ replicas: 3, image: 'a', strategy: { type: 'OnDelete' } }), 'test');
+    w.ticks(3);
+    w.store.delete({ kind: 'Pod', namespace: NS, name: 'db-1' }, { actor: 'test' });
+    w.ticks(1);
+    expect(
+      w.store.get({ kind: 'Pod', namespace: NS, name: 'db-1' })?.metadata.deletionTimestamp,
+    ).toBeDefined();
+    expect(stsStatus(w)).toMatchObject({ replicas: 3, currentReplicas: 2, updatedReplicas: 2 });
+    w.ticks(SHUTDOWN_TICKS + 1);
+    expect(stsStatus(w)).toMatchObject({ replicas: 3, currentReplicas: 3, updatedReplicas: 3 });
+  });
+
   it('RollingUpdate replaces the highest ordinal first, one at a time, and keeps ordinals below the partition', () => {
     const w = world();
     w.store.create(
@@ -153,10 +169,11 @@ describe('cluster simulation', () => {
       const sts = w.store.get(STS)!;
       (sts['spec'] as { replicas: number }).replicas = 1;
       w.store.update(sts, 'test');
-      w.ticks(4);
+      // Deleted pods stay Terminating for SHUTDOWN_SECONDS before the kubelet removes them.
+      w.ticks(4 + SHUTDOWN_TICKS);
       expect(w.store.list('PersistentVolumeClaim', NS).map((c) => c.metadata.name)).toEqual(afterScale);
       w.store.delete(STS, { actor: 'test' });
-      w.ticks(4);
+      w.ticks(4 + SHUTDOWN_TICKS);
       expect(w.store.list('Pod', NS)).toEqual([]);
       expect(w.store.list('PersistentVolumeClaim', NS).map((c) => c.metadata.name)).toEqual(afterDelete);
     },

@@ -27,6 +27,7 @@
  * of the new cluster exists before then, so no restore of it could use that WAL.
  */
 import type { KubeObject } from '../../lib/k8s.js';
+import { bootstrapped as patroniBootstrapped } from '../patroni/bootstrap.js';
 import { ARCHIVE_PREFIX_VARS, backupPart } from './guard.js';
 
 /**
@@ -39,9 +40,8 @@ export function bootstrapped(observed: {
   configEndpoints?: KubeObject;
   leaderEndpoints?: KubeObject;
 }): boolean {
-  const initialize = observed.configEndpoints?.metadata.annotations?.['initialize'];
   const leader = observed.leaderEndpoints?.metadata.annotations?.['leader'];
-  return (initialize !== undefined && initialize !== '') || (leader !== undefined && leader !== '');
+  return patroniBootstrapped(observed.configEndpoints) || (leader !== undefined && leader !== '');
 }
 
 /** Whether the StatefulSet's pod template names an archive (so its members may archive). */

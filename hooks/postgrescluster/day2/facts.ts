@@ -7,11 +7,10 @@
 import type { KubeObject } from '../../lib/k8s.js';
 import { getObject, listObjects } from '../../metacontroller/children.js';
 import type { SyncRequest } from '../../metacontroller/types.js';
-import { ANNOTATIONS, clusterNames } from '../names.js';
-import type { ObservedCluster, ObservedMember } from '../observe.js';
+import { ANNOTATIONS, REVISION_LABEL, clusterNames } from '../names.js';
+import { bootstrapped, type ObservedCluster, type ObservedMember } from '../observe.js';
 
-/** The label the StatefulSet controller puts on each pod: the revision it was created from. */
-export const REVISION_LABEL = 'controller-revision-hash';
+export { REVISION_LABEL } from '../names.js';
 
 /** A member as the day-2 operations see it. */
 export interface MemberFacts extends ObservedMember {
@@ -29,7 +28,7 @@ export interface Day2Facts {
   primary?: MemberFacts;
   /** Patroni's dynamic configuration, when its `-config` Endpoints carry it. */
   dcsDocument?: Record<string, unknown>;
-  /** Whether Patroni bootstrapped the cluster (`initialize` on `<scope>-config`). */
+  /** Whether Patroni finished bootstrapping the cluster (the system identifier in `initialize`). */
   initialized: boolean;
   /** Members Patroni currently names synchronous standbys (`<scope>-sync`). */
   synchronousStandbys: string[];
@@ -116,7 +115,7 @@ export function day2Facts(req: SyncRequest, observed: ObservedCluster): Day2Fact
     members,
     ...(primaries.length === 1 && primaries[0] ? { primary: primaries[0] } : {}),
     ...(dcs === undefined ? {} : { dcsDocument: dcs }),
-    initialized: config?.metadata.annotations?.['initialize'] !== undefined,
+    initialized: bootstrapped(config),
     synchronousStandbys: synchronousStandbys(req),
     ...(sts === undefined ? {} : { statefulSet: sts }),
     storageClasses: listObjects(req.related, 'StorageClass', 'storage.k8s.io/v1'),

@@ -8,18 +8,28 @@
  * new one starts only when none runs, the first in this order: a switchover a scale-down needs, a
  * requested switchover, parameters, a rollout. A Job that exists is always kept until its operation
  * no longer applies, so no Job is ever deleted while it runs because another one became due.
+ * Beyond that, an operation Job that still runs is never dropped, whatever this sync observes
+ * (`runningJobsKept`): a moment without a ready primary, a StatefulSet not observed, a request
+ * withdrawn. Metacontroller deletes every child an answer leaves out, and a Job cut off mid-run
+ * (a switchover between demote and promote, a restart half done) is worse than one left to finish.
  */
 import type { KubeObject } from '../../lib/k8s.js';
 import type { SyncRequest } from '../../metacontroller/types.js';
 import { stopped } from '../finalize.js';
-import type { Operation } from '../names.js';
+import { ANNOTATIONS, type Operation } from '../names.js';
 import type { Plan } from '../plan.js';
 import { lastValidSpec } from '../observe.js';
 import { keepBootstrapSection } from './bootstrap-freeze.js';
 import { day2Facts } from './facts.js';
 import { jobState } from './job.js';
 import { planParams } from './params.js';
-import { observedOperationChildren, pausedPlan, pauseRequested, withObservedSize } from './paused.js';
+import {
+  asDesired,
+  observedOperationChildren,
+  pausedPlan,
+  pauseRequested,
+  withObservedSize,
+} from './paused.js';
 import { planRollout } from './rollout.js';
 import { planScale, type ScaleDecision } from './scale.js';
 import { planResize } from './storage.js';
@@ -73,6 +83,37 @@ export function arbitrate(
   return { accepted, deferred };
 }
 
+/** Operations whose Jobs planners keep; `cleanup` belongs to finalize. */
+const DAY2_OPERATIONS: ReadonlySet<string> = new Set<Operation>([
+  'params',
+  'switchover',
+  'rollout',
+  'resize',
+]);
+
+/**
+ * Observed operation Jobs that still run and no planner returned, kept as observed: disruptive
+ * (except a resize), so no new disruptive operation starts beside them.
+ */
+export function runningJobsKept(ctx: Day2Context, proposals: readonly (Proposal | undefined)[]): Proposal[] {
+  const returned = new Set(
+    proposals.flatMap((p) => p?.children ?? []).map((c) => `${c.kind}/${c.metadata.name}`),
+  );
+  return ctx.observed.jobs
+    .filter((job) => jobState(job) === 'active' && !returned.has(`Job/${job.metadata.name}`))
+    .flatMap((job) => {
+      const operation = job.metadata.annotations?.[ANNOTATIONS.operation];
+      if (operation === undefined || !DAY2_OPERATIONS.has(operation)) return [];
+      const op = operation as Operation;
+      return [{ operation: op, children: [asDesired(job)], existing: job, disruptive: op !== 'resize' }];
+    });
+}
+
+/** Every proposal, and the running Jobs none of them keeps. */
+function withRunningJobs(ctx: Day2Context, proposals: (Proposal | undefined)[]): (Proposal | undefined)[] {
+  return [...proposals, ...runningJobsKept(ctx, proposals)];
+}
+
 /** The day-2 plan of one sync. */
 export function planDay2(req: SyncRequest, plan: Plan): Day2Plan {
   if (pauseRequested(req.parent)) {
@@ -86,16 +127,18 @@ export function planDay2(req: SyncRequest, plan: Plan): Day2Plan {
   if (!ctx) return none;
   // A stopped cluster runs nothing that needs a member; its volumes can still grow.
   if (ctx.cluster.lifecycle.stopped) {
-    return { ...none, context: ctx, stopped: true, ...arbitrate([planResize(ctx)]) };
+    return { ...none, context: ctx, stopped: true, ...arbitrate(withRunningJobs(ctx, [planResize(ctx)])) };
   }
   const scale = planScale(ctx);
-  const chosen = arbitrate([
-    scale.proposal,
-    planRequestedSwitchover(ctx),
-    planParams(ctx),
-    planRollout(ctx),
-    planResize(ctx),
-  ]);
+  const chosen = arbitrate(
+    withRunningJobs(ctx, [
+      scale.proposal,
+      planRequestedSwitchover(ctx),
+      planParams(ctx),
+      planRollout(ctx),
+      planResize(ctx),
+    ]),
+  );
   return { ...none, context: ctx, scale, ...chosen };
 }
 

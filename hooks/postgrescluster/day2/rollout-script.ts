@@ -6,7 +6,8 @@
  * 1. every replica on an older revision, lowest ordinal first, each only while every other member is
  *    ready, waiting until the new pod runs `TARGET_REVISION` and is ready again;
  * 2. with `PRIMARY_UPDATE_METHOD=switchover` (and another member), a Patroni switchover to one of the
- *    updated replicas, after which the former primary is an ordinary replica and goes as in 1;
+ *    updated replicas, done once another member is labelled primary (the old leader loses its label
+ *    before the new one takes the lock); the former primary is then an ordinary replica and goes as in 1;
  * 3. otherwise the primary's pod itself (Patroni hands the leader lock over on shutdown).
  *
  * Never more than one member is down: a member that is already down and still on an older revision
@@ -89,8 +90,18 @@ def switch_away(name):
         if status == 200:
             break
         time.sleep(10 * POLL)
-    wait_for(name + ' to hand the leader over',
-             lambda: (lambda p: p and not is_primary(p))(get_object(core('pods', name))), TIMEOUT)
+    wait_for(name + ' to hand the leader over', lambda: handed_over(name), TIMEOUT)
+
+
+def handed_over(name):
+    # Not just "no longer labelled primary": Patroni removes the old leader's label when it releases
+    # the lock, a loop before the candidate takes it (patroni/ha.py Ha.demote).
+    snap = snapshot()
+    if not snap:
+        return None
+    pods = snap[1]
+    elsewhere = any(is_primary(p) for n, p in pods.items() if n != name)
+    return pods if elsewhere and not is_primary(pods.get(name)) else None
 
 
 def step(pods):

@@ -5,6 +5,11 @@
  * go, the StatefulSet keeps its current size and a switchover Job first moves the primary to the
  * healthiest replica that stays; the next syncs see the primary below the new size and shrink.
  * Without a ready primary nothing tells which member is safe to remove, so the size is kept too.
+ *
+ * A switchover Job that runs is returned on every path, whatever this sync observes: a switchover
+ * always passes through a moment without a ready primary (Patroni's old leader stops PostgreSQL and
+ * releases the lock before the candidate takes it, patroni/ha.py `Ha.demote`), and a Job left out of
+ * the answer is deleted by Metacontroller in the middle of its run.
  */
 import type { MemberFacts } from './facts.js';
 import { keptScaleDownSwitchover, switchoverJob } from './switchover.js';
@@ -57,15 +62,13 @@ function synchronousHold(ctx: Day2Context, candidate: MemberFacts): string | und
 export function planScale(ctx: Day2Context): ScaleDecision {
   const desired = ctx.cluster.replicas;
   const current = ctx.facts.statefulSet?.replicas;
+  // No scale-down (any more): a switchover Job still running is kept by runningJobsKept (index.ts).
   if (current === undefined || desired >= current) return { replicas: desired };
-  const primary = ctx.facts.primary;
-  if (!primary) return hold(current, 'scaling down waits for a ready primary');
-  if (primary.ordinal < desired) {
-    const running = keptScaleDownSwitchover(ctx);
-    return { replicas: desired, ...(running?.existing ? { proposal: running } : {}) };
-  }
-  const message = `scaling down waits for a switchover: the primary ${primary.name} is beyond the new size`;
   const existing = keptScaleDownSwitchover(ctx);
+  const primary = ctx.facts.primary;
+  if (!primary) return hold(current, 'scaling down waits for a ready primary', existing);
+  if (primary.ordinal < desired) return { replicas: desired, ...(existing ? { proposal: existing } : {}) };
+  const message = `scaling down waits for a switchover: the primary ${primary.name} is beyond the new size`;
   if (existing) return hold(current, message, existing);
   return switchoverFirst(ctx, { current, message, primary });
 }

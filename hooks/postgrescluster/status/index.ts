@@ -190,7 +190,7 @@ function memberStatus(m: ObservedMember, primary: ObservedMember | undefined): M
  * once its rollout is complete; until then the version reported before.
  */
 function currentVersion(observed: ObservedCluster, previous: unknown): string | undefined {
-  if (rolledOut(observed.statefulSet) && observed.members.length > 0) {
+  if (rolledOut(observed.statefulSet, observed.members) && observed.members.length > 0) {
     const version = (lastValidSpec(observed) as { version?: unknown } | undefined)?.version;
     if (typeof version === 'string') return version;
   }

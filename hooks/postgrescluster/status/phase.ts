@@ -5,7 +5,7 @@
 import type { KubeObject } from '../../lib/k8s.js';
 import { DATA_VOLUME } from '../children/pod-template.js';
 import { COMPONENTS, LABELS } from '../names.js';
-import type { ObservedCluster, ObservedMember } from '../observe.js';
+import { bootstrapped, type ObservedCluster, type ObservedMember } from '../observe.js';
 
 export const PHASES = [
   'Pending',
@@ -78,7 +78,7 @@ function withPrimary({ observed, live, desiredReplicas }: Healthy): PhaseVerdict
       message: `${live.length} members, ${desiredReplicas} desired`,
     };
   }
-  if (!rolledOut(observed.statefulSet)) {
+  if (!rolledOut(observed.statefulSet, observed.members)) {
     return { phase: 'Updating', reason: 'RollingUpdate', message: `rolling update in progress: ${count}` };
   }
   const down = live.find((m) => isDown(m.state));
@@ -134,11 +134,11 @@ function isDown(state: string): boolean {
   return ['crashed', 'stopped', 'start failed', 'failed', 'unknown'].includes(state);
 }
 
-/** Patroni's `initialize` key (the system identifier) exists once the cluster was bootstrapped. */
+/** Bootstrap finished (the system identifier is in `initialize`), or some member holds the leader lock. */
 function initialized(observed: ObservedCluster): boolean {
-  const annotations = observed.configEndpoints?.metadata.annotations ?? {};
   return (
-    'initialize' in annotations || observed.leaderEndpoints?.metadata.annotations?.['leader'] !== undefined
+    bootstrapped(observed.configEndpoints) ||
+    observed.leaderEndpoints?.metadata.annotations?.['leader'] !== undefined
   );
 }
 
@@ -149,16 +149,25 @@ interface StatefulSetStatus {
   updatedReplicas?: number;
 }
 
-/** The StatefulSet controller has seen our last change and every pod runs the newest template. */
-export function rolledOut(sts: KubeObject | undefined): boolean {
+/**
+ * The StatefulSet controller has seen our last change and every pod runs the newest template.
+ *
+ * Read from the pods' revisions, not from `updatedReplicas`: the controller counts neither a
+ * terminating pod nor a missing one in it (computeReplicaStatus, pkg/controller/statefulset), and a
+ * deleted pod stays Terminating for a while (Kubernetes docs, concepts/workloads/pods/pod-lifecycle.md,
+ * "Termination of Pods"), so a member being replaced after a failover or a crash would otherwise read
+ * as a rolling update. With RollingUpdate, the controller replaces pods itself and moves
+ * currentRevision only once every pod is updated; with OnDelete it never does (kubernetes#73492), and
+ * the pods' labels alone tell.
+ */
+export function rolledOut(sts: KubeObject | undefined, members: readonly ObservedMember[]): boolean {
   if (!sts) return false;
   const status = (sts['status'] ?? {}) as StatefulSetStatus;
-  const spec = (sts['spec'] ?? {}) as { replicas?: number; updateStrategy?: { type?: string } };
-  const replicas = spec.replicas ?? 1;
-  // With OnDelete the controller never advances currentRevision (kubernetes#73492): the updated
-  // count alone says whether every pod runs the newest template.
-  const revisions = spec.updateStrategy?.type === 'OnDelete' || sameRevision(status);
-  return observedLatest(sts, status) && revisions && (status.updatedReplicas ?? 0) === replicas;
+  const spec = (sts['spec'] ?? {}) as { updateStrategy?: { type?: string } };
+  if (!observedLatest(sts, status)) return false;
+  if (spec.updateStrategy?.type !== 'OnDelete' && !sameRevision(status)) return false;
+  const target = status.updateRevision;
+  return members.every((m) => m.terminating || m.revision === undefined || m.revision === target);
 }
 
 function observedLatest(sts: KubeObject, status: StatefulSetStatus): boolean {

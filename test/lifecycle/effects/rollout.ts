@@ -98,7 +98,8 @@ function waitingRollout(o: {
   }
   const switching = mem['switching'];
   if (typeof switching === 'string') {
-    if (isPrimary(pods.get(switching))) {
+    const elsewhere = [...pods].some(([n, p]) => n !== switching && isPrimary(p));
+    if (isPrimary(pods.get(switching)) || !elsewhere) {
       return waitFor(world, mem, { what: `${switching} to hand the leader over`, timeout: MEMBER_TIMEOUT });
     }
     moved(mem);

@@ -227,7 +227,12 @@ export class ApiStore {
     if (deepEqual(old, obj)) return clone(old);
     this.check(old, obj);
     const ref = refOf(obj);
-    if (obj.metadata.deletionTimestamp !== undefined && (obj.metadata.finalizers ?? []).length === 0) {
+    // A terminating Pod stays (and takes status writes) until the kubelet removes it after its grace period.
+    if (
+      obj.metadata.deletionTimestamp !== undefined &&
+      (obj.metadata.finalizers ?? []).length === 0 &&
+      !GRACEFUL_KINDS.has(ref.kind)
+    ) {
       this.objects.set(keyOf(ref), obj);
       this.remove(ref, o.actor);
       return clone(obj);

@@ -11,6 +11,8 @@ import { clone } from '../lib/json';
 import { conditionsOf, setCondition, specOf, statusOf, type Condition, type SimContext } from './context';
 
 export const KUBELET = 'kubelet';
+/** Seconds a deleted pod's containers take to stop (a fast PostgreSQL shutdown). */
+export const SHUTDOWN_SECONDS = 20;
 
 export function nodeOf(pod: KubeObject): string {
   const node = specOf(pod)['nodeName'];
@@ -95,14 +97,43 @@ export class Kubelets {
         continue;
       }
       if (pod.metadata.deletionTimestamp !== undefined) {
-        this.ctx.store.remove(refOf(pod), KUBELET);
-        this.containers.delete(pod.metadata.uid ?? '');
+        this.terminate(pod);
         continue;
       }
       const phase = statusOf(pod)['phase'];
       if (phase === 'Pending') this.start(pod);
       else if (phase === 'Running') this.probe(pod);
     }
+  }
+
+  /**
+   * A deleted pod stays Terminating while its containers stop (Patroni shuts PostgreSQL down), at most
+   * its grace period: Kubernetes docs, content/en/docs/concepts/workloads/pods/pod-lifecycle.md,
+   * "Termination of Pods". Unready from the first pass, gone after SHUTDOWN_SECONDS.
+   */
+  private terminate(pod: KubeObject): void {
+    if (this.ctx.clock.now < this.removalTime(pod)) {
+      this.markUnready(pod, KUBELET);
+      return;
+    }
+    this.ctx.store.remove(refOf(pod), KUBELET);
+    this.containers.delete(pod.metadata.uid ?? '');
+  }
+
+  private removalTime(pod: KubeObject): number {
+    const since =
+      (Date.parse(pod.metadata.deletionTimestamp ?? '') - Date.parse(this.ctx.clock.iso(0))) / 1000;
+    const grace = Number(pod.metadata['deletionGracePeriodSeconds'] ?? SHUTDOWN_SECONDS);
+    return since + Math.min(grace, SHUTDOWN_SECONDS);
+  }
+
+  /** When the next terminating pod goes away, if any. */
+  nextTimer(): number | undefined {
+    const times = this.ctx.store
+      .list('Pod')
+      .filter((p) => p.metadata.deletionTimestamp !== undefined && !this.nodeLost(p))
+      .map((p) => this.removalTime(p));
+    return times.length > 0 ? Math.min(...times) : undefined;
   }
 
   private volumesBound(pod: KubeObject): boolean {
@@ -216,12 +247,12 @@ export class Kubelets {
     this.ctx.store.updateStatus({ ...pod, status }, KUBELET);
   }
 
-  private markUnready(pod: KubeObject): void {
+  private markUnready(pod: KubeObject, actor = 'node-lifecycle-controller'): void {
     const now = this.ctx.clock.iso();
     let conditions = conditionsOf(pod);
     for (const t of ['ContainersReady', 'Ready']) conditions = setCondition(conditions, t, 'False', now);
     const updated = clone(pod);
     updated['status'] = { ...statusOf(pod), conditions };
-    this.ctx.store.updateStatus(updated, 'node-lifecycle-controller');
+    this.ctx.store.updateStatus(updated, actor);
   }
 }

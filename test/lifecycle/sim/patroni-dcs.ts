@@ -28,8 +28,10 @@ export class PatroniDcs {
     return this.endpoints(s, '-config')?.metadata.annotations?.['initialize'];
   }
 
+  /** Bootstrap is over: the key holds the system identifier (empty while the winner bootstraps). */
   initialized(s: ScopeState): boolean {
-    return this.initialize(s) !== undefined;
+    const sysid = this.initialize(s);
+    return sysid !== undefined && sysid !== '';
   }
 
   /** The dynamic configuration: the `config` annotation once bootstrapped, `bootstrap.dcs` before. */
@@ -84,12 +86,19 @@ export class PatroniDcs {
     else this.ctx.store.create(obj, PATRONI);
   }
 
-  /** Takes the lock for `m`, or releases it when `m` is undefined. */
-  writeLeader(s: ScopeState, m: Member | undefined, labels?: Record<string, string>): void {
+  /**
+   * Takes the lock for `m`, or releases it when `m` is undefined (kubernetes.py `delete_leader`:
+   * a voluntary release records the last WAL position in `optime`).
+   */
+  writeLeader(s: ScopeState, m: Member | undefined, labels?: Record<string, string>, lastLsn?: number): void {
     const old = this.endpoints(s, '')?.metadata.annotations ?? {};
     const now = this.ctx.clock.iso();
     if (!m) {
-      this.upsertEndpoints(s, s.scope, { annotations: { leader: null, renewTime: now }, subsets: [] });
+      const optime = lastLsn !== undefined ? { optime: String(lastLsn) } : {};
+      this.upsertEndpoints(s, s.scope, {
+        annotations: { leader: null, renewTime: now, ...optime },
+        subsets: [],
+      });
       return;
     }
     const transitions = String(Number(old['transitions'] ?? '-1') + 1);

@@ -4,14 +4,14 @@
  * following the leader, and the synchronous standby.
  */
 import type { KubeObject } from '../../../hooks/lib/k8s';
-import type { JsonObject } from '../lib/json';
 import { specOf, statusOf } from './context';
-import { INITIAL_XLOG, type Member, type PatroniConfig, type ScopeState } from './patroni-model';
+import { type Member, type PatroniConfig, type ScopeState } from './patroni-model';
+import { BOOTSTRAPPING, PatroniBootstrap } from './patroni-bootstrap';
 import { PatroniPart } from './patroni-roster';
 
 /** What Patroni does on each HA loop of a scope. */
 export class PatroniHa extends PatroniPart {
-  private sysidSeq = 7_437_218_811_431_043_000;
+  private readonly boot = new PatroniBootstrap(this.world, { dcs: this.dcs, roster: this.roster });
 
   tickScope(s: ScopeState, cfg: PatroniConfig): void {
     const pods = this.roster.memberPods(s, cfg);
@@ -23,6 +23,7 @@ export class PatroniHa extends PatroniPart {
     if (leaderUp) s.lastRenew = this.ctx.clock.now;
     for (const pod of pods)
       if (this.roster.up(s, pod.metadata.name, pods)) this.progress({ s, cfg, pod, pods });
+    this.switchoverStep(s, pods);
     if (this.dcs.initialized(s) && !this.roster.lockValid(s, pods, cfg)) this.elect(s, pods, cfg);
     this.follow(s, pods);
     this.syncStandby(s, pods, cfg);
@@ -91,20 +92,27 @@ export class PatroniHa extends PatroniPart {
       m.state = 'running';
       m.running = this.roster.effective(s, cfg, pod);
       this.ctx.trace(`patroni: ${m.name} restarted`);
+    } else if (BOOTSTRAPPING.has(m.state) && now >= m.busyUntil) {
+      this.boot.postBootstrap(s, cfg, m, pod);
+    } else if ((m.state === 'initdb failed' || m.state === 'custom bootstrap failed') && now >= m.busyUntil) {
+      // Spilo's runit starts Patroni again after its back-off (runit/patroni/finish): a new race.
+      m.state = 'starting';
     }
   }
 
   start(o: { s: ScopeState; cfg: PatroniConfig; pod: KubeObject; pods: KubeObject[] }, m: Member): void {
     const { s, cfg, pod, pods } = o;
-    if (!this.dcs.initialized(s)) {
+    // No key: a race (ha.py `Ha.bootstrap`). An empty key: another member bootstraps, wait for it.
+    if (this.dcs.initialize(s) === undefined) {
       const first = pods.find(
         (p) =>
           this.roster.up(s, p.metadata.name, pods) && s.members.get(p.metadata.name)?.state === 'starting',
       );
       if (first?.metadata.name === m.name && this.dcs.leaderName(s) === undefined)
-        this.bootstrap(s, cfg, m, pod);
+        this.boot.startBootstrap(s, cfg, m);
       return;
     }
+    if (!this.dcs.initialized(s)) return;
     const data = this.world.volumes.get(m.pvcUid);
     if (data && data.sysid === this.dcs.initialize(s)) {
       const keepsLock = this.dcs.leaderName(s) === m.name && this.roster.lockValid(s, pods, cfg);
@@ -123,45 +131,85 @@ export class PatroniHa extends PatroniPart {
     }
   }
 
-  bootstrap(s: ScopeState, cfg: PatroniConfig, m: Member, pod: KubeObject): void {
-    const sysid = String(++this.sysidSeq);
-    const dcs = (cfg.spilo['bootstrap'] as { dcs?: JsonObject } | undefined)?.dcs ?? {};
-    const labels = { ...cfg.labels, [cfg.scopeLabel]: s.scope };
-    this.dcs.upsertEndpoints(s, `${s.scope}-config`, {
-      labels,
-      annotations: { initialize: sysid, config: JSON.stringify(dcs) },
-    });
-    this.dcs.ensureConfigService(s, labels);
-    Object.assign(m, { state: 'running', role: 'primary', timeline: 1, xlog: INITIAL_XLOG });
-    m.running = this.roster.effective(s, cfg, pod);
-    this.world.volumes.set(m.pvcUid, { sysid, timeline: 1, xlog: INITIAL_XLOG });
-    this.dcs.writeLeader(s, m, labels);
-    this.world.events.push({ at: this.ctx.clock.now, type: 'bootstrap', member: m.name });
-    this.ctx.trace(`patroni: ${m.name} bootstrapped ${s.scope} (initialize ${sysid})`);
+  /**
+   * The leader's part of a switchover, on its first HA loop after the request (ha.py
+   * `Ha.process_manual_failover_from_leader`, then `Ha.demote('graceful')`): PostgreSQL stops after a
+   * shutdown checkpoint the candidate receives, the role becomes `demoted`, the lock is released
+   * (`release_leader_key_voluntarily`; kubernetes.py `delete_leader` records the last position in
+   * `optime`) and the member starts again as a replica. Until the candidate takes the lock on its
+   * next loop, no member is primary and the old leader has no role label (kubernetes.py
+   * `touch_member`: neither the lock holder nor running). A key naming another leader is dropped.
+   */
+  switchoverStep(s: ScopeState, pods: KubeObject[]): void {
+    const key = s.switchover;
+    if (!key || key.at >= this.ctx.clock.now) return;
+    const leader = this.roster.leaderMember(s, pods);
+    if (!leader) return;
+    if (leader.name !== key.leader) {
+      this.clearSwitchover(s);
+      return;
+    }
+    const candidate = key.candidate !== undefined ? s.members.get(key.candidate) : undefined;
+    if (candidate) candidate.xlog = Math.max(candidate.xlog, leader.xlog);
+    this.roster.persist(s, leader);
+    Object.assign(leader, { role: 'replica', state: 'starting' });
+    this.dcs.writeLeader(s, undefined, undefined, leader.xlog);
+    s.releasedAt = this.ctx.clock.now;
+    this.ctx.trace(`patroni: ${leader.name} demoted for a switchover and released the leader lock`);
   }
 
-  /** The leader race after a released or lapsed lock. */
+  clearSwitchover(s: ScopeState): void {
+    delete s.switchover;
+    this.dcs.upsertEndpoints(s, `${s.scope}-failover`, { annotations: { leader: null, member: null } });
+  }
+
+  /**
+   * The leader race after a released or lapsed lock. With a switchover pending, the named candidate
+   * wins when it is healthy, else any healthy member but the former leader (ha.py
+   * `Ha.manual_failover_process_no_leader`); the winner clears the key (`process_unhealthy_cluster`).
+   */
   elect(s: ScopeState, pods: KubeObject[], cfg: PatroniConfig): void {
     if (s.releasedAt === this.ctx.clock.now) return;
+    const winner = this.raceWinner(s, pods, cfg);
+    if (!winner) return;
+    this.roster.promote(s, winner);
+    const key = s.switchover;
+    if (key) {
+      this.clearSwitchover(s);
+      this.world.events.push({
+        at: this.ctx.clock.now,
+        type: 'switchover',
+        member: winner.name,
+        detail: key.leader,
+      });
+      this.ctx.trace(`patroni: switchover ${key.leader} → ${winner.name} (timeline ${winner.timeline})`);
+      return;
+    }
+    this.world.events.push({ at: this.ctx.clock.now, type: 'failover', member: winner.name });
+    this.ctx.trace(`patroni: failover, promoted ${winner.name} (timeline ${winner.timeline})`);
+  }
+
+  raceWinner(s: ScopeState, pods: KubeObject[], cfg: PatroniConfig): Member | undefined {
     const dcs = this.dcs.dcsConfig(s, cfg);
     const maxLag = Number(dcs['maximum_lag_on_failover'] ?? 1_048_576);
     const healthy = [...s.members.values()].filter(
       (m) => this.roster.up(s, m.name, pods) && m.state === 'running' && m.role === 'replica',
     );
+    const key = s.switchover;
+    const named = healthy.filter((m) => key?.candidate !== undefined && m.name === key.candidate);
+    if (named.length > 0) return named[0];
     const best = Math.max(
       0,
       ...healthy.map((m) => m.xlog),
       ...[...s.members.values()].map((m) => (m.role === 'primary' ? m.xlog : 0)),
     );
     let candidates = healthy.filter((m) => best - m.xlog <= maxLag);
+    if (key && candidates.some((m) => m.name !== key.leader))
+      candidates = candidates.filter((m) => m.name !== key.leader);
     if (dcs['synchronous_mode'] === true && s.syncStandby !== undefined) {
       candidates = candidates.filter((m) => m.name === s.syncStandby);
     }
-    const winner = candidates.sort((a, b) => b.xlog - a.xlog || a.name.localeCompare(b.name))[0];
-    if (!winner) return;
-    this.roster.promote(s, winner);
-    this.world.events.push({ at: this.ctx.clock.now, type: 'failover', member: winner.name });
-    this.ctx.trace(`patroni: failover, promoted ${winner.name} (timeline ${winner.timeline})`);
+    return candidates.sort((a, b) => b.xlog - a.xlog || a.name.localeCompare(b.name))[0];
   }
 
   /** Running replicas stream from the leader: same timeline, WAL position minus any injected lag. */

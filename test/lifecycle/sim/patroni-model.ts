@@ -11,7 +11,27 @@ import type { Kubelets } from './kubelet';
 export const PATRONI = 'patroni';
 export const INITIAL_XLOG = 50_331_648;
 
-type State = 'starting' | 'creating replica' | 'running' | 'restarting' | 'stopped';
+/** Patroni's member states the simulation goes through (patroni/postgresql/bootstrap.py `set_state`). */
+export type State =
+  | 'starting'
+  | 'creating replica'
+  | 'running'
+  | 'restarting'
+  | 'stopped'
+  | 'initializing new cluster'
+  | 'running custom bootstrap script'
+  | 'initdb failed'
+  | 'custom bootstrap failed';
+
+/** States that end by themselves at `busyUntil`. */
+export const TIMED_STATES: ReadonlySet<State> = new Set<State>([
+  'creating replica',
+  'restarting',
+  'initializing new cluster',
+  'running custom bootstrap script',
+  'initdb failed',
+  'custom bootstrap failed',
+]);
 
 export interface Member {
   name: string;
@@ -41,6 +61,11 @@ export interface ScopeState {
   syncStandby?: string;
   lag: Map<string, number>;
   failoverKey: boolean;
+  /**
+   * A switchover asked for over the REST API and not carried out yet (the `-failover` key): the
+   * leader demotes on its next HA loop, the candidate takes the lock on the one after.
+   */
+  switchover?: { leader: string; candidate?: string; at: number };
   /** When the leader lock was released: the others race on their next HA loop, not this one. */
   releasedAt?: number;
 }
@@ -54,6 +79,8 @@ export interface PatroniConfig {
   labels: Record<string, string>;
   spilo: JsonObject;
   version: string;
+  /** Spilo clones from an archive (CLONE_METHOD): Patroni runs a custom bootstrap script. */
+  clone: boolean;
 }
 
 /** One scope as an operation sees it: its state, its configuration and its member pods. */
@@ -65,6 +92,11 @@ export interface ScopeView {
 
 /** What the simulation's modules share: the simulated world and the data on the volumes (by PVC uid). */
 export interface PatroniWorld {
+  /**
+   * How long a bootstrap takes (seconds; initdb or a restore from the archive) and how many of the
+   * next bootstraps fail, set by scenarios.
+   */
+  bootstrap: { seconds: number; failures: number };
   ctx: SimContext;
   kubelets: Kubelets;
   events: PatroniEvent[];
@@ -109,6 +141,7 @@ export function configOf(pod: KubeObject): PatroniConfig | undefined {
     labels: json(env['KUBERNETES_LABELS'], { application: 'spilo' }) as Record<string, string>,
     spilo: json(env['SPILO_CONFIGURATION'], {}),
     version: env['PGVERSION'] ?? '17',
+    clone: env['CLONE_METHOD'] !== undefined,
   };
 }
 

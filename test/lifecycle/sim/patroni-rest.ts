@@ -126,24 +126,21 @@ export class PatroniRest extends PatroniPart {
         : replicas.find((m) => m.name === candidate);
     if (!target)
       throw new PatroniRestError(412, `candidate ${candidate ?? '(any)'} is not a healthy replica`);
-    if (!o.s.failoverKey) {
-      const labels = { ...o.cfg.labels, [o.cfg.scopeLabel]: o.s.scope };
-      this.dcs.upsertEndpoints(o.s, `${o.s.scope}-failover`, { labels, annotations: {} });
-      o.s.failoverKey = true;
-    }
-    target.xlog = Math.max(target.xlog, current.xlog);
-    this.roster.promote(o.s, target);
-    this.world.events.push({
-      at: this.ctx.clock.now,
-      type: 'switchover',
-      member: target.name,
-      detail: current.name,
+    // api.py `do_POST_failover` writes the failover key and returns; the leader acts on its next HA
+    // loop (patroni-ha.ts `switchoverStep`), the candidate on the one after (`elect`). The real call polls
+    // the outcome for up to 20 s (api.py `poll_failover_result`); the Jobs poll GET /cluster instead.
+    const labels = { ...o.cfg.labels, [o.cfg.scopeLabel]: o.s.scope };
+    this.dcs.upsertEndpoints(o.s, `${o.s.scope}-failover`, {
+      labels,
+      annotations: { leader: current.name, member: candidate ?? null },
     });
-    current.state = 'restarting';
-    current.busyUntil = this.ctx.clock.now + 1;
-    // The old leader relabels itself as it demotes and the new one as it promotes: never two at once.
-    for (const pod of o.pods) this.roster.publish(o.s, pod, o.cfg);
-    this.ctx.trace(`patroni: switchover ${leader} → ${target.name} (timeline ${target.timeline})`);
+    o.s.failoverKey = true;
+    o.s.switchover = {
+      leader: current.name,
+      ...(candidate !== undefined ? { candidate } : {}),
+      at: this.ctx.clock.now,
+    };
+    this.ctx.trace(`patroni: POST /switchover ${leader} → ${target.name} (failover key written)`);
   }
 }
 

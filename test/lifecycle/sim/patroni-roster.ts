@@ -136,11 +136,18 @@ export class PatroniRoster {
       ...(pending ? { pending_restart: true, pending_restart_reason: reasons } : {}),
       ...(m.role === 'replica' && m.state === 'running' ? { replication_state: 'streaming' } : {}),
     };
-    const labels = { ...pod.metadata.labels };
-    // Patroni relabels on every role change, a demotion included, before PostgreSQL is back up.
-    if (m.state === 'running' || m.state === 'restarting') {
-      labels[cfg.roleLabel] = m.role === 'primary' ? cfg.leaderValue : 'replica';
-    }
+    // kubernetes.py `touch_member`: the lock holder is labelled leader whatever PostgreSQL's state, a
+    // running non-primary `replica`; any other member (starting, restarting, demoted) loses the label.
+    const role =
+      this.dcs.leaderName(s) === m.name
+        ? cfg.leaderValue
+        : m.state === 'running' && m.role !== 'primary'
+          ? 'replica'
+          : undefined;
+    const labels = Object.fromEntries(
+      Object.entries(pod.metadata.labels ?? {}).filter(([k]) => k !== cfg.roleLabel),
+    );
+    if (role !== undefined) labels[cfg.roleLabel] = role;
     const annotations = { ...pod.metadata.annotations, status: JSON.stringify(status) };
     this.ctx.store.update({ ...pod, metadata: { ...pod.metadata, labels, annotations } }, PATRONI);
   }

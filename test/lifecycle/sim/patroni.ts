@@ -34,6 +34,7 @@ import { PatroniHa } from './patroni-ha';
 import {
   configOf,
   PatroniRestError,
+  TIMED_STATES,
   type Member,
   type PatroniConfig,
   type PatroniEvent,
@@ -49,6 +50,8 @@ export { PatroniApi } from './patroni-rest';
 
 export class PatroniSim {
   readonly events: PatroniEvent[] = [];
+  /** Bootstrap duration (seconds) and failures to come: scenarios set them before the cluster exists. */
+  readonly bootstrap = { seconds: 0, failures: 0 };
   private readonly scopes = new Map<string, ScopeState>();
 
   private readonly ctx: SimContext;
@@ -61,7 +64,13 @@ export class PatroniSim {
   constructor(ctx: SimContext, kubelets: Kubelets) {
     this.ctx = ctx;
     this.kubelets = kubelets;
-    const world: PatroniWorld = { ctx, kubelets, events: this.events, volumes: new Map() };
+    const world: PatroniWorld = {
+      ctx,
+      kubelets,
+      events: this.events,
+      volumes: new Map(),
+      bootstrap: this.bootstrap,
+    };
     this.dcs = new PatroniDcs(ctx);
     this.roster = new PatroniRoster(world, this.dcs);
     this.ha = new PatroniHa(world, { dcs: this.dcs, roster: this.roster });
@@ -112,10 +121,10 @@ export class PatroniSim {
     const times: number[] = [];
     for (const s of this.scopes.values()) {
       for (const m of s.members.values()) {
-        if ((m.state === 'creating replica' || m.state === 'restarting') && m.busyUntil >= now)
-          times.push(m.busyUntil);
+        if (TIMED_STATES.has(m.state) && m.busyUntil >= now) times.push(m.busyUntil);
       }
       if (s.releasedAt === now) times.push(now + 1);
+      if (s.switchover && s.switchover.leader === this.dcs.leaderName(s)) times.push(now + 1);
       const pod = this.ctx.store.list('Pod', s.namespace).find((p) => configOf(p)?.scope === s.scope);
       const cfg = pod ? configOf(pod) : undefined;
       const leader = this.dcs.leaderName(s);

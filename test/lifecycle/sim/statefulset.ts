@@ -254,8 +254,12 @@ export class StatefulSetController {
 
   private writeStatus(sts: KubeObject, o: { current: string; update: string; replicas: number }): void {
     const pods = [...this.pods(sts).values()];
+    // Terminating pods count in replicas but in neither revision count (the controller's
+    // computeReplicaStatus, pkg/controller/statefulset/stateful_set_control.go).
     const at = (rev: string): number =>
-      pods.filter((p) => p.metadata.labels?.[REVISION_LABEL] === rev).length;
+      pods.filter(
+        (p) => p.metadata.deletionTimestamp === undefined && p.metadata.labels?.[REVISION_LABEL] === rev,
+      ).length;
     const ready = pods.filter((p) => hasCondition(p, 'Ready')).length;
     let current = o.current;
     const s = this.strategy(sts);

@@ -115,6 +115,13 @@ describe('planRequestedSwitchover', () => {
     expect(result.status).not.toHaveProperty('switchover');
   });
 
+  it('keeps a Job that still runs after the request is withdrawn, as observed, until it ends', () => {
+    const first = world({ spec: { switchover: { target: 'orders-2' } } });
+    const made = planRequestedSwitchover(contextOf(first))!.children[0]!;
+    const result = sync(world({ extraChildren: [observedJob(made, first.parent, 'active')] }));
+    expect(switchoverJobs(result.children).map((j) => j.metadata.name)).toEqual([made.metadata.name]);
+  });
+
   it.each([
     ['active', 'Running'],
     ['failed', 'Failed'],
@@ -194,5 +201,39 @@ describe('planScale', () => {
     );
     expect(ofKind(done.children, 'StatefulSet')[0]!['spec']).toMatchObject({ replicas: 2 });
     expect(switchoverJobs(done.children)).toEqual([]);
+  });
+
+  it('keeps the running switchover Job while no member is primary (between demote and promote)', () => {
+    const o = { before: { replicas: 3 }, spec: { replicas: 2 } };
+    const first = world({ ...o, members: highPrimary });
+    const made = planScale(contextOf(first)).proposal!.children[0]!;
+    // ha.py Ha.demote: the old leader released the lock and lost its label; the candidate has not
+    // taken the lock yet.
+    const window: MemberSpec[] = [
+      { ordinal: 0, role: 'replica' },
+      { ordinal: 1, role: 'replica' },
+      { ordinal: 2, role: 'replica', ready: false },
+    ];
+    const w = world({ ...o, members: window, extraChildren: [observedJob(made, first.parent, 'active')] });
+    const decision = planScale(contextOf(w));
+    expect(decision).toMatchObject({ replicas: 3, held: 'scaling down waits for a ready primary' });
+    expect(decision.proposal?.existing?.metadata.name).toBe(made.metadata.name);
+    expect(switchoverJobs(sync(w).children).map((j) => j.metadata.name)).toEqual([made.metadata.name]);
+  });
+
+  it('keeps a running switchover Job after the scale-down is withdrawn, until it ends', () => {
+    const first = world({ before: { replicas: 3 }, spec: { replicas: 2 }, members: highPrimary });
+    const made = planScale(contextOf(first)).proposal!.children[0]!;
+    const back = (outcome: 'active' | 'succeeded') =>
+      sync(
+        world({
+          before: { replicas: 3 },
+          spec: { replicas: 3 },
+          members: highPrimary,
+          extraChildren: [observedJob(made, first.parent, outcome)],
+        }),
+      );
+    expect(switchoverJobs(back('active').children).map((j) => j.metadata.name)).toEqual([made.metadata.name]);
+    expect(switchoverJobs(back('succeeded').children)).toEqual([]);
   });
 });

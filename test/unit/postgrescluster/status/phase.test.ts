@@ -148,4 +148,34 @@ describe('decidePhase', () => {
       message: '1 member pod(s) missing: 2 of 3 members ready',
     });
   });
+
+  describe('a member replaced is not a rollout (revision counts leave terminating pods out)', () => {
+    const onDelete = (updated: number): KubeObject => {
+      const sts = rolledOutSts(3, { updated, rev: 'db-2' });
+      return { ...sts, spec: { replicas: 3, updateStrategy: { type: 'OnDelete' } } };
+    };
+    const at =
+      (rev: string, o: Partial<ObservedMember> = {}) =>
+      (i: number) =>
+        member(i, { revision: rev, ...o });
+
+    it.each([
+      [
+        'a terminating replica, its replacement not created yet',
+        [at('db-2')(0), at('db-2')(1), at('db-2', { terminating: true, ready: false })(2)],
+        2,
+        'Degraded',
+      ],
+      [
+        'a replacement starting',
+        [at('db-2')(0), at('db-2')(1), at('db-2', { ready: false })(2)],
+        3,
+        'Recovering',
+      ],
+      ['a live member on the older revision', [at('db-2')(0), at('db-2')(1), at('db-1')(2)], 2, 'Updating'],
+    ])('OnDelete: %s', (_why, members, updated, phase) => {
+      const observed = world({ statefulSet: onDelete(updated), members });
+      expect(decidePhase({ observed, desiredReplicas: 3, finalizing: false }).phase).toBe(phase);
+    });
+  });
 });

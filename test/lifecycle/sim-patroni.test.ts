@@ -1,0 +1,73 @@
+/**
+ * The simulated Patroni on its own terms (the hooks run, but the assertions are about what Patroni
+ * writes): a switchover in two HA loops with a window without a leader, and a bootstrap that takes
+ * time and can fail. Each follows Patroni 4.0.4 (see sim/UPSTREAM.md).
+ */
+import type { KubeObject } from '../../hooks/lib/k8s';
+import { useLifecycle, type Scenario } from './scenario';
+
+const HA = { version: '16', replicas: 3, storage: { size: '10Gi' } };
+
+const endpoints = (s: Scenario, name: string) =>
+  s.store.get({ kind: 'Endpoints', namespace: 'shop', name })?.metadata.annotations ?? {};
+const pod = (s: Scenario, name: string): KubeObject | undefined =>
+  s.store.get({ kind: 'Pod', namespace: 'shop', name });
+const role = (s: Scenario, name: string) => pod(s, name)?.metadata.labels?.['spilo-role'];
+const ready = (s: Scenario, name: string) =>
+  (
+    (pod(s, name)?.['status'] as { conditions?: { type: string; status: string }[] } | undefined)
+      ?.conditions ?? []
+  ).some((c) => c.type === 'Ready' && c.status === 'True');
+
+describe('simulated Patroni', () => {
+  const world = useLifecycle();
+
+  it('POST /switchover: the leader demotes on its next loop, the candidate takes the lock on the one after', async () => {
+    const s = world.scenario();
+    await s.given.cluster(HA);
+    s.sim.patroni.api('shop', 'orders').switchover({ leader: 'orders-0', candidate: 'orders-2' });
+    expect(endpoints(s, 'orders-failover')).toMatchObject({ leader: 'orders-0', member: 'orders-2' });
+    expect(endpoints(s, 'orders')['leader']).toBe('orders-0');
+
+    await s.step();
+    // ha.py Ha.demote: lock released with the last position, kubernetes.py touch_member: no label.
+    expect(endpoints(s, 'orders')['leader']).toBeUndefined();
+    expect(endpoints(s, 'orders')['optime']).toBeDefined();
+    expect(role(s, 'orders-0')).toBeUndefined();
+    expect(ready(s, 'orders-0')).toBe(false);
+    expect(role(s, 'orders-2')).toBe('replica');
+    expect(s.sim.patroni.events.filter((e) => e.type === 'switchover')).toEqual([]);
+
+    await s.step();
+    expect(endpoints(s, 'orders')['leader']).toBe('orders-2');
+    expect(role(s, 'orders-2')).toBe('master');
+    expect(endpoints(s, 'orders-failover')).not.toHaveProperty('leader');
+    expect(
+      s.sim.patroni.events.filter((e) => e.type === 'switchover').map((e) => [e.detail, e.member]),
+    ).toEqual([['orders-0', 'orders-2']]);
+    await s.settle();
+    expect(role(s, 'orders-0')).toBe('replica');
+    expect(s.sim.patroni.events.filter((e) => e.type === 'failover')).toEqual([]);
+  });
+
+  it('bootstrap: initialize empty while it runs, no leader lock; a failure removes the key; success writes the system identifier', async () => {
+    const s = world.scenario();
+    s.sim.patroni.bootstrap.seconds = 600;
+    s.sim.patroni.bootstrap.failures = 1;
+    await s.given.cluster({ ...HA, replicas: 1 }, { settle: false });
+    const member = () => s.sim.patroni.member('shop', { scope: 'orders', member: 'orders-0' });
+    while (member()?.state !== 'initializing new cluster' && s.clock.now < 120) await s.step();
+    expect(endpoints(s, 'orders-config')['initialize']).toBe('');
+    expect(endpoints(s, 'orders')['leader']).toBeUndefined();
+
+    while (member()?.state !== 'initdb failed' && s.clock.now < 1200) await s.step();
+    expect(endpoints(s, 'orders-config')).not.toHaveProperty('initialize');
+
+    await s.settle();
+    expect(endpoints(s, 'orders-config')['initialize']).toMatch(/^\d+$/);
+    expect(endpoints(s, 'orders')['leader']).toBe('orders-0');
+    expect(s.sim.patroni.events.filter((e) => e.type === 'bootstrap').map((e) => e.member)).toEqual([
+      'orders-0',
+    ]);
+  });
+});

@@ -1,0 +1,70 @@
+/**
+ * Bootstrap in the Patroni simulation: the race for the `initialize` key, a bootstrap that takes
+ * `bootstrap.seconds` (initdb, or a restore from the archive that may take hours), and its end,
+ * successful or failed. Patroni writes the key empty when the race is won and the system identifier
+ * only at the end; until then no member holds the leader lock.
+ */
+import type { KubeObject } from '../../../hooks/lib/k8s';
+import type { JsonObject } from '../lib/json';
+import { INITIAL_XLOG, type Member, type PatroniConfig, type ScopeState } from './patroni-model';
+import { PatroniPart } from './patroni-roster';
+
+export const BOOTSTRAPPING: ReadonlySet<string> = new Set([
+  'initializing new cluster',
+  'running custom bootstrap script',
+]);
+/** Seconds Spilo's runit waits before it starts Patroni again after a failure (runit/patroni/finish). */
+const RUNIT_BACKOFF = 30;
+
+export class PatroniBootstrap extends PatroniPart {
+  private sysidSeq = 7_437_218_811_431_043_000;
+
+  /**
+   * The race winner writes `initialize` empty (ha.py `Ha.bootstrap`, kubernetes.py `initialize`) and
+   * runs initdb, or Spilo's clone script for a restore (bootstrap.py `_initdb` / `_custom_bootstrap`),
+   * for `bootstrap.seconds`; it holds no leader lock meanwhile.
+   */
+  startBootstrap(s: ScopeState, cfg: PatroniConfig, m: Member): void {
+    const labels = { ...cfg.labels, [cfg.scopeLabel]: s.scope };
+    this.dcs.upsertEndpoints(s, `${s.scope}-config`, { labels, annotations: { initialize: '' } });
+    this.dcs.ensureConfigService(s, labels);
+    m.state = cfg.clone ? 'running custom bootstrap script' : 'initializing new cluster';
+    m.busyUntil = this.ctx.clock.now + this.world.bootstrap.seconds;
+    this.ctx.trace(`patroni: ${m.name} won the initialize race: ${m.state}`);
+  }
+
+  /**
+   * The end of a bootstrap (ha.py `Ha.post_bootstrap`): the system identifier in `initialize`, the
+   * dynamic configuration, the leader lock. A failed one removes the key and moves the data directory
+   * away (`Ha.cancel_initialization`), and Patroni exits.
+   */
+  postBootstrap(s: ScopeState, cfg: PatroniConfig, m: Member, pod: KubeObject): void {
+    if (this.world.bootstrap.failures > 0) {
+      this.world.bootstrap.failures--;
+      this.dcs.upsertEndpoints(s, `${s.scope}-config`, { annotations: { initialize: null } });
+      this.world.volumes.delete(m.pvcUid);
+      m.state = m.state === 'initializing new cluster' ? 'initdb failed' : 'custom bootstrap failed';
+      m.busyUntil = this.ctx.clock.now + RUNIT_BACKOFF;
+      this.ctx.trace(`patroni: ${m.name} bootstrap failed (${m.state}), initialize removed`);
+      return;
+    }
+    this.bootstrap(s, cfg, m, pod);
+  }
+
+  bootstrap(s: ScopeState, cfg: PatroniConfig, m: Member, pod: KubeObject): void {
+    const sysid = String(++this.sysidSeq);
+    const dcs = (cfg.spilo['bootstrap'] as { dcs?: JsonObject } | undefined)?.dcs ?? {};
+    const labels = { ...cfg.labels, [cfg.scopeLabel]: s.scope };
+    this.dcs.upsertEndpoints(s, `${s.scope}-config`, {
+      labels,
+      annotations: { initialize: sysid, config: JSON.stringify(dcs) },
+    });
+    this.dcs.ensureConfigService(s, labels);
+    Object.assign(m, { state: 'running', role: 'primary', timeline: 1, xlog: INITIAL_XLOG });
+    m.running = this.roster.effective(s, cfg, pod);
+    this.world.volumes.set(m.pvcUid, { sysid, timeline: 1, xlog: INITIAL_XLOG });
+    this.dcs.writeLeader(s, m, labels);
+    this.world.events.push({ at: this.ctx.clock.now, type: 'bootstrap', member: m.name });
+    this.ctx.trace(`patroni: ${m.name} bootstrapped ${s.scope} (initialize ${sysid})`);
+  }
+}
