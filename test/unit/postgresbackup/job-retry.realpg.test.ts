@@ -10,10 +10,9 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { BACKUP_SCRIPT, buildBackupJob, WALE_ENV_DIR } from '../../../hooks/postgresbackup/job.js';
+import { BACKUP_SCRIPT } from '../../../hooks/postgresbackup/job.js';
 import { parseResult } from '../../../hooks/postgresbackup/observe.js';
-import { checkSpec } from '../../../hooks/postgrescluster/spec/index.js';
-import { PGDATA } from '../../../hooks/postgrescluster/spilo/env.js';
+import { backupJobEnv } from './job-env.js';
 import { initdb, makeTempDir, startServer, unprivileged, type RealServer } from '../../support/pgbin.js';
 
 const CLIENTS = ['/usr/bin/psql', '/usr/bin/pg_isready'];
@@ -48,36 +47,8 @@ function stubs(base: string): { bin: string; state: string } {
   return { bin, state };
 }
 
-function jobEnv(paths: { pgdata: string; bin: string }): Record<string, string> {
-  const checked = checkSpec({
-    apiVersion: 'pgmeta.io/v1alpha1',
-    kind: 'PostgresCluster',
-    metadata: { name: 'orders', namespace: 'shop', uid: 'u1' },
-    spec: {
-      version: '16',
-      storage: { size: '1Gi' },
-      tls: { enabled: false },
-      backup: {
-        destination: {
-          s3: { bucket: 'pg-backups', endpoint: 'http://minio:9000', credentialsSecret: { name: 's' } },
-        },
-      },
-    },
-  });
-  if (!checked.ok) throw new Error(JSON.stringify(checked.errors));
-  const job = buildBackupJob({ name: 'j', backupName: 'b', id: ID, cluster: checked.resolved });
-  const env = job.spec?.template.spec?.containers[0]?.env ?? [];
-  return Object.fromEntries(
-    env
-      .filter((e) => e.name.startsWith('BACKUP_'))
-      .map((e) => [
-        e.name,
-        (e.value ?? '')
-          .replaceAll(PGDATA, paths.pgdata)
-          .replaceAll(`envdir ${WALE_ENV_DIR}`, `${paths.bin}/envdir /nonexistent`),
-      ]),
-  );
-}
+const jobEnv = (paths: { pgdata: string; bin: string }) =>
+  backupJobEnv(ID, { ...paths, envdir: '/nonexistent' });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -18,10 +18,9 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { BACKUP_SCRIPT, buildBackupJob, WALE_ENV_DIR } from '../../../hooks/postgresbackup/job.js';
+import { BACKUP_SCRIPT } from '../../../hooks/postgresbackup/job.js';
 import { parseResult } from '../../../hooks/postgresbackup/observe.js';
-import { checkSpec } from '../../../hooks/postgrescluster/spec/index.js';
-import { PGDATA } from '../../../hooks/postgrescluster/spilo/env.js';
+import { backupJobEnv } from './job-env.js';
 import {
   initdb,
   makeTempDir,
@@ -78,36 +77,7 @@ function stubs(base: string): { bin: string; state: string; envdir: string } {
 }
 
 /** The env of the Job the hook renders, with the server paths of this test instead of Spilo's. */
-function jobEnv(paths: { pgdata: string; envdir: string; bin: string }): Record<string, string> {
-  const checked = checkSpec({
-    apiVersion: 'pgmeta.io/v1alpha1',
-    kind: 'PostgresCluster',
-    metadata: { name: 'orders', namespace: 'shop', uid: 'u1' },
-    spec: {
-      version: '16',
-      storage: { size: '1Gi' },
-      tls: { enabled: false },
-      backup: {
-        destination: {
-          s3: { bucket: 'pg-backups', endpoint: 'http://minio:9000', credentialsSecret: { name: 's' } },
-        },
-      },
-    },
-  });
-  if (!checked.ok) throw new Error(JSON.stringify(checked.errors));
-  const job = buildBackupJob({ name: 'j', backupName: 'b', id: ID, cluster: checked.resolved });
-  const env = job.spec?.template.spec?.containers[0]?.env ?? [];
-  return Object.fromEntries(
-    env
-      .filter((e) => e.name.startsWith('BACKUP_'))
-      .map((e) => [
-        e.name,
-        (e.value ?? '')
-          .replaceAll(PGDATA, paths.pgdata)
-          .replaceAll(`envdir ${WALE_ENV_DIR}`, `${paths.bin}/envdir ${paths.envdir}`),
-      ]),
-  );
-}
+const jobEnv = (paths: { pgdata: string; envdir: string; bin: string }) => backupJobEnv(ID, paths);
 
 maybe.each(['13', '18'] as Major[])('backup Job script on real PostgreSQL %s', (major) => {
   let base = '';
