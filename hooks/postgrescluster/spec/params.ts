@@ -14,6 +14,7 @@ import pg15 from './params/pg15.json';
 import pg16 from './params/pg16.json';
 import pg17 from './params/pg17.json';
 import pg18 from './params/pg18.json';
+import { patroniProblem } from '../spilo/patroni-validators.js';
 import { PRELOAD_PARAMETER, preloadProblem } from '../spilo/preload.js';
 import { asciiLower, parseBool, parseInteger, parseReal, type NumberResult } from './pgparse.js';
 import type { PgMajor } from './resolved.js';
@@ -153,15 +154,16 @@ export function valueProblem(spec: ParamSpec, value: string): string | undefined
 }
 
 /**
- * Rules pgmeta adds on top of PostgreSQL's, for values that PostgreSQL accepts but that break HA, or
- * that only fail when the server starts (a preload library the image does not have).
+ * Rules pgmeta adds on top of PostgreSQL's, for values that PostgreSQL accepts but that break HA, that
+ * only fail when the server starts (a preload library the image does not have), or that Patroni would
+ * replace with its default without saying so (its validators of the DCS-only parameters).
  */
 function policyProblem(major: PgMajor, name: string, value: string): string | undefined {
   if (name === 'wal_level' && asciiLower(value) === 'minimal') {
     return 'replicas need wal_level replica or logical';
   }
   if (name === PRELOAD_PARAMETER) return preloadProblem(major, value);
-  return undefined;
+  return patroniProblem(name, value);
 }
 
 function nameProblem(name: string, major: PgMajor): string | undefined {
