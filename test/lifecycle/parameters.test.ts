@@ -66,4 +66,20 @@ describe('lifecycle: parameters', () => {
     s.then.noDataBearingObjectDeleted();
     await s.then.steadyState();
   });
+
+  it("a DCS-only value Patroni's validator would replace by its default is refused; nothing is patched", async () => {
+    const s = world.scenario();
+    await s.given.cluster({ ...HA, postgresqlParams: { max_connections: 200 } });
+    const before = s.then.snapshot({ childrenOnly: true });
+
+    s.when.specEdited({ postgresqlParams: { max_connections: 24 } });
+    await s.settle();
+
+    const specValid = s.then.condition('SpecValid', { status: 'False', reason: 'InvalidSpec' });
+    expect(specValid.message).toMatch(/spec\.postgresqlParams\.max_connections: .*at least 25.*default 100/);
+    expect(s.then.patroniEvents('patch-config')).toEqual([]);
+    for (const m of MEMBERS) expect(s.then.runningParameter(m, 'max_connections')).toBe('200');
+    s.then.unchangedSince(before);
+    s.then.noDataBearingObjectDeleted();
+  });
 });

@@ -1,7 +1,8 @@
 /**
  * The simulated Patroni on its own terms (the hooks run, but the assertions are about what Patroni
  * writes): a switchover in two HA loops with a window without a leader, and a bootstrap that takes
- * time and can fail. Each follows Patroni 4.0.4 (see sim/UPSTREAM.md).
+ * time and can fail, and a DCS-only parameter its validator rejects. Each follows Patroni 4.0.4 (see
+ * sim/UPSTREAM.md).
  */
 import type { KubeObject } from '../../hooks/lib/k8s';
 import { useLifecycle, type Scenario } from './scenario';
@@ -69,5 +70,21 @@ describe('simulated Patroni', () => {
     expect(s.sim.patroni.events.filter((e) => e.type === 'bootstrap').map((e) => e.member)).toEqual([
       'orders-0',
     ]);
+  });
+
+  it("a DCS value Patroni's validator rejects: the member runs Patroni's default instead", async () => {
+    const s = world.scenario();
+    await s.given.cluster({ ...HA, postgresqlParams: { max_connections: 200, wal_keep_size: '1GB' } });
+    const api = s.sim.patroni.api('shop', 'orders');
+    // As `patronictl edit-config` would: pgmeta itself refuses these values in the spec.
+    api.patchConfig({ postgresql: { parameters: { max_connections: '24', wal_keep_size: '8MB' } } });
+    expect(api.restart('orders-1')).toBe(true);
+    const member = () => s.sim.patroni.member('shop', { scope: 'orders', member: 'orders-1' });
+    await s.step();
+    while (member()?.state !== 'running' && s.clock.now < 120) await s.step();
+    // patroni/config.py Config._process_postgresql_parameters: dropped, so the defaults of
+    // ConfigHandler.CMDLINE_OPTIONS (patroni/postgresql/config.py) apply.
+    expect(member()?.running['max_connections']).toBe('100');
+    expect(member()?.running['wal_keep_size']).toBe('128MB');
   });
 });

@@ -8,6 +8,7 @@ import type { KubeObject } from '../../../hooks/lib/k8s';
 import { paramData } from '../../../hooks/postgrescluster/spec/params';
 import type { PgMajor } from '../../../hooks/postgrescluster/spec/resolved';
 import { isDcsOnlyParameter } from '../../../hooks/postgrescluster/spilo/parameters';
+import { patroniEffectiveValue } from '../../../hooks/postgrescluster/spilo/patroni-validators';
 import type { JsonObject } from '../lib/json';
 import { matches } from '../lib/selectors';
 import type { SimContext } from './context';
@@ -92,7 +93,9 @@ export class PatroniRoster {
       (configOf(pod)?.spilo['postgresql'] as { parameters?: Record<string, unknown> } | undefined)
         ?.parameters ?? {};
     const out: Record<string, string> = {};
-    for (const [k, v] of Object.entries(dcs)) if (isScalar(v)) out[k] = String(v);
+    // config.py Config._process_postgresql_parameters: a DCS value that fails its CMDLINE_OPTIONS
+    // validator is dropped with a warning, and Patroni's default runs instead.
+    for (const [k, v] of Object.entries(dcs)) if (isScalar(v)) out[k] = patroniEffectiveValue(k, String(v));
     for (const [k, v] of Object.entries(local)) if (!isDcsOnlyParameter(k) && isScalar(v)) out[k] = String(v);
     return out;
   }
