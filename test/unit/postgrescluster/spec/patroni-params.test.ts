@@ -14,6 +14,8 @@ const CASES: readonly (readonly [string, string | number, boolean, readonly stri
   ['max_connections', '24.4', true, ['at least 25']], // rounds to 24, as both read it
   ['max_connections', '24.5', true, ['at least 25']], // half to even: 24 (C rint, Python round)
   ['max_connections', '25.5', false, []], // 26
+  ['max_connections', '0x19', false, []], // hex 25, as C strtol reads it
+  ['max_connections', '0x18', true, ['at least 25']],
   ['max_wal_senders', 2, true, ['at least 3', 'default 10']],
   ['max_wal_senders', 3, false, []],
   ['wal_keep_size', '15MB', true, ['at least 16MB', 'default 128MB']],
@@ -21,6 +23,8 @@ const CASES: readonly (readonly [string, string | number, boolean, readonly stri
   ['wal_keep_size', '16MB', false, []],
   ['wal_keep_size', '16384kB', false, []],
   ['wal_keep_size', '15360kB', true, ['at least 16MB']],
+  ['wal_keep_size', '16383kB', false, []], // rounds to 16MB
+  ['wal_keep_size', '15.4MB', true, ['at least 16MB']],
   ['wal_keep_size', '1GB', false, []],
   ['wal_keep_size', 0, true, ['at least 16MB']],
   ['max_locks_per_transaction', 31, true, ['at least 32', 'default 64']],
