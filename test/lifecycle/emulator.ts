@@ -34,6 +34,7 @@ import type { HookAnswer } from './lib/hook-server';
 import type { ObjectRef } from './lib/store';
 import { ServerSideApplier } from './metacontroller/apply';
 import { CompositeLoop } from './metacontroller/composite-loop';
+import { EtagHookClient, etagHooks } from './metacontroller/etag';
 import type { MetacontrollerOptions, Shared, SyncRecord } from './metacontroller/model';
 
 export {
@@ -54,12 +55,16 @@ export class Metacontroller {
   /** SyncError events: per-object API errors and failed hook calls. */
   readonly errors: string[] = [];
   private readonly failures: HookAnswer[] = [];
+  /** The hook client with Metacontroller's ETag cache (metacontroller/etag.ts). */
+  readonly hooks: EtagHookClient;
   private readonly loops: CompositeLoop[];
   private seq = 0;
 
   constructor(o: MetacontrollerOptions) {
+    const etag = etagHooks(o.controllers.flatMap((cc) => Object.values(cc.spec.hooks)));
+    this.hooks = new EtagHookClient(o.hooks, etag, o.clock);
     const shared: Shared = {
-      o,
+      o: { ...o, hooks: this.hooks },
       history: this.history,
       problems: this.problems,
       errors: this.errors,

@@ -13,6 +13,7 @@ import type { HookAnswer, HookServer } from '../lib/hook-server';
 import type { JsonObject } from '../lib/json';
 import type { ApiStore } from '../lib/store';
 import type { ServerSideApplier } from './apply';
+import type { HookClient } from './etag';
 
 export const METACONTROLLER = 'metacontroller';
 
@@ -104,7 +105,8 @@ export type ObjectMap = Record<string, Record<string, KubeObject>>;
 
 /** What the controllers of one Metacontroller share: the API, the hook service and the records. */
 export interface Shared {
-  o: MetacontrollerOptions;
+  /** The options, with the hook service behind the ETag cache of the hooks that enable it (etag.ts). */
+  o: Omit<MetacontrollerOptions, 'hooks'> & { hooks: HookClient };
   history: SyncRecord[];
   problems: string[];
   errors: string[];
