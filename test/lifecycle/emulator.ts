@@ -34,12 +34,15 @@ import type { HookAnswer } from './lib/hook-server';
 import type { ObjectRef } from './lib/store';
 import { ServerSideApplier } from './metacontroller/apply';
 import { CompositeLoop } from './metacontroller/composite-loop';
+import { DecoratorLoop } from './metacontroller/decorator-loop';
 import { EtagHookClient, etagHooks } from './metacontroller/etag';
 import type { MetacontrollerOptions, Shared, SyncRecord } from './metacontroller/model';
 
 export {
   METACONTROLLER,
   loadCompositeController,
+  loadDecoratorController,
+  type DecoratorController,
   type CompositeController,
   type MetacontrollerOptions,
   type ObservedPod,
@@ -58,10 +61,13 @@ export class Metacontroller {
   /** The hook client with Metacontroller's ETag cache (metacontroller/etag.ts). */
   readonly hooks: EtagHookClient;
   private readonly loops: CompositeLoop[];
+  /** The DecoratorControllers (metacontroller/decorator-loop.ts), synced after the composites. */
+  readonly decorators: DecoratorLoop[];
   private seq = 0;
 
   constructor(o: MetacontrollerOptions) {
-    const etag = etagHooks(o.controllers.flatMap((cc) => Object.values(cc.spec.hooks)));
+    const specs = [...o.controllers, ...(o.decorators ?? [])];
+    const etag = etagHooks(specs.flatMap((c) => Object.values(c.spec.hooks)));
     this.hooks = new EtagHookClient(o.hooks, etag, o.clock);
     const shared: Shared = {
       o: { ...o, hooks: this.hooks },
@@ -73,6 +79,7 @@ export class Metacontroller {
       nextSeq: () => ++this.seq,
     };
     this.loops = o.controllers.map((cc) => new CompositeLoop(cc, shared));
+    this.decorators = (o.decorators ?? []).map((dc) => new DecoratorLoop(dc, shared));
     const kinds = this.loops.map((l) => l.parentKind);
     const twice = kinds.find((k, i) => kinds.indexOf(k) !== i);
     if (twice !== undefined) throw new Error(`two CompositeControllers watch ${twice} parents`);
@@ -97,6 +104,7 @@ export class Metacontroller {
   async syncDue(o: { force?: boolean } = {}): Promise<number> {
     let n = 0;
     for (const loop of this.loops) n += await loop.syncDue(o);
+    for (const loop of this.decorators) n += await loop.syncDue(o);
     return n;
   }
 

@@ -42,6 +42,27 @@ export interface CompositeController {
   };
 }
 
+/** The DecoratorController object, as manifests/components/<name>/decoratorcontroller.yaml declares it. */
+export interface DecoratorController {
+  apiVersion: string;
+  kind: 'DecoratorController';
+  metadata: { name: string };
+  spec: {
+    resyncPeriodSeconds?: number;
+    resources: { apiVersion: string; resource: string; ignoreStatusChanges?: boolean }[];
+    attachments: ChildRule[];
+    hooks: { sync: HookSpec; finalize?: HookSpec; customize?: HookSpec };
+  };
+}
+
+/** The DecoratorController of the kustomize component manifests/components/<component>/. */
+export function loadDecoratorController(component: string): DecoratorController {
+  const file = join(REPO_ROOT, 'manifests', 'components', component, 'decoratorcontroller.yaml');
+  const doc = parse(readFileSync(file, 'utf8')) as DecoratorController | null;
+  if (doc?.kind !== 'DecoratorController') throw new Error(`no DecoratorController in ${file}`);
+  return doc;
+}
+
 /** The CompositeController named `name` from composite-controllers/*.yaml. */
 export function loadCompositeController(name: string): CompositeController {
   const dir = join(REPO_ROOT, 'composite-controllers');
@@ -98,6 +119,8 @@ export interface MetacontrollerOptions {
   clock: SimClock;
   /** The CompositeControllers to run, each on its own parent resource. */
   controllers: readonly CompositeController[];
+  /** The DecoratorControllers to run (decorator-loop.ts), e.g. the optional components'. */
+  decorators?: readonly DecoratorController[];
   trace?: (line: string) => void;
 }
 
