@@ -28,6 +28,8 @@
  * response.ts (decoding hook answers), apply.ts (server-side apply, also over an existing object of
  * the name), customize.ts (the customize cache and strict decoding), objects.ts (references), gc.ts
  * (the garbage collector, `orphan`/`foregroundDeletion`, and the hands-off rule while they are on).
+ * decorator-loop.ts and decorator-response.ts run DecoratorControllers (the optional components');
+ * etag.ts is the webhook ETag cache (If-None-Match, 304) of the hooks whose YAML enables it.
  * metacontroller/UPSTREAM.md lists each modeled behaviour with the upstream file and function.
  */
 import type { HookAnswer } from './lib/hook-server';
