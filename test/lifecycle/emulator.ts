@@ -28,17 +28,23 @@
  * response.ts (decoding hook answers), apply.ts (server-side apply, also over an existing object of
  * the name), customize.ts (the customize cache and strict decoding), objects.ts (references), gc.ts
  * (the garbage collector, `orphan`/`foregroundDeletion`, and the hands-off rule while they are on).
+ * decorator-loop.ts and decorator-response.ts run DecoratorControllers (the optional components');
+ * etag.ts is the webhook ETag cache (If-None-Match, 304) of the hooks whose YAML enables it.
  * metacontroller/UPSTREAM.md lists each modeled behaviour with the upstream file and function.
  */
 import type { HookAnswer } from './lib/hook-server';
 import type { ObjectRef } from './lib/store';
 import { ServerSideApplier } from './metacontroller/apply';
 import { CompositeLoop } from './metacontroller/composite-loop';
+import { DecoratorLoop } from './metacontroller/decorator-loop';
+import { EtagHookClient, etagHooks } from './metacontroller/etag';
 import type { MetacontrollerOptions, Shared, SyncRecord } from './metacontroller/model';
 
 export {
   METACONTROLLER,
   loadCompositeController,
+  loadDecoratorController,
+  type DecoratorController,
   type CompositeController,
   type MetacontrollerOptions,
   type ObservedPod,
@@ -54,12 +60,19 @@ export class Metacontroller {
   /** SyncError events: per-object API errors and failed hook calls. */
   readonly errors: string[] = [];
   private readonly failures: HookAnswer[] = [];
+  /** The hook client with Metacontroller's ETag cache (metacontroller/etag.ts). */
+  readonly hooks: EtagHookClient;
   private readonly loops: CompositeLoop[];
+  /** The DecoratorControllers (metacontroller/decorator-loop.ts), synced after the composites. */
+  readonly decorators: DecoratorLoop[];
   private seq = 0;
 
   constructor(o: MetacontrollerOptions) {
+    const specs = [...o.controllers, ...(o.decorators ?? [])];
+    const etag = etagHooks(specs.flatMap((c) => Object.values(c.spec.hooks)));
+    this.hooks = new EtagHookClient(o.hooks, etag, o.clock);
     const shared: Shared = {
-      o,
+      o: { ...o, hooks: this.hooks },
       history: this.history,
       problems: this.problems,
       errors: this.errors,
@@ -68,6 +81,7 @@ export class Metacontroller {
       nextSeq: () => ++this.seq,
     };
     this.loops = o.controllers.map((cc) => new CompositeLoop(cc, shared));
+    this.decorators = (o.decorators ?? []).map((dc) => new DecoratorLoop(dc, shared));
     const kinds = this.loops.map((l) => l.parentKind);
     const twice = kinds.find((k, i) => kinds.indexOf(k) !== i);
     if (twice !== undefined) throw new Error(`two CompositeControllers watch ${twice} parents`);
@@ -92,6 +106,7 @@ export class Metacontroller {
   async syncDue(o: { force?: boolean } = {}): Promise<number> {
     let n = 0;
     for (const loop of this.loops) n += await loop.syncDue(o);
+    for (const loop of this.decorators) n += await loop.syncDue(o);
     return n;
   }
 

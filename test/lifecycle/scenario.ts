@@ -23,7 +23,12 @@
  */
 import type { KubeObject } from '../../hooks/lib/k8s';
 import { ClusterSim, SCENARIO_ACTOR } from './cluster-sim';
-import { Metacontroller, loadCompositeController, type SyncRecord } from './emulator';
+import {
+  Metacontroller,
+  loadCompositeController,
+  loadDecoratorController,
+  type SyncRecord,
+} from './emulator';
 import { runningJobsDeleted, syncViolations } from './invariants';
 import { KUBERNETES_RULES } from './lib/apiserver-rules';
 import { SimClock } from './lib/clock';
@@ -47,6 +52,8 @@ export interface ScenarioOptions {
   tickSeconds?: number;
   /** Steps `settle()` may take before it reports a loop that does not settle. */
   maxSteps?: number;
+  /** Optional kustomize components whose DecoratorControllers run too (cert-manager, prometheus, keda). */
+  components?: readonly string[];
 }
 
 export class ScenarioError extends Error {}
@@ -94,6 +101,7 @@ export class Scenario {
       hooks,
       clock: this.clock,
       controllers: CONTROLLERS.map((name) => loadCompositeController(name)),
+      decorators: (o.components ?? []).map((c) => loadDecoratorController(c)),
       trace,
     });
     this.given = new Given(this);

@@ -15,6 +15,11 @@ export interface HookAnswer {
   body: unknown;
 }
 
+/** An answer with the response headers (lower-case names), for the emulator's ETag cache. */
+export interface RawHookAnswer extends HookAnswer {
+  headers: Record<string, string | undefined>;
+}
+
 export class HookServer {
   private server: Server | undefined;
   private readonly agent = new Agent({ keepAlive: true, maxSockets: 4 });
@@ -52,9 +57,15 @@ export class HookServer {
 
   /** POSTs JSON to a path of the hook service; resolves with the status and parsed body. */
   async post(path: string, body: unknown): Promise<HookAnswer> {
+    const { status, body: answer } = await this.postRaw(path, body);
+    return { status, body: answer };
+  }
+
+  /** As `post`, with extra request headers, and the response headers in the answer. */
+  async postRaw(path: string, body: unknown, extra: Record<string, string> = {}): Promise<RawHookAnswer> {
     this.calls.set(path, (this.calls.get(path) ?? 0) + 1);
     const payload = Buffer.from(JSON.stringify(body));
-    return new Promise<HookAnswer>((resolve, reject) => {
+    return new Promise<RawHookAnswer>((resolve, reject) => {
       const req = httpRequest(
         {
           host: '127.0.0.1',
@@ -62,7 +73,7 @@ export class HookServer {
           path,
           method: 'POST',
           agent: this.agent,
-          headers: { 'content-type': 'application/json', 'content-length': payload.length },
+          headers: { ...extra, 'content-type': 'application/json', 'content-length': payload.length },
           timeout: 10_000,
         },
         (res) => {
@@ -76,7 +87,8 @@ export class HookServer {
             } catch {
               // Metacontroller treats an unreadable body as a failed call; keep the text for the trace.
             }
-            resolve({ status: res.statusCode ?? 0, body: parsed });
+            const headers = { etag: res.headers.etag };
+            resolve({ status: res.statusCode ?? 0, body: parsed, headers });
           });
         },
       );

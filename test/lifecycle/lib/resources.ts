@@ -25,6 +25,13 @@ const BUILTIN: Readonly<Record<string, ResourceInfo>> = {
   storageclasses: { kind: 'StorageClass', namespaced: false },
   persistentvolumes: { kind: 'PersistentVolume', namespaced: false },
   nodes: { kind: 'Node', namespaced: false },
+  // The attachments of the optional components (manifests/components/): CRDs of cert-manager,
+  // the Prometheus operator and KEDA, served once those are installed.
+  certificates: { kind: 'Certificate', namespaced: true },
+  podmonitors: { kind: 'PodMonitor', namespaced: true },
+  prometheusrules: { kind: 'PrometheusRule', namespaced: true },
+  scaledobjects: { kind: 'ScaledObject', namespaced: true },
+  triggerauthentications: { kind: 'TriggerAuthentication', namespaced: true },
 };
 
 let custom: Record<string, ResourceInfo> | undefined;

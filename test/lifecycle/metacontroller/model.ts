@@ -13,6 +13,7 @@ import type { HookAnswer, HookServer } from '../lib/hook-server';
 import type { JsonObject } from '../lib/json';
 import type { ApiStore } from '../lib/store';
 import type { ServerSideApplier } from './apply';
+import type { HookClient } from './etag';
 
 export const METACONTROLLER = 'metacontroller';
 
@@ -39,6 +40,27 @@ export interface CompositeController {
     childResources: ChildRule[];
     hooks: { sync: HookSpec; finalize?: HookSpec; customize?: HookSpec };
   };
+}
+
+/** The DecoratorController object, as manifests/components/<name>/decoratorcontroller.yaml declares it. */
+export interface DecoratorController {
+  apiVersion: string;
+  kind: 'DecoratorController';
+  metadata: { name: string };
+  spec: {
+    resyncPeriodSeconds?: number;
+    resources: { apiVersion: string; resource: string; ignoreStatusChanges?: boolean }[];
+    attachments: ChildRule[];
+    hooks: { sync: HookSpec; finalize?: HookSpec; customize?: HookSpec };
+  };
+}
+
+/** The DecoratorController of the kustomize component manifests/components/<component>/. */
+export function loadDecoratorController(component: string): DecoratorController {
+  const file = join(REPO_ROOT, 'manifests', 'components', component, 'decoratorcontroller.yaml');
+  const doc = parse(readFileSync(file, 'utf8')) as DecoratorController | null;
+  if (doc?.kind !== 'DecoratorController') throw new Error(`no DecoratorController in ${file}`);
+  return doc;
 }
 
 /** The CompositeController named `name` from composite-controllers/*.yaml. */
@@ -97,6 +119,8 @@ export interface MetacontrollerOptions {
   clock: SimClock;
   /** The CompositeControllers to run, each on its own parent resource. */
   controllers: readonly CompositeController[];
+  /** The DecoratorControllers to run (decorator-loop.ts), e.g. the optional components'. */
+  decorators?: readonly DecoratorController[];
   trace?: (line: string) => void;
 }
 
@@ -104,7 +128,8 @@ export type ObjectMap = Record<string, Record<string, KubeObject>>;
 
 /** What the controllers of one Metacontroller share: the API, the hook service and the records. */
 export interface Shared {
-  o: MetacontrollerOptions;
+  /** The options, with the hook service behind the ETag cache of the hooks that enable it (etag.ts). */
+  o: Omit<MetacontrollerOptions, 'hooks'> & { hooks: HookClient };
   history: SyncRecord[];
   problems: string[];
   errors: string[];
