@@ -34,6 +34,7 @@ import type { HookAnswer } from './lib/hook-server';
 import type { ObjectRef } from './lib/store';
 import { ServerSideApplier } from './metacontroller/apply';
 import { CompositeLoop } from './metacontroller/composite-loop';
+import { Informers } from './metacontroller/triggers';
 import type { MetacontrollerOptions, Shared, SyncRecord } from './metacontroller/model';
 
 export {
@@ -65,6 +66,7 @@ export class Metacontroller {
       errors: this.errors,
       failures: this.failures,
       applier: new ServerSideApplier(o.store),
+      informers: new Informers(o.store, o.clock, o.informerLagSeconds ?? 0),
       nextSeq: () => ++this.seq,
     };
     this.loops = o.controllers.map((cc) => new CompositeLoop(cc, shared));
@@ -85,9 +87,9 @@ export class Metacontroller {
   }
 
   /**
-   * Syncs, controller after controller in the order given, every parent with an event since its
-   * last sync (any store change), a due `resyncAfterSeconds` or `resyncPeriodSeconds`, or every
-   * parent when `force`. Returns how many.
+   * Syncs, controller after controller in the order given, every parent in its controller's queue
+   * (an event of the parent, an owned child or a related object; a resync; metacontroller/triggers.ts),
+   * with a due `resyncAfterSeconds`, whose last sync failed, or every parent when `force`. Returns how many.
    */
   async syncDue(o: { force?: boolean } = {}): Promise<number> {
     let n = 0;

@@ -13,6 +13,7 @@ import type { HookAnswer, HookServer } from '../lib/hook-server';
 import type { JsonObject } from '../lib/json';
 import type { ApiStore } from '../lib/store';
 import type { ServerSideApplier } from './apply';
+import type { Informers } from './triggers';
 
 export const METACONTROLLER = 'metacontroller';
 
@@ -35,7 +36,7 @@ export interface CompositeController {
   spec: {
     generateSelector?: boolean;
     resyncPeriodSeconds?: number;
-    parentResource: { apiVersion: string; resource: string };
+    parentResource: { apiVersion: string; resource: string; ignoreStatusChanges?: boolean };
     childResources: ChildRule[];
     hooks: { sync: HookSpec; finalize?: HookSpec; customize?: HookSpec };
   };
@@ -84,8 +85,6 @@ export interface ObservedPod {
 }
 
 export interface ParentState {
-  /** Store revision when the last sync started: any later change is an event for this parent. */
-  inputsAt: number;
   lastSyncAt: number;
   resyncAt?: number;
   failed: boolean;
@@ -98,6 +97,11 @@ export interface MetacontrollerOptions {
   /** The CompositeControllers to run, each on its own parent resource. */
   controllers: readonly CompositeController[];
   trace?: (line: string) => void;
+  /**
+   * How long watch events take to reach Metacontroller's informers (triggers.ts): syncs read children
+   * and related objects from caches this many seconds old. 0 (the default): at once, from the store.
+   */
+  informerLagSeconds?: number;
 }
 
 export type ObjectMap = Record<string, Record<string, KubeObject>>;
@@ -111,5 +115,7 @@ export interface Shared {
   failures: HookAnswer[];
   /** One apply cache for every controller, as upstream's package-level `lastUpdatedCache`. */
   applier: ServerSideApplier;
+  /** The shared informers every controller's triggers and reads go through (triggers.ts). */
+  informers: Informers;
   nextSeq(): number;
 }
