@@ -27,7 +27,9 @@
  * records), composite-loop.ts (one controller's syncs), children.ts (claiming and writing children),
  * response.ts (decoding hook answers), apply.ts (server-side apply, also over an existing object of
  * the name), customize.ts (the customize cache and strict decoding), objects.ts (references), gc.ts
- * (the garbage collector, `orphan`/`foregroundDeletion`, and the hands-off rule while they are on).
+ * (the garbage collector, `orphan`/`foregroundDeletion`, and the hands-off rule while they are on),
+ * triggers.ts (which watch events and resyncs make a parent due, `ignoreStatusChanges`, and the
+ * informer caches children and related objects are read from, optionally lagging).
  * metacontroller/UPSTREAM.md lists each modeled behaviour with the upstream file and function.
  */
 import type { HookAnswer } from './lib/hook-server';
