@@ -27,7 +27,9 @@
  * records), composite-loop.ts (one controller's syncs), children.ts (claiming and writing children),
  * response.ts (decoding hook answers), apply.ts (server-side apply, also over an existing object of
  * the name), customize.ts (the customize cache and strict decoding), objects.ts (references), gc.ts
- * (the garbage collector, `orphan`/`foregroundDeletion`, and the hands-off rule while they are on).
+ * (the garbage collector, `orphan`/`foregroundDeletion`, and the hands-off rule while they are on),
+ * triggers.ts (which watch events and resyncs make a parent due, `ignoreStatusChanges`, and the
+ * informer caches children and related objects are read from, optionally lagging).
  * decorator-loop.ts and decorator-response.ts run DecoratorControllers (the optional components');
  * etag.ts is the webhook ETag cache (If-None-Match, 304) of the hooks whose YAML enables it.
  * metacontroller/UPSTREAM.md lists each modeled behaviour with the upstream file and function.
@@ -38,6 +40,7 @@ import { ServerSideApplier } from './metacontroller/apply';
 import { CompositeLoop } from './metacontroller/composite-loop';
 import { DecoratorLoop } from './metacontroller/decorator-loop';
 import { EtagHookClient, etagHooks } from './metacontroller/etag';
+import { Informers } from './metacontroller/triggers';
 import type { MetacontrollerOptions, Shared, SyncRecord } from './metacontroller/model';
 
 export {
@@ -78,6 +81,7 @@ export class Metacontroller {
       errors: this.errors,
       failures: this.failures,
       applier: new ServerSideApplier(o.store),
+      informers: new Informers(o.store, o.clock, o.informerLagSeconds ?? 0),
       nextSeq: () => ++this.seq,
     };
     this.loops = o.controllers.map((cc) => new CompositeLoop(cc, shared));
@@ -99,9 +103,9 @@ export class Metacontroller {
   }
 
   /**
-   * Syncs, controller after controller in the order given, every parent with an event since its
-   * last sync (any store change), a due `resyncAfterSeconds` or `resyncPeriodSeconds`, or every
-   * parent when `force`. Returns how many.
+   * Syncs, controller after controller in the order given, every parent in its controller's queue
+   * (an event of the parent, an owned child or a related object; a resync; metacontroller/triggers.ts),
+   * with a due `resyncAfterSeconds`, whose last sync failed, or every parent when `force`. Returns how many.
    */
   async syncDue(o: { force?: boolean } = {}): Promise<number> {
     let n = 0;

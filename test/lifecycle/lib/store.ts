@@ -84,6 +84,8 @@ export class ApiStore {
   readonly log: ChangeRecord[] = [];
   /** Called after every change (the scenario traces them as they happen). */
   onChange: ((c: ChangeRecord) => void) | undefined;
+  /** Watchers (the emulator's informers): every change with the object after it and before it. */
+  readonly watchers: ((c: ChangeRecord, obj: KubeObject, old: KubeObject | undefined) => void)[] = [];
 
   readonly clock: SimClock;
   private readonly rules: KindRules;
@@ -196,7 +198,7 @@ export class ApiStore {
       if (GRACEFUL_KINDS.has(ref.kind)) obj.metadata['deletionGracePeriodSeconds'] = 30;
       obj.metadata.resourceVersion = String(++this.rv);
       this.objects.set(keyOf(ref), obj);
-      this.record(o.actor, 'terminate', obj);
+      this.record(o.actor, 'terminate', obj, undefined, old);
       return;
     }
     this.remove(ref, o.actor);
@@ -239,7 +241,7 @@ export class ApiStore {
     }
     obj.metadata.resourceVersion = String(++this.rv);
     this.objects.set(keyOf(ref), obj);
-    this.record(o.actor, o.verb, obj, diffPaths(old, obj));
+    this.record(o.actor, o.verb, obj, diffPaths(old, obj), old);
     return clone(obj);
   }
 
@@ -258,7 +260,7 @@ export class ApiStore {
     return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
   }
 
-  private record(actor: string, verb: Verb, obj: KubeObject, paths?: string[]): void {
+  private record(actor: string, verb: Verb, obj: KubeObject, paths?: string[], old?: KubeObject): void {
     const ref = refOf(obj);
     const change: ChangeRecord = {
       rv: this.rv,
@@ -272,6 +274,7 @@ export class ApiStore {
     };
     this.log.push(change);
     this.onChange?.(change);
+    for (const w of this.watchers) w(change, obj, old);
   }
 }
 

@@ -12,6 +12,7 @@ import { ApiError, type ApiStore } from '../lib/store';
 import type { ServerSideApplier } from './apply';
 import { METACONTROLLER, type ChildRule, type CompositeController, type Shared } from './model';
 import { ownerRef, refOf } from './objects';
+import type { ObjectView } from './triggers';
 
 /** Claims and writes the children of one controller's parents. */
 export class ChildManager {
@@ -31,7 +32,7 @@ export class ChildManager {
     this.shared.o.trace?.(`metacontroller: ${line}`);
   }
 
-  private get selectorOf(): (parent: KubeObject) => Selector {
+  get selectorOf(): (parent: KubeObject) => Selector {
     return (parent) =>
       this.cc.spec.generateSelector === true
         ? { matchLabels: { 'controller-uid': parent.metadata.uid ?? '' } }
@@ -39,13 +40,13 @@ export class ChildManager {
   }
 
   /** §2.8: owned and matching → kept; orphan and matching → adopted; owned, not matching → released. */
-  claim(parent: KubeObject, deleting: boolean): KubeObject[] {
+  claim(parent: KubeObject, deleting: boolean, view: ObjectView = this.store): KubeObject[] {
     const uid = parent.metadata.uid ?? '';
     const selector = this.selectorOf(parent);
     const out: KubeObject[] = [];
     for (const rule of this.cc.spec.childResources) {
       const { kind } = resourceInfo(rule.resource);
-      for (const obj of this.store.list(kind, parent.metadata.namespace ?? '')) {
+      for (const obj of view.list(kind, parent.metadata.namespace ?? '')) {
         const owner = (obj.metadata.ownerReferences ?? []).find((r) => r.controller === true);
         const match = matches(selector, obj.metadata.labels);
         // controller_ref_manager.go ClaimObject: an owned child that stopped matching is neither

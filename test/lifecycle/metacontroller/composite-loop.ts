@@ -23,6 +23,7 @@ import {
 } from './model';
 import { shouldFinalize } from './gc';
 import { refOf } from './objects';
+import { ParentQueue, type TriggerSource } from './triggers';
 import { decodeResponse, describeResponse, observedPods, summary } from './response';
 
 /** One CompositeController: its parents, their children and its hooks. */
@@ -36,6 +37,7 @@ export class CompositeLoop {
   private readonly statusSchema: JsonObject | undefined;
   private readonly shared: Shared;
   private readonly children: ChildManager;
+  private readonly queue: ParentQueue;
 
   constructor(cc: CompositeController, shared: Shared) {
     this.shared = shared;
@@ -49,6 +51,19 @@ export class CompositeLoop {
     const schema = crd?.schemas[version ?? ''];
     const props = schema?.['properties'] as Record<string, JsonObject> | undefined;
     this.statusSchema = props?.['status'];
+    this.queue = new ParentQueue(this.triggerSource(), shared.informers, this.clock);
+  }
+
+  private triggerSource(): TriggerSource {
+    const spec = this.cc.spec;
+    return {
+      parentKind: this.parentKind,
+      childKinds: new Set(spec.childResources.map((r) => resourceInfo(r.resource).kind)),
+      ignoreStatusChanges: spec.parentResource.ignoreStatusChanges === true,
+      resyncPeriodSeconds: spec.resyncPeriodSeconds,
+      selectorOf: this.children.selectorOf,
+      rulesOf: (p) => this.customizeCache.get(`${p.metadata.uid ?? ''}/${p.metadata.generation ?? 0}`)?.rules,
+    };
   }
 
   get finalizerName(): string {
@@ -57,7 +72,11 @@ export class CompositeLoop {
 
   async syncDue(o: { force?: boolean }): Promise<number> {
     let n = 0;
+    this.shared.informers.deliver();
+    this.queue.tick();
     for (const parent of this.store.list(this.parentKind)) {
+      // Events of earlier syncs in this pass reach the handlers before the next parent is looked at.
+      this.shared.informers.deliver();
       if (!o.force && !this.due(parent)) continue;
       await this.syncParent(refOf(parent));
       n++;
@@ -68,20 +87,20 @@ export class CompositeLoop {
   private due(parent: KubeObject): boolean {
     const s = this.parents.get(parent.metadata.uid ?? '');
     if (!s || s.failed) return true;
-    const now = this.clock.now;
-    const period = this.cc.spec.resyncPeriodSeconds ?? 0;
+    // triggers.ts: queued by an event or the resync period; controller.go syncParentObject: the
+    // `resyncAfterSeconds` of the last answer (queue.AddAfter).
     return (
-      this.store.revision !== s.inputsAt ||
-      (period > 0 && now >= s.lastSyncAt + Math.max(1, period)) ||
-      (s.resyncAt !== undefined && now >= s.resyncAt)
+      this.queue.has(parent.metadata.uid ?? '') || (s.resyncAt !== undefined && this.clock.now >= s.resyncAt)
     );
   }
 
   async syncParent(ref: ObjectRef): Promise<SyncRecord | undefined> {
+    this.shared.informers.deliver();
     let parent = this.store.get(ref);
     if (!parent) return undefined;
     const uid = parent.metadata.uid ?? '';
-    const state: ParentState = { inputsAt: this.store.revision, lastSyncAt: this.clock.now, failed: false };
+    this.queue.take(uid);
+    const state: ParentState = { lastSyncAt: this.clock.now, failed: false };
     this.parents.set(uid, state);
     const deleting = parent.metadata.deletionTimestamp !== undefined;
     const finalizers = parent.metadata.finalizers ?? [];
@@ -90,7 +109,7 @@ export class CompositeLoop {
       parent = this.store.update(parent, METACONTROLLER);
     }
     const generation = parent.metadata.generation;
-    const children = this.children.claim(parent, deleting);
+    const children = this.children.claim(parent, deleting, this.shared.informers.view);
     const record = this.newRecord(parent, deleting, children);
     const related = await this.related(parent);
     if (typeof related === 'string') return this.fail(state, record, related);
@@ -221,7 +240,7 @@ export class CompositeLoop {
 
   private relatedObjects(kind: string, rule: JsonObject): KubeObject[] {
     const ns = typeof rule['namespace'] === 'string' ? rule['namespace'] : undefined;
-    return this.store
+    return this.shared.informers.view
       .list(kind, CLUSTER_SCOPED.has(kind) ? undefined : ns)
       .filter((o) => ruleSelects(rule, o));
   }

@@ -14,6 +14,7 @@ import type { JsonObject } from '../lib/json';
 import type { ApiStore } from '../lib/store';
 import type { ServerSideApplier } from './apply';
 import type { HookClient } from './etag';
+import type { Informers } from './triggers';
 
 export const METACONTROLLER = 'metacontroller';
 
@@ -36,7 +37,7 @@ export interface CompositeController {
   spec: {
     generateSelector?: boolean;
     resyncPeriodSeconds?: number;
-    parentResource: { apiVersion: string; resource: string };
+    parentResource: { apiVersion: string; resource: string; ignoreStatusChanges?: boolean };
     childResources: ChildRule[];
     hooks: { sync: HookSpec; finalize?: HookSpec; customize?: HookSpec };
   };
@@ -106,8 +107,6 @@ export interface ObservedPod {
 }
 
 export interface ParentState {
-  /** Store revision when the last sync started: any later change is an event for this parent. */
-  inputsAt: number;
   lastSyncAt: number;
   resyncAt?: number;
   failed: boolean;
@@ -122,6 +121,11 @@ export interface MetacontrollerOptions {
   /** The DecoratorControllers to run (decorator-loop.ts), e.g. the optional components'. */
   decorators?: readonly DecoratorController[];
   trace?: (line: string) => void;
+  /**
+   * How long watch events take to reach Metacontroller's informers (triggers.ts): syncs read children
+   * and related objects from caches this many seconds old. 0 (the default): at once, from the store.
+   */
+  informerLagSeconds?: number;
 }
 
 export type ObjectMap = Record<string, Record<string, KubeObject>>;
@@ -136,5 +140,7 @@ export interface Shared {
   failures: HookAnswer[];
   /** One apply cache for every controller, as upstream's package-level `lastUpdatedCache`. */
   applier: ServerSideApplier;
+  /** The shared informers every controller's triggers and reads go through (triggers.ts). */
+  informers: Informers;
   nextSeq(): number;
 }
