@@ -62,6 +62,8 @@ export interface StatusInput {
   day2?: Day2Plan;
   /** Names of new children held by objects that are not ours (collisions/index.ts). */
   conflicts?: readonly NameConflict[];
+  /** Why no member is started, when something holds them all back (retained.ts): Ready says it. */
+  held?: ConditionInput;
 }
 
 export function computeStatus(input: StatusInput): ClusterStatus {
@@ -120,7 +122,7 @@ function conditions(
   const { phase, reason, message } = verdict;
   const degraded = DEGRADED.includes(phase);
   return [
-    { ...ready(verdict, input.conflicts ?? []), ...g },
+    { ...(input.held ?? ready(verdict, input.conflicts ?? [])), ...g },
     { ...progressing(verdict, input.specErrors.length > 0), ...g },
     {
       type: 'Degraded',

@@ -135,7 +135,7 @@ export class PatroniHa extends PatroniPart {
       m.running = this.roster.effective(s, cfg, pod);
       return;
     }
-    if (!data && this.roster.leaderMember(s, pods)) {
+    if (this.roster.leaderMember(s, pods)) {
       m.state = 'creating replica';
       m.busyUntil = this.ctx.clock.now + 1;
     }
