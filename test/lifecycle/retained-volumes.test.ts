@@ -138,4 +138,18 @@ describe('lifecycle: a cluster created again over retained volumes', () => {
     expect(s.then.pvcNames()).toEqual([`pgdata-${s.name}-1`]);
     s.then.noErrors();
   });
+
+  it('a refused cluster deleted again: it goes, the retained claims stay', async () => {
+    const s = world.scenario();
+    await retainedCluster(s);
+    await s.given.cluster(SPEC);
+    s.then.condition('Ready', { status: 'False', reason: 'RetainedVolumes' });
+
+    s.when.clusterDeleted();
+    await s.settle();
+
+    expect(s.parent()).toBeUndefined();
+    expect(s.then.pvcNames()).toEqual([`pgdata-${s.name}-0`, `pgdata-${s.name}-1`]);
+    s.then.noErrors();
+  });
 });
