@@ -62,6 +62,9 @@ describe('lifecycle: a cluster created again over retained volumes', () => {
     await s.given.cluster(SPEC);
 
     const ready = s.then.condition('Ready', { status: 'False', reason: 'RetainedVolumes' });
+    // Nothing moves until the user acts: not progressing, phase Pending.
+    s.then.condition('Progressing', { status: 'False', reason: 'RetainedVolumes' });
+    s.then.phase('Pending');
     expect(ready.message).toContain(`pgdata-${s.name}-0, pgdata-${s.name}-1`);
     expect(get(s, 'StatefulSet', s.name)).toBeUndefined();
     expect(s.then.podNames()).toEqual([]);

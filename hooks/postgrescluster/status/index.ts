@@ -62,7 +62,7 @@ export interface StatusInput {
   day2?: Day2Plan;
   /** Names of new children held by objects that are not ours (collisions/index.ts). */
   conflicts?: readonly NameConflict[];
-  /** Why no member is started, when something holds them all back (retained.ts): Ready says it. */
+  /** Why no member is started, when something holds them all back (retained.ts): Ready and Progressing say it. */
   held?: ConditionInput;
 }
 
@@ -123,7 +123,12 @@ function conditions(
   const degraded = DEGRADED.includes(phase);
   return [
     { ...(input.held ?? ready(verdict, input.conflicts ?? [])), ...g },
-    { ...progressing(verdict, input.specErrors.length > 0), ...g },
+    {
+      ...(input.held
+        ? { ...input.held, type: 'Progressing' }
+        : progressing(verdict, input.specErrors.length > 0)),
+      ...g,
+    },
     {
       type: 'Degraded',
       status: degraded ? 'True' : 'False',
