@@ -6,6 +6,7 @@
  */
 import type { HookContext } from '../lib/context.js';
 import type { KubeObject } from '../lib/k8s.js';
+import { onlyObserved } from '../metacontroller/deletion.js';
 import { HookError } from '../metacontroller/errors.js';
 import type { DesiredState, SyncRequest } from '../metacontroller/types.js';
 import { guardChildren } from './backup/index.js';
@@ -16,6 +17,7 @@ import { keepImmutable } from './immutable.js';
 import { lastValidSpec, observe } from './observe.js';
 import { planFromLastValid, type Plan } from './plan.js';
 import { renderChildren } from './render.js';
+import { retainedVolumes, retainedVolumesCondition } from './retained.js';
 import { canonicalSpecJson, checkParsedSpec } from './spec/index.js';
 import { computeStatus } from './status/index.js';
 import { certificateCa as certificateCaOf, holdUntilIssued } from './tls/ca.js';
@@ -67,7 +69,10 @@ export function syncCluster(req: SyncRequest, ctx: HookContext): DesiredState {
   const day2 = planDay2(req, plan);
   // No members before a new cluster's certificate shows whether it carries a CA (tls/ca.ts).
   const ca = day2.render.cluster ? certificateCaOf(day2.render.cluster, day2.render.observed) : false;
-  const children = holdUntilIssued(applyDay2(renderPlan(day2.render, ctx), day2), ca);
+  const rendered = holdUntilIssued(applyDay2(renderPlan(day2.render, ctx), day2), ca);
+  // Data of an earlier cluster without its credentials: nothing new, no member (retained.ts).
+  const retained = day2.render.cluster ? retainedVolumes(req.parent, plan.observed) : undefined;
+  const children = retained ? onlyObserved(req, rendered) : rendered;
   // Names held by objects that are not ours: nothing new is created (collisions/index.ts).
   const conflicts = findConflicts(req, children);
   const status = computeStatus({
@@ -79,6 +84,7 @@ export function syncCluster(req: SyncRequest, ctx: HookContext): DesiredState {
     now: ctx.now,
     day2,
     conflicts,
+    ...(retained ? { held: retainedVolumesCondition(retained, req.parent.metadata.name) } : {}),
   });
   return { status: { ...status }, children: holdNewChildren(req, children, conflicts) };
 }

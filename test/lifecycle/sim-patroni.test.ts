@@ -87,4 +87,35 @@ describe('simulated Patroni', () => {
     expect(member()?.running['max_connections']).toBe('100');
     expect(member()?.running['wal_keep_size']).toBe('128MB');
   });
+
+  it('a data directory of another system: Patroni exits and runit starts it again, never initdb over it', async () => {
+    const s = world.scenario();
+    await s.given.cluster({ ...HA, replicas: 2 });
+    const config = s.store.get({ kind: 'Endpoints', namespace: 'shop', name: 'orders-config' });
+    if (!config) throw new Error('no orders-config Endpoints');
+    const own = config.metadata.annotations?.['initialize'];
+    // The key names another system than the one on orders-1's volume (ha.py Ha._run_cycle).
+    s.store.update(
+      {
+        ...config,
+        metadata: {
+          ...config.metadata,
+          annotations: { ...config.metadata.annotations, initialize: '7000000000000000001' },
+        },
+      },
+      'user',
+    );
+    s.when.podKilled(1);
+    const member = () => s.sim.patroni.member('shop', { scope: 'orders', member: 'orders-1' });
+    const killedAt = s.clock.now;
+    while (member()?.state !== 'start failed' && s.clock.now < killedAt + 60) await s.step();
+    expect(member()?.state).toBe('start failed');
+    expect(ready(s, 'orders-1')).toBe(false);
+    // Spilo's runit starts Patroni again after its back-off, and it fails the same way.
+    while (s.clock.now < killedAt + 200) await s.step();
+    const mismatches = s.sim.patroni.events.filter((e) => e.type === 'sysid-mismatch');
+    expect(mismatches.length).toBeGreaterThan(1);
+    expect(new Set(mismatches.map((e) => `${e.member} ${e.detail}`))).toEqual(new Set([`orders-1 ${own}`]));
+    expect(s.sim.patroni.events.filter((e) => e.type === 'bootstrap')).toHaveLength(1);
+  });
 });

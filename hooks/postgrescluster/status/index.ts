@@ -62,6 +62,8 @@ export interface StatusInput {
   day2?: Day2Plan;
   /** Names of new children held by objects that are not ours (collisions/index.ts). */
   conflicts?: readonly NameConflict[];
+  /** Why no member is started, when something holds them all back (retained.ts): Ready and Progressing say it. */
+  held?: ConditionInput;
 }
 
 export function computeStatus(input: StatusInput): ClusterStatus {
@@ -120,8 +122,13 @@ function conditions(
   const { phase, reason, message } = verdict;
   const degraded = DEGRADED.includes(phase);
   return [
-    { ...ready(verdict, input.conflicts ?? []), ...g },
-    { ...progressing(verdict, input.specErrors.length > 0), ...g },
+    { ...(input.held ?? ready(verdict, input.conflicts ?? [])), ...g },
+    {
+      ...(input.held
+        ? { ...input.held, type: 'Progressing' }
+        : progressing(verdict, input.specErrors.length > 0)),
+      ...g,
+    },
     {
       type: 'Degraded',
       status: degraded ? 'True' : 'False',

@@ -6,12 +6,24 @@
  */
 import type { KubeObject } from '../../../hooks/lib/k8s';
 import type { JsonObject } from '../lib/json';
-import { INITIAL_XLOG, type Member, type PatroniConfig, type ScopeState } from './patroni-model';
+import {
+  INITIAL_XLOG,
+  type Member,
+  type PatroniConfig,
+  type ScopeState,
+  type VolumeData,
+} from './patroni-model';
 import { PatroniPart } from './patroni-roster';
 
 export const BOOTSTRAPPING: ReadonlySet<string> = new Set([
   'initializing new cluster',
   'running custom bootstrap script',
+]);
+/** States in which Patroni exited; Spilo's runit starts it again after {@link RUNIT_BACKOFF}. */
+export const RUNIT_RESTARTS: ReadonlySet<string> = new Set([
+  'initdb failed',
+  'custom bootstrap failed',
+  'start failed',
 ]);
 /** Seconds Spilo's runit waits before it starts Patroni again after a failure (runit/patroni/finish). */
 const RUNIT_BACKOFF = 30;
@@ -66,5 +78,46 @@ export class PatroniBootstrap extends PatroniPart {
     this.dcs.writeLeader(s, m, labels);
     this.world.events.push({ at: this.ctx.clock.now, type: 'bootstrap', member: m.name });
     this.ctx.trace(`patroni: ${m.name} bootstrapped ${s.scope} (initialize ${sysid})`);
+  }
+
+  /**
+   * A member that starts on a data directory that is not empty never runs initdb (ha.py
+   * `Ha._run_cycle`: `data_directory_empty()` is false, so `Ha.bootstrap` is not called). With no
+   * `initialize` key and no leader it writes the key with its own system identifier ("bootstrap", but
+   * data directory is not empty) and starts PostgreSQL read-only; the leader race then promotes it. The
+   * first lock holder writes the dynamic configuration when the key has none (`Ha._run_cycle`,
+   * `set_config_value`).
+   */
+  adopt(s: ScopeState, cfg: PatroniConfig, m: Member, data: VolumeData): void {
+    const labels = { ...cfg.labels, [cfg.scopeLabel]: s.scope };
+    const dcs = (cfg.spilo['bootstrap'] as { dcs?: JsonObject } | undefined)?.dcs ?? {};
+    const config = this.dcs.endpoints(s, '-config')?.metadata.annotations?.['config'];
+    this.dcs.upsertEndpoints(s, `${s.scope}-config`, {
+      labels,
+      annotations: {
+        initialize: data.sysid,
+        ...(config === undefined ? { config: JSON.stringify(dcs) } : {}),
+      },
+    });
+    this.dcs.ensureConfigService(s, labels);
+    this.world.events.push({ at: this.ctx.clock.now, type: 'adopt', member: m.name, detail: data.sysid });
+    this.ctx.trace(`patroni: ${m.name} found data (system ${data.sysid}) and no initialize key: adopted it`);
+  }
+
+  /**
+   * A data directory of another system than `initialize` (ha.py `Ha._run_cycle`: "system ID
+   * mismatch, node belongs to a different cluster"): Patroni exits and Spilo's runit starts it again
+   * after its back-off (runit/patroni/finish), to fail the same way: a crash loop.
+   */
+  sysidMismatch(m: Member, data: VolumeData, initialize: string): void {
+    m.state = 'start failed';
+    m.busyUntil = this.ctx.clock.now + RUNIT_BACKOFF;
+    this.world.events.push({
+      at: this.ctx.clock.now,
+      type: 'sysid-mismatch',
+      member: m.name,
+      detail: data.sysid,
+    });
+    this.ctx.trace(`patroni: ${m.name} system ID mismatch (${initialize} != ${data.sysid}): exits`);
   }
 }

@@ -6,7 +6,7 @@
 import type { KubeObject } from '../../../hooks/lib/k8s';
 import { specOf, statusOf } from './context';
 import { type Member, type PatroniConfig, type ScopeState } from './patroni-model';
-import { BOOTSTRAPPING, PatroniBootstrap } from './patroni-bootstrap';
+import { BOOTSTRAPPING, PatroniBootstrap, RUNIT_RESTARTS } from './patroni-bootstrap';
 import { PatroniPart } from './patroni-roster';
 
 /** What Patroni does on each HA loop of a scope. */
@@ -94,7 +94,7 @@ export class PatroniHa extends PatroniPart {
       this.ctx.trace(`patroni: ${m.name} restarted`);
     } else if (BOOTSTRAPPING.has(m.state) && now >= m.busyUntil) {
       this.boot.postBootstrap(s, cfg, m, pod);
-    } else if ((m.state === 'initdb failed' || m.state === 'custom bootstrap failed') && now >= m.busyUntil) {
+    } else if (RUNIT_RESTARTS.has(m.state) && now >= m.busyUntil) {
       // Spilo's runit starts Patroni again after its back-off (runit/patroni/finish): a new race.
       m.state = 'starting';
     }
@@ -102,8 +102,14 @@ export class PatroniHa extends PatroniPart {
 
   start(o: { s: ScopeState; cfg: PatroniConfig; pod: KubeObject; pods: KubeObject[] }, m: Member): void {
     const { s, cfg, pod, pods } = o;
-    // No key: a race (ha.py `Ha.bootstrap`). An empty key: another member bootstraps, wait for it.
+    const data = this.world.volumes.get(m.pvcUid);
+    // No key: a race (ha.py `Ha.bootstrap`), only for an empty data directory; one that holds data
+    // is adopted instead (`Ha._run_cycle`). An empty key: another member bootstraps, wait for it.
     if (this.dcs.initialize(s) === undefined) {
+      if (data) {
+        if (this.dcs.leaderName(s) === undefined) this.boot.adopt(s, cfg, m, data);
+        return;
+      }
       const first = pods.find(
         (p) =>
           this.roster.up(s, p.metadata.name, pods) && s.members.get(p.metadata.name)?.state === 'starting',
@@ -113,8 +119,12 @@ export class PatroniHa extends PatroniPart {
       return;
     }
     if (!this.dcs.initialized(s)) return;
-    const data = this.world.volumes.get(m.pvcUid);
-    if (data && data.sysid === this.dcs.initialize(s)) {
+    const initialize = this.dcs.initialize(s) ?? '';
+    if (data && data.sysid !== initialize) {
+      this.boot.sysidMismatch(m, data, initialize);
+      return;
+    }
+    if (data) {
       const keepsLock = this.dcs.leaderName(s) === m.name && this.roster.lockValid(s, pods, cfg);
       Object.assign(m, {
         state: 'running',
@@ -125,7 +135,7 @@ export class PatroniHa extends PatroniPart {
       m.running = this.roster.effective(s, cfg, pod);
       return;
     }
-    if (!data && this.roster.leaderMember(s, pods)) {
+    if (this.roster.leaderMember(s, pods)) {
       m.state = 'creating replica';
       m.busyUntil = this.ctx.clock.now + 1;
     }

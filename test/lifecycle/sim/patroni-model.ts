@@ -21,7 +21,9 @@ export type State =
   | 'initializing new cluster'
   | 'running custom bootstrap script'
   | 'initdb failed'
-  | 'custom bootstrap failed';
+  | 'custom bootstrap failed'
+  /** Patroni exited at start (a system ID mismatch) and waits for Spilo's runit to start it again. */
+  | 'start failed';
 
 /** States that end by themselves at `busyUntil`. */
 export const TIMED_STATES: ReadonlySet<State> = new Set<State>([
@@ -31,6 +33,7 @@ export const TIMED_STATES: ReadonlySet<State> = new Set<State>([
   'running custom bootstrap script',
   'initdb failed',
   'custom bootstrap failed',
+  'start failed',
 ]);
 
 export interface Member {
@@ -148,7 +151,7 @@ export function configOf(pod: KubeObject): PatroniConfig | undefined {
 /** What Patroni did, in order, for assertions about how an operation went. */
 export interface PatroniEvent {
   at: number;
-  type: 'bootstrap' | 'failover' | 'switchover' | 'restart' | 'patch-config';
+  type: 'bootstrap' | 'failover' | 'switchover' | 'restart' | 'patch-config' | 'adopt' | 'sysid-mismatch';
   /** The member acted on: bootstrapped, promoted, restarted, or the switchover's candidate. */
   member: string;
   /** restart: the member's role then; switchover: the former leader. */

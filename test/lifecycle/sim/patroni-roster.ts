@@ -77,9 +77,15 @@ export class PatroniRoster {
     this.persist(s, m);
   }
 
+  /**
+   * What a member that ran leaves on its volume. Data keeps the system identifier it was created
+   * with (a member on another system's data never runs: patroni-ha.ts `start`); a new replica's is
+   * the cluster's.
+   */
   persist(s: ScopeState, m: Member): void {
-    const sysid = this.dcs.initialize(s);
-    if (sysid !== undefined && m.pvcUid !== '' && m.state !== 'creating replica' && m.state !== 'starting') {
+    const sysid = this.world.volumes.get(m.pvcUid)?.sysid ?? this.dcs.initialize(s);
+    const ran = !['creating replica', 'starting', 'start failed'].includes(m.state);
+    if (sysid !== undefined && m.pvcUid !== '' && ran) {
       this.world.volumes.set(m.pvcUid, { sysid, timeline: m.timeline, xlog: m.xlog });
     }
   }
