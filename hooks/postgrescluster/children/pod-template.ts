@@ -1,6 +1,6 @@
 /**
  * The pod template of the database StatefulSet: one Spilo container running Patroni and PostgreSQL.
- * @see ../../../../shared/reference/spilo.md §9.2, §9.9
+ * @see docs/contract.md (what Spilo does with each variable, with its upstream file and function)
  */
 import type {
   V1Container,

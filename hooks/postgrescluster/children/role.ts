@@ -5,7 +5,7 @@
  * `-config`, `-sync`, `-failover`; ConfigMaps in ConfigMap mode, kept so the mode can be switched),
  * labels member pods with their role and status, and creates the `<scope>-config` Service so the
  * endpoints controller does not garbage-collect its Endpoints.
- * @see ../../../../shared/reference/spilo.md §9.4
+ * @see docs/contract.md (what Spilo does with each variable, with its upstream file and function)
  */
 import type { V1Role } from '@kubernetes/client-node';
 import type { Child } from '../../lib/k8s.js';

@@ -4,7 +4,7 @@
  * Immutable fields (selector, serviceName, podManagementPolicy, volumeClaimTemplates) are derived only
  * from values that never change over a cluster's life. The last valid spec is stored on the
  * StatefulSet itself, not on the pod template, so recording it never restarts a pod.
- * @see ../../../../shared/reference/spilo.md §9.9
+ * @see docs/contract.md (what Spilo does with each variable, with its upstream file and function)
  */
 import type { V1PersistentVolumeClaim, V1StatefulSet } from '@kubernetes/client-node';
 import type { Child, Plain } from '../../lib/k8s.js';

@@ -5,7 +5,7 @@
  * instead deep-merges this document over its own template (our values win, dicts merge, lists are
  * replaced). `bootstrap.*` is read only when the cluster is first initialised: later DCS changes
  * go through Patroni's `PATCH /config`, while the local `postgresql.*` section follows the pod template.
- * @see ../../../../shared/reference/spilo.md §9.1, §9.2, §9.9
+ * @see docs/contract.md (what Spilo does with each variable, with its upstream file and function)
  */
 import type { ResolvedCluster } from '../spec/resolved.js';
 import { pgHba } from './hba.js';

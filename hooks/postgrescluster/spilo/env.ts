@@ -4,7 +4,7 @@
  * Spilo's `configure_spilo.py` reads these once at container start (with the full environment) and
  * turns them into Patroni's configuration; Patroni itself then runs with a scrubbed environment, so
  * everything else it needs travels in `SPILO_CONFIGURATION`.
- * @see ../../../../shared/reference/spilo.md §9.2-§9.4, §9.9
+ * @see docs/contract.md (what Spilo does with each variable, with its upstream file and function)
  */
 import type { V1EnvVar } from '@kubernetes/client-node';
 import type { Plain } from '../../lib/k8s.js';

@@ -5,7 +5,7 @@
  * complete on its own: the rule Patroni's own replication connection needs (which no user line may
  * shadow), then the user's lines (first match wins, so they can narrow or reject), then pgmeta's
  * other rules. This module rejects nothing; the spec validation decides which user lines are acceptable.
- * @see ../../../../shared/reference/spilo.md §9.1, §9.3, §9.8
+ * @see docs/contract.md (what Spilo does with each variable, with its upstream file and function)
  */
 import { DB_USERS } from '../names.js';
 import type { ResolvedCluster } from '../spec/resolved.js';
