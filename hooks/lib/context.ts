@@ -1,6 +1,6 @@
 /**
  * Everything impure a hook needs, handed in by the HTTP layer so the hooks stay pure functions of
- * (request, context). Rule 5 of DESIGN.md.
+ * (request, context): same request, same answer (README "Rules that keep data safe").
  */
 export interface HookContext {
   /** RFC 3339 time of this request; used only for a condition that changes in this very request. */

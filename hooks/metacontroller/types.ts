@@ -1,6 +1,6 @@
 /**
  * The Metacontroller hook contract (v4.17.2), typed from its documentation and source.
- * @see ../../../shared/reference/metacontroller.md sections 2-4
+ * @see Metacontroller v4.17.2 pkg/controller/composite/api/v2 (sync/finalize) and pkg/controller/common/customize (customize); test/lifecycle/metacontroller/UPSTREAM.md
  */
 import type { KubeObject } from '../lib/k8s.js';
 

@@ -27,7 +27,7 @@
  * first waits while a session still runs this backup's program ({@link RUNNING_SQL}), and when that
  * earlier attempt left its result files (`.rc` exists), it reports that result instead of pushing
  * again; the cleanup at the end removes them, so a retry after a reported failure starts afresh.
- * @see ../../../shared/reference/spilo.md §9.5
+ * @see docs/contract.md (the WAL-G, backups and restore section)
  */
 import type { V1Job } from '@kubernetes/client-node';
 import type { Child } from '../lib/k8s.js';

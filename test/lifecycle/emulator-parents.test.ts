@@ -1,5 +1,5 @@
 /**
- * The emulator against the Metacontroller contract (shared/reference/metacontroller.md §2-§4), the
+ * The emulator against the Metacontroller contract (Metacontroller v4.17.2; metacontroller/UPSTREAM.md names the sources), the
  * parents' side: status writes checked against the CRD, finalize and the garbage collector, the
  * customize cache, several controllers on one store, and when a parent is synced.
  */

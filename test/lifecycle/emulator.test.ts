@@ -1,5 +1,5 @@
 /**
- * The emulator against the Metacontroller contract (shared/reference/metacontroller.md §2-§4): how
+ * The emulator against the Metacontroller contract (Metacontroller v4.17.2; metacontroller/UPSTREAM.md names the sources): how
  * one sync writes children (create, delete the omitted, update strategies, apply semantics, claiming,
  * the selector check) and changes nothing after a failed hook call. The parents' side (status,
  * finalize, customize, several controllers, when syncs happen) is in emulator-parents.test.ts.

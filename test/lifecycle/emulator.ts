@@ -1,6 +1,6 @@
 /**
  * A Metacontroller (v4.17.2) running one or more CompositeControllers for scenario tests, following
- * the documented contract in shared/reference/metacontroller.md §2-§4. Like the real one, it runs
+ * Metacontroller v4.17.2 as read in its source (metacontroller/UPSTREAM.md). Like the real one, it runs
  * every controller against one API server and one hook service: each controller watches its own
  * parent resource (two controllers on one parent resource are refused), and its parents' syncs are
  * its own; history, errors and injected hook failures are shared, as they are one process's.

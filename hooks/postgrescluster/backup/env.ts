@@ -11,7 +11,7 @@
  * `optional` because the hook only renders a reference to a Secret key it has observed (guard.ts);
  * should that Secret be deleted later, a member that restarts still starts (archiving then fails and
  * status says why) instead of being stuck in CreateContainerConfigError.
- * @see ../../../../shared/reference/spilo.md §9.5, §9.6
+ * @see docs/contract.md (what Spilo does with each variable, with its upstream file and function)
  */
 import type { EnvVar } from '../spilo/env.js';
 import { keyFilePath, type Prefix } from './files.js';

@@ -10,7 +10,7 @@
  * deleted and created again under the same name (a new UID) starts a new archive instead of writing
  * over the old one, which may be the only copy of the data. The major version ends the prefix as in
  * Spilo's own layout: after a major upgrade, backups of the new system never mix with the old one's.
- * @see ../../../../shared/reference/spilo.md §9.5
+ * @see docs/contract.md (what Spilo does with each variable, with its upstream file and function)
  */
 import type { ClusterIdentity } from '../spec/resolved.js';
 import {

@@ -5,7 +5,7 @@
  * The raw interfaces repeat the CRD's structure (crds/postgresclusters.yaml is the source; the
  * generated spec type is structurally the same) so this feature's modules do not depend on the
  * generated file of the whole spec.
- * @see ../../../../shared/reference/spilo.md §9.5, §9.6
+ * @see docs/contract.md (what Spilo does with each variable, with its upstream file and function)
  */
 
 /** A key of a Secret in the cluster's namespace. */

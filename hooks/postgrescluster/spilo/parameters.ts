@@ -6,7 +6,7 @@
  * written to `bootstrap.dcs.postgresql.parameters`, and after bootstrap changed through Patroni's
  * `PATCH /config`. Every other parameter is local (`postgresql.parameters`), which overrides the
  * dynamic configuration and follows the StatefulSet template, so a change rolls out with the pods.
- * @see ../../../../shared/reference/spilo.md §9.8
+ * @see docs/contract.md (what Spilo does with each variable, with its upstream file and function)
  */
 
 /**

@@ -15,7 +15,7 @@
  * certificate there, fail, and crash-loop (and a member that did start would serve another
  * certificate than the one clients verify). Without it the kubelet keeps the pod in
  * ContainerCreating, retrying the mount, until the Secret exists; status.tls says it is awaited.
- * @see ../../../../shared/reference/spilo.md §9.7
+ * @see docs/contract.md (what Spilo does with each variable, with its upstream file and function)
  */
 import type { V1EnvVar, V1Volume, V1VolumeMount } from '@kubernetes/client-node';
 import type { KubeObject, Plain } from '../../lib/k8s.js';

@@ -134,7 +134,7 @@ describe.each(cases)('%s', (_file, cc) => {
     for (const child of cc.spec.childResources) expect(child.updateStrategy?.method).toBeDefined();
   });
 
-  it('never rewrites Secrets and never owns Pods or PVCs (DESIGN.md rules 4 and 6)', () => {
+  it('never rewrites Secrets and never owns Pods or PVCs (the README rules on Pods, PVCs and credentials)', () => {
     const byResource = new Map(cc.spec.childResources.map((c) => [c.resource, c.updateStrategy?.method]));
     if (byResource.has('secrets')) expect(byResource.get('secrets')).toBe('OnDelete');
     expect(byResource.has('pods')).toBe(false);

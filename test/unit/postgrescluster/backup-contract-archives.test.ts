@@ -1,5 +1,5 @@
 /**
- * The archive paths of the Spilo backup contract (../shared/reference/spilo.md §9.5, §9.6) for
+ * The archive paths of the Spilo backup contract (docs/contract.md, WAL-G, backups and restore) for
  * arbitrary backup and restore specs: the layout `<bucket>/<path or namespace/name>/<uid>/wal/<major>`;
  * a cluster's live archive and the archive it was restored from are never the same (or nested), and a
  * cluster created again (a new UID) never shares its predecessor's archive. Then the hook converges with

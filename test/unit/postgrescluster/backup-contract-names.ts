@@ -1,5 +1,5 @@
 /**
- * The variable names of the Spilo backup contract (../shared/reference/spilo.md §9.5, §9.6) that
+ * The variable names of the Spilo backup contract (docs/contract.md, WAL-G, backups and restore) that
  * backup-contract.test.ts checks the rendered environment against: what Spilo passes to WAL-G's envdir,
  * what configure_spilo reads itself, and which of them are credentials.
  */

@@ -1,5 +1,5 @@
 /**
- * The contract with Spilo (../shared/reference/spilo.md §9.5, §9.6), checked on the environment the
+ * The contract with Spilo (docs/contract.md, WAL-G, backups and restore), checked on the environment the
  * hook renders for arbitrary backup and restore specs:
  *
  * - every WAL-G, WAL-E, CLONE, AWS, GOOGLE and AZURE variable is one Spilo passes on (its envdir
