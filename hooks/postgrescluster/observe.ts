@@ -100,7 +100,10 @@ export function observe(req: SyncRequest): ObservedCluster {
  */
 function followLock(members: ObservedMember[], lock: KubeObject | undefined): ObservedMember[] {
   const holder = lock?.metadata.annotations?.['leader'];
-  if (holder === undefined || holder === '') return members;
+  // Without a holder, a terminating pod's label is stale too: Patroni 4.0.4 ha.py `Ha.shutdown`
+  // releases the lock and then `touch_member` drops the label, which the pod may not show yet.
+  if (holder === undefined || holder === '')
+    return members.map((m) => (m.terminating && m.role === 'primary' ? { ...m, role: 'unknown' } : m));
   return members.map((m) => {
     if (m.name === holder) return m.role === 'standby-leader' ? m : { ...m, role: 'primary' };
     return m.role === 'primary' ? { ...m, role: 'unknown' } : m;
