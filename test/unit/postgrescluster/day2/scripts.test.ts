@@ -3,38 +3,20 @@
  * against a fake Patroni and Kubernetes API (fake-cluster.ts): the calls they make, in which order,
  * and that they never take a second member down while one is down.
  */
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { CLEANUP_SCRIPT } from '../../../../hooks/postgrescluster/day2/cleanup';
 import { PARAMS_SCRIPT } from '../../../../hooks/postgrescluster/day2/params-script';
 import { RESIZE_SCRIPT } from '../../../../hooks/postgrescluster/day2/resize-script';
 import { ROLLOUT_SCRIPT } from '../../../../hooks/postgrescluster/day2/rollout-script';
-import { FakeCluster, type FakeMember, type FakeOptions } from './fake-cluster';
+import type { FakeCluster } from './fake-cluster';
+import { members as membersAt, useFakeCluster } from './fake-fixture';
 import { runScript, serviceAccountDir } from './run-script';
 
 const OLD = 'pg-5d8f7c9b6d';
 const NEW = 'pg-7c6b5a4d3e';
 
-function members(roles: FakeMember['role'][]): FakeMember[] {
-  return roles.map((role, i) => ({
-    name: `pg-${i}`,
-    role,
-    state: 'running',
-    revision: OLD,
-    uid: `uid-pg-${i}-0`,
-    ready: true,
-  }));
-}
-
-let fake: FakeCluster | undefined;
-async function start(o: FakeOptions): Promise<FakeCluster> {
-  fake = new FakeCluster(o);
-  await fake.start();
-  return fake;
-}
-afterEach(async () => {
-  await fake?.stop();
-  fake = undefined;
-});
+const members = (roles: Parameters<typeof membersAt>[0]) => membersAt(roles, OLD);
+const start = useFakeCluster();
 
 describe('parameter Job', () => {
   const patch = { postgresql: { parameters: { max_connections: '300', max_wal_senders: null } } };

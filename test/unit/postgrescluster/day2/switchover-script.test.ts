@@ -5,32 +5,13 @@
  * status unknown" when the switchover outlasts its 20 one-second polls (`poll_failover_result`), and
  * a headless Service that also leads to members that are not ready (`do_GET_readiness` says which).
  */
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { SWITCHOVER_SCRIPT } from '../../../../hooks/postgrescluster/day2/switchover-script';
-import { FakeCluster, type FakeMember, type FakeOptions } from './fake-cluster';
+import type { FakeCluster } from './fake-cluster';
+import { members, useFakeCluster } from './fake-fixture';
 import { runScript } from './run-script';
 
-function members(roles: FakeMember['role'][]): FakeMember[] {
-  return roles.map((role, i) => ({
-    name: `pg-${i}`,
-    role,
-    state: 'running',
-    revision: 'r1',
-    uid: `uid-pg-${i}-0`,
-    ready: true,
-  }));
-}
-
-let fake: FakeCluster | undefined;
-async function start(o: FakeOptions): Promise<FakeCluster> {
-  fake = new FakeCluster(o);
-  await fake.start();
-  return fake;
-}
-afterEach(async () => {
-  await fake?.stop();
-  fake = undefined;
-});
+const start = useFakeCluster();
 
 const run = (f: FakeCluster, env: Record<string, string>) =>
   runScript(SWITCHOVER_SCRIPT, { PATRONI_URL: f.url, LEADER: 'pg-0', SWITCHOVER_TIMEOUT: '2', ...env });
