@@ -1083,7 +1083,7 @@ export interface PostgresClusterSpec {
          */
         region?: string;
         /**
-         * URL of an S3-compatible service, scheme://host[:port] without a path, e.g. http://minio.minio.svc:9000 (AWS_ENDPOINT). Absent means AWS S3.
+         * URL of an S3-compatible service, scheme://host[:port] without a path, e.g. http://minio.minio.svc:9000 (AWS_ENDPOINT). Absent means AWS S3. The host is a DNS name, an IPv4 address or a bracketed IPv6 address: the value is written into environment variables and Spilo's envdir files that shell scripts and WAL-G read, so line breaks, blanks, quotes, $( ) and backticks are refused outright rather than trusted to be quoted everywhere.
          */
         endpoint?: string;
         /**
@@ -1238,7 +1238,7 @@ export interface PostgresClusterSpec {
          */
         region?: string;
         /**
-         * URL of an S3-compatible service, scheme://host[:port] without a path, e.g. http://minio.minio.svc:9000 (AWS_ENDPOINT). Absent means AWS S3.
+         * URL of an S3-compatible service, scheme://host[:port] without a path, e.g. http://minio.minio.svc:9000 (AWS_ENDPOINT). Absent means AWS S3. The host is a DNS name, an IPv4 address or a bracketed IPv6 address: the value is written into environment variables and Spilo's envdir files that shell scripts and WAL-G read, so line breaks, blanks, quotes, $( ) and backticks are refused outright rather than trusted to be quoted everywhere.
          */
         endpoint?: string;
         /**
