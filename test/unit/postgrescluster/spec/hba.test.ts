@@ -6,6 +6,8 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { parseHbaLine } from '../../../../hooks/postgrescluster/spec/hba/parse.js';
+import { hbaLineError } from '../../../../hooks/postgrescluster/spec/hba/policy.js';
+import { pgmetaHbaRules, patroniLocalReplicationRule } from '../../../../hooks/postgrescluster/spilo/hba.js';
 import { tokenizeHbaLine } from '../../../../hooks/postgrescluster/spec/hba/tokens.js';
 import { SUPPORTED_MAJORS } from '../../../../hooks/postgrescluster/spec/resolved.js';
 import { BASE, errorsOf } from './check-spec-support.js';
@@ -126,6 +128,15 @@ describe('the tokenizer and parser', () => {
         options: [['map', 'm']],
       }),
     });
+  });
+
+  it("passes pgmeta's own rules on every major, without the opt-in", () => {
+    const own = [
+      patroniLocalReplicationRule(),
+      ...[true, false].flatMap((enabled) => pgmetaHbaRules({ enabled })),
+    ];
+    for (const major of SUPPORTED_MAJORS)
+      expect(own.map((l) => hbaLineError(l, major, []))).toEqual(own.map(() => undefined));
   });
 
   it('never throws, whatever the line', () => {
