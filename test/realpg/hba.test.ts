@@ -12,6 +12,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
 import type { Client } from 'pg';
 import { WEAK_METHODS, hbaLineError } from '../../hooks/postgrescluster/spec/hba/policy';
 import { PG_MAJORS, runAsPostgres, startServer, withTempCluster, type Major } from '../support/pgbin';
@@ -53,6 +54,19 @@ async function rulesAfterBackslash(client: Client, dataDir: string): Promise<num
   });
   const { rows } = await client.query('SELECT line_number FROM pg_hba_file_rules');
   return rows.length;
+}
+
+/**
+ * Regular expressions over the characters pgmeta allows in them (hba/policy.ts `REGEX_SUBSET`),
+ * fixed by a seed: within the subset the hook and the server must agree on which ones compile.
+ */
+function subsetRegexLines(): string[] {
+  const chars = ['a', 'b', '1', '_', '.', '-', '^', '$', '|', '(', ')', '*', '+', '?'];
+  const patterns = fc.sample(fc.array(fc.constantFrom(...chars), { minLength: 1, maxLength: 6 }), {
+    numRuns: 600,
+    seed: 42,
+  });
+  return [...new Set(patterns.map((p) => `host all /${p.join('')} all md5`))];
 }
 
 async function verdicts(major: Major, lines: readonly string[]): Promise<Verdict[]> {
@@ -106,7 +120,13 @@ describe.each(PG_MAJORS)('pg_hba lines against the real PostgreSQL %s', (major) 
     expect(judged.filter((v) => v.server).length).toBeGreaterThan(30);
     expect(judged.filter((v) => !v.server).length).toBeGreaterThan(30);
     expect(unjudged.length).toBeLessThanOrEqual(4);
+    if (Number(major) >= 16) {
+      const regex = await verdicts(major, subsetRegexLines());
+      expect(regex.filter((v) => v.server !== (v.pgmeta === undefined))).toEqual([]);
+      expect(regex.filter((v) => v.server).length).toBeGreaterThan(50);
+      expect(regex.filter((v) => !v.server).length).toBeGreaterThan(50);
+    }
     // Policy lines: refused by pgmeta with its own reason, whatever the server does with them.
     for (const v of all.slice(COMPARED.length)) expect([v.line, isPolicy(v.pgmeta)]).toEqual([v.line, true]);
-  }, 90_000);
+  }, 120_000);
 });
