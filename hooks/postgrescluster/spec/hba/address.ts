@@ -10,7 +10,8 @@ export type Family = 'ipv4' | 'ipv6';
 
 /** One inet_aton part: decimal, 0x-hex or 0-octal; undefined when not a number. */
 function atonPart(part: string): number | undefined {
-  if (/^0[xX][0-9a-fA-F]*$/.test(part)) return part.length === 2 ? 0 : parseInt(part.slice(2), 16);
+  // glibc wants at least one digit after 0x (seen on the real server: `90.0x` is a host name).
+  if (/^0[xX][0-9a-fA-F]+$/.test(part)) return parseInt(part.slice(2), 16);
   if (/^0[0-7]*$/.test(part)) return parseInt(part, 8);
   if (/^[1-9][0-9]*$/.test(part)) return Number(part);
   return undefined;
