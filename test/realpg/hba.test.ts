@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
+import { parseHbaLine } from '../../hooks/postgrescluster/spec/hba/parse';
 import { WEAK_METHODS, hbaLineError } from '../../hooks/postgrescluster/spec/hba/policy';
 import { PG_MAJORS, type Major } from '../support/pgbin';
 import { COMPARED, POLICY } from './hba-cases';
@@ -34,6 +35,20 @@ function subsetRegexLines(): string[] {
     seed: 42,
   });
   return [...new Set(patterns.map((p) => `host all /${p.join('')} all md5`))];
+}
+
+/**
+ * Database and user fields of quotes, commas, blanks, tabs, `#` and `+`, fixed by a seed: the
+ * tokenizer must split them as the server does (which decides whether the rest of the line is where
+ * the parser expects it). `@` is left out: it names a file.
+ */
+function tokenizerLines(): string[] {
+  const field = fc.array(fc.constantFrom('a', 'B', '"', ',', ' ', '\t', '#', '+', 'x'), {
+    minLength: 1,
+    maxLength: 8,
+  });
+  const lines = fc.sample(fc.tuple(field, field), { numRuns: 600, seed: 3 });
+  return [...new Set(lines.map(([d, u]) => `host ${d.join('')} ${u.join('')} all md5`))];
 }
 
 /** The table of lines: pgmeta refuses exactly what the server refuses, apart from the stated exceptions. */
@@ -68,6 +83,10 @@ describe.each(PG_MAJORS)('pg_hba lines against the real PostgreSQL %s', (major) 
       // A trailing backslash joins the next line from 14 on (pgmeta refuses it on every major).
       const joined = await server.ruleCount('host all all all md5 \\\nlocal all all trust\n');
       expect(joined).toBe(Number(major) >= 14 ? 1 : 2);
+      const tokenized = await judgeAll(server, tokenizerLines());
+      const parsedOk = (line: string): boolean => parseHbaLine(line, major).ok;
+      expect(tokenized.filter((v) => v.server !== parsedOk(v.line))).toEqual([]);
+      expect(tokenized.filter((v) => v.server).length).toBeGreaterThan(30);
       if (Number(major) < 16) return;
       const regex = withPgmeta(major, await judgeAll(server, subsetRegexLines()));
       expect(regex.filter((v) => v.server !== (v.pgmeta === undefined))).toEqual([]);
