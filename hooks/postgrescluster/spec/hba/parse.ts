@@ -104,8 +104,8 @@ function nameList(field: HbaToken[], major: PgMajor): HbaToken[] {
 
 /**
  * Whether a regular expression compiles. JavaScript's syntax is not PostgreSQL's (Spencer's ARE),
- * so pgmeta accepts only patterns whose meaning is the same in both (hba/policy.ts `REGEX_SUBSET`);
- * within that subset this is the server's verdict.
+ * so pgmeta accepts only a subset of characters (hba/policy.ts `REGEX_SUBSET`) in which both agree on
+ * what compiles (test/realpg/hba.test.ts checks seeded patterns against the server).
  */
 function compiles(pattern: string): boolean {
   try {

@@ -10,7 +10,8 @@
  *   pgmeta's or another of the user's (and an upgrade from 13 would change the meaning);
  * - control characters (the CRD already refuses line breaks);
  * - a `/` token before 16 (a literal name there, a regular expression after a major upgrade), and
- *   from 16 on a regular expression outside the subset that means the same in PostgreSQL and here;
+ *   from 16 on a regular expression outside the characters on which PostgreSQL and JavaScript agree
+ *   about what compiles;
  * - a host name that is not a DNS name (the server takes any non-numeric text, such as `10.0.0.256`,
  *   as a host name that then never matches).
  */
