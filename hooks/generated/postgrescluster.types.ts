@@ -76,13 +76,21 @@ export interface PostgresClusterSpec {
     [k: string]: number | string;
   };
   /**
-   * Extra pg_hba.conf lines, placed after the one rule Patroni's own replication connection over the Unix socket needs (`local replication standby trust`, as in Spilo) and before pgmeta's other rules (which allow replication and password logins over TLS). One complete rule per item.
+   * Extra pg_hba.conf lines, placed after the one rule Patroni's own replication connection over the Unix socket needs (`local replication standby trust`, as in Spilo) and before pgmeta's other rules (which allow replication and password logins over TLS). One complete rule per item. Each line is parsed as the server of `version` parses it (type, databases, users, address unless local, method, name=value options) and refused when that server would refuse it, since one bad line keeps PostgreSQL from starting. pgmeta also refuses @file includes, a trailing backslash, host names that are not DNS names, regular expressions (/...) before version 16 or beyond letters, digits and _ . - ^ $ | ( ) * + ?, and the methods trust, password, md5 and ident on TCP lines (host...) unless pgHbaAllowInsecure lists them.
    *
    * @maxItems 100
    *
    * Items: One pg_hba.conf rule, e.g. `hostssl all all 10.0.0.0/8 scram-sha-256`.
    */
   pgHba?: string[];
+  /**
+   * Weak authentication methods that pgHba lines may use on TCP connections (host, hostssl, hostnossl, hostgssenc, hostnogssenc), which pgmeta otherwise refuses: trust (no password at all), password (the password in clear text), md5 (MD5 hashes; with SCRAM-stored passwords the server still asks for SCRAM) and ident (believes the client's own ident server). Every TCP line counts, loopback and samehost included, because other containers of the pod share its loopback. local (Unix socket) lines never need this.
+   *
+   * @maxItems 4
+   *
+   * Items: A method pgHba lines may use on TCP connections.
+   */
+  pgHbaAllowInsecure?: ('trust' | 'password' | 'md5' | 'ident')[];
   /**
    * Patroni synchronous replication. `sync` waits for nodeCount synchronous replicas while they are healthy; `strict` never commits without them, trading availability for no data loss on failover.
    */
@@ -1075,7 +1083,7 @@ export interface PostgresClusterSpec {
          */
         region?: string;
         /**
-         * URL of an S3-compatible service, scheme://host[:port] without a path, e.g. http://minio.minio.svc:9000 (AWS_ENDPOINT). Absent means AWS S3.
+         * URL of an S3-compatible service, scheme://host[:port] without a path, e.g. http://minio.minio.svc:9000 (AWS_ENDPOINT). Absent means AWS S3. The host is a DNS name, an IPv4 address or a bracketed IPv6 address: the value is written into environment variables and Spilo's envdir files that shell scripts and WAL-G read, so line breaks, blanks, quotes, $( ) and backticks are refused outright rather than trusted to be quoted everywhere.
          */
         endpoint?: string;
         /**
@@ -1230,7 +1238,7 @@ export interface PostgresClusterSpec {
          */
         region?: string;
         /**
-         * URL of an S3-compatible service, scheme://host[:port] without a path, e.g. http://minio.minio.svc:9000 (AWS_ENDPOINT). Absent means AWS S3.
+         * URL of an S3-compatible service, scheme://host[:port] without a path, e.g. http://minio.minio.svc:9000 (AWS_ENDPOINT). Absent means AWS S3. The host is a DNS name, an IPv4 address or a bracketed IPv6 address: the value is written into environment variables and Spilo's envdir files that shell scripts and WAL-G read, so line breaks, blanks, quotes, $( ) and backticks are refused outright rather than trusted to be quoted everywhere.
          */
         endpoint?: string;
         /**

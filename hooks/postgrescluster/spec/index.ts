@@ -13,6 +13,7 @@ import { PER_CLUSTER_MEMO_CAPACITY, createMemo } from '../../lib/memo.js';
 import { backupErrors } from '../backup/validate.js';
 import { resolveSpec } from './defaults.js';
 import { sortErrors, type FieldError } from '../../lib/field-errors.js';
+import { hbaErrors } from './hba/policy.js';
 import { majorErrors } from './majors.js';
 import { checkParams } from './params.js';
 import { SUPPORTED_MAJORS, type ClusterIdentity, type PgMajor, type ResolvedCluster } from './resolved.js';
@@ -85,6 +86,7 @@ function collectErrors(parent: unknown, spec: unknown, previous: unknown): Field
     ...schemaErrors(spec),
     ...celErrors({ parent, spec, previous: previousSpec(previous) }),
     ...semanticErrors(spec),
+    ...hbaErrors(spec),
     ...majorErrors(spec),
     ...backupErrors(identityOf(parent), spec),
     ...paramErrors(spec),

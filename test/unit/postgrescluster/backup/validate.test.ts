@@ -136,6 +136,36 @@ describe('accepted backup and restore specs', () => {
     },
   );
 
+  // The endpoint reaches environment variables, Spilo's envdir and its shell scripts (Spilo 4.0-p3
+  // postgres-appliance/scripts/wal-e-wal-fetch.sh takes the host out of WALE_S3_ENDPOINT): only a
+  // host name or address and a port, nothing a shell could read as a command.
+  it.each([
+    'http://$(id).minio:9000',
+    'http://minio`id`:9000',
+    'http://minio;id:9000',
+    "http://'minio':9000",
+    'http://user:secret@minio:9000',
+    'http://minio:port',
+    'http://minio-:9000',
+    'http://[fd00::1;id]:9000',
+  ])('refuses an endpoint that is not scheme://host[:port] (%j)', (endpoint) => {
+    const s3 = { ...S3, endpoint };
+    expect(errorsOf({ ...BASE, backup: { destination: { s3 } } }).map((e) => e.path)).toEqual([
+      'spec.backup.destination.s3.endpoint',
+    ]);
+    const restore = { source: { s3, path: 'old' }, target: { latest: true } };
+    expect(errorsOf({ ...BASE, restore }).map((e) => e.path)).toEqual(['spec.restore.source.s3.endpoint']);
+  });
+
+  it.each([
+    'http://minio.minio.svc:9000',
+    'https://s3.eu-central-1.amazonaws.com',
+    'http://10.0.0.5:9000',
+    'http://[fd00::1]:9000',
+  ])('accepts the endpoint %s', (endpoint) => {
+    expect(errorsOf({ ...BASE, backup: { destination: { s3: { ...S3, endpoint } } } })).toEqual([]);
+  });
+
   it('refuses a retention of one backup (Spilo keeps at least 2)', () => {
     expect(
       errorsOf({ ...BASE, backup: { destination: { s3: S3 }, retention: { count: 1 } } }).map((e) => e.path),
