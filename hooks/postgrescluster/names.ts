@@ -109,6 +109,8 @@ export interface ClusterNames {
   roleBinding: string;
   pdb: string;
   secrets: Record<CredentialPurpose, string>;
+  /** Patroni's REST API credentials (patroni/rest-api.ts): not a database login, not in `secrets`. */
+  restApiSecret: string;
   /** Prefix of the bootstrap Job's name, completed by a hash of what the Job applies. */
   bootstrapJobPrefix: string;
   /** Objects Patroni itself creates in Endpoints mode (never children: pgmeta only observes them). */
@@ -132,6 +134,7 @@ export function clusterNames(id: Pick<ClusterIdentity, 'name'>): ClusterNames {
     roleBinding: `${n}-patroni`,
     pdb: n,
     secrets: { superuser: `${n}-superuser`, replication: `${n}-replication`, app: `${n}-app` },
+    restApiSecret: `${n}-patroni-api`,
     bootstrapJobPrefix: `${n}-bootstrap`,
     patroni: { leader: n, config: `${n}-config`, sync: `${n}-sync`, failover: `${n}-failover` },
   };

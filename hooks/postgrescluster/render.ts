@@ -15,6 +15,7 @@ import { buildServices } from './children/services.js';
 import { buildStatefulSet } from './children/statefulset.js';
 import { renderMetrics } from './metrics/index.js';
 import { renderNetworkPolicies } from './netpol/index.js';
+import { buildRestApiSecret, restApiPassword } from './patroni/rest-api.js';
 import { renderPooler } from './pooler/index.js';
 import type { ResolvedCluster } from './spec/resolved.js';
 
@@ -36,6 +37,7 @@ export function renderChildren(cluster: ResolvedCluster, inputs: RenderInputs): 
     buildRole(cluster),
     buildRoleBinding(cluster),
     ...buildSecrets(cluster, credentials),
+    buildRestApiSecret(cluster, restApiPassword(cluster, inputs)),
     ...buildServices(cluster),
     buildStatefulSet(cluster, { specJson: inputs.specJson, certificateCa: inputs.certificateCa ?? false }),
     buildPodDisruptionBudget(cluster),

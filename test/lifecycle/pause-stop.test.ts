@@ -55,6 +55,7 @@ describe('lifecycle: pause and stop', () => {
     expect(s.store.list('PersistentVolumeClaim', 'shop').map((p) => p.metadata.uid)).toEqual(pvcUids);
     expect(s.store.list('Secret', 'shop').map((x) => x.metadata.name)).toEqual([
       'orders-app',
+      'orders-patroni-api',
       'orders-replication',
       'orders-superuser',
     ]);

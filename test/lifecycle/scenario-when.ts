@@ -2,6 +2,7 @@
  * The scenario language's events (`s.when`, see scenario.ts): a user's edits and what happens to the
  * cluster (crashes, lost nodes, failing Jobs and hooks, an administrator's switchover, load).
  */
+import { adminAuth } from './effects/common';
 import { mergePatch, type JsonObject } from './lib/json';
 import type { Scenario } from './scenario';
 import { USER } from './scenario-given';
@@ -93,7 +94,9 @@ export class When {
 
   /** An administrator's `patronictl switchover` (Patroni's REST API), bypassing pgmeta. */
   patroniSwitchover(candidateOrdinal: number): void {
-    const api = this.s.sim.patroni.api(this.s.namespace, this.s.name);
+    const api = this.s.sim.patroni
+      .api(this.s.namespace, this.s.name)
+      .withAuth(adminAuth(this.s.store, this.s.namespace, this.s.name));
     const leader = api.cluster().members.find((m) => m.role === 'leader')?.name;
     if (leader === undefined) this.s.fail('patroniSwitchover: no leader');
     this.event(`patronictl switchover ${leader} → ${this.pod(candidateOrdinal)}`);

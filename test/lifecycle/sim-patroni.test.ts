@@ -5,10 +5,15 @@
  * sim/UPSTREAM.md).
  */
 import type { KubeObject } from '../../hooks/lib/k8s';
+import { adminAuth } from './effects/common';
+import { PatroniRestError } from './sim/patroni';
 import { useLifecycle, type Scenario } from './scenario';
 
 const HA = { version: '16', replicas: 3, storage: { size: '10Gi' } };
 
+/** The REST API as an administrator with the cluster's credentials (`patronictl`). */
+const admin = (s: Scenario) =>
+  s.sim.patroni.api('shop', 'orders').withAuth(adminAuth(s.store, 'shop', 'orders'));
 const endpoints = (s: Scenario, name: string) =>
   s.store.get({ kind: 'Endpoints', namespace: 'shop', name })?.metadata.annotations ?? {};
 const pod = (s: Scenario, name: string): KubeObject | undefined =>
@@ -26,7 +31,7 @@ describe('simulated Patroni', () => {
   it('POST /switchover: the leader demotes on its next loop, the candidate takes the lock on the one after', async () => {
     const s = world.scenario();
     await s.given.cluster(HA);
-    s.sim.patroni.api('shop', 'orders').switchover({ leader: 'orders-0', candidate: 'orders-2' });
+    admin(s).switchover({ leader: 'orders-0', candidate: 'orders-2' });
     expect(endpoints(s, 'orders-failover')).toMatchObject({ leader: 'orders-0', member: 'orders-2' });
     expect(endpoints(s, 'orders')['leader']).toBe('orders-0');
 
@@ -72,10 +77,28 @@ describe('simulated Patroni', () => {
     ]);
   });
 
+  // patroni/api.py check_access: the members run with restapi.authentication from pgmeta's Secret.
+  it('refuses a write without the credentials (401), and with a wrong password; reads stay open', async () => {
+    const s = world.scenario();
+    await s.given.cluster(HA);
+    const refused = (api: ReturnType<typeof admin>) => {
+      try {
+        api.switchover({ leader: 'orders-0', candidate: 'orders-2' });
+      } catch (err) {
+        return err instanceof PatroniRestError ? err.status : err;
+      }
+      return 'accepted';
+    };
+    expect(refused(s.sim.patroni.api('shop', 'orders'))).toBe(401);
+    expect(refused(admin(s).withAuth({ username: 'pgmeta', password: 'guessed' }))).toBe(401);
+    expect(s.sim.patroni.api('shop', 'orders').cluster().members).toHaveLength(3);
+    expect(endpoints(s, 'orders-failover')['leader']).toBeUndefined();
+  });
+
   it("a DCS value Patroni's validator rejects: the member runs Patroni's default instead", async () => {
     const s = world.scenario();
     await s.given.cluster({ ...HA, postgresqlParams: { max_connections: 200, wal_keep_size: '1GB' } });
-    const api = s.sim.patroni.api('shop', 'orders');
+    const api = admin(s);
     // As `patronictl edit-config` would: pgmeta itself refuses these values in the spec.
     api.patchConfig({ postgresql: { parameters: { max_connections: '24', wal_keep_size: '8MB' } } });
     expect(api.restart('orders-1')).toBe(true);

@@ -67,6 +67,12 @@ describe('patroniConfig', () => {
     expect(source.superuser.password).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(source.replication.password).not.toBe(source.superuser.password);
   });
+
+  it('gives Patroni the REST API credentials of the rendered Secret, expanded as the kubelet does', () => {
+    expect(source.restApi.username).toBe('pgmeta');
+    expect(source.restApi.password).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(config['restapi']).toMatchObject({ authentication: source.restApi });
+  });
 });
 
 describe('deepMerge', () => {

@@ -190,7 +190,7 @@ describe('Patroni HA on loopback, configured by pgmeta', () => {
       const desired = splitParameters({ ...RIG_CLUSTER.postgresqlParams, max_connections: '150' }).dcs;
       expect(desired).toEqual({ max_connections: '150' });
 
-      await patchDcsParameters(memberNamed(r(), leaderName).api, desired, previous);
+      await patchDcsParameters(memberNamed(r(), leaderName).api, { desired, previous }, r().source.restApi);
       const pending = await waitFor(
         'every member to report pending_restart',
         async () => {
@@ -199,7 +199,7 @@ describe('Patroni HA on loopback, configured by pgmeta', () => {
         },
         { timeoutMs: 45_000, intervalMs: 500 },
       );
-      const plan = await restartPendingMembers(pending);
+      const plan = await restartPendingMembers(pending, r().source.restApi);
       expect(plan.map((s) => s.role)).toEqual(['replica', 'synchronous', 'leader']);
       expect(plan[2]?.member).toBe(leaderName);
 

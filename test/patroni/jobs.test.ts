@@ -3,16 +3,22 @@
  * loopback, the rig of ha.test.ts with two members): the parameter Job's python3 program, exactly as
  * the Job runs it, applies a DCS-only parameter through PATCH /config and restarts the members
  * replica first; the switchover Job's program hands the leader lock to the named replica and, run a
- * second time, does nothing. Skipped (with a `skipped:` line) when a Debian package is missing.
+ * second time, does nothing. Both run with the REST API credentials the rendered Job reads from the
+ * rendered Secret, which Patroni requires for every write (issue 15): without them POST /switchover
+ * is refused, while the reads probes and scrapers use stay open. Skipped (with a `skipped:` line)
+ * when a Debian package is missing.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
+import type { KubeObject } from '../../hooks/lib/k8s.js';
+import { buildOperationJob } from '../../hooks/postgrescluster/day2/job.js';
 import { dcsPatch } from '../../hooks/postgrescluster/day2/params.js';
 import { PARAMS_SCRIPT } from '../../hooks/postgrescluster/day2/params-script.js';
 import { SWITCHOVER_SCRIPT } from '../../hooks/postgrescluster/day2/switchover-script.js';
 import { renderChildren } from '../../hooks/postgrescluster/render.js';
 import { DCS_TIMING } from '../../hooks/postgrescluster/spilo/configuration.js';
 import { aCluster } from '../support/cluster-fixture.js';
+import { containerEnvValues, type RenderedEnvVar } from '../support/container-env.js';
 import { RIG_PG_MAJOR, skippedWithoutRig } from './binaries.js';
 import {
   clusterState,
@@ -24,6 +30,7 @@ import {
   startMember,
   type Rig,
 } from './rig.js';
+import { rest } from './rest.js';
 import { rigSource } from './source.js';
 import { waitFor } from './wait.js';
 
@@ -31,6 +38,20 @@ const base = () => aCluster().withName('jobs').withVersion(RIG_PG_MAJOR).withRep
 const CLUSTER = base().withParams({ max_connections: '100' }).build();
 const CHANGED = base().withParams({ max_connections: '120' }).build();
 const OPERATOR_KEY = new TextEncoder().encode('pgmeta patroni jobs test key');
+
+/**
+ * The REST API credentials a Patroni-calling Job gets: its rendered env (day2/job.ts, the builder
+ * every such Job goes through), resolved against the rendered Secrets as the kubelet would.
+ */
+function jobApiEnv(children: readonly KubeObject[]): Record<string, string> {
+  const job = buildOperationJob(CLUSTER, {
+    ...{ operation: 'switchover', hash: 'rig', script: '', env: [], annotations: {} },
+    ...{ deadlineSeconds: 60, patroniClient: true, kubernetesApi: false },
+  }) as unknown as { spec: { template: { spec: { containers: { env: RenderedEnvVar[] }[] } } } };
+  const env = job.spec.template.spec.containers[0]?.env ?? [];
+  const secrets = children.filter((c) => c.kind === 'Secret');
+  return Object.fromEntries(containerEnvValues(env, secrets));
+}
 
 /** Runs a Job's program with python3 -c, as the Job does; resolves with exit code and output. */
 function runJob(script: string, env: Record<string, string>, timeoutMs: number) {
@@ -54,6 +75,7 @@ describe('day-2 Job programs on real Patroni', () => {
   if (skippedWithoutRig()) return;
 
   let rig: Rig | undefined;
+  let apiEnv: Record<string, string> = {};
   const r = (): Rig => {
     if (!rig) throw new Error('the rig did not start');
     return rig;
@@ -75,6 +97,7 @@ describe('day-2 Job programs on real Patroni', () => {
       observedSecrets: {},
       specJson: '{}',
     });
+    apiEnv = jobApiEnv(children);
     rig = await createRig(rigSource(children));
     for (const m of rig.members) startMember(m);
   }, 60_000);
@@ -90,7 +113,10 @@ describe('day-2 Job programs on real Patroni', () => {
     const patch = JSON.stringify(dcsPatch(CHANGED, { max_connections: '100' }));
     const run = await runJob(
       PARAMS_SCRIPT,
-      { PATRONI_URL: r().members[0]!.api, DCS_PATCH: patch, LOOP_WAIT: String(DCS_TIMING.loop_wait) },
+      {
+        ...{ PATRONI_URL: r().members[0]!.api, DCS_PATCH: patch, LOOP_WAIT: String(DCS_TIMING.loop_wait) },
+        ...apiEnv,
+      },
       120_000,
     );
     expect(run.out).toContain('parameters applied');
@@ -110,7 +136,12 @@ describe('day-2 Job programs on real Patroni', () => {
     const before = await healthy();
     const leader = leaderIn(before)!.name;
     const candidate = before.members.find((m) => m.name !== leader)!.name;
-    const env = { PATRONI_URL: memberNamed(r(), candidate).api, LEADER: leader, CANDIDATE: candidate };
+    const env = {
+      PATRONI_URL: memberNamed(r(), candidate).api,
+      LEADER: leader,
+      CANDIDATE: candidate,
+      ...apiEnv,
+    };
     const run = await runJob(SWITCHOVER_SCRIPT, env, 90_000);
     expect(run.code).toBe(0);
     expect(run.out).toContain(`switched over: the leader is ${candidate}`);
@@ -119,4 +150,21 @@ describe('day-2 Job programs on real Patroni', () => {
     expect(again.code).toBe(0);
     expect(again.out).toContain(`nothing to do: the leader is ${candidate}`);
   }, 120_000);
+
+  it('without credentials POST /switchover is refused (401); the reads probes and scrapers use answer', async () => {
+    const before = await healthy();
+    const leader = leaderIn(before)!.name;
+    const candidate = before.members.find((m) => m.name !== leader)!.name;
+    const api = memberNamed(r(), leader).api;
+    const body = { leader, candidate };
+    expect((await rest(api, '/switchover', { method: 'POST', body })).status).toBe(401);
+    const wrong = { username: 'pgmeta', password: 'guessed' };
+    expect((await rest(api, '/switchover', { method: 'POST', body, auth: wrong })).status).toBe(401);
+    expect((await rest(api, '/config', { method: 'PATCH', body: { ttl: 31 } })).status).toBe(401);
+    expect((await rest(api, '/restart', { method: 'POST', body: {} })).status).toBe(401);
+    for (const path of ['/health', '/readiness', '/liveness', '/patroni', '/cluster', '/metrics'])
+      expect([path, (await rest(api, path)).status]).toEqual([path, 200]);
+    // Nothing moved: the leader is the same.
+    expect(leaderIn(await clusterState(r()))?.name).toBe(leader);
+  }, 60_000);
 });

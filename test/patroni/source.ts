@@ -1,9 +1,11 @@
 /**
  * What the rig takes from pgmeta's rendered children, read the way Kubernetes and Spilo would read
- * them: the StatefulSet's `SCOPE` and `SPILO_CONFIGURATION` env values, and the superuser and
- * replication credentials through the env's `secretKeyRef`s into the rendered Secrets' base64 `data`.
+ * them: the StatefulSet's `SCOPE` and `SPILO_CONFIGURATION` env values (the latter with its `$(NAME)`
+ * references expanded, as the kubelet does), and the superuser, replication and REST API credentials
+ * through the env's `secretKeyRef`s into the rendered Secrets' base64 `data`.
  */
 import type { KubeObject } from '../../hooks/lib/k8s.js';
+import { containerEnvValues, type RenderedEnvVar } from '../support/container-env.js';
 
 export interface Credentials {
   username: string;
@@ -20,34 +22,19 @@ export interface RigSource {
   spilo: Record<string, unknown>;
   superuser: Credentials;
   replication: Credentials;
-}
-
-interface EnvVar {
-  name: string;
-  value?: string;
-  valueFrom?: { secretKeyRef?: { name: string; key: string } };
+  /** Patroni's REST API credentials, as the members' `restapi.authentication` holds them. */
+  restApi: Credentials;
 }
 
 interface StatefulSetShape extends KubeObject {
-  spec: { replicas: number; template: { spec: { containers: { name: string; env?: EnvVar[] }[] } } };
+  spec: {
+    replicas: number;
+    template: { spec: { containers: { name: string; env?: RenderedEnvVar[] }[] } };
+  };
 }
 
 function find(children: readonly KubeObject[], kind: string): KubeObject[] {
   return children.filter((c) => c.kind === kind);
-}
-
-/** Resolves one env variable of the container: a literal value or a key of a rendered Secret. */
-function envValue(env: readonly EnvVar[], name: string, secrets: readonly KubeObject[]): string {
-  const entry = env.find((e) => e.name === name);
-  if (entry === undefined) throw new Error(`the database container has no env ${name}`);
-  if (entry.value !== undefined) return entry.value;
-  const ref = entry.valueFrom?.secretKeyRef;
-  if (ref === undefined) throw new Error(`env ${name} is neither a value nor a secretKeyRef`);
-  const secret = secrets.find((s) => s.metadata.name === ref.name);
-  const data = (secret?.['data'] ?? {}) as Record<string, string>;
-  const encoded = data[ref.key];
-  if (encoded === undefined) throw new Error(`env ${name}: Secret ${ref.name} has no data.${ref.key}`);
-  return Buffer.from(encoded, 'base64').toString('utf8');
 }
 
 /** Reads the rig's inputs from the children `renderChildren` returned for one cluster. */
@@ -59,9 +46,13 @@ export function rigSource(children: readonly KubeObject[]): RigSource {
     (c.env ?? []).some((e) => e.name === 'SPILO_CONFIGURATION'),
   );
   if (container === undefined) throw new Error('no container carries SPILO_CONFIGURATION');
-  const env = container.env ?? [];
-  const secrets = find(children, 'Secret');
-  const value = (name: string): string => envValue(env, name, secrets);
+  // As the kubelet builds the environment: Secrets read, `$(NAME)` references expanded in order.
+  const env = containerEnvValues(container.env ?? [], find(children, 'Secret'));
+  const value = (name: string): string => {
+    const v = env.get(name);
+    if (v === undefined) throw new Error(`the database container has no env ${name}`);
+    return v;
+  };
   return {
     scope: value('SCOPE'),
     statefulSet: sts.metadata.name,
@@ -69,5 +60,9 @@ export function rigSource(children: readonly KubeObject[]): RigSource {
     spilo: JSON.parse(value('SPILO_CONFIGURATION')) as Record<string, unknown>,
     superuser: { username: value('PGUSER_SUPERUSER'), password: value('PGPASSWORD_SUPERUSER') },
     replication: { username: value('PGUSER_STANDBY'), password: value('PGPASSWORD_STANDBY') },
+    restApi: {
+      username: value('PATRONI_RESTAPI_USERNAME'),
+      password: value('PATRONI_RESTAPI_PASSWORD'),
+    },
   };
 }

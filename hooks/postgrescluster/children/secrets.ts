@@ -24,10 +24,11 @@ export interface Credential {
 export type Credentials = Record<CredentialPurpose, Credential>;
 
 /**
- * What a cluster-level password is for: the three credentials, and the login roles of the optional
- * features (the pooler's lookup role, the monitoring role). Part of the HMAC input, so each differs.
+ * What a cluster-level password is for: the three credentials, the login roles of the optional
+ * features (the pooler's lookup role, the monitoring role) and Patroni's REST API. Part of the HMAC
+ * input, so each differs.
  */
-export type PasswordPurpose = CredentialPurpose | 'pooler' | 'monitoring';
+export type PasswordPurpose = CredentialPurpose | 'pooler' | 'monitoring' | 'patroni-api';
 
 /** The password derived for a purpose when no Secret holds one: base64url without padding. */
 export function derivePassword(operatorKey: Uint8Array, uid: string, purpose: PasswordPurpose): string {

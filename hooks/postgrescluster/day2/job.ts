@@ -19,6 +19,7 @@ import type { Child, KubeObject } from '../../lib/k8s.js';
 import { jobScheduling, jobSpec } from '../children/job-template.js';
 import { childMetadata } from '../children/metadata.js';
 import { ANNOTATIONS, COMPONENTS, commonLabels, operationName, type Operation } from '../names.js';
+import { restApiEnv } from '../patroni/rest-api.js';
 import type { ResolvedCluster } from '../spec/resolved.js';
 import { sortedJson } from '../spilo/configuration.js';
 import { type EnvVar, sortEnv } from '../spilo/env.js';
@@ -41,7 +42,7 @@ export interface OperationJob {
   annotations: Readonly<Record<string, string>>;
   /** Seconds before Kubernetes stops it for good. */
   deadlineSeconds: number;
-  /** Whether it calls Patroni's REST API. */
+  /** Whether it calls Patroni's REST API: then it also gets the API's credentials (rest-api.ts). */
   patroniClient: boolean;
   /** Whether it calls the Kubernetes API, as the operation's own ServiceAccount. */
   kubernetesApi: boolean;
@@ -91,7 +92,7 @@ export function buildOperationJob(cluster: ResolvedCluster, job: OperationJob): 
         name: job.operation,
         image: cluster.image,
         command: ['python3', '-c', job.script],
-        env: sortEnv(job.env),
+        env: sortEnv([...job.env, ...(job.patroniClient ? restApiEnv(cluster) : [])]),
         memoryRequest: '32Mi',
       },
     }),

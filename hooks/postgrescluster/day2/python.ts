@@ -59,9 +59,18 @@ def wait_for(what, check, timeout):
         time.sleep(POLL)
 `;
 
-/** Patroni's REST API: `PATRONI_URL` is any member (the members' headless Service). */
+/**
+ * Patroni's REST API: `PATRONI_URL` is any member (the members' headless Service). Every call sends
+ * HTTP Basic credentials from `PATRONI_RESTAPI_USERNAME`/`PASSWORD` (the cluster's Secret, through
+ * the Job's env: never on a command line), which Patroni requires for writes (patroni/rest-api.ts).
+ */
 export const PY_PATRONI = String.raw`
+import base64
+
 PATRONI_URL = os.environ.get('PATRONI_URL', '').rstrip('/')
+_API_USER = os.environ.get('PATRONI_RESTAPI_USERNAME', '')
+PATRONI_AUTH = {'Authorization': 'Basic ' + base64.b64encode(
+    (_API_USER + ':' + os.environ.get('PATRONI_RESTAPI_PASSWORD', '')).encode()).decode()} if _API_USER else {}
 UP_STATES = ('running', 'streaming')
 LEADER_ROLES = ('leader', 'standby_leader', 'master', 'primary')
 SYNCHRONOUS_ROLES = ('sync_standby', 'quorum_standby')
@@ -73,7 +82,7 @@ def rest_base(api_url):
 
 
 def patroni(method, path, body=None, timeout=10, base=None):
-    return call(method, (base or PATRONI_URL) + path, body, timeout)
+    return call(method, (base or PATRONI_URL) + path, body, timeout, PATRONI_AUTH)
 
 
 def get_cluster():

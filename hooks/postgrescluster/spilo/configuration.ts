@@ -7,6 +7,7 @@
  * go through Patroni's `PATCH /config`, while the local `postgresql.*` section follows the pod template.
  * @see docs/contract.md (what Spilo does with each variable, with its upstream file and function)
  */
+import { RESTAPI_AUTHENTICATION } from '../patroni/rest-api.js';
 import type { ResolvedCluster } from '../spec/resolved.js';
 import { pgHba } from './hba.js';
 import { splitParameters } from './parameters.js';
@@ -55,6 +56,8 @@ export interface SpiloDcs {
 export interface SpiloConfiguration {
   bootstrap: { dcs: SpiloDcs; initdb: readonly (string | Record<string, string>)[] };
   postgresql: { parameters: Record<string, string>; pg_hba: string[] };
+  /** Merged with Spilo's `listen`/`connect_address`; references the kubelet expands (rest-api.ts). */
+  restapi: { authentication: typeof RESTAPI_AUTHENTICATION };
 }
 
 function dcsSection(cluster: ResolvedCluster, dcsParameters: Record<string, string>): SpiloDcs {
@@ -99,6 +102,7 @@ export function spiloConfiguration(cluster: ResolvedCluster): SpiloConfiguration
       parameters: localParameters(cluster, local),
       pg_hba: pgHba(cluster),
     },
+    restapi: { authentication: RESTAPI_AUTHENTICATION },
   };
 }
 

@@ -10,6 +10,7 @@ import type { V1EnvVar } from '@kubernetes/client-node';
 import type { Plain } from '../../lib/k8s.js';
 import { clusterBackupEnv } from '../backup/env.js';
 import { CLUSTER_LABEL, clusterNames, PATRONI_LABELS, ROLE_LABEL, ROLE_VALUES } from '../names.js';
+import { restApiEnv } from '../patroni/rest-api.js';
 import type { ResolvedCluster } from '../spec/resolved.js';
 import { spiloTlsEnv } from '../tls/index.js';
 import { sortedJson, spiloConfigurationJson } from './configuration.js';
@@ -89,6 +90,8 @@ function credentialEnv(cluster: ResolvedCluster): EnvVar[] {
     envFromSecret('PGPASSWORD_SUPERUSER', secrets.superuser, 'password'),
     envFromSecret('PGUSER_STANDBY', secrets.replication, 'username'),
     envFromSecret('PGPASSWORD_STANDBY', secrets.replication, 'password'),
+    // Referenced from SPILO_CONFIGURATION, so they must sort before it (patroni/rest-api.ts).
+    ...restApiEnv(cluster),
   ];
 }
 

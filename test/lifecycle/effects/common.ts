@@ -4,11 +4,13 @@
  */
 import type { KubeObject } from '../../../hooks/lib/k8s';
 import { CLUSTER_LABEL, clusterNames } from '../../../hooks/postgrescluster/names';
+import { containerEnvValues, type RenderedEnvVar } from '../../support/container-env';
 import type { JsonObject } from '../lib/json';
 import type { ApiStore } from '../lib/store';
 import { containerEnv, specOf } from '../sim/context';
 import type { JobOutcome } from '../sim/jobs';
 import { PatroniRestError, type ClusterMember, type PatroniApi, type PatroniSim } from '../sim/patroni';
+import type { RestAuth } from '../sim/patroni-rest';
 import type { BackupStore } from '../sim/walg';
 
 /** What a Job's effect may touch. */
@@ -71,8 +73,40 @@ export function scopeOf(job: KubeObject): string {
   return clusterNames({ name: job.metadata.labels?.[CLUSTER_LABEL] ?? '' }).scope;
 }
 
+/**
+ * Patroni's REST API as the Job's program calls it: with the credentials its env reads from the
+ * Secret (`PATRONI_RESTAPI_USERNAME`/`PASSWORD`, day2/python.ts `patroni()`), none if it has none.
+ */
 export function patroniOf(job: KubeObject, world: JobWorld): PatroniApi {
-  return world.patroni.api(job.metadata.namespace ?? '', scopeOf(job));
+  const api = world.patroni.api(job.metadata.namespace ?? '', scopeOf(job));
+  const pod = (
+    specOf(job)['template'] as { spec?: { containers?: { env?: RenderedEnvVar[] }[] } } | undefined
+  )?.spec;
+  let auth: RestAuth | undefined;
+  try {
+    const env = containerEnvValues(
+      pod?.containers?.[0]?.env ?? [],
+      world.store.list('Secret', job.metadata.namespace),
+    );
+    const username = env.get('PATRONI_RESTAPI_USERNAME');
+    const password = env.get('PATRONI_RESTAPI_PASSWORD');
+    if (username !== undefined && password !== undefined) auth = { username, password };
+  } catch {
+    auth = undefined; // a Secret the pod needs is missing: the kubelet would not start it either
+  }
+  return api.withAuth(auth);
+}
+
+/** The credentials in a cluster's REST API Secret: what an administrator's `patronictl` would use. */
+export function adminAuth(store: ApiStore, namespace: string, cluster: string): RestAuth | undefined {
+  const secret = store.get({
+    kind: 'Secret',
+    namespace,
+    name: clusterNames({ name: cluster }).restApiSecret,
+  });
+  const data = (secret?.['data'] ?? {}) as Record<string, string>;
+  const field = (k: string) => Buffer.from(data[k] ?? '', 'base64').toString('utf8');
+  return secret === undefined ? undefined : { username: field('username'), password: field('password') };
 }
 
 /** GET /cluster, or undefined while no member answers. */

@@ -1,10 +1,11 @@
 /**
  * Patroni's REST API for the Patroni simulation, the part pgmeta's Jobs call: GET /cluster (built
  * from the DCS), PATCH /config, POST /restart and POST /switchover, with Patroni's refusals as
- * PatroniRestError.
+ * PatroniRestError. The writes need the credentials of the members' `restapi.authentication`.
  */
 import type { KubeObject } from '../../../hooks/lib/k8s';
-import { mergePatch, type JsonObject } from '../lib/json';
+import { containerEnvValues, type RenderedEnvVar } from '../../support/container-env';
+import { isObject, mergePatch, type JsonObject } from '../lib/json';
 import { PatroniRestError, type ClusterMember, type ScopeState, type ScopeView } from './patroni-model';
 import { PatroniPart } from './patroni-roster';
 
@@ -14,6 +15,35 @@ export interface RestBackend {
   patchConfig(patch: JsonObject): JsonObject;
   restart(member: string, pendingOnly: boolean): boolean;
   switchover(leader: string, candidate?: string): void;
+  /** The REST API credentials each member runs with (see {@link restApiCredentials}). */
+  credentials(): RestAuth[];
+}
+
+/** HTTP Basic credentials (`restapi.authentication`). */
+export interface RestAuth {
+  username: string;
+  password: string;
+}
+
+/**
+ * A member pod's `restapi.authentication`: its SPILO_CONFIGURATION with the `$(NAME)` references
+ * expanded from its env and Secrets, as the kubelet does before Spilo writes the file. Undefined
+ * when it sets none or the container could not start (a Secret missing).
+ */
+export function restApiCredentials(pod: KubeObject, secrets: readonly KubeObject[]): RestAuth | undefined {
+  const spec = pod['spec'] as { containers?: { env?: RenderedEnvVar[] }[] } | undefined;
+  let config: unknown;
+  try {
+    const env = containerEnvValues(spec?.containers?.[0]?.env ?? [], secrets);
+    config = JSON.parse(env.get('SPILO_CONFIGURATION') ?? '{}');
+  } catch {
+    return undefined;
+  }
+  const restapi = isObject(config) ? config['restapi'] : undefined;
+  const auth = isObject(restapi) ? restapi['authentication'] : undefined;
+  if (!isObject(auth) || typeof auth['username'] !== 'string' || typeof auth['password'] !== 'string')
+    return undefined;
+  return { username: auth['username'], password: auth['password'] };
 }
 
 /** The REST endpoints' effects on the simulated scopes. */
@@ -37,6 +67,10 @@ export class PatroniRest extends PatroniPart {
       restart: (name, pendingOnly) => this.restart(o, name, pendingOnly),
       switchover: (leader, candidate) => {
         this.switchover(o, leader, candidate);
+      },
+      credentials: () => {
+        const secrets = this.ctx.store.list('Secret', o.pods[0]?.metadata.namespace);
+        return o.pods.flatMap((p) => restApiCredentials(p, secrets) ?? []);
       },
     };
   }
@@ -148,17 +182,39 @@ export class PatroniRest extends PatroniPart {
 export class PatroniApi {
   private readonly sim: { restApi(namespace: string, scope: string): RestBackend };
   private readonly where: { namespace: string; scope: string };
+  private readonly auth: RestAuth | undefined;
 
   constructor(
     sim: { restApi(namespace: string, scope: string): RestBackend },
     where: { namespace: string; scope: string },
+    auth?: RestAuth,
   ) {
     this.sim = sim;
     this.where = where;
+    this.auth = auth;
+  }
+
+  /** The same API, calling with these credentials (a Job's, or an administrator's). */
+  withAuth(auth: RestAuth | undefined): PatroniApi {
+    return new PatroniApi(this.sim, this.where, auth);
   }
 
   private get backend(): RestBackend {
     return this.sim.restApi(this.where.namespace, this.where.scope);
+  }
+
+  /**
+   * The writes are behind Patroni's `check_access`: with `restapi.authentication` set, a request
+   * without the same user and password gets 401 (Patroni v4.0.4 patroni/api.py `check_access`,
+   * `RestApiServer.check_auth_header`). Simplified: every member that sets credentials must accept
+   * them (the Jobs reach any member through the headless Service).
+   */
+  private write(): RestBackend {
+    const backend = this.backend;
+    const a = this.auth;
+    const ok = (c: RestAuth) => c.username === a?.username && c.password === a.password;
+    if (!backend.credentials().every(ok)) throw new PatroniRestError(401, 'not authenticated');
+    return backend;
   }
 
   /** GET /cluster */
@@ -168,16 +224,16 @@ export class PatroniApi {
 
   /** PATCH /config */
   patchConfig(patch: JsonObject): JsonObject {
-    return this.backend.patchConfig(patch);
+    return this.write().patchConfig(patch);
   }
 
   /** POST /restart on one member; with `restart_pending` only if it needs one. */
   restart(member: string, body: { restart_pending?: boolean } = {}): boolean {
-    return this.backend.restart(member, body.restart_pending === true);
+    return this.write().restart(member, body.restart_pending === true);
   }
 
   /** POST /switchover */
   switchover(body: { leader: string; candidate?: string }): void {
-    this.backend.switchover(body.leader, body.candidate);
+    this.write().switchover(body.leader, body.candidate);
   }
 }

@@ -51,6 +51,7 @@ describe('clusterNames', () => {
   it('derives every child name from the cluster name', () => {
     expect(clusterNames({ name: 'demo' })).toEqual({
       scope: 'demo',
+      restApiSecret: 'demo-patroni-api',
       statefulSet: 'demo',
       primaryService: 'demo',
       replicaService: 'demo-ro',

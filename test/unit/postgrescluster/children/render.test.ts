@@ -43,6 +43,7 @@ describe('renderChildren', () => {
         'Secret/demo-superuser',
         'Secret/demo-replication',
         'Secret/demo-app',
+        'Secret/demo-patroni-api',
         'Service/demo',
         'Service/demo-ro',
         'Service/demo-members',

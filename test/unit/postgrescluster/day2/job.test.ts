@@ -86,7 +86,12 @@ describe('buildOperationJob', () => {
       capabilities: { drop: ['ALL'] },
     });
     expect(pod.containers[0]?.command).toEqual(['python3', '-c', 'print(1)']);
-    expect(pod.containers[0]?.env.map((e) => e.name)).toEqual(['A', 'B']);
+    expect(pod.containers[0]?.env.map((e) => e.name)).toEqual([
+      'A',
+      'B',
+      'PATRONI_RESTAPI_PASSWORD',
+      'PATRONI_RESTAPI_USERNAME',
+    ]);
   });
 
   it.each([

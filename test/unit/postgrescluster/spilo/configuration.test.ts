@@ -81,7 +81,7 @@ describe('SPILO_CONFIGURATION', () => {
 
   it('has only the sections pgmeta owns', () => {
     const cfg = parsed();
-    expect(Object.keys(cfg)).toEqual(['bootstrap', 'postgresql']);
+    expect(Object.keys(cfg)).toEqual(['bootstrap', 'postgresql', 'restapi']);
     expect(Object.keys(cfg.bootstrap)).toEqual(['dcs', 'initdb']);
     expect(Object.keys(cfg.postgresql)).toEqual(['parameters', 'pg_hba']);
   });

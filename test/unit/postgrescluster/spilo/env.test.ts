@@ -84,7 +84,16 @@ describe('spiloEnv', () => {
     }
   });
 
-  it('passes nothing to Patroni as PATRONI_* (Spilo scrubs those from its environment)', () => {
-    expect(spiloEnv(aCluster().build()).filter((v) => v.name.startsWith('PATRONI_'))).toEqual([]);
+  // Spilo 4.0-p3 postgres-appliance/runit/patroni/run scrubs PATRONI_* from Patroni's environment.
+  // The REST API credentials are PATRONI_RESTAPI_* only so that SPILO_CONFIGURATION can reference
+  // them ($(NAME), expanded by the kubelet from variables defined earlier: they must sort before it).
+  it('passes nothing to Patroni as PATRONI_* but the REST API credentials SPILO_CONFIGURATION references', () => {
+    const env = spiloEnv(aCluster().build());
+    const names = env.map((v) => v.name);
+    const patroni = names.filter((n) => n.startsWith('PATRONI_'));
+    expect(patroni).toEqual(['PATRONI_RESTAPI_PASSWORD', 'PATRONI_RESTAPI_USERNAME']);
+    for (const n of patroni) expect(names.indexOf(n)).toBeLessThan(names.indexOf('SPILO_CONFIGURATION'));
+    const spilo = env.find((v) => v.name === 'SPILO_CONFIGURATION')?.value ?? '';
+    expect(spilo).toContain('"$(PATRONI_RESTAPI_PASSWORD)"');
   });
 });
