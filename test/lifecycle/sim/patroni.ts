@@ -15,15 +15,20 @@
  *   `maximum_lag_on_failover` (the synchronous standby in synchronous mode) is promoted, timeline + 1.
  *   A returning old leader rejoins as a replica (pg_rewind); one that restarts within `ttl` keeps
  *   the lock.
- * - Each pass writes the role label (`master`/`replica`) and the `status` annotation (role, state,
- *   xlog_location, timeline, pending_restart) of running members when they change. Lock renewals stay
- *   in memory: writing them every `loop_wait` would make every pass a change.
+ * - Each pass writes the role label (`master`/`replica`, none for a member that neither holds the
+ *   lock nor runs) and the `status` annotation (role, state, xlog_location, timeline,
+ *   replication_state, pending_restart) of members whose Patroni runs, when they change; a member
+ *   that stops writes `stopped` once more. The holder renews the lock (`renewTime`, `optime`) every
+ *   `loop_wait`; scenarios do not count renewals as changes (patroni-dcs.ts `isLeaseRenewal`).
+ * - Synchronous mode: the `-sync` key (patroni-sync.ts).
  * - `pending_restart`: a parameter of context `postmaster` whose effective value (DCS parameters
  *   overridden by local ones, except the DCS-only ones) differs from the value the member started with.
- * - The REST API (`api()`): GET /cluster, PATCH /config, POST /restart, POST /switchover.
+ * - The REST API (`api()`): GET /cluster, PATCH /config, POST /restart, POST /switchover; readiness
+ *   (`ready()`) as `/readiness` answers. Each behaviour and its upstream source: UPSTREAM.md.
  *
  * The simulation is split by responsibility: patroni-model.ts (data), patroni-dcs.ts (the DCS
- * objects), patroni-roster.ts (members), patroni-ha.ts (the HA loop), patroni-rest.ts (the REST API).
+ * objects), patroni-roster.ts (members), patroni-ha.ts (the HA loop), patroni-sync.ts (synchronous
+ * replication), patroni-rest.ts (the REST API).
  * This module ties them together and is what the rest of the emulator uses.
  */
 import type { KubeObject } from '../../../hooks/lib/k8s';
