@@ -150,10 +150,21 @@ function toMember(pod: KubeObject): ObservedMember {
   };
 }
 
-/** The label Patroni keeps current wins; the annotation covers the moment before it is set. */
-function roleOf(pod: KubeObject, st: PatroniStatus): MemberRole {
+/**
+ * The label Patroni keeps current wins; the annotation covers the moment before it is set. Patroni
+ * writes both in one patch and labels the lock holder whatever PostgreSQL's state (Patroni 4.0.4
+ * patroni/dcs/kubernetes.py `Kubernetes.touch_member`), so an unlabelled member whose status says
+ * `primary` is not the primary: that is the role its data directory had when it starts again
+ * (patroni/postgresql/__init__.py `Postgresql.get_postgres_role_from_data_directory`).
+ */
+function roleValue(pod: KubeObject, st: PatroniStatus): string | undefined {
   const label = pod.metadata.labels?.[ROLE_LABEL];
-  const value = label ?? (typeof st.role === 'string' ? st.role : undefined);
+  if (label !== undefined) return label;
+  return typeof st.role === 'string' && st.role !== 'primary' && st.role !== 'master' ? st.role : undefined;
+}
+
+function roleOf(pod: KubeObject, st: PatroniStatus): MemberRole {
+  const value = roleValue(pod, st);
   if (value === ROLE_VALUES.primary || value === 'primary') return 'primary';
   if (value === ROLE_VALUES.replica || value === 'sync_standby') return 'replica';
   if (value === 'standby_leader' || value === 'standby-leader') return 'standby-leader';

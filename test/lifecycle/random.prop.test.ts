@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import type { KubeObject } from '../../hooks/lib/k8s';
 import { useLifecycle, type Scenario } from './scenario';
 
-/** Runs per property; CI may ask for more (LIFECYCLE_RUNS), the timeout grows with them. */
+/** Runs per property; CI may ask for more (LIFECYCLE_RUNS), the timeout grows with them (10 s a run: shared CI runners). */
 const RUNS = Number(process.env['LIFECYCLE_RUNS'] ?? 30);
 
 const IMAGES = [
@@ -169,6 +169,6 @@ describe('lifecycle: random edits and pod events', () => {
         { numRuns: RUNS, endOnFailure: true },
       );
     },
-    Math.max(120_000, RUNS * 5_000),
+    Math.max(120_000, RUNS * 10_000),
   );
 });

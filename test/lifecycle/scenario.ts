@@ -30,6 +30,7 @@ import {
   type SyncRecord,
 } from './emulator';
 import { runningJobsDeleted, syncViolations } from './invariants';
+import { isLeaseRenewal } from './sim/patroni-dcs';
 import { KUBERNETES_RULES } from './lib/apiserver-rules';
 import { SimClock } from './lib/clock';
 import { HookServer } from './lib/hook-server';
@@ -176,13 +177,15 @@ export class Scenario {
    */
   async settle(o: { maxSteps?: number } = {}): Promise<number> {
     const max = o.maxSteps ?? this.maxSteps;
+    // The leader renews its lock every loop_wait (sim/patroni-dcs.ts `isLeaseRenewal`): not a change.
+    const changedSince = (from: number) => this.store.log.slice(from).some((c) => !isLeaseRenewal(c));
     for (let i = 1; i <= max; i++) {
-      const before = this.store.revision;
+      const before = this.store.log.length;
       await this.step();
-      if (this.store.revision !== before) continue;
+      if (changedSince(before)) continue;
       await this.mc.syncDue({ force: true });
       this.afterStep();
-      if (this.store.revision !== before) continue;
+      if (changedSince(before)) continue;
       const timer = this.sim.nextTimer();
       if (timer === undefined) return i;
       if (timer > this.clock.now + this.tick) {

@@ -100,6 +100,8 @@ export const params: JobEffect = {
 };
 
 /** switchover-script.ts */
+const SYNCHRONOUS_ROLES = new Set(['sync_standby', 'quorum_standby']);
+
 export const switchover: JobEffect = {
   name: 'switchover',
   matches: (job) => job.metadata.annotations?.[OPERATION] === 'switchover',
@@ -114,8 +116,13 @@ export const switchover: JobEffect = {
     if (isDone) return done(`the leader is ${leader}`);
     if (mem['requested'] === true)
       return waitFor(world, mem, { what: 'the new leader', timeout: SWITCHOVER_TIMEOUT });
+    // switchover-script.ts `eligible`: with SYNCHRONOUS, only a synchronous standby (Patroni refuses others).
+    const synchronous = env['SYNCHRONOUS'] === 'true';
     const candidateUp = members.some(
-      (m) => (candidate !== undefined ? m.name === candidate : m.name !== leader) && UP_STATES.has(m.state),
+      (m) =>
+        (candidate !== undefined ? m.name === candidate : m.name !== leader) &&
+        (!synchronous || SYNCHRONOUS_ROLES.has(m.role)) &&
+        UP_STATES.has(m.state),
     );
     if (leader === undefined || !candidateUp) {
       return waitFor(world, mem, { what: 'a leader and a running candidate', timeout: SWITCHOVER_TIMEOUT });

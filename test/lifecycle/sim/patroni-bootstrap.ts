@@ -74,8 +74,8 @@ export class PatroniBootstrap extends PatroniPart {
     this.dcs.ensureConfigService(s, labels);
     Object.assign(m, { state: 'running', role: 'primary', timeline: 1, xlog: INITIAL_XLOG });
     m.running = this.roster.effective(s, cfg, pod);
-    this.world.volumes.set(m.pvcUid, { sysid, timeline: 1, xlog: INITIAL_XLOG });
-    this.dcs.writeLeader(s, m, labels);
+    this.world.volumes.set(m.pvcUid, { sysid, role: 'primary', timeline: 1, xlog: INITIAL_XLOG });
+    this.dcs.takeLeader(s, m, { ttl: this.dcs.ttl(s, cfg), labels });
     this.world.events.push({ at: this.ctx.clock.now, type: 'bootstrap', member: m.name });
     this.ctx.trace(`patroni: ${m.name} bootstrapped ${s.scope} (initialize ${sysid})`);
   }

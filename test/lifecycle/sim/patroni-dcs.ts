@@ -87,30 +87,26 @@ export class PatroniDcs {
   }
 
   /**
-   * Takes the lock for `m`, or releases it when `m` is undefined (kubernetes.py `delete_leader`:
-   * a voluntary release records the last WAL position in `optime`).
+   * Takes the lock for `m` (kubernetes.py `Kubernetes.attempt_to_acquire_leader`): `transitions` grows
+   * only when the last recorded holder was someone else (a released lock has none), and a holder that
+   * takes its own lock again keeps its `acquireTime`.
    */
-  writeLeader(s: ScopeState, m: Member | undefined, labels?: Record<string, string>, lastLsn?: number): void {
+  takeLeader(s: ScopeState, m: Member, o: { ttl: number; labels?: Record<string, string> }): void {
     const old = this.endpoints(s, '')?.metadata.annotations ?? {};
     const now = this.ctx.clock.iso();
-    if (!m) {
-      const optime = lastLsn !== undefined ? { optime: String(lastLsn) } : {};
-      this.upsertEndpoints(s, s.scope, {
-        annotations: { leader: null, renewTime: now, ...optime },
-        subsets: [],
-      });
-      return;
-    }
-    const transitions = String(Number(old['transitions'] ?? '-1') + 1);
+    const previous = Number.parseInt(old['transitions'] ?? '', 10);
+    const counted = Number.isNaN(previous) ? 0 : previous;
+    const same = old['leader'] === m.name;
+    const transitions = this.endpoints(s, '') === undefined ? 0 : same ? counted : counted + 1;
     s.lastRenew = this.ctx.clock.now;
     this.upsertEndpoints(s, s.scope, {
-      ...(labels ? { labels } : {}),
+      ...(o.labels ? { labels: o.labels } : {}),
       annotations: {
         leader: m.name,
-        acquireTime: now,
+        acquireTime: same ? (old['acquireTime'] ?? now) : now,
         renewTime: now,
-        transitions,
-        ttl: '30',
+        transitions: String(transitions),
+        ttl: String(o.ttl),
         optime: String(m.xlog),
       },
       subsets: [
@@ -123,4 +119,82 @@ export class PatroniDcs {
       ],
     });
   }
+
+  /**
+   * The holder's renewal on its HA loop (kubernetes.py `Kubernetes.update_leader`): `renewTime`, `ttl`
+   * and the WAL position in `optime`; `acquireTime` and `transitions` stay.
+   */
+  renewLeader(s: ScopeState, m: Member, ttl: number): void {
+    s.lastRenew = this.ctx.clock.now;
+    this.upsertEndpoints(s, s.scope, {
+      annotations: { renewTime: this.ctx.clock.iso(), ttl: String(ttl), optime: String(m.xlog) },
+    });
+  }
+
+  /**
+   * Releases the lock (kubernetes.py `Kubernetes.delete_leader`): only `leader` is removed and the last
+   * WAL position written to `optime`; the addresses go.
+   */
+  releaseLeader(s: ScopeState, lastLsn: number): void {
+    this.upsertEndpoints(s, s.scope, {
+      annotations: { leader: null, ...(lastLsn > 0 ? { optime: String(lastLsn) } : {}) },
+      subsets: [],
+    });
+  }
+
+  /** The last WAL position the leader recorded (`optime`: patroni/dcs/__init__.py `Status.from_node`). */
+  optime(s: ScopeState): number {
+    return Number(this.endpoints(s, '')?.metadata.annotations?.['optime'] ?? 0) || 0;
+  }
+
+  /** The `-sync` key: its leader and synchronous standbys (patroni/dcs/__init__.py `SyncState`). */
+  syncState(s: ScopeState): { leader?: string; members: string[] } {
+    const a = this.endpoints(s, '-sync')?.metadata.annotations ?? {};
+    const members = (a['sync_standby'] ?? '')
+      .split(',')
+      .map((n) => n.trim())
+      .filter((n) => n !== '');
+    return { ...(a['leader'] ? { leader: a['leader'] } : {}), members };
+  }
+
+  /**
+   * Writes the `-sync` key (kubernetes.py `Kubernetes.write_sync_state`, dcs `AbstractDCS.sync_state`):
+   * the standbys sorted and joined by commas, quorum 0; all three null to clear it
+   * (`delete_sync_state`).
+   */
+  writeSync(s: ScopeState, o: { labels: Record<string, string>; leader?: string; members?: string[] }): void {
+    const members = [...(o.members ?? [])].sort();
+    this.upsertEndpoints(s, `${s.scope}-sync`, {
+      labels: o.labels,
+      annotations:
+        o.leader === undefined
+          ? { leader: null, sync_standby: null, quorum: null }
+          : { leader: o.leader, sync_standby: members.length > 0 ? members.join(',') : null, quorum: '0' },
+    });
+  }
+}
+
+const RENEWAL_PATHS: ReadonlySet<string> = new Set([
+  'metadata.annotations.renewTime',
+  'metadata.annotations.optime',
+  'metadata.annotations.ttl',
+]);
+
+/**
+ * A lock holder's renewal (`renewLeader`): it moves every `loop_wait` in a healthy cluster, so a
+ * check for a quiet cluster leaves it out.
+ */
+export function isLeaseRenewal(c: {
+  actor: string;
+  kind: string;
+  verb: string;
+  paths?: readonly string[];
+}): boolean {
+  return (
+    c.actor === PATRONI &&
+    c.kind === 'Endpoints' &&
+    c.verb === 'update' &&
+    (c.paths ?? []).length > 0 &&
+    (c.paths ?? []).every((p) => RENEWAL_PATHS.has(p))
+  );
 }

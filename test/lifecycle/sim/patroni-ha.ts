@@ -8,34 +8,48 @@ import { specOf, statusOf } from './context';
 import { type Member, type PatroniConfig, type ScopeState } from './patroni-model';
 import { BOOTSTRAPPING, PatroniBootstrap, RUNIT_RESTARTS } from './patroni-bootstrap';
 import { PatroniPart } from './patroni-roster';
+import { PatroniSync } from './patroni-sync';
 
 /** What Patroni does on each HA loop of a scope. */
 export class PatroniHa extends PatroniPart {
   private readonly boot = new PatroniBootstrap(this.world, { dcs: this.dcs, roster: this.roster });
+  private readonly sync = new PatroniSync(this.world, { dcs: this.dcs, roster: this.roster });
 
   tickScope(s: ScopeState, cfg: PatroniConfig): void {
     const pods = this.roster.memberPods(s, cfg);
     const names = new Set(pods.map((p) => p.metadata.name));
     for (const name of s.members.keys()) if (!names.has(name)) s.members.delete(name);
-    for (const pod of pods) this.lifecycle(s, pod);
-    const leader = this.dcs.leaderName(s);
-    const leaderUp = leader !== undefined && this.roster.up(s, leader, pods);
-    if (leaderUp) s.lastRenew = this.ctx.clock.now;
+    for (const pod of pods) this.lifecycle(s, pod, cfg);
     for (const pod of pods)
       if (this.roster.up(s, pod.metadata.name, pods)) this.progress({ s, cfg, pod, pods });
-    this.switchoverStep(s, pods);
+    this.renew(s, pods, cfg);
+    this.switchoverStep(s, pods, cfg);
     if (this.dcs.initialized(s) && !this.roster.lockValid(s, pods, cfg)) this.elect(s, pods, cfg);
     this.follow(s, pods);
-    this.syncStandby(s, pods, cfg);
+    this.sync.process(s, pods, cfg);
     for (const pod of pods) this.roster.publish(s, pod, cfg);
   }
 
+  /**
+   * The lock holder renews the lock once per `loop_wait` (ha.py `Ha.update_lock`, kubernetes.py
+   * `Kubernetes.update_leader`), also while PostgreSQL restarts or starts after a crash
+   * (`Ha.handle_long_action_in_progress`, `Ha.recover`): `renewTime` and `optime` move.
+   */
+  renew(s: ScopeState, pods: KubeObject[], cfg: PatroniConfig): void {
+    const name = this.dcs.leaderName(s);
+    const m = name !== undefined ? s.members.get(name) : undefined;
+    if (m?.role !== 'primary' || !this.roster.up(s, m.name, pods)) return;
+    const loopWait = Number(this.dcs.dcsConfig(s, cfg)['loop_wait'] ?? 10);
+    if (this.ctx.clock.now - s.lastRenew < loopWait) return;
+    this.dcs.renewLeader(s, m, this.dcs.ttl(s, cfg));
+  }
+
   /** Shutdowns, crashes and (re)starts, from the pods' and containers' state. */
-  lifecycle(s: ScopeState, pod: KubeObject): void {
+  lifecycle(s: ScopeState, pod: KubeObject, cfg: PatroniConfig): void {
     const m = s.members.get(pod.metadata.name);
     const lost = this.world.kubelets.nodeLost(pod);
     if (pod.metadata.deletionTimestamp !== undefined) {
-      if (m && m.state !== 'stopped' && !lost) this.shutdown(s, m);
+      if (m && m.state !== 'stopped' && !lost) this.shutdown(s, m, { pod, cfg });
       return;
     }
     if (!this.world.kubelets.running(pod)) return;
@@ -50,7 +64,8 @@ export class PatroniHa extends PatroniPart {
       timeline: 0,
       xlog: 0,
       running: {},
-      busyUntil: 0,
+      // PostgreSQL on existing data takes a pass to accept connections (`start` below).
+      busyUntil: this.ctx.clock.now + 1,
       ip: typeof statusOf(pod)['podIP'] === 'string' ? String(statusOf(pod)['podIP']) : '',
       pvcUid: claim?.metadata.uid ?? '',
     });
@@ -67,14 +82,20 @@ export class PatroniHa extends PatroniPart {
     });
   }
 
-  shutdown(s: ScopeState, m: Member): void {
+  /**
+   * A graceful shutdown (ha.py `Ha.shutdown`): PostgreSQL stops, the holder releases the lock with its
+   * checkpoint position (`delete_leader`), and the member writes its status once more: `stopped`, no
+   * role label (kubernetes.py `touch_member`).
+   */
+  shutdown(s: ScopeState, m: Member, o: { pod: KubeObject; cfg: PatroniConfig }): void {
     this.roster.persist(s, m);
     if (this.dcs.leaderName(s) === m.name) {
-      this.dcs.writeLeader(s, undefined);
+      this.dcs.releaseLeader(s, m.xlog);
       s.releasedAt = this.ctx.clock.now;
       this.ctx.trace(`patroni: ${m.name} shut down and released the leader lock`);
     }
     m.state = 'stopped';
+    this.roster.publish(s, o.pod, o.cfg, { stopping: true });
   }
 
   progress(o: { s: ScopeState; cfg: PatroniConfig; pod: KubeObject; pods: KubeObject[] }): void {
@@ -82,22 +103,43 @@ export class PatroniHa extends PatroniPart {
     const m = s.members.get(pod.metadata.name);
     if (!m) return;
     const now = this.ctx.clock.now;
-    if (m.state === 'starting') this.start(o, m);
+    if (m.postgresDied === true) {
+      // ha.py `Ha._run_cycle`: PostgreSQL is not healthy and was running → `crashed`; `Ha.recover`
+      // starts it again (state `starting`) and the member writes its status after the loop.
+      Object.assign(m, { state: 'crashed', busyUntil: now + 1, postgresDied: false });
+    } else if (m.state === 'starting') this.start(o, m);
     else if (m.state === 'creating replica' && now >= m.busyUntil) {
       const leader = this.roster.leaderMember(s, o.pods);
       if (!leader) return;
       Object.assign(m, { state: 'running', role: 'replica', timeline: leader.timeline, xlog: leader.xlog });
       m.running = this.roster.effective(s, cfg, pod);
     } else if (m.state === 'restarting' && now >= m.busyUntil) {
-      m.state = 'running';
-      m.running = this.roster.effective(s, cfg, pod);
-      this.ctx.trace(`patroni: ${m.name} restarted`);
+      this.restartEnds(o, m);
+    } else if ((m.state === 'crashed' || m.state === 'restart failed (start failed)') && now >= m.busyUntil) {
+      // ha.py `Ha.recover`: PostgreSQL is started again; a holder keeps the lock meanwhile.
+      Object.assign(m, { state: 'starting', busyUntil: now + 1 });
     } else if (BOOTSTRAPPING.has(m.state) && now >= m.busyUntil) {
       this.boot.postBootstrap(s, cfg, m, pod);
     } else if (RUNIT_RESTARTS.has(m.state) && now >= m.busyUntil) {
       // Spilo's runit starts Patroni again after its back-off (runit/patroni/finish): a new race.
       m.state = 'starting';
     }
+  }
+
+  /**
+   * The end of `POST /restart` (postgresql/__init__.py `Postgresql.restart`): running with the new
+   * values, or, when PostgreSQL does not come up, `restart failed (start failed)` until the next loop
+   * starts it again.
+   */
+  restartEnds(o: { s: ScopeState; cfg: PatroniConfig; pod: KubeObject }, m: Member): void {
+    if (o.s.failRestart.delete(m.name)) {
+      Object.assign(m, { state: 'restart failed (start failed)', busyUntil: this.ctx.clock.now + 1 });
+      this.ctx.trace(`patroni: ${m.name} restart failed`);
+      return;
+    }
+    m.state = 'running';
+    m.running = this.roster.effective(o.s, o.cfg, o.pod);
+    this.ctx.trace(`patroni: ${m.name} restarted`);
   }
 
   start(o: { s: ScopeState; cfg: PatroniConfig; pod: KubeObject; pods: KubeObject[] }, m: Member): void {
@@ -126,12 +168,9 @@ export class PatroniHa extends PatroniPart {
     }
     if (data) {
       const keepsLock = this.dcs.leaderName(s) === m.name && this.roster.lockValid(s, pods, cfg);
-      Object.assign(m, {
-        state: 'running',
-        role: keepsLock ? 'primary' : 'replica',
-        timeline: data.timeline,
-        xlog: data.xlog,
-      });
+      Object.assign(m, { role: keepsLock ? 'primary' : 'replica', timeline: data.timeline, xlog: data.xlog });
+      if (this.ctx.clock.now < m.busyUntil) return;
+      m.state = 'running';
       m.running = this.roster.effective(s, cfg, pod);
       return;
     }
@@ -148,22 +187,32 @@ export class PatroniHa extends PatroniPart {
    * (`release_leader_key_voluntarily`; kubernetes.py `delete_leader` records the last position in
    * `optime`) and the member starts again as a replica. Until the candidate takes the lock on its
    * next loop, no member is primary and the old leader has no role label (kubernetes.py
-   * `touch_member`: neither the lock holder nor running). A key naming another leader is dropped.
+   * `touch_member`: neither the lock holder nor running). A key naming another leader is dropped, and
+   * so is one no candidate can take over (`Ha.is_failover_possible`: lagging, or not synchronous).
    */
-  switchoverStep(s: ScopeState, pods: KubeObject[]): void {
+  switchoverStep(s: ScopeState, pods: KubeObject[], cfg: PatroniConfig): void {
     const key = s.switchover;
     if (!key || key.at >= this.ctx.clock.now) return;
     const leader = this.roster.leaderMember(s, pods);
     if (!leader) return;
-    if (leader.name !== key.leader) {
+    const possible = this.roster.failoverPossible(s, pods, {
+      cfg,
+      ...(key.candidate !== undefined ? { candidate: key.candidate } : {}),
+      eligible: (name) => this.sync.mayRace(s, cfg, name),
+    });
+    if (leader.name !== key.leader || !possible) {
+      this.ctx.trace(`patroni: switchover of ${key.leader} not possible, failover key cleaned up`);
       this.clearSwitchover(s);
       return;
     }
     const candidate = key.candidate !== undefined ? s.members.get(key.candidate) : undefined;
     if (candidate) candidate.xlog = Math.max(candidate.xlog, leader.xlog);
+    // Demoted, it starts again as a replica (ha.py `Ha.demote` → `Postgresql.follow`): the data
+    // directory says replica from now on.
+    Object.assign(leader, { role: 'replica' });
     this.roster.persist(s, leader);
-    Object.assign(leader, { role: 'replica', state: 'starting' });
-    this.dcs.writeLeader(s, undefined, undefined, leader.xlog);
+    leader.state = 'starting';
+    this.dcs.releaseLeader(s, leader.xlog);
     s.releasedAt = this.ctx.clock.now;
     this.ctx.trace(`patroni: ${leader.name} demoted for a switchover and released the leader lock`);
   }
@@ -182,7 +231,7 @@ export class PatroniHa extends PatroniPart {
     if (s.releasedAt === this.ctx.clock.now) return;
     const winner = this.raceWinner(s, pods, cfg);
     if (!winner) return;
-    this.roster.promote(s, winner);
+    this.roster.promote(s, winner, this.dcs.ttl(s, cfg));
     const key = s.switchover;
     if (key) {
       this.clearSwitchover(s);
@@ -199,26 +248,32 @@ export class PatroniHa extends PatroniPart {
     this.ctx.trace(`patroni: failover, promoted ${winner.name} (timeline ${winner.timeline})`);
   }
 
+  /**
+   * The healthiest member (ha.py `Ha.is_healthiest_node`, `_is_healthiest_node`): running replicas no
+   * more than `maximum_lag_on_failover` behind the last known position (`optime`, or a member ahead
+   * of it), in synchronous mode only those the `-sync` key allows; the most advanced wins.
+   */
   raceWinner(s: ScopeState, pods: KubeObject[], cfg: PatroniConfig): Member | undefined {
     const dcs = this.dcs.dcsConfig(s, cfg);
     const maxLag = Number(dcs['maximum_lag_on_failover'] ?? 1_048_576);
     const healthy = [...s.members.values()].filter(
-      (m) => this.roster.up(s, m.name, pods) && m.state === 'running' && m.role === 'replica',
+      (m) =>
+        this.roster.up(s, m.name, pods) &&
+        m.state === 'running' &&
+        m.role === 'replica' &&
+        this.sync.mayRace(s, cfg, m.name),
     );
     const key = s.switchover;
     const named = healthy.filter((m) => key?.candidate !== undefined && m.name === key.candidate);
     if (named.length > 0) return named[0];
     const best = Math.max(
-      0,
+      this.dcs.optime(s),
       ...healthy.map((m) => m.xlog),
       ...[...s.members.values()].map((m) => (m.role === 'primary' ? m.xlog : 0)),
     );
     let candidates = healthy.filter((m) => best - m.xlog <= maxLag);
     if (key && candidates.some((m) => m.name !== key.leader))
       candidates = candidates.filter((m) => m.name !== key.leader);
-    if (dcs['synchronous_mode'] === true && s.syncStandby !== undefined) {
-      candidates = candidates.filter((m) => m.name === s.syncStandby);
-    }
     return candidates.sort((a, b) => b.xlog - a.xlog || a.name.localeCompare(b.name))[0];
   }
 
@@ -227,32 +282,12 @@ export class PatroniHa extends PatroniPart {
     const leader = this.roster.leaderMember(s, pods);
     if (!leader) return;
     for (const m of s.members.values()) {
-      if (m === leader || m.role !== 'replica' || !this.roster.up(s, m.name, pods) || m.state === 'starting')
+      if (m === leader || m.role !== 'replica' || !this.roster.up(s, m.name, pods) || m.state !== 'running')
         continue;
-      if (m.state === 'creating replica') continue;
       m.timeline = leader.timeline;
       m.xlog = Math.max(0, leader.xlog - (s.lag.get(m.name) ?? 0));
       this.roster.persist(s, m);
     }
     this.roster.persist(s, leader);
-  }
-
-  syncStandby(s: ScopeState, pods: KubeObject[], cfg: PatroniConfig): void {
-    if (this.dcs.dcsConfig(s, cfg)['synchronous_mode'] !== true) return;
-    const leader = this.roster.leaderMember(s, pods);
-    if (!leader) return;
-    const running = [...s.members.values()]
-      .filter((m) => m.role === 'replica' && m.state === 'running' && this.roster.up(s, m.name, pods))
-      .map((m) => m.name)
-      .sort();
-    const current =
-      s.syncStandby !== undefined && running.includes(s.syncStandby) ? s.syncStandby : running[0];
-    if (current === s.syncStandby && this.dcs.endpoints(s, '-sync')) return;
-    if (current === undefined) delete s.syncStandby;
-    else s.syncStandby = current;
-    this.dcs.upsertEndpoints(s, `${s.scope}-sync`, {
-      labels: { ...cfg.labels, [cfg.scopeLabel]: s.scope },
-      annotations: { leader: leader.name, sync_standby: current ?? null },
-    });
   }
 }

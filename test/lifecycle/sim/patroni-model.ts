@@ -11,9 +11,16 @@ import type { Kubelets } from './kubelet';
 export const PATRONI = 'patroni';
 export const INITIAL_XLOG = 50_331_648;
 
-/** Patroni's member states the simulation goes through (patroni/postgresql/bootstrap.py `set_state`). */
+/**
+ * Patroni's member states the simulation goes through (patroni/postgresql/__init__.py and
+ * bootstrap.py `set_state`; the list in patroni/utils.py `cluster_as_json`).
+ */
 export type State =
   | 'starting'
+  /** PostgreSQL died under a running Patroni (ha.py `Ha._run_cycle`); the next loop starts it again. */
+  | 'crashed'
+  /** A restart whose start failed (postgresql/__init__.py `Postgresql.restart` appends the state). */
+  | 'restart failed (start failed)'
   | 'creating replica'
   | 'running'
   | 'restarting'
@@ -34,6 +41,8 @@ export const TIMED_STATES: ReadonlySet<State> = new Set<State>([
   'initdb failed',
   'custom bootstrap failed',
   'start failed',
+  'crashed',
+  'restart failed (start failed)',
 ]);
 
 export interface Member {
@@ -46,12 +55,16 @@ export interface Member {
   /** Parameters PostgreSQL runs with (fixed at start). */
   running: Record<string, string>;
   busyUntil: number;
+  /** PostgreSQL died under this Patroni; its next HA loop notices (`crashed`). */
+  postgresDied?: boolean;
   ip: string;
   pvcUid: string;
 }
 
 export interface VolumeData {
   sysid: string;
+  /** What the data directory says on the next start (postgresql/__init__.py `get_postgres_role_from_data_directory`). */
+  role: 'primary' | 'replica';
   timeline: number;
   xlog: number;
 }
@@ -61,8 +74,9 @@ export interface ScopeState {
   scope: string;
   lastRenew: number;
   members: Map<string, Member>;
-  syncStandby?: string;
   lag: Map<string, number>;
+  /** Members whose next restart fails to start PostgreSQL (set by scenarios). */
+  failRestart: Set<string>;
   failoverKey: boolean;
   /**
    * A switchover asked for over the REST API and not carried out yet (the `-failover` key): the
@@ -115,13 +129,18 @@ export class PatroniRestError extends Error {
   }
 }
 
+/** One member of `GET /cluster` (patroni/utils.py `cluster_as_json`). */
 export interface ClusterMember {
   name: string;
   role: string;
+  /** The member's state, or a replica's `replication_state` (`streaming`, `in archive recovery`). */
   state: string;
-  api_url: string;
-  timeline: number;
-  lag: number;
+  api_url?: string;
+  host?: string;
+  port?: number;
+  timeline?: number;
+  /** Not on the leader; `unknown` for a member that reports no WAL position. */
+  lag?: number | 'unknown';
   pending_restart?: boolean;
 }
 

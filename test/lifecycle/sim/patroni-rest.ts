@@ -8,6 +8,13 @@ import { containerEnvValues, type RenderedEnvVar } from '../../support/container
 import { isObject, mergePatch, type JsonObject } from '../lib/json';
 import { PatroniRestError, type ClusterMember, type ScopeState, type ScopeView } from './patroni-model';
 import { PatroniPart } from './patroni-roster';
+import { PatroniSync } from './patroni-sync';
+
+/**
+ * How long PostgreSQL takes to restart (a shutdown checkpoint, then the start): longer than a
+ * scenario's default pass, so the HA loop in between reports `restarting`.
+ */
+const RESTART_SECONDS = 6;
 
 /** The endpoints of one scope, bound to its current state. */
 export interface RestBackend {
@@ -48,10 +55,12 @@ export function restApiCredentials(pod: KubeObject, secrets: readonly KubeObject
 
 /** The REST endpoints' effects on the simulated scopes. */
 export class PatroniRest extends PatroniPart {
+  private readonly sync = new PatroniSync(this.world, { dcs: this.dcs, roster: this.roster });
+
   backend(o: ScopeView): RestBackend {
     const { s, cfg, pods } = o;
     return {
-      cluster: () => this.clusterView(s, pods),
+      cluster: () => this.clusterView(s, { pods, synchronous: this.sync.mode(s, cfg).on }),
       patchConfig: (patch) => {
         const next = mergePatch(this.dcs.dcsConfig(s, cfg), patch) as JsonObject;
         this.dcs.upsertEndpoints(s, `${s.scope}-config`, { annotations: { config: JSON.stringify(next) } });
@@ -76,39 +85,38 @@ export class PatroniRest extends PatroniPart {
   }
 
   /**
-   * GET /cluster as Patroni builds it from the DCS: every member pod's `status` annotation (stale for
-   * a member whose Patroni is down), the leader lock and the synchronous standby.
+   * GET /cluster as Patroni builds it from the DCS (api.py `do_GET_cluster`, utils.py
+   * `cluster_as_json`): every pod with the cluster's labels is a member (kubernetes.py
+   * `_cluster_from_nodes`), described by its `status` annotation, stale for a member whose Patroni is
+   * down and empty for one that never wrote it. A replica's state is its `replication_state` when it
+   * has one; `sync_standby` only in synchronous mode, for the members of the `-sync` key; the lag is
+   * measured from the leader's last `optime`, `unknown` without a WAL position.
    */
-  clusterView(s: ScopeState, pods: KubeObject[]): ClusterMember[] {
+  clusterView(s: ScopeState, o: { pods: KubeObject[]; synchronous: boolean }): ClusterMember[] {
     const leaderName = this.dcs.leaderName(s);
-    const leaderXlog = this.roster.leaderMember(s, pods)?.xlog;
+    const clusterLsn = this.dcs.optime(s);
+    const sync = this.dcs.syncState(s).members;
     const out: ClusterMember[] = [];
-    for (const pod of [...pods].sort((a, b) => a.metadata.name.localeCompare(b.metadata.name))) {
-      const raw = pod.metadata.annotations?.['status'];
-      if (raw === undefined) continue;
-      const st = JSON.parse(raw) as {
-        state?: string;
-        api_url?: string;
-        timeline?: number;
-        xlog_location?: number;
-        pending_restart?: boolean;
-      };
+    for (const pod of [...o.pods].sort((a, b) => a.metadata.name.localeCompare(b.metadata.name))) {
+      const st = statusOf(pod.metadata.annotations?.['status']);
       const name = pod.metadata.name;
       const leader = name === leaderName;
-      const role = leader ? 'leader' : name === s.syncStandby ? 'sync_standby' : 'replica';
-      const state = st.state ?? 'stopped';
-      const lag =
-        leaderXlog !== undefined && st.xlog_location !== undefined
-          ? Math.max(0, leaderXlog - st.xlog_location)
-          : 0;
+      const role = leader ? 'leader' : o.synchronous && sync.includes(name) ? 'sync_standby' : 'replica';
+      const replication = leader ? undefined : st.replication_state;
+      const host = /^postgres:\/\/([^:/]+):(\d+)/.exec(st.conn_url ?? '');
       out.push({
         name,
         role,
-        state: !leader && state === 'running' ? 'streaming' : state,
-        api_url: st.api_url ?? '',
-        timeline: st.timeline ?? 0,
-        lag,
+        state: replication ?? st.state ?? '',
+        ...(st.api_url !== undefined ? { api_url: st.api_url } : {}),
+        ...(host ? { host: host[1] ?? '', port: Number(host[2]) } : {}),
+        ...(st.timeline !== undefined ? { timeline: st.timeline } : {}),
         ...(st.pending_restart === true ? { pending_restart: true } : {}),
+        ...(leader
+          ? {}
+          : {
+              lag: st.xlog_location === undefined ? 'unknown' : Math.max(0, clusterLsn - st.xlog_location),
+            }),
       });
     }
     return out;
@@ -131,35 +139,32 @@ export class PatroniRest extends PatroniPart {
       membersUp,
     });
     m.state = 'restarting';
-    m.busyUntil = this.ctx.clock.now + 1;
+    m.busyUntil = this.ctx.clock.now + RESTART_SECONDS;
     this.ctx.trace(`patroni: POST /restart ${name}`);
     return true;
   }
 
+  /**
+   * api.py `do_POST_failover` for a switchover: Patroni's own refusals (412, `is_failover_possible` in
+   * api.py), then the failover key. The leader then checks again on its loop (ha.py
+   * `Ha.is_failover_possible`) and cleans the key up when no candidate is good enough: lagging more
+   * than `maximum_lag_on_failover`, not running, or (synchronous mode) not in the `-sync` key; the
+   * call's poll (`poll_failover_result`) sees the key gone and answers 503 "Switchover failed". The
+   * simulation decides that at once.
+   */
   switchover(o: ScopeView, leader: string, candidate?: string): void {
+    if (leader === candidate) throw new PatroniRestError(400, 'Switchover target and source are the same');
+    const refusal = this.refusal(o, leader, candidate);
+    if (refusal !== undefined) throw new PatroniRestError(412, refusal);
+    const possible = this.roster.failoverPossible(o.s, o.pods, {
+      cfg: o.cfg,
+      ...(candidate !== undefined ? { candidate } : {}),
+      eligible: (name) => this.sync.mayRace(o.s, o.cfg, name),
+    });
+    if (!possible) throw new PatroniRestError(503, 'Switchover failed');
     const current = this.roster.leaderMember(o.s, o.pods);
-    if (!current) throw new PatroniRestError(503, 'no leader');
-    if (current.name !== leader)
-      throw new PatroniRestError(412, `leader name does not match: ${current.name}`);
-    let replicas = [...o.s.members.values()].filter(
-      (m) => m.role === 'replica' && m.state === 'running' && this.roster.up(o.s, m.name, o.pods),
-    );
-    // In synchronous mode only the synchronous standby may take over (Patroni answers 412 otherwise).
-    if (this.dcs.dcsConfig(o.s, o.cfg)['synchronous_mode'] === true) {
-      if (candidate !== undefined && candidate !== o.s.syncStandby) {
-        throw new PatroniRestError(
-          412,
-          `candidate name does not match with sync_standby ${o.s.syncStandby ?? ''}`,
-        );
-      }
-      replicas = replicas.filter((m) => m.name === o.s.syncStandby);
-    }
-    const target =
-      candidate === undefined
-        ? replicas.sort((a, b) => b.xlog - a.xlog)[0]
-        : replicas.find((m) => m.name === candidate);
-    if (!target)
-      throw new PatroniRestError(412, `candidate ${candidate ?? '(any)'} is not a healthy replica`);
+    if (!current) throw new PatroniRestError(503, 'Switchover failed');
+    const target = candidate ?? '(any)';
     // api.py `do_POST_failover` writes the failover key and returns; the leader acts on its next HA
     // loop (patroni-ha.ts `switchoverStep`), the candidate on the one after (`elect`). The real call polls
     // the outcome for up to 20 s (api.py `poll_failover_result`); the Jobs poll GET /cluster instead.
@@ -174,7 +179,48 @@ export class PatroniRest extends PatroniPart {
       ...(candidate !== undefined ? { candidate } : {}),
       at: this.ctx.clock.now,
     };
-    this.ctx.trace(`patroni: POST /switchover ${leader} → ${target.name} (failover key written)`);
+    this.ctx.trace(`patroni: POST /switchover ${leader} → ${target} (failover key written)`);
+  }
+
+  /** api.py `RestApiHandler.is_failover_possible`: the checks made before the key is written (412). */
+  private refusal(o: ScopeView, leader: string, candidate?: string): string | undefined {
+    if (this.dcs.leaderName(o.s) !== leader) return 'leader name does not match';
+    const synchronous = this.sync.mode(o.s, o.cfg).on;
+    const sync = this.dcs.syncState(o.s).members;
+    const members = o.pods.map((p) => p.metadata.name);
+    if (candidate !== undefined) {
+      if (synchronous && !sync.includes(candidate)) return 'candidate name does not match with sync_standby';
+      return members.includes(candidate) ? undefined : 'candidate does not exists';
+    }
+    const others = synchronous ? sync : members.filter((n) => n !== leader);
+    if (others.length === 0)
+      return synchronous
+        ? 'switchover is not possible: can not find sync_standby'
+        : 'switchover is not possible: cluster does not have members except leader';
+    // fetch_nodes_statuses: a member whose Patroni does not answer is "not reachable".
+    if (!others.some((n) => this.roster.up(o.s, n, o.pods)))
+      return 'switchover is not possible: no good candidates have been found';
+    return undefined;
+  }
+}
+
+interface MemberStatus {
+  state?: string;
+  api_url?: string;
+  conn_url?: string;
+  timeline?: number;
+  xlog_location?: number;
+  pending_restart?: boolean;
+  replication_state?: string;
+}
+
+/** A member's `status` annotation; empty when absent or not JSON (dcs `Member.from_node`). */
+function statusOf(raw: string | undefined): MemberStatus {
+  try {
+    const v: unknown = JSON.parse(raw ?? '');
+    return isObject(v) ? v : {};
+  } catch {
+    return {};
   }
 }
 

@@ -11,6 +11,7 @@ import { isDcsOnlyParameter } from '../../../hooks/postgrescluster/spilo/paramet
 import { patroniEffectiveValue } from '../../../hooks/postgrescluster/spilo/patroni-validators';
 import type { JsonObject } from '../lib/json';
 import { matches } from '../lib/selectors';
+import { walgPrefixOf } from './walg';
 import type { SimContext } from './context';
 import type { Kubelets } from './kubelet';
 import type { PatroniDcs } from './patroni-dcs';
@@ -69,12 +70,35 @@ export class PatroniRoster {
     return m?.role === 'primary' && m.state !== 'starting' ? m : undefined;
   }
 
-  promote(s: ScopeState, m: Member): void {
+  promote(s: ScopeState, m: Member, ttl: number): void {
     for (const other of s.members.values()) if (other.role === 'primary') other.role = 'replica';
     m.role = 'primary';
     m.timeline += 1;
-    this.dcs.writeLeader(s, m);
+    this.dcs.takeLeader(s, m, { ttl });
     this.persist(s, m);
+  }
+
+  /**
+   * ha.py `Ha.is_failover_possible` as the leader checks a switchover: some candidate (the named one,
+   * else any other member `eligible` allows: `get_failover_candidates`) answers on its REST API, runs,
+   * and is no more than `maximum_lag_on_failover` behind the last recorded position (`Ha.is_lagging`
+   * against `optime`).
+   */
+  failoverPossible(
+    s: ScopeState,
+    pods: KubeObject[],
+    o: { cfg: PatroniConfig; candidate?: string; eligible: (name: string) => boolean },
+  ): boolean {
+    const maxLag = Number(this.dcs.dcsConfig(s, o.cfg)['maximum_lag_on_failover'] ?? 1_048_576);
+    const lastLsn = this.dcs.optime(s);
+    return [...s.members.values()].some(
+      (m) =>
+        m.role === 'replica' &&
+        m.state === 'running' &&
+        this.up(s, m.name, pods) &&
+        (o.candidate !== undefined ? m.name === o.candidate : o.eligible(m.name)) &&
+        lastLsn - m.xlog <= maxLag,
+    );
   }
 
   /**
@@ -86,7 +110,7 @@ export class PatroniRoster {
     const sysid = this.world.volumes.get(m.pvcUid)?.sysid ?? this.dcs.initialize(s);
     const ran = !['creating replica', 'starting', 'start failed'].includes(m.state);
     if (sysid !== undefined && m.pvcUid !== '' && ran) {
-      this.world.volumes.set(m.pvcUid, { sysid, timeline: m.timeline, xlog: m.xlog });
+      this.world.volumes.set(m.pvcUid, { sysid, role: m.role, timeline: m.timeline, xlog: m.xlog });
     }
   }
 
@@ -129,24 +153,29 @@ export class PatroniRoster {
     return out;
   }
 
-  /** The role label and the `status` annotation of a running member, written when they change. */
-  publish(s: ScopeState, pod: KubeObject, cfg: PatroniConfig): void {
+  /**
+   * The role label and the `status` annotation, written when they change (ha.py `Ha.touch_member`) by
+   * a member whose Patroni runs, and once more by one that stops (`Ha.shutdown`).
+   */
+  publish(s: ScopeState, pod: KubeObject, cfg: PatroniConfig, o: { stopping?: boolean } = {}): void {
     const m = s.members.get(pod.metadata.name);
-    if (!m || !this.up(s, m.name, [pod]) || m.state === 'stopped') return;
+    if (!m || (!o.stopping && (!this.up(s, m.name, [pod]) || m.state === 'stopped'))) return;
     const reasons = m.state === 'running' ? this.pendingReasons(s, cfg, pod, m) : {};
     const pending = Object.keys(reasons).length > 0;
+    const replication = this.replicationState(s, pod, m);
     const status: JsonObject = {
       conn_url: `postgres://${m.ip}:5432/postgres`,
       api_url: `http://${m.ip}:8008/patroni`,
       state: m.state,
-      role: m.state === 'running' || m.state === 'restarting' ? m.role : 'uninitialized',
+      role: this.statusRole(m),
       version: '4.0.4',
-      ...(m.timeline > 0 ? { xlog_location: m.xlog, timeline: m.timeline } : {}),
+      ...(m.timeline > 0 && WAL_STATES.has(m.state) ? { xlog_location: m.xlog, timeline: m.timeline } : {}),
       ...(pending ? { pending_restart: true, pending_restart_reason: reasons } : {}),
-      ...(m.role === 'replica' && m.state === 'running' ? { replication_state: 'streaming' } : {}),
+      ...(replication !== undefined ? { replication_state: replication } : {}),
     };
     // kubernetes.py `touch_member`: the lock holder is labelled leader whatever PostgreSQL's state, a
-    // running non-primary `replica`; any other member (starting, restarting, demoted) loses the label.
+    // running non-primary `replica`; any other member (starting, restarting, stopped, demoted) loses
+    // the label.
     const role =
       this.dcs.leaderName(s) === m.name
         ? cfg.leaderValue
@@ -160,7 +189,41 @@ export class PatroniRoster {
     const annotations = { ...pod.metadata.annotations, status: JSON.stringify(status) };
     this.ctx.store.update({ ...pod, metadata: { ...pod.metadata, labels, annotations } }, PATRONI);
   }
+
+  /**
+   * Patroni 4's `role` in the status (postgresql/__init__.py `Postgresql.role`): `primary` or `replica`
+   * once PostgreSQL ran; before it runs, what the data directory says
+   * (`get_postgres_role_from_data_directory`), `uninitialized` without data.
+   */
+  private statusRole(m: Member): string {
+    if (RAN_STATES.has(m.state)) return m.role;
+    return this.world.volumes.get(m.pvcUid)?.role ?? 'uninitialized';
+  }
+
+  /**
+   * A running replica's `replication_state` (postgresql/__init__.py
+   * `replication_state_from_parameters`): `streaming` while a leader runs to stream from, else `in
+   * archive recovery` when Spilo set a `restore_command` (a WAL archive), else none.
+   */
+  private replicationState(s: ScopeState, pod: KubeObject, m: Member): string | undefined {
+    if (m.role !== 'replica' || m.state !== 'running') return undefined;
+    const leader = this.dcs.leaderName(s);
+    const source = leader !== undefined ? s.members.get(leader) : undefined;
+    if (source && source !== m && source.role === 'primary' && source.state === 'running') return 'streaming';
+    return walgPrefixOf(pod) !== undefined ? 'in archive recovery' : undefined;
+  }
 }
+
+/** States in which Patroni reports a WAL position (ha.py `Ha.touch_member`). */
+const WAL_STATES: ReadonlySet<string> = new Set(['running', 'restarting', 'starting']);
+/** States after PostgreSQL ran under this Patroni: the role is the one it ran with. */
+const RAN_STATES: ReadonlySet<string> = new Set([
+  'running',
+  'restarting',
+  'stopped',
+  'crashed',
+  'restart failed (start failed)',
+]);
 
 /** The wiring of the parts that act through the roster: the HA loop and the REST API. */
 export abstract class PatroniPart {

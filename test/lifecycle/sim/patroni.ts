@@ -15,15 +15,20 @@
  *   `maximum_lag_on_failover` (the synchronous standby in synchronous mode) is promoted, timeline + 1.
  *   A returning old leader rejoins as a replica (pg_rewind); one that restarts within `ttl` keeps
  *   the lock.
- * - Each pass writes the role label (`master`/`replica`) and the `status` annotation (role, state,
- *   xlog_location, timeline, pending_restart) of running members when they change. Lock renewals stay
- *   in memory: writing them every `loop_wait` would make every pass a change.
+ * - Each pass writes the role label (`master`/`replica`, none for a member that neither holds the
+ *   lock nor runs) and the `status` annotation (role, state, xlog_location, timeline,
+ *   replication_state, pending_restart) of members whose Patroni runs, when they change; a member
+ *   that stops writes `stopped` once more. The holder renews the lock (`renewTime`, `optime`) every
+ *   `loop_wait`; scenarios do not count renewals as changes (patroni-dcs.ts `isLeaseRenewal`).
+ * - Synchronous mode: the `-sync` key (patroni-sync.ts).
  * - `pending_restart`: a parameter of context `postmaster` whose effective value (DCS parameters
  *   overridden by local ones, except the DCS-only ones) differs from the value the member started with.
- * - The REST API (`api()`): GET /cluster, PATCH /config, POST /restart, POST /switchover.
+ * - The REST API (`api()`): GET /cluster, PATCH /config, POST /restart, POST /switchover; readiness
+ *   (`ready()`) as `/readiness` answers. Each behaviour and its upstream source: UPSTREAM.md.
  *
  * The simulation is split by responsibility: patroni-model.ts (data), patroni-dcs.ts (the DCS
- * objects), patroni-roster.ts (members), patroni-ha.ts (the HA loop), patroni-rest.ts (the REST API).
+ * objects), patroni-roster.ts (members), patroni-ha.ts (the HA loop), patroni-sync.ts (synchronous
+ * replication), patroni-rest.ts (the REST API).
  * This module ties them together and is what the rest of the emulator uses.
  */
 import type { KubeObject } from '../../../hooks/lib/k8s';
@@ -44,6 +49,7 @@ import {
 } from './patroni-model';
 import { PatroniApi, PatroniRest, type RestBackend } from './patroni-rest';
 import { PatroniRoster } from './patroni-roster';
+import { PatroniSync } from './patroni-sync';
 
 export { PATRONI, PatroniRestError, type ClusterMember, type PatroniEvent } from './patroni-model';
 export { PatroniApi } from './patroni-rest';
@@ -60,6 +66,7 @@ export class PatroniSim {
   private readonly roster: PatroniRoster;
   private readonly ha: PatroniHa;
   private readonly rest: PatroniRest;
+  private readonly sync: PatroniSync;
 
   constructor(ctx: SimContext, kubelets: Kubelets) {
     this.ctx = ctx;
@@ -75,6 +82,7 @@ export class PatroniSim {
     this.roster = new PatroniRoster(world, this.dcs);
     this.ha = new PatroniHa(world, { dcs: this.dcs, roster: this.roster });
     this.rest = new PatroniRest(world, { dcs: this.dcs, roster: this.roster });
+    this.sync = new PatroniSync(world, { dcs: this.dcs, roster: this.roster });
   }
 
   tick(): void {
@@ -96,6 +104,7 @@ export class PatroniSim {
         lastRenew: this.ctx.clock.now,
         members: new Map(),
         lag: new Map(),
+        failRestart: new Set(),
         failoverKey: false,
       };
       this.scopes.set(key, s);
@@ -103,13 +112,19 @@ export class PatroniSim {
     return s;
   }
 
-  /** Readiness probe `/readiness`: 200 on the running leader and on a running (streaming) replica. */
+  /**
+   * Readiness probe `/readiness` (api.py `do_GET_readiness`): 200 on the lock holder whatever
+   * PostgreSQL's state (`Ha.is_leader`: it keeps renewing the lock while PostgreSQL restarts or
+   * starts after a crash), and on any member whose PostgreSQL runs.
+   */
   ready(pod: KubeObject): boolean | undefined {
     const cfg = configOf(pod);
     if (!cfg) return undefined;
     const s = this.scopes.get(`${pod.metadata.namespace ?? ''}/${cfg.scope}`);
     const m = s?.members.get(pod.metadata.name);
-    return m?.state === 'running' && m.processId === this.kubelets.processId(pod);
+    if (!s || m?.processId !== this.kubelets.processId(pod) || m.state === 'stopped') return false;
+    const holder = this.dcs.leaderName(s) === m.name && m.role === 'primary';
+    return holder || m.state === 'running';
   }
 
   /**
@@ -146,11 +161,30 @@ export class PatroniSim {
     return { s, cfg, pods: this.roster.memberPods(s, cfg) };
   }
 
-  /** Clients write to the primary: its WAL position moves on, the replicas follow on the next pass. */
-  write(namespace: string, scope: string, bytes: number): void {
-    const { s, pods } = this.scopeOf(namespace, scope);
+  /**
+   * Clients write to the primary: its WAL position moves on, the replicas follow on the next pass.
+   * False when the write cannot commit: no primary, or strict synchronous mode without a synchronous
+   * standby (patroni-sync.ts `writesBlocked`).
+   */
+  write(namespace: string, scope: string, bytes: number): boolean {
+    const { s, cfg, pods } = this.scopeOf(namespace, scope);
     const leader = this.roster.leaderMember(s, pods);
-    if (leader) leader.xlog += bytes;
+    if (leader?.state !== 'running' || this.sync.writesBlocked(s, cfg)) return false;
+    leader.xlog += bytes;
+    return true;
+  }
+
+  /** PostgreSQL dies under a running Patroni (an OOM kill of the postmaster, say); Patroni starts it again. */
+  crashPostgres(namespace: string, o: { scope: string; member: string }): void {
+    const m = this.scopeOf(namespace, o.scope).s.members.get(o.member);
+    if (m?.state !== 'running') throw new Error(`${o.member} does not run PostgreSQL`);
+    m.postgresDied = true;
+    this.ctx.trace(`patroni: PostgreSQL on ${o.member} crashed`);
+  }
+
+  /** The next `POST /restart` of `member` fails to start PostgreSQL again. */
+  failNextRestart(namespace: string, o: { scope: string; member: string }): void {
+    this.scopeOf(namespace, o.scope).s.failRestart.add(o.member);
   }
 
   /** Makes a replica fall behind by `bytes` (a slow disk or network), 0 to catch up again. */
