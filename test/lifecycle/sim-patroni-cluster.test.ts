@@ -5,6 +5,7 @@
  */
 import type { KubeObject } from '../../hooks/lib/k8s';
 import { archivingCluster } from './backup-world';
+import { adminAuth } from './effects/common';
 import { useLifecycle, type Scenario } from './scenario';
 
 const HA = { version: '16', replicas: 3, storage: { size: '10Gi' } };
@@ -88,7 +89,12 @@ describe('simulated Patroni: members, states and readiness', () => {
     const s = world.scenario();
     await s.given.cluster(HA);
     s.sim.patroni.failNextRestart('shop', { ...where, member: 'orders-0' });
-    expect(s.sim.patroni.api('shop', 'orders').restart('orders-0')).toBe(true);
+    expect(
+      s.sim.patroni
+        .api('shop', 'orders')
+        .withAuth(adminAuth(s.store, 'shop', 'orders'))
+        .restart('orders-0'),
+    ).toBe(true);
     const seen: [string | undefined, string | undefined, boolean][] = [];
     for (let i = 0; i < 4; i++) {
       seen.push([memberOf(s, 'orders-0')?.state, role(s, 'orders-0'), ready(s, 'orders-0')]);
@@ -110,7 +116,10 @@ describe('simulated Patroni: members, states and readiness', () => {
     await s.given.cluster(HA);
     expect(status(s, 'orders-0')['role']).toBe('primary');
     expect(status(s, 'orders-1')['role']).toBe('replica');
-    s.sim.patroni.api('shop', 'orders').restart('orders-1');
+    s.sim.patroni
+      .api('shop', 'orders')
+      .withAuth(adminAuth(s.store, 'shop', 'orders'))
+      .restart('orders-1');
     await s.step();
     expect([status(s, 'orders-1')['state'], role(s, 'orders-1'), ready(s, 'orders-1')]).toEqual([
       'restarting',
@@ -136,7 +145,7 @@ describe('simulated Patroni: members, states and readiness', () => {
     await plain.given.cluster(HA);
     for (const sc of [s, plain]) {
       const scope = sc.name;
-      const api = sc.sim.patroni.api('shop', scope);
+      const api = sc.sim.patroni.api('shop', scope).withAuth(adminAuth(sc.store, 'shop', scope));
       api.switchover({ leader: `${scope}-0`, candidate: `${scope}-1` });
       await sc.step();
       // The old leader demoted and released the lock; the candidate has not taken it yet.

@@ -4,6 +4,7 @@
  * `delete_leader`, `write_sync_state`; patroni/ha.py `process_sync_replication`,
  * `is_failover_possible`; patroni/api.py `do_POST_failover`; see sim/UPSTREAM.md).
  */
+import { adminAuth } from './effects/common';
 import { PatroniRestError } from './sim/patroni';
 import { useLifecycle, type Scenario } from './scenario';
 
@@ -11,7 +12,9 @@ const HA = { version: '16', replicas: 3, storage: { size: '10Gi' } };
 
 const annotations = (s: Scenario, name: string) =>
   s.store.get({ kind: 'Endpoints', namespace: 'shop', name })?.metadata.annotations ?? {};
-const api = (s: Scenario) => s.sim.patroni.api('shop', 'orders');
+/** The REST API as an administrator with the cluster's credentials (writes need them). */
+const api = (s: Scenario) =>
+  s.sim.patroni.api('shop', 'orders').withAuth(adminAuth(s.store, 'shop', 'orders'));
 
 /** The error a REST call ends with, as `status message`. */
 function refusal(call: () => void): string {
