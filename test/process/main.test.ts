@@ -125,7 +125,10 @@ describe('the service process', () => {
     let err = '';
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.stdout.resume();
+    // A service that listened instead (the old behaviour) is killed after 10 s, so no test leaves it running.
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
     const code = await new Promise<number | null>((done) => child.on('exit', done));
+    clearTimeout(timer);
     expect(code).toBe(1);
     expect(err).toContain('refusing to listen on 0.0.0.0 without a bearer token');
   });
