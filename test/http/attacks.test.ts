@@ -176,6 +176,28 @@ describe('slow clients lose their socket', () => {
   });
 });
 
+describe('idle keep-alive connections are not slow clients', () => {
+  it('serves a second request on a connection idle for longer than the header timeout', async () => {
+    const timeouts = { keepAliveMs: 5_000, headersMs: 300, requestMs: 300, checkEveryMs: 50 };
+    const svc = await serve(testApp([echoController]).app, timeouts);
+    const body = JSON.stringify(echoRequest());
+    const req = `POST /echo/sync HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+    try {
+      const client = new RawClient(svc.port);
+      let received = '';
+      client.socket.on('data', (d: Buffer) => (received += d.toString('latin1')));
+      client.socket.write(req);
+      await sleep(1000);
+      client.socket.write(req);
+      await sleep(300);
+      expect(received.match(/HTTP\/1\.1 200/g)).toHaveLength(2);
+      client.socket.destroy();
+    } finally {
+      await svc.close();
+    }
+  });
+});
+
 function healthz(port: number): Promise<number> {
   return new Promise((done, fail) => {
     get({ host: '127.0.0.1', port, path: '/healthz', timeout: 2000 }, (res) => {
