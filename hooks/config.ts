@@ -30,7 +30,7 @@ const SA_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 export const MIN_KEY_BYTES = 32;
 /** Loopback by default: listening on every address is an explicit choice (the Deployment makes it). */
 export const DEFAULT_HOST = '127.0.0.1';
-export const DEFAULT_MAX_IN_FLIGHT = 16;
+export const DEFAULT_MAX_IN_FLIGHT = 32;
 
 export function loadConfig(env: NodeJS.ProcessEnv, saDir = SA_DIR): Config {
   const auth = authFrom(env);

@@ -121,13 +121,13 @@ describe('bodies are bounded before they are read', () => {
 });
 
 describe('requests in flight are capped, and /healthz answers anyway', () => {
-  it('answers 429 with Retry-After over the default cap of 16, and /healthz 200 meanwhile', async () => {
+  it('answers 429 with Retry-After over the default cap of 32, and /healthz 200 meanwhile', async () => {
     const svc = await serve(testApp([echoController]).app);
     const body = JSON.stringify(echoRequest());
     const headers = { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) };
     try {
-      // Sixteen slow uploads hold every slot: half a body each, the rest later.
-      const holders = Array.from({ length: 16 }, () =>
+      // Thirty-two slow uploads hold every slot: half a body each, the rest later.
+      const holders = Array.from({ length: 32 }, () =>
         new RawClient(svc.port).start('/echo/sync', headers, body.slice(0, 10)),
       );
       await sleep(300);
@@ -137,7 +137,7 @@ describe('requests in flight are capped, and /healthz answers anyway', () => {
       expect(await healthz(svc.port)).toBe(200);
       for (const h of holders) h.socket.write(body.slice(10));
       expect((await Promise.all(holders.map((h) => h.response))).map((r) => r.status)).toEqual(
-        Array(16).fill(200),
+        Array(32).fill(200),
       );
       // The slots are free again.
       expect((await new RawClient(svc.port).start('/echo/sync', headers, body).response).status).toBe(200);
