@@ -1,43 +1,54 @@
 /**
- * The process: configuration, logger, operator key, listen, graceful shutdown. The only module with
- * side effects at start-up; everything it wires is a pure function or a factory.
+ * The process: configuration, logger, operator key and bearer token, the two listeners (hooks and
+ * metrics), graceful shutdown. The only module with side effects at start-up; everything it wires is
+ * a pure function or a factory.
  */
 import type { Server } from 'node:http';
 import { pino, type Logger } from 'pino';
 import { loadConfig, type Config } from './config.js';
 import { CONTROLLERS } from './controllers.js';
-import { resolveOperatorKey } from './runtime/operator-key.js';
-import { createApp } from './server.js';
-
-/** Above Go's 90 s idle-connection timeout, so Metacontroller never reuses a socket we just closed. */
-const KEEP_ALIVE_MS = 95_000;
+import { createHttpServer, listen } from './http/listen.js';
+import { createMetrics } from './http/metrics.js';
+import { checkExposure, resolveAuthTokens } from './runtime/auth-token.js';
+import { inClusterSecretApi, resolveOperatorKey, type SecretApi } from './runtime/operator-key.js';
+import { createApp, createMetricsApp } from './server.js';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const logger = pino({ level: config.logLevel, base: { service: 'pgmeta-hooks' } });
-  const operatorKey = await resolveOperatorKey(config, logger);
+  const secretApi = once(inClusterSecretApi);
+  const operatorKey = await resolveOperatorKey(config, logger, secretApi);
+  const tokens = await resolveAuthTokens(config, logger, secretApi);
+  checkExposure({
+    host: config.host,
+    token: tokens.authToken !== undefined,
+    insecure: config.insecure,
+    logger,
+  });
   let ready = true;
+  const metrics = createMetrics();
   const app = createApp({
     controllers: CONTROLLERS,
     logger,
     now: () => new Date().toISOString(),
     operatorKey,
-    authToken: config.authToken,
-    previousAuthToken: config.previousAuthToken,
+    ...tokens,
+    maxInFlight: config.maxInFlight,
+    metrics,
     isReady: () => ready,
   });
-  const server = app.listen(config.port, config.host, () => {
-    const previous = config.previousAuthToken ? ' (and the previous one, rotation under way)' : '';
-    const auth = config.authToken ? `bearer token required${previous}` : 'no authentication';
-    logger.info(
-      { port: config.port, controllers: CONTROLLERS.map((c) => c.name) },
-      `pgmeta hook service listening on http://${config.host}:${config.port} (${auth})`,
-    );
-  });
-  server.keepAliveTimeout = KEEP_ALIVE_MS;
-  server.headersTimeout = KEEP_ALIVE_MS + 1_000;
+  const server = createHttpServer(app);
+  const metricsServer = createHttpServer(createMetricsApp(metrics));
+  await listen(server, config.port, config.host);
+  await listen(metricsServer, config.metricsPort, config.host);
+  logger.info(
+    { port: config.port, metricsPort: config.metricsPort, controllers: CONTROLLERS.map((c) => c.name) },
+    `pgmeta hook service listening on http://${config.host}:${config.port} (${authSummary(tokens)}), ` +
+      `metrics on port ${config.metricsPort}`,
+  );
   const stop = (signal: string): void => {
     ready = false;
+    metricsServer.close();
     shutdown(server, { logger, config, signal });
   };
   process.once('SIGTERM', () => {
@@ -46,6 +57,17 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => {
     stop('SIGINT');
   });
+}
+
+function authSummary(t: { authToken?: string; previousAuthToken?: string }): string {
+  if (!t.authToken) return 'no authentication';
+  return `bearer token required${t.previousAuthToken ? ' (and the previous one, rotation under way)' : ''}`;
+}
+
+/** The Kubernetes client is made at most once, and only when a Secret is needed. */
+function once(make: () => Promise<SecretApi>): () => Promise<SecretApi> {
+  let made: Promise<SecretApi> | undefined;
+  return () => (made ??= make());
 }
 
 /** Stop accepting, let in-flight requests finish, close idle keep-alive sockets, exit. */

@@ -1,16 +1,28 @@
 /**
  * The HTTP face of the hooks: `createApp(deps)` builds the express app and never listens, so tests
- * drive it with supertest and main.ts owns the socket. Every non-200 answer is `{"error": "..."}` with
- * one line and no stack; request bodies (they carry Secrets) are never logged.
+ * drive it with supertest and main.ts owns the sockets. Every non-200 answer is `{"error": "..."}`
+ * with one line and no stack; request bodies (they carry Secrets) are never logged.
+ *
+ * A hook request passes, in order: the bearer token, the route (controller and hook known), the
+ * in-flight cap, and only then is its body read, within the body limit. Anything refused before the
+ * body is read is answered with `Connection: close`, so an unread body is never received at all.
+ * /metrics is not here but on its own port (createMetricsApp).
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
+import { DEFAULT_MAX_IN_FLIGHT } from './config.js';
+import { answer, record, type Scope } from './http/answer.js';
 import { bearerMatches } from './http/auth.js';
+import { BodyError, DEFAULT_BODY_LIMIT, readJsonBody } from './http/body.js';
 import { sendWithEtag } from './http/etag.js';
+import { inFlightLimiter, RETRY_AFTER_SECONDS, type InFlight } from './http/limits.js';
 import { createMetrics, type HookMetrics } from './http/metrics.js';
 import type { ControllerDef } from './metacontroller/controller.js';
-import { isHookName, runHook } from './metacontroller/dispatch.js';
-import { HookError, oneLine, toHookError } from './metacontroller/errors.js';
+import { isHookName, runHook, type HookName } from './metacontroller/dispatch.js';
+import type { HookError } from './metacontroller/errors.js';
+import { toHookError } from './metacontroller/errors.js';
+
+export { DEFAULT_BODY_LIMIT } from './http/body.js';
 
 export interface AppDeps {
   controllers: readonly ControllerDef[];
@@ -22,27 +34,35 @@ export interface AppDeps {
   authToken?: string | undefined;
   /** Also accepted while a token rotation is under way. */
   previousAuthToken?: string | undefined;
-  /** Default 16 MiB: sync requests carry every child with managedFields and Pod status. */
+  /** Default 4 MiB (DEFAULT_BODY_LIMIT). */
   bodyLimitBytes?: number;
+  /** Hook requests held at once (default 16); more are answered 429. */
+  maxInFlight?: number;
   metrics?: HookMetrics;
   /** False while shutting down, so /readyz sends traffic elsewhere. */
   isReady?: () => boolean;
 }
 
-export const DEFAULT_BODY_LIMIT = 16 * 1024 * 1024;
-
-interface RouteLabels {
-  controller: string;
-  hook: string;
+interface AppState {
+  deps: AppDeps;
+  metrics: HookMetrics;
+  byName: ReadonlyMap<string, ControllerDef>;
+  inFlight: InFlight;
 }
 
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
-  const metrics = deps.metrics ?? createMetrics();
-  const byName = new Map(deps.controllers.map((c) => [c.name, c]));
+  const state: AppState = {
+    deps,
+    metrics: deps.metrics ?? createMetrics(),
+    byName: new Map(deps.controllers.map((c) => [c.name, c])),
+    inFlight: inFlightLimiter(deps.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT),
+  };
   app.disable('x-powered-by');
   app.set('etag', false);
 
+  // Probes first and never counted against the in-flight cap: the kubelet must get an answer however
+  // busy the hooks are.
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -50,84 +70,119 @@ export function createApp(deps: AppDeps): express.Express {
     const ready = deps.isReady?.() ?? true;
     res.status(ready ? 200 : 503).json(ready ? { status: 'ready' } : { error: 'shutting down' });
   });
-  app.get('/metrics', async (_req, res) => {
-    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  app.post('/:controller/:hook', (req, res) => {
+    void handleHookRoute(state, req, res);
   });
-
-  // Route params are gone by the time an app-level error handler runs, so the route stores its labels.
-  const labelsOf = (req: Request): RouteLabels =>
-    (req.res?.locals['labels'] as RouteLabels | undefined) ?? routeLabels(req, byName);
-  const fail = (req: Request, res: Response, err: HookError): void => {
-    answerError({ deps, metrics, labels: labelsOf(req) }, res, err);
-  };
-
-  app.post(
-    '/:controller/:hook',
-    (req, res, next) => {
-      res.locals['labels'] = routeLabels(req, byName);
-      if (authorized(deps, req.get('authorization'))) next();
-      else answerUnauthorized({ deps, metrics, labels: labelsOf(req) }, res);
-    },
-    express.json({ limit: deps.bodyLimitBytes ?? DEFAULT_BODY_LIMIT, strict: true }),
-    (req, res) => {
-      handleHook(
-        { deps, metrics, labels: labelsOf(req) },
-        { req, res, def: byName.get(param(req, 'controller')) },
-      );
-    },
-  );
-
   app.use((req, res) => {
-    fail(req, res, new HookError('NotFound', `no route ${req.method} ${req.path}`));
+    const scope = scopeOf(state, req);
+    answer(scope, res, {
+      status: 404,
+      reason: 'NotFound',
+      message: `no route ${req.method} ${req.path}`,
+      close: true,
+    });
   });
-  // express recognises an error handler by its four parameters.
+  // express recognises an error handler by its four parameters. What reaches it is the router's
+  // failure to percent-decode a path parameter (status 400); anything else is ours.
   // eslint-disable-next-line max-params
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    fail(req, res, parserError(err));
+    const status = (err as { status?: unknown } | null)?.status;
+    const scope = scopeOf(state, req);
+    if (status === 400)
+      answer(scope, res, {
+        status: 400,
+        reason: 'BadRequest',
+        message: 'malformed request path',
+        close: true,
+      });
+    else answer(scope, res, errorAnswer(toHookError(err)));
   });
   return app;
 }
 
-interface Scope {
-  deps: AppDeps;
-  metrics: HookMetrics;
-  labels: RouteLabels;
+/** The metrics listener's app: GET /metrics and nothing else. */
+export function createMetricsApp(metrics: HookMetrics): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+  app.use((_req, res) => {
+    res.status(404).json({ error: 'not found' });
+  });
+  return app;
 }
 
-function handleHook(
-  scope: Scope,
-  call: { req: Request; res: Response; def: ControllerDef | undefined },
-): void {
-  const { req, res, def } = call;
+async function handleHookRoute(state: AppState, req: Request, res: Response): Promise<void> {
+  const def = state.byName.get(param(req, 'controller'));
   const hook = param(req, 'hook');
+  const scope = scopeOf(state, req);
+  if (!authorized(state.deps, req.get('authorization'))) {
+    answer(scope, res, { status: 401, reason: 'Unauthorized', message: 'unauthorized', close: true });
+    return;
+  }
   if (!def || !isHookName(hook)) {
-    answerError(scope, res, new HookError('NotFound', `no hook ${req.path}`));
+    answer(scope, res, { status: 404, reason: 'NotFound', message: `no hook ${req.path}`, close: true });
     return;
   }
-  if (req.body === undefined) {
-    answerError(
-      scope,
-      res,
-      new HookError('BadRequest', 'body must be JSON with Content-Type: application/json'),
-    );
+  if (!state.inFlight.tryEnter(res)) {
+    res.set('Retry-After', String(RETRY_AFTER_SECONDS));
+    answer(scope, res, {
+      status: 429,
+      reason: 'TooManyRequests',
+      message: 'too many requests in flight',
+      close: true,
+    });
     return;
   }
+  let body: unknown;
+  try {
+    body = await readJsonBody(req, state.deps.bodyLimitBytes ?? DEFAULT_BODY_LIMIT);
+  } catch (err) {
+    bodyFailed(scope, res, err);
+    return;
+  }
+  runAndAnswer({ ...scope, deps: state.deps }, { req, res, def, hook, body });
+}
+
+function bodyFailed(scope: Scope, res: Response, err: unknown): void {
+  if (!(err instanceof BodyError)) {
+    answer(scope, res, errorAnswer(toHookError(err)));
+    return;
+  }
+  if (err.failure === 'aborted') {
+    // The client went away (Metacontroller's 10 s timeout, a restart): nobody to answer, nothing wrong here.
+    scope.deps.logger.info({ ...scope.labels }, 'client closed the connection before its body ended');
+    return;
+  }
+  const tooLarge = err.failure === 'too-large';
+  answer(scope, res, {
+    status: tooLarge ? 413 : 400,
+    reason: tooLarge ? 'PayloadTooLarge' : 'BadRequest',
+    message: err.message,
+    close: tooLarge || err.failure === 'bad-encoding',
+  });
+}
+
+function runAndAnswer(
+  scope: Scope & { deps: AppDeps },
+  call: { req: Request; res: Response; def: ControllerDef; hook: HookName; body: unknown },
+): void {
+  const { req, res, def, hook, body } = call;
   const timer = scope.metrics.duration.startTimer(scope.labels);
   try {
     const ctx = { now: scope.deps.now(), operatorKey: scope.deps.operatorKey };
-    const payload = JSON.stringify(runHook({ def, hook, body: req.body as unknown, ctx }));
+    const payload = JSON.stringify(runHook({ def, hook, body, ctx }));
     const code = sendWithEtag(res, { payload, ifNoneMatch: req.get('if-none-match') });
-    record(scope, { code, body: req.body as unknown, durationMs: timer() * 1000 });
+    record(scope, { code, body, durationMs: timer() * 1000 });
   } catch (err) {
     timer();
-    answerError({ ...scope, body: req.body as unknown }, res, toHookError(err));
+    answer({ ...scope, body }, res, errorAnswer(toHookError(err)));
   }
 }
 
-function answerError(scope: Scope & { body?: unknown }, res: Response, err: HookError): void {
-  res.status(err.status).json({ error: oneLine(err.message) });
-  scope.metrics.errors.inc({ ...scope.labels, reason: err.reason });
-  record(scope, { code: err.status, body: scope.body, reason: err.reason, message: oneLine(err.message) });
+function errorAnswer(err: HookError): { status: number; reason: string; message: string } {
+  return { status: err.status, reason: err.reason, message: err.message };
 }
 
 /** No token configured, or the current or (during a rotation) the previous one. */
@@ -137,79 +192,18 @@ function authorized(deps: AppDeps, header: string | undefined): boolean {
   return deps.previousAuthToken !== undefined && bearerMatches(header, deps.previousAuthToken);
 }
 
-function answerUnauthorized(scope: Scope, res: Response): void {
-  res.status(401).json({ error: 'unauthorized' });
-  scope.metrics.errors.inc({ ...scope.labels, reason: 'Unauthorized' });
-  record(scope, { code: 401, reason: 'Unauthorized' });
-}
-
-interface Outcome {
-  code: number;
-  body?: unknown;
-  durationMs?: number;
-  reason?: string;
-  message?: string;
-}
-
-/** One counter increment and one log line per answered hook request. */
-function record(scope: Scope, o: Outcome): void {
-  scope.metrics.requests.inc({ ...scope.labels, code: String(o.code) });
-  const line = { ...scope.labels, ...describeParent(o.body), code: o.code, ...pick(o) };
-  if (o.code >= 500) scope.deps.logger.error(line, 'hook failed');
-  else if (o.code >= 400) scope.deps.logger.warn(line, 'hook rejected');
-  else scope.deps.logger.info(line, 'hook answered');
-}
-
-function pick(o: Outcome): Record<string, unknown> {
-  return Object.fromEntries(
-    Object.entries({ durationMs: o.durationMs, reason: o.reason, error: o.message }).filter(
-      ([, v]) => v !== undefined,
-    ),
-  );
-}
-
-/** Only identifying fields of the parent: never the body itself (it carries Secret data). */
-function describeParent(body: unknown): Record<string, unknown> {
-  if (typeof body !== 'object' || body === null) return {};
-  const rec = body as Record<string, unknown>;
-  const parent = (rec['parent'] ?? rec['object']) as { metadata?: Record<string, unknown> } | undefined;
-  const meta = parent?.metadata;
-  if (typeof meta !== 'object') return {};
-  return { namespace: meta['namespace'], name: meta['name'], generation: meta['generation'] };
-}
-
-function routeLabels(req: Request, known: ReadonlyMap<string, ControllerDef>): RouteLabels {
+/** Metric labels are bounded: only registered controller and hook names, else `unknown`. */
+function scopeOf(state: AppState, req: Request): Scope {
   const controller = param(req, 'controller');
   const hook = param(req, 'hook');
-  return {
-    controller: known.has(controller) ? controller : 'unknown',
+  const labels = {
+    controller: state.byName.has(controller) ? controller : 'unknown',
     hook: isHookName(hook) ? hook : 'unknown',
   };
+  return { deps: state.deps, metrics: state.metrics, labels };
 }
 
 function param(req: Request, name: string): string {
   const v: unknown = (req.params as Record<string, unknown>)[name];
   return typeof v === 'string' ? v : '';
-}
-
-/** body-parser errors carry a `type`; anything else is ours. */
-function parserError(err: unknown): HookError {
-  const type = (err as { type?: unknown } | null)?.type;
-  if (type === 'entity.too.large') return new PayloadTooLarge();
-  if (type === 'entity.parse.failed') return new HookError('BadRequest', 'malformed JSON body');
-  if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
-    return new HookError('BadRequest', 'unsupported body encoding');
-  }
-  return toHookError(err);
-}
-
-/** 413 is not a hook outcome but a transport one, so it is not in HOOK_ERROR_STATUS. */
-class PayloadTooLarge extends HookError {
-  constructor() {
-    super('BadRequest', 'request body too large');
-  }
-
-  override get status(): number {
-    return 413;
-  }
 }

@@ -18,6 +18,7 @@ export function syncCertificates(req: DecoratorRequest): DecoratorDesiredState {
 export const certManagerDecorator: DecoratorControllerDef = {
   kind: 'decorator',
   name: 'postgrescluster-cert-manager',
+  parent: { apiVersion: 'pgmeta.io/v1alpha1', kind: 'PostgresCluster' },
   attachmentTypes: [
     {
       kind: 'Certificate',

@@ -22,6 +22,7 @@ export function syncScaling(req: DecoratorRequest): DecoratorDesiredState {
 export const kedaDecorator: DecoratorControllerDef = {
   kind: 'decorator',
   name: 'postgrescluster-keda',
+  parent: { apiVersion: 'pgmeta.io/v1alpha1', kind: 'PostgresCluster' },
   attachmentTypes: [
     {
       kind: 'ScaledObject',

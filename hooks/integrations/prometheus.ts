@@ -20,6 +20,7 @@ export function syncMonitors(req: DecoratorRequest): DecoratorDesiredState {
 export const prometheusDecorator: DecoratorControllerDef = {
   kind: 'decorator',
   name: 'postgrescluster-prometheus',
+  parent: { apiVersion: 'pgmeta.io/v1alpha1', kind: 'PostgresCluster' },
   attachmentTypes: [
     {
       kind: 'PodMonitor',

@@ -25,10 +25,22 @@ export interface ChildType {
   updateStrategy: UpdateMethod;
 }
 
+/**
+ * The type of object the controller watches (a CompositeController's `parentResource`, a
+ * DecoratorController's `resources`). A request about another type, or without a namespace (every
+ * pgmeta parent is namespaced), is refused with 400 before the handler runs.
+ */
+export interface ParentType {
+  apiVersion: string;
+  kind: string;
+}
+
 export interface CompositeControllerDef {
   kind: 'composite';
   /** Route prefix and the CompositeController's name. */
   name: string;
+  /** Set by every pgmeta controller (test/unit/install checks it against the install YAML). */
+  parent?: ParentType;
   childTypes: readonly ChildType[];
   sync(req: SyncRequest, ctx: HookContext): DesiredState;
   finalize?(req: SyncRequest, ctx: HookContext): DesiredState;
@@ -43,6 +55,7 @@ export interface CompositeControllerDef {
 export interface DecoratorControllerDef {
   kind: 'decorator';
   name: string;
+  parent?: ParentType;
   attachmentTypes: readonly ChildType[];
   sync(req: DecoratorRequest, ctx: HookContext): DecoratorDesiredState;
   finalize?(req: DecoratorRequest, ctx: HookContext): DecoratorDesiredState;

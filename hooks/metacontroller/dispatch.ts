@@ -54,7 +54,7 @@ function runCustomize(def: ControllerDef, body: unknown, ctx: HookContext): unkn
   const req = body as CustomizeRequest;
   requireObject(body, 'request');
   requireObject(req.controller, 'controller');
-  requireKubeObject(req.parent, 'parent');
+  requireParent(def, req.parent, 'parent');
   return checkCustomize(def.customize(req, ctx));
 }
 
@@ -64,7 +64,7 @@ function runComposite(def: CompositeControllerDef, { hook, body, ctx }: SyncCall
   const raw = requireObject(body, 'request');
   const req: SyncRequest = {
     controller: requireObject(raw['controller'], 'controller') as KubeObject,
-    parent: requireKubeObject(raw['parent'], 'parent'),
+    parent: requireParent(def, raw['parent'], 'parent'),
     children: requireObjectMap(raw['children'], 'children'),
     related: requireObjectMap(raw['related'], 'related'),
     finalizing: requireFinalizing(raw['finalizing']),
@@ -90,7 +90,7 @@ function runDecorator(def: DecoratorControllerDef, { hook, body, ctx }: SyncCall
   const raw = requireObject(body, 'request');
   const req: DecoratorRequest = {
     controller: requireObject(raw['controller'], 'controller') as KubeObject,
-    object: requireKubeObject(raw['object'], 'object'),
+    object: requireParent(def, raw['object'], 'object'),
     attachments: requireObjectMap(raw['attachments'], 'attachments'),
     related: requireObjectMap(raw['related'], 'related'),
     finalizing: requireFinalizing(raw['finalizing']),
@@ -135,6 +135,25 @@ function requireKubeObject(v: unknown, what: string): KubeObject {
     throw new HookError('BadRequest', `${what} needs apiVersion and kind`);
   }
   return obj as KubeObject;
+}
+
+/**
+ * The watched object: of the controller's type and namespaced. Metacontroller never sends anything
+ * else; a request that does is not one of its calls, and no handler should render from it.
+ */
+function requireParent(def: ControllerDef, v: unknown, what: string): KubeObject {
+  const obj = requireKubeObject(v, what);
+  const ns = obj.metadata.namespace;
+  if (typeof ns !== 'string' || ns === '')
+    throw new HookError('BadRequest', `${what}.metadata.namespace is required`);
+  const want = def.parent;
+  if (want && (obj.apiVersion !== want.apiVersion || obj.kind !== want.kind)) {
+    throw new HookError(
+      'BadRequest',
+      `${what} must be ${want.kind} (${want.apiVersion}), not ${obj.kind} (${obj.apiVersion})`,
+    );
+  }
+  return obj;
 }
 
 /** Metacontroller always sends every declared type; a missing map is read as "nothing observed". */

@@ -19,6 +19,7 @@ export const CHILD_TYPES: readonly ChildType[] = [
 export const postgresBackupController: CompositeControllerDef = {
   kind: 'composite',
   name: 'postgresbackup',
+  parent: { apiVersion: 'pgmeta.io/v1alpha1', kind: 'PostgresBackup' },
   childTypes: CHILD_TYPES,
   sync: syncBackup,
   customize: customizeBackup,

@@ -10,6 +10,7 @@ import { syncCluster } from './sync.js';
 export const postgresClusterController: CompositeControllerDef = {
   kind: 'composite',
   name: 'postgrescluster',
+  parent: { apiVersion: 'pgmeta.io/v1alpha1', kind: 'PostgresCluster' },
   childTypes: CHILD_TYPES,
   sync: syncCluster,
   finalize: finalizeCluster,

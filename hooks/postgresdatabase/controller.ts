@@ -21,6 +21,7 @@ export const CHILD_TYPES: readonly ChildType[] = [
 export const postgresDatabaseController: CompositeControllerDef = {
   kind: 'composite',
   name: 'postgresdatabase',
+  parent: { apiVersion: 'pgmeta.io/v1alpha1', kind: 'PostgresDatabase' },
   childTypes: CHILD_TYPES,
   sync: syncDatabase,
   finalize: finalizeDatabase,

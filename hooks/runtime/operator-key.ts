@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type * as ClientNodeModule from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import type { Config } from '../config.js';
+import { MIN_KEY_BYTES, type Config } from '../config.js';
 
 export const KEY_DATA_FIELD = 'key';
 
@@ -21,9 +21,13 @@ export interface SecretRef {
   secretName: string;
 }
 
-export async function resolveOperatorKey(config: Config, logger: Logger): Promise<Uint8Array> {
+export async function resolveOperatorKey(
+  config: Config,
+  logger: Logger,
+  api: () => Promise<SecretApi> = inClusterSecretApi,
+): Promise<Uint8Array> {
   if (config.operatorKey) return config.operatorKey;
-  if (config.inCluster) return readOrCreateKey(await inClusterSecretApi(), config.inCluster, logger);
+  if (config.inCluster) return readOrCreateKey(await api(), config.inCluster, logger);
   logger.warn(
     'no operator key configured and not in a cluster: using an ephemeral key; ' +
       'passwords derived for Secrets not yet created will differ after a restart ' +
@@ -35,7 +39,7 @@ export async function resolveOperatorKey(config: Config, logger: Logger): Promis
 /** Read the Secret; create it if absent; if another replica won the race, read theirs. */
 export async function readOrCreateKey(api: SecretApi, ref: SecretRef, logger: Logger): Promise<Uint8Array> {
   const existing = (await api.read(ref))?.[KEY_DATA_FIELD];
-  if (existing) return decode(existing);
+  if (existing) return decode(existing, ref);
   const key = randomBytes(32);
   const outcome = await api.create(ref, { [KEY_DATA_FIELD]: key.toString('base64') });
   if (outcome === 'created') {
@@ -45,16 +49,28 @@ export async function readOrCreateKey(api: SecretApi, ref: SecretRef, logger: Lo
   // Another replica created it between our read and our create: use theirs.
   const winner = (await api.read(ref))?.[KEY_DATA_FIELD];
   if (!winner) throw new Error(`operator key Secret ${ref.secretName} exists but has no "${KEY_DATA_FIELD}"`);
-  return decode(winner);
+  return decode(winner, ref);
 }
 
-function decode(base64: string): Uint8Array {
-  return new Uint8Array(Buffer.from(base64, 'base64'));
+/**
+ * A key someone put in the Secret by hand must be as strong as one we create: every derived password
+ * is only as hard to guess as the key, so a short one stops the service rather than weakening them.
+ */
+function decode(base64: string, ref: SecretRef): Uint8Array {
+  const key = new Uint8Array(Buffer.from(base64, 'base64'));
+  if (key.length < MIN_KEY_BYTES) {
+    throw new Error(
+      `operator key in Secret ${ref.namespace}/${ref.secretName} (key "${KEY_DATA_FIELD}") is ` +
+        `${key.length} bytes; at least ${MIN_KEY_BYTES} are required`,
+    );
+  }
+  return key;
 }
 
 type ClientNode = typeof ClientNodeModule;
 
-async function inClusterSecretApi(): Promise<SecretApi> {
+/** One client for the service's Secret calls, from the pod's service account. */
+export async function inClusterSecretApi(): Promise<SecretApi> {
   const k8s = await import('@kubernetes/client-node');
   const kc = new k8s.KubeConfig();
   kc.loadFromCluster();

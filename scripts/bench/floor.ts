@@ -1,7 +1,8 @@
 /**
- * The floor server: the least any hook server must do per request. Express 5 with the same JSON body
- * parser and limit as hooks/server.ts, answering every POST with a precomputed response of the same
- * bytes. The hook server's throughput as a fraction of this one is the benchmark's main figure.
+ * The floor server: the least any hook server must do per request. Express 5 with its JSON body parser
+ * at the service's body limit (the service itself reads bodies with its own bounded reader,
+ * hooks/http/body.ts, which does the same work: collect, decode, JSON.parse), answering every POST with
+ * a precomputed response of the same bytes. The hook server's throughput as a fraction of this one is the benchmark's main figure.
  */
 import express from 'express';
 import { DEFAULT_BODY_LIMIT } from '../../hooks/server';

@@ -89,7 +89,8 @@ export async function startServer(o: StartOptions): Promise<ServerProcess> {
   // stdout (one JSON log line per request for the hook service) goes to /dev/null: it is written,
   // as in production, but nobody reads it.
   const child = spawn(process.execPath, o.args, {
-    env: { ...process.env, ...o.env, HOST: '127.0.0.1', PORT: String(port) },
+    // METRICS_PORT 0: the hook service's metrics listener on any free port, so runs never collide.
+    env: { ...process.env, ...o.env, HOST: '127.0.0.1', PORT: String(port), METRICS_PORT: '0' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';

@@ -53,19 +53,19 @@ describe('hook routes', () => {
     expect(res.status).toBe(400);
   });
 
-  it('accepts 8 MB bodies and answers 413 above the limit', async () => {
+  it('accepts 3 MiB bodies and answers 413 above the 4 MiB limit', async () => {
     const { app } = testApp([echoController]);
     const big = (size: number) => ({ ...echoRequest(), padding: 'x'.repeat(size) });
     expect(
       (
         await request(app)
           .post('/echo/sync')
-          .send(big(8 * 1024 * 1024))
+          .send(big(3 * 1024 * 1024))
       ).status,
     ).toBe(200);
     const res = await request(app)
       .post('/echo/sync')
-      .send(big(17 * 1024 * 1024));
+      .send(big(5 * 1024 * 1024));
     expect(res.status).toBe(413);
     expect(res.body).toEqual({ error: 'request body too large' });
   });
@@ -130,9 +130,15 @@ describe('authentication', () => {
   });
 
   it('leaves health and metrics open (probes and Prometheus carry no token)', async () => {
-    const { app } = testApp([echoController], { authToken: token });
+    const { app, metricsApp } = testApp([echoController], { authToken: token });
     expect((await request(app).get('/healthz')).status).toBe(200);
-    expect((await request(app).get('/metrics')).status).toBe(200);
+    expect((await request(metricsApp).get('/metrics')).status).toBe(200);
+  });
+
+  it('serves /metrics only on the metrics listener, not on the hook port', async () => {
+    const { app, metricsApp } = testApp([echoController], { authToken: token });
+    expect((await request(app).get('/metrics')).status).toBe(404);
+    expect((await request(metricsApp).post('/echo/sync').send(echoRequest())).status).toBe(404);
   });
 });
 
@@ -146,13 +152,13 @@ describe('health, readiness, metrics, logs', () => {
   });
 
   it('exposes request counters, error reasons, durations and process metrics', async () => {
-    const { app } = testApp([echoController]);
+    const { app, metricsApp } = testApp([echoController]);
     await request(app).post('/echo/sync').send(echoRequest());
     await request(app)
       .post('/echo/sync')
       .send(echoRequest({ observed: [protectedSecret('s')] }));
     await request(app).post('/zzz/sync').send({});
-    const text = (await request(app).get('/metrics')).text;
+    const text = (await request(metricsApp).get('/metrics')).text;
     expect(text).toContain('pgmeta_hook_requests_total{controller="echo",hook="sync",code="200"} 1');
     expect(text).toContain('pgmeta_hook_requests_total{controller="echo",hook="sync",code="500"} 1');
     expect(text).toContain('pgmeta_hook_requests_total{controller="unknown",hook="sync",code="404"} 1');

@@ -3,7 +3,8 @@
  * slow upload: half the body, SIGTERM, the other half; the answer must still arrive complete.
  */
 import { spawn, execFileSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { freePort } from '../support/pgbin';
@@ -18,14 +19,22 @@ beforeAll(() => {
 interface Running {
   child: ChildProcessWithoutNullStreams;
   port: number;
+  metricsPort: number;
   output: () => string;
   exited: Promise<number | null>;
 }
 
-async function start(env: Record<string, string> = {}): Promise<Running> {
+async function start(env: Record<string, string> = {}, until = 'listening on'): Promise<Running> {
   const port = await freePort();
+  const metricsPort = await freePort();
   const child = spawn(process.execPath, [MAIN], {
-    env: { PATH: process.env['PATH'] ?? '', PORT: String(port), HOST: '127.0.0.1', ...env },
+    env: {
+      PATH: process.env['PATH'] ?? '',
+      PORT: String(port),
+      METRICS_PORT: String(metricsPort),
+      HOST: '127.0.0.1',
+      ...env,
+    },
   });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -36,11 +45,11 @@ async function start(env: Record<string, string> = {}): Promise<Running> {
     }),
   );
   const deadline = Date.now() + 15_000;
-  while (!out.includes('listening on')) {
+  while (!out.includes(until)) {
     if (Date.now() > deadline || child.exitCode !== null) throw new Error(`did not start:\n${out}`);
     await new Promise((r) => setTimeout(r, 50));
   }
-  return { child, port, output: () => out, exited };
+  return { child, port, metricsPort, output: () => out, exited };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -107,5 +116,45 @@ describe('the service process', () => {
     expect(JSON.parse(res.body)).toHaveProperty('relatedResources');
     expect(await svc.exited).toBe(0);
     expect(svc.output()).toContain('shutting down: finishing in-flight requests');
+  });
+
+  it('refuses to listen on a non-loopback address without a token, and says why', async () => {
+    const child = spawn(process.execPath, [MAIN], {
+      env: { PATH: process.env['PATH'] ?? '', PORT: String(await freePort()), HOST: '0.0.0.0' },
+    });
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.stdout.resume();
+    // A service that listened instead (the old behaviour) is killed after 10 s, so no test leaves it running.
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    const code = await new Promise<number | null>((done) => child.on('exit', done));
+    clearTimeout(timer);
+    expect(code).toBe(1);
+    expect(err).toContain('refusing to listen on 0.0.0.0 without a bearer token');
+  });
+
+  it('serves /metrics on its own port only, and hooks only with the token', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pgmeta-main-'));
+    writeFileSync(join(dir, 'token'), 't'.repeat(43));
+    const svc = await start({ PGMETA_AUTH_TOKEN_FILE: join(dir, 'token') });
+    try {
+      expect(svc.output()).toContain(`metrics on port ${svc.metricsPort}`);
+      const metrics = await fetch(`http://127.0.0.1:${svc.metricsPort}/metrics`);
+      expect(metrics.status).toBe(200);
+      expect(await metrics.text()).toContain('pgmeta_process_cpu_user_seconds_total');
+      expect((await fetch(`http://127.0.0.1:${svc.port}/metrics`)).status).toBe(404);
+      const hook = (auth?: string) =>
+        fetch(`http://127.0.0.1:${svc.port}/postgrescluster/customize`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...(auth ? { authorization: auth } : {}) },
+          body: customizeBody,
+        });
+      expect((await hook()).status).toBe(401);
+      expect((await hook(`Bearer ${'t'.repeat(43)}`)).status).toBe(200);
+    } finally {
+      svc.child.kill('SIGKILL');
+      await svc.exited;
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

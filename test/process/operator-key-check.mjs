@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 const { clientNodeSecretApi, readOrCreateKey } = require('../../dist/hooks/runtime/operator-key.js');
+const { readOrCreateToken } = require('../../dist/hooks/runtime/auth-token.js');
 
 const kc = new k8s.KubeConfig();
 kc.loadFromOptions({
@@ -20,10 +21,15 @@ const silent = { info: ignore, warn: ignore };
 const key = await readOrCreateKey(api, ref, silent);
 const again = await readOrCreateKey(api, ref, silent);
 const secondCreate = await api.create(ref, { key: 'eA==' });
+const tokenRef = { namespace: 'pgmeta-system', secretName: 'pgmeta-hooks-auth' };
+const token = await readOrCreateToken(api, tokenRef, silent);
+const tokenAgain = await readOrCreateToken(api, tokenRef, silent);
 console.log(
   JSON.stringify({
     key: Buffer.from(key).toString('base64'),
     again: Buffer.from(again).toString('base64'),
     secondCreate,
+    token: token.authToken,
+    tokenAgain: tokenAgain.authToken,
   }),
 );

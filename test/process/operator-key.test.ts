@@ -52,17 +52,28 @@ afterAll(
     ),
 );
 
-it('creates the Secret on a 404, reads the same key after, and reports a second create as "exists"', async () => {
+it('creates the Secrets on a 404, reads the same key and token after, and reports a second create as "exists"', async () => {
   const out = await new Promise<string>((done, fail) => {
     execFile(process.execPath, [join(__dirname, 'operator-key-check.mjs'), url], (err, stdout, stderr) => {
       if (err) fail(new Error(`${err.message}\n${stderr}`));
       else done(stdout);
     });
   });
-  const seen = JSON.parse(out) as { key: string; again: string; secondCreate: string };
+  const seen = JSON.parse(out) as {
+    key: string;
+    again: string;
+    secondCreate: string;
+    token: string;
+    tokenAgain: string;
+  };
   expect(Buffer.from(seen.key, 'base64')).toHaveLength(32);
   expect(seen.again).toBe(seen.key);
   expect(seen.secondCreate).toBe('exists');
+  // The bearer token Secret goes the same way, and its token survives the round trip through `data`.
+  expect(seen.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  expect(seen.tokenAgain).toBe(seen.token);
+  expect(requests).toContain('POST /api/v1/namespaces/pgmeta-system/secrets');
+  expect(requests).toContain('GET /api/v1/namespaces/pgmeta-system/secrets/pgmeta-hooks-auth');
   expect(requests.slice(0, 3)).toEqual([
     'GET /api/v1/namespaces/pgmeta-system/secrets/pgmeta-operator-key',
     'POST /api/v1/namespaces/pgmeta-system/secrets',

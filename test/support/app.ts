@@ -3,10 +3,12 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { createMetrics } from '../../hooks/http/metrics';
 import type { ControllerDef } from '../../hooks/metacontroller/controller';
-import { createApp, type AppDeps } from '../../hooks/server';
+import { createApp, createMetricsApp, type AppDeps } from '../../hooks/server';
 
 export interface TestApp {
   app: ReturnType<typeof createApp>;
+  /** The metrics listener's app, on the same registry as `app`. */
+  metricsApp: ReturnType<typeof createMetricsApp>;
   logs: string[];
 }
 
@@ -18,13 +20,14 @@ export function testApp(controllers: readonly ControllerDef[], extra: Partial<Ap
       done();
     },
   });
+  const metrics = extra.metrics ?? createMetrics();
   const app = createApp({
     controllers,
     logger: pino({ level: 'debug' }, sink),
     now: () => '2026-11-21T10:00:00Z',
     operatorKey: new Uint8Array(32).fill(7),
-    metrics: createMetrics(),
+    metrics,
     ...extra,
   });
-  return { app, logs };
+  return { app, metricsApp: createMetricsApp(metrics), logs };
 }

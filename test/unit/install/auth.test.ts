@@ -1,16 +1,17 @@
 /**
- * Bearer authentication in the install (issue 13): Metacontroller's `endpointConfigs` are per
+ * Bearer authentication in the install (issues 13 and 15): Metacontroller's `endpointConfigs` are per
  * controller, so EVERY CompositeController and DecoratorController that calls the hook service must
- * carry them, or its calls go out without the token. The Secret they name must exist (Metacontroller
- * v4.17.2 refuses to start a controller whose authorization Secret is missing, pkg/hooks/auth.go
- * `ResolveAuthorization`), and the hook Deployment must read the same Secret.
+ * carry them, or its calls go out without the token. The Secret they name is created by the hook
+ * service at its first start; until then Metacontroller does not start the controller and retries
+ * (v4.17.2 pkg/hooks/auth.go `ResolveAuthorization`, called from `newParentController` on each
+ * reconcile of the controller object, which controller-runtime requeues with a growing delay).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../../hooks/config';
 import { CONTROLLERS } from '../../../hooks/controllers';
-import { container, env, find, type Obj, parseFile, podSpec, ROOT, yamlFiles } from './manifests-read';
+import { env, find, type Obj, parseFile, ROOT, yamlFiles } from './manifests-read';
 
 const SECRET_REF = { name: 'pgmeta-hooks-auth', namespace: 'pgmeta-system', key: 'token' };
 
@@ -53,23 +54,41 @@ describe('every controller that calls the hook service sends the bearer token', 
   });
 });
 
-describe('the token Secret and the hook Deployment', () => {
-  const secret = find('Secret');
-
-  it('ships the Secret with an empty token: authentication is off until turned on', () => {
-    expect(secret['metadata'].name).toBe(SECRET_REF.name);
-    expect(secret['data']).toEqual({ token: '' });
+describe('the token Secret: created by the service, never shipped', () => {
+  it('ships no Secret: an empty one would turn authentication off, a fixed one would be public', () => {
+    const all = [join(ROOT, 'manifests'), join(ROOT, 'composite-controllers')]
+      .flatMap(yamlFiles)
+      .flatMap(parseFile);
+    expect(all.filter((o) => o['kind'] === 'Secret' && o['metadata']?.name === SECRET_REF.name)).toEqual([]);
   });
 
-  it('mounts that Secret and reads its token (and a previous one during a rotation) from it', () => {
-    const volume = (podSpec['volumes'] as Obj[]).find((v) => v['secret']?.secretName === SECRET_REF.name);
-    const mount = (container['volumeMounts'] as Obj[]).find((m) => m['name'] === volume?.['name']);
-    expect(mount?.['readOnly']).toBe(true);
-    expect(env('PGMETA_AUTH_TOKEN_FILE')?.['value']).toBe(`${mount?.['mountPath']}/token`);
-    expect(env('PGMETA_AUTH_PREVIOUS_TOKEN_FILE')?.['value']).toBe(`${mount?.['mountPath']}/previous-token`);
-    // readable by the non-root user through the pod's fsGroup
-    expect(podSpec['securityContext'].fsGroup).toBe(podSpec['securityContext'].runAsGroup);
-    expect(volume?.['secret'].defaultMode).toBe(0o440);
+  it('the hook Deployment reads or creates that Secret in its own namespace, and may read it', () => {
+    expect(env('PGMETA_AUTH_SECRET')?.['value']).toBe(SECRET_REF.name);
+    expect(SECRET_REF.namespace).toBe('pgmeta-system');
+    const role = find('Role');
+    const get = (role['rules'] as Obj[]).find((r) => (r['verbs'] as string[]).includes('get'));
+    expect(get?.['resourceNames']).toContain(SECRET_REF.name);
+  });
+
+  it("the service refuses the Deployment's address without a token (so the token is never optional)", () => {
+    const config = loadConfig({ HOST: String(env('HOST')?.['value']) }, join(ROOT, 'no-service-account'));
+    expect(config.host).toBe('0.0.0.0');
+    expect(config.insecure).toBe(false);
+    expect(env('PGMETA_INSECURE')).toBeUndefined();
+  });
+});
+
+describe('every served controller declares the parent type of its install YAML', () => {
+  const parentOf = (o: Obj): string =>
+    o['kind'] === 'CompositeController'
+      ? `${o['spec'].parentResource.apiVersion}/${o['spec'].parentResource.resource}`
+      : `${o['spec'].resources[0].apiVersion}/${o['spec'].resources[0].resource}`;
+
+  it.each(controllers.map((c) => [c['metadata'].name as string, c] as const))('%s', (name, yaml) => {
+    const def = CONTROLLERS.find((c) => c.name === name);
+    expect(def?.parent).toBeDefined();
+    const plural = `${def!.parent!.kind.toLowerCase()}s`;
+    expect(`${def!.parent!.apiVersion}/${plural}`).toBe(parentOf(yaml));
   });
 });
 
@@ -90,7 +109,7 @@ describe('loadConfig reads the tokens from the mounted Secret', () => {
     );
   };
 
-  it('an empty token (the default Secret) means no authentication, even with a previous one', () => {
+  it('an empty token file means no token from files, even with a previous one', () => {
     expect(files({}).authToken).toBeUndefined();
     expect(files({ previous: 'old' }).previousAuthToken).toBeUndefined();
   });

@@ -86,9 +86,17 @@ describe('hook Deployment', () => {
     expect(env('PGMETA_OPERATOR_KEY_SECRET')?.['value']).toBe('pgmeta-operator-key');
   });
 
-  it('requires no bearer token by default (authentication is opt-in: the mounted token is empty, auth.test.ts)', () => {
-    expect(find('Secret')['data']).toEqual({ token: '' });
-    expect(env('PGMETA_AUTH_TOKEN_FILE')?.['value']).toMatch(/\/token$/);
+  it('requires a bearer token: it listens on every address and names the token Secret it reads or creates', () => {
+    expect(objects.filter((o) => o['kind'] === 'Secret')).toEqual([]);
+    expect(env('HOST')?.['value']).toBe('0.0.0.0');
+    expect(env('PGMETA_AUTH_SECRET')?.['value']).toBe('pgmeta-hooks-auth');
+    expect(env('PGMETA_AUTH_TOKEN_FILE')).toBeUndefined();
+  });
+
+  it('serves /metrics on its own container port, the one the service defaults to', () => {
+    expect(containerPort('metrics')).toBe(defaults.metricsPort);
+    expect(env('METRICS_PORT')?.['value']).toBe(String(defaults.metricsPort));
+    expect(containerPort('metrics')).not.toBe(containerPort('http'));
   });
 
   it('sets no empty-string env value', () => {
@@ -129,14 +137,19 @@ describe('hook Service, PDB, RBAC and NetworkPolicy', () => {
     expect(selects(pdb['spec'].selector.matchLabels, podLabels)).toBe(true);
   });
 
-  it('grants get on the operator key Secret and create on Secrets, nothing else', () => {
+  it('grants get on the operator key and token Secrets and create on Secrets, nothing else', () => {
     const role = find('Role');
     const rules = (role['rules'] as Obj[]).map((r) => ({
       ...r,
       verbs: [...(r['verbs'] as string[])].sort(),
     }));
     expect(rules).toEqual([
-      { apiGroups: [''], resources: ['secrets'], resourceNames: ['pgmeta-operator-key'], verbs: ['get'] },
+      {
+        apiGroups: [''],
+        resources: ['secrets'],
+        resourceNames: ['pgmeta-operator-key', 'pgmeta-hooks-auth'],
+        verbs: ['get'],
+      },
       { apiGroups: [''], resources: ['secrets'], verbs: ['create'] },
     ]);
     const binding = find('RoleBinding');
@@ -168,9 +181,11 @@ describe('hook Service, PDB, RBAC and NetworkPolicy', () => {
       });
     });
 
-    it('admits only the hook port, and every rule names its peers', () => {
+    it('admits Metacontroller on the hook port and scrapers on the metrics port only', () => {
+      const [hooks, scrapers] = ingress;
+      expect(hooks?.['ports']).toEqual([{ protocol: 'TCP', port }]);
+      expect(scrapers?.['ports']).toEqual([{ protocol: 'TCP', port: containerPort('metrics') }]);
       for (const rule of ingress) {
-        expect(rule['ports']).toEqual([{ protocol: 'TCP', port }]);
         expect((rule['from'] as Obj[]).length).toBeGreaterThan(0);
         for (const peer of rule['from'] as Obj[]) expect(peer['ipBlock']).toBeUndefined();
       }

@@ -56,3 +56,12 @@ describe('readOrCreateKey', () => {
     );
   });
 });
+
+describe('a key put in the Secret by hand', () => {
+  it.each([1, 16, 31])('refuses %i bytes with a message naming the Secret', async (n) => {
+    const api = memoryApi({ key: Buffer.alloc(n, 1).toString('base64') });
+    await expect(readOrCreateKey(api, ref, quiet)).rejects.toThrow(
+      `operator key in Secret pgmeta-system/pgmeta-operator-key (key "key") is ${n} bytes; at least 32 are required`,
+    );
+  });
+});
