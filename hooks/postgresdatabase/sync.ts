@@ -11,7 +11,8 @@ import { revision, sqlConfigMap, sqlJob } from './job.js';
 import { jobName, type JobAction } from './names.js';
 import { planJob, type JobPlan } from './plan.js';
 import { desiredSecrets, keepObserved } from './secrets.js';
-import { checkSpec, type ResolvedDatabase } from './spec/index.js';
+import { checkSpec, type FieldError, type ResolvedDatabase } from './spec/index.js';
+import { clusterReservedErrors } from './spec/role-rules.js';
 import { applySteps, renderPsql, type Step } from './sql/index.js';
 import { invalidStatus, syncStatus } from './status.js';
 
@@ -60,18 +61,24 @@ export function planAction(opts: {
   return { plan, revision: rev };
 }
 
-/** The sync hook. An invalid spec changes no child (DESIGN rule 2); it only reports the errors. */
+/** An invalid spec changes no child (DESIGN rule 2): the observed ones are kept, the errors reported. */
+function invalidResponse(req: SyncRequest, ctx: HookContext, errors: FieldError[]): DesiredState {
+  const observed = observedChildren(req);
+  return {
+    status: invalidStatus({ errors, parent: req.parent, now: ctx.now }),
+    children: [...observed.secrets, ...observed.jobs, ...observed.configMaps].map(keepObserved),
+  };
+}
+
+/** The sync hook. */
 export function syncDatabase(req: SyncRequest, ctx: HookContext): DesiredState {
   const observed = observedChildren(req);
   const checked = checkSpec(req.parent);
-  if (!checked.ok) {
-    return {
-      status: invalidStatus({ errors: checked.errors, parent: req.parent, now: ctx.now }),
-      children: [...observed.secrets, ...observed.jobs, ...observed.configMaps].map(keepObserved),
-    };
-  }
+  if (!checked.ok) return invalidResponse(req, ctx, checked.errors);
   const db = checked.resolved;
   const cluster = observeCluster(req.related, db);
+  const reserved = cluster.reserved ? clusterReservedErrors(checked.spec, cluster.reserved) : [];
+  if (reserved.length > 0) return invalidResponse(req, ctx, reserved);
   const { secrets, passwords } = desiredSecrets({
     db,
     observed: observed.secrets,

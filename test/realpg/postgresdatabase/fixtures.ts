@@ -41,6 +41,8 @@ export const ODD_ROLE = 'Ünïcode "ro"; x\'y';
 /** The first spec: several roles, schemas, extensions, grants with default privileges. */
 export const SHOP_A = {
   clusterRef: { name: 'main' },
+  // The odd role has REPLICATION and BYPASSRLS: the spec opts in (issue 15).
+  allowPrivilegedRoles: true,
   database: { name: 'shop', owner: 'shop_owner', connectionLimit: 50 },
   roles: [
     { name: 'shop_owner', privileges: ['CREATEDB'] },
