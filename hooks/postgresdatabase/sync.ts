@@ -10,7 +10,7 @@ import { observeCluster, type ClusterView } from './cluster.js';
 import { revision, sqlConfigMap, sqlJob } from './job.js';
 import { jobName, type JobAction } from './names.js';
 import { planJob, type JobPlan } from './plan.js';
-import { desiredSecrets, keepObserved } from './secrets.js';
+import { desiredSecrets, keepObserved, roleVerifiers, verifierSecret } from './secrets.js';
 import { checkSpec, type FieldError, type ResolvedDatabase } from './spec/index.js';
 import { clusterReservedErrors } from './spec/role-rules.js';
 import { applySteps, renderPsql, type Step } from './sql/index.js';
@@ -44,6 +44,8 @@ export function planAction(opts: {
   const { db, action, cluster } = opts;
   const script = renderPsql(opts.steps, [`pgmeta.io PostgresDatabase ${db.namespace}/${db.name}: ${action}`]);
   const rev = revision(script, { operatorKey: opts.operatorKey, passwords: opts.passwords });
+  const verifiers =
+    action === 'apply' ? roleVerifiers({ db, passwords: opts.passwords, operatorKey: opts.operatorKey }) : [];
   const input = cluster.ready
     ? {
         parent: db.name,
@@ -52,12 +54,14 @@ export function planAction(opts: {
         revision: rev,
         image: cluster.image,
         endpoint: cluster,
-        passwords:
-          action === 'apply' ? db.secrets.map((s) => ({ env: s.passwordEnv, secretName: s.secretName })) : [],
+        passwordEnv: verifiers.map((v) => v.env),
       }
     : undefined;
-  const desired = input ? [sqlJob(input), sqlConfigMap(input)] : undefined;
-  const plan = planJob({ observed: opts.observed, desired, name: jobName(db.name, action, rev) });
+  const name = jobName(db.name, action, rev);
+  const desired = input
+    ? [sqlJob(input), sqlConfigMap(input), ...(verifiers.length > 0 ? [verifierSecret(name, verifiers)] : [])]
+    : undefined;
+  const plan = planJob({ observed: opts.observed, desired, name });
   return { plan, revision: rev };
 }
 

@@ -111,12 +111,17 @@ describe('role names the cluster reserves, in every field', () => {
 });
 
 describe('privileged roles need allowPrivilegedRoles', () => {
-  it.each([
+  it.each<[string, unknown, string, string]>([
     ['CREATEROLE', withRole({ privileges: ['CREATEDB', 'CREATEROLE'] }), 'spec.roles[2].privileges', ATTRS],
     ['REPLICATION', withRole({ privileges: ['REPLICATION'] }), 'spec.roles[2].privileges', ATTRS],
     ['BYPASSRLS', withRole({ privileges: ['BYPASSRLS'] }), 'spec.roles[2].privileges', ATTRS],
     ...['pg_execute_server_program', 'pg_read_server_files', 'pg_write_server_files', 'pg_read_all_data'].map(
-      (r) => [r, withRole({ inRoles: ['app', r] }), 'spec.roles[2].inRoles[1]', MEMBER] as const,
+      (r): [string, unknown, string, string] => [
+        r,
+        withRole({ inRoles: ['app', r] }),
+        'spec.roles[2].inRoles[1]',
+        MEMBER,
+      ],
     ),
   ])('%s', (_label, spec, path, message) => {
     expect(errorsOf(spec)).toEqual([{ path, message }]);
