@@ -30,7 +30,11 @@ const haveClients = psql !== undefined && existsSync('/usr/bin/pg_isready');
 if (!haveClients) console.log('skipped: psql 15+ and pg_isready not installed');
 const maybe = haveClients ? describe : describe.skip;
 
-type Env = { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } };
+interface Env {
+  name: string;
+  value?: string;
+  valueFrom?: { secretKeyRef?: { name: string; key: string } };
+}
 
 /** A container's environment, each secretKeyRef read from the Secrets of the same response. */
 function resolveEnv(job: KubeObject, secrets: readonly KubeObject[]): Record<string, string> {

@@ -33,7 +33,8 @@ export function expectedRefusal(name: string): RegExp | undefined {
   if (codePoints > 63) return /must NOT have more than 63 characters/;
   if (Buffer.byteLength(name) > 63) return /must be at most 63 bytes in UTF-8/;
   // pg_ is PostgreSQL's prefix, pgmeta_ that of pgmeta's own roles (the pooler's, the monitor's).
-  if (RESERVED.has(name) || name.startsWith('pg_') || name.startsWith('pgmeta_')) return /is a reserved (role|schema|database) name/;
+  if (RESERVED.has(name) || name.startsWith('pg_') || name.startsWith('pgmeta_'))
+    return /is a reserved (role|schema|database) name/;
   return undefined;
 }
 
