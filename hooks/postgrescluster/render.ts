@@ -41,7 +41,7 @@ export function renderChildren(cluster: ResolvedCluster, inputs: RenderInputs): 
     ...buildServices(cluster),
     buildStatefulSet(cluster, { specJson: inputs.specJson, certificateCa: inputs.certificateCa ?? false }),
     buildPodDisruptionBudget(cluster),
-    buildBootstrapJob(cluster, { operatorKey: inputs.operatorKey, appPassword: credentials.app.password }),
+    ...buildBootstrapJob(cluster, { operatorKey: inputs.operatorKey, appPassword: credentials.app.password }),
     ...renderPooler(cluster, inputs),
     ...renderNetworkPolicies(cluster),
     ...renderMetrics(cluster, inputs),

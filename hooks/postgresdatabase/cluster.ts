@@ -8,6 +8,7 @@ import { getObject } from '../metacontroller/children.js';
 import type { ObjectMap, RelatedResourceRule } from '../metacontroller/types.js';
 import { clusterNames, PORTS, serviceHost } from '../postgrescluster/names.js';
 import { checkSpec as checkClusterSpec } from '../postgrescluster/spec/index.js';
+import type { ClusterReserved } from './spec/role-rules.js';
 
 export const CLUSTER_TYPE = {
   kind: 'PostgresCluster',
@@ -26,8 +27,10 @@ export interface ClusterEndpoint {
   superuserSecret: string;
 }
 
-export type ClusterView = ClusterEndpoint &
-  (
+export type ClusterView = ClusterEndpoint & {
+  /** The bootstrap owner and database of the cluster, when its spec could be read. */
+  reserved?: ClusterReserved;
+} & (
     | { ready: true; image: string }
     | {
         ready: false;
@@ -81,22 +84,21 @@ export function observeCluster(
       message: `PostgresCluster ${id.clusterName} not found`,
     };
   }
+  // Read before readiness: what the cluster reserves must be refused even while it starts.
+  const spec = checkClusterSpec(cluster);
+  const reserved: ClusterReserved | undefined = spec.ok
+    ? { bootstrapOwner: spec.resolved.bootstrap.owner, bootstrapDatabase: spec.resolved.bootstrap.database }
+    : undefined;
+  const known = { ...endpoint, ...(reserved ? { reserved } : {}) };
   const notReady = (
     reason: 'ClusterNotReady' | 'SuperuserSecretMissing' | 'ClusterSpecInvalid',
     message: string,
-  ): ClusterView => ({
-    ...endpoint,
-    ready: false,
-    found: true,
-    reason,
-    message,
-  });
+  ): ClusterView => ({ ...known, ready: false, found: true, reason, message });
   if (!isReady(cluster)) return notReady('ClusterNotReady', `PostgresCluster ${id.clusterName} is not Ready`);
   if (!getObject(related, SECRET_TYPE, { name: endpoint.superuserSecret, namespace: id.namespace })) {
     return notReady('SuperuserSecretMissing', `Secret ${endpoint.superuserSecret} not found`);
   }
-  const spec = checkClusterSpec(cluster);
   if (!spec.ok)
     return notReady('ClusterSpecInvalid', `PostgresCluster ${id.clusterName} has an invalid spec`);
-  return { ...endpoint, ready: true, image: spec.resolved.image };
+  return { ...known, ready: true, image: spec.resolved.image };
 }

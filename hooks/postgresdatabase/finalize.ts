@@ -16,6 +16,7 @@ import type { KubeObject } from '../lib/k8s.js';
 import { gcDeletion, onlyObserved, orphanedChildren } from '../metacontroller/deletion.js';
 import type { DesiredState, SyncRequest } from '../metacontroller/types.js';
 import { observeCluster } from './cluster.js';
+import { COMPONENTS, LABELS } from './names.js';
 import { keepObserved } from './secrets.js';
 import type { JobPlan } from './plan.js';
 import { checkSpec, type ResolvedDatabase } from './spec/index.js';
@@ -122,7 +123,10 @@ function finalizeDelete(
 /** The finalize hook (see the module comment). */
 export function finalizeDatabase(req: SyncRequest, ctx: HookContext): DesiredState {
   const observed = observedChildren(req);
-  const secrets = observed.secrets.map(keepObserved);
+  // The role Secrets stay to the end; a SQL Job's own Secret goes with its Job.
+  const isJobSecret = (s: KubeObject): boolean => s.metadata.labels?.[LABELS.component] === COMPONENTS.sql;
+  const secrets = observed.secrets.filter((s) => !isJobSecret(s)).map(keepObserved);
+  const sqlChildren = [...observed.jobs, ...observed.configMaps, ...observed.secrets.filter(isJobSecret)];
   const orphan = gcDeletion(req.parent) === 'orphan' || orphanedChildren(req, SECRET).length > 0;
   if (orphan) {
     // Hands off (../metacontroller/deletion.ts): the children stay, and so does what they give access to.
@@ -131,7 +135,7 @@ export function finalizeDatabase(req: SyncRequest, ctx: HookContext): DesiredSta
       'Orphaned',
       'deleted with --cascade=orphan: the database, roles and Secrets are kept',
     );
-    const children = [...secrets, ...[...observed.jobs, ...observed.configMaps].map(keepObserved)];
+    const children = [...secrets, ...sqlChildren.map(keepObserved)];
     return done(req, { children, conditions: [c], now: ctx.now, finalized: true });
   }
   const checked = checkSpec(req.parent);
@@ -146,7 +150,7 @@ export function finalizeDatabase(req: SyncRequest, ctx: HookContext): DesiredSta
       'InvalidSpec',
       'the spec is invalid, so what to drop is unknown: fix it or set reclaimPolicy to retain',
     );
-    const children = [...secrets, ...[...observed.jobs, ...observed.configMaps].map(keepObserved)];
+    const children = [...secrets, ...sqlChildren.map(keepObserved)];
     return done(req, { children, conditions: [c], now: ctx.now, finalized: false });
   }
   return finalizeDelete(req, ctx, { db: checked.resolved, secrets, observed });

@@ -5,7 +5,9 @@
  * under the same name, and so the (idempotent) script runs again and repairs any drift.
  *
  * The script travels in a ConfigMap of the same name, mounted as a file: an environment variable
- * would cap it at 128 KiB (the kernel's limit on one execve string), which a large spec exceeds.
+ * would cap it at 128 KiB (the kernel's limit on one execve string), which a large spec exceeds. The
+ * roles' passwords travel as SCRAM verifiers in a Secret of the same name (secrets.ts), so the
+ * server never sees them in clear text (docs/security.md).
  */
 import { createHash, createHmac } from 'node:crypto';
 import type { KubeObject } from '../lib/k8s.js';
@@ -46,8 +48,11 @@ export interface SqlJobInput {
   revision: string;
   image: string;
   endpoint: ClusterEndpoint;
-  /** Environment variable → role Secret holding the password the script reads. */
-  passwords: readonly { env: string; secretName: string }[];
+  /**
+   * Environment variables the script reads the roles' passwords from: each is a key of the Job's own
+   * Secret ({@link verifierSecret}), holding a SCRAM verifier rather than the password.
+   */
+  passwordEnv: readonly string[];
 }
 
 function jobEnv(opts: SqlJobInput): EnvVar[] {
@@ -60,7 +65,7 @@ function jobEnv(opts: SqlJobInput): EnvVar[] {
     { name: 'PGSSLMODE', value: 'prefer' },
     secretEnv('PGUSER', endpoint.superuserSecret, 'username'),
     secretEnv('PGPASSWORD', endpoint.superuserSecret, 'password'),
-    ...opts.passwords.map((p) => secretEnv(p.env, p.secretName, 'password')),
+    ...opts.passwordEnv.map((env) => secretEnv(env, jobName(opts.parent, opts.action, opts.revision), env)),
   ];
 }
 

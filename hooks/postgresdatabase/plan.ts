@@ -7,6 +7,7 @@
 import type { KubeObject } from '../lib/k8s.js';
 import { isTerminating } from '../metacontroller/children.js';
 import { jobPhase } from './job.js';
+import { COMPONENTS, LABELS } from './names.js';
 import { keepObserved } from './secrets.js';
 
 export type JobState = 'waiting-cluster' | 'waiting-job' | 'pending' | 'active' | 'succeeded' | 'failed';
@@ -21,15 +22,26 @@ export interface JobPlan {
   message: string;
 }
 
-/** Observed Jobs kept as they are, each with its script ConfigMap. */
-function keep(jobs: readonly KubeObject[], configMaps: readonly KubeObject[]): KubeObject[] {
-  const names = new Set(jobs.map((j) => j.metadata.name));
-  return [...jobs, ...configMaps.filter((c) => names.has(c.metadata.name))].map(keepObserved);
+interface ObservedSql {
+  jobs: readonly KubeObject[];
+  configMaps: readonly KubeObject[];
+  secrets: readonly KubeObject[];
 }
 
-/** `desired` (the Job and its ConfigMap) is undefined while the cluster cannot take SQL. */
+/** Observed Jobs kept as they are, each with its script ConfigMap and its Secret of verifiers. */
+function keep(jobs: readonly KubeObject[], observed: ObservedSql): KubeObject[] {
+  const names = new Set(jobs.map((j) => j.metadata.name));
+  const named = (o: KubeObject): boolean => names.has(o.metadata.name);
+  // Role Secrets are the roles' (secrets.ts): only the Jobs' own, by their label, go with the Jobs.
+  const verifiers = observed.secrets.filter(
+    (o) => named(o) && o.metadata.labels?.[LABELS.component] === COMPONENTS.sql,
+  );
+  return [...jobs, ...observed.configMaps.filter(named), ...verifiers].map(keepObserved);
+}
+
+/** `desired` (the Job, its ConfigMap and its Secret) is undefined while the cluster cannot take SQL. */
 export function planJob(opts: {
-  observed: { jobs: readonly KubeObject[]; configMaps: readonly KubeObject[] };
+  observed: ObservedSql;
   desired: readonly KubeObject[] | undefined;
   name: string;
 }): JobPlan {
@@ -38,14 +50,14 @@ export function planJob(opts: {
   const status = current ? jobPhase(current) : undefined;
   if (!desired) {
     const state: JobState = status?.phase === 'succeeded' ? 'succeeded' : 'waiting-cluster';
-    return { jobs: keep(observed.jobs, observed.configMaps), state, name, message: '' };
+    return { jobs: keep(observed.jobs, observed), state, name, message: '' };
   }
   const running = observed.jobs.filter(
     (j) => j.metadata.name !== name && !isTerminating(j) && jobPhase(j).phase === 'active',
   );
   if (running.length > 0) {
     const message = `waiting for Job ${running.map((j) => j.metadata.name).join(', ')} to finish`;
-    return { jobs: keep(running, observed.configMaps), state: 'waiting-job', name, message };
+    return { jobs: keep(running, observed), state: 'waiting-job', name, message };
   }
   return { jobs: [...desired], state: status?.phase ?? 'pending', name, message: status?.message ?? '' };
 }

@@ -10,7 +10,8 @@
 import { createHmac } from 'node:crypto';
 import type { KubeObject } from '../lib/k8s.js';
 import type { ClusterEndpoint } from './cluster.js';
-import { ANNOTATIONS, childLabels, COMPONENTS } from './names.js';
+import { passwordToSend } from '../postgrescluster/scram.js';
+import { ANNOTATIONS, childLabels, COMPONENTS, LABELS } from './names.js';
 import type { ResolvedDatabase } from './spec/index.js';
 
 /** The derived password of a role (used only when its Secret does not exist yet). */
@@ -126,6 +127,46 @@ export function desiredSecrets(opts: {
     roleSecret({ db, role: s.role, secretName: s.secretName, password: passwords[i] ?? '', endpoint }),
   );
   const names = new Set(db.secrets.map((s) => s.secretName));
-  const kept = observed.filter((s) => !names.has(s.metadata.name)).map(keepObserved);
+  // A SQL Job's Secret goes with its Job (plan.ts), not with the roles.
+  const kept = observed
+    .filter((s) => !names.has(s.metadata.name) && s.metadata.labels?.[LABELS.component] !== COMPONENTS.sql)
+    .map(keepObserved);
   return { secrets: [...declared, ...kept], passwords };
+}
+
+/**
+ * What the SQL Job sets each role's password to: its SCRAM verifier, salted with HMAC(operator key,
+ * `<uid>/role/<role>`), so the same password always gives the same verifier (and the same Job).
+ */
+export function roleVerifiers(opts: {
+  db: ResolvedDatabase;
+  passwords: readonly string[];
+  operatorKey: Uint8Array;
+}): { env: string; value: string }[] {
+  return opts.db.secrets.map((s, i) => ({
+    env: s.passwordEnv,
+    value: passwordToSend({
+      operatorKey: opts.operatorKey,
+      purpose: `${opts.db.uid}/role/${s.role}`,
+      password: opts.passwords[i] ?? '',
+    }),
+  }));
+}
+
+/**
+ * The SQL Job's Secret, under the Job's name: the verifiers the script sets, one key per environment
+ * variable. Immutable like the script's ConfigMap: its content is fixed by the name's hash.
+ */
+export function verifierSecret(
+  name: string,
+  verifiers: readonly { env: string; value: string }[],
+): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name, labels: childLabels(COMPONENTS.sql) },
+    type: 'Opaque',
+    immutable: true,
+    data: Object.fromEntries(verifiers.map((v) => [v.env, b64(v.value)])),
+  };
 }

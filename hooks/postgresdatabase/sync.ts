@@ -10,8 +10,9 @@ import { observeCluster, type ClusterView } from './cluster.js';
 import { revision, sqlConfigMap, sqlJob } from './job.js';
 import { jobName, type JobAction } from './names.js';
 import { planJob, type JobPlan } from './plan.js';
-import { desiredSecrets, keepObserved } from './secrets.js';
-import { checkSpec, type ResolvedDatabase } from './spec/index.js';
+import { desiredSecrets, keepObserved, roleVerifiers, verifierSecret } from './secrets.js';
+import { checkSpec, type FieldError, type ResolvedDatabase } from './spec/index.js';
+import { clusterReservedErrors } from './spec/role-rules.js';
 import { applySteps, renderPsql, type Step } from './sql/index.js';
 import { invalidStatus, syncStatus } from './status.js';
 
@@ -43,6 +44,8 @@ export function planAction(opts: {
   const { db, action, cluster } = opts;
   const script = renderPsql(opts.steps, [`pgmeta.io PostgresDatabase ${db.namespace}/${db.name}: ${action}`]);
   const rev = revision(script, { operatorKey: opts.operatorKey, passwords: opts.passwords });
+  const verifiers =
+    action === 'apply' ? roleVerifiers({ db, passwords: opts.passwords, operatorKey: opts.operatorKey }) : [];
   const input = cluster.ready
     ? {
         parent: db.name,
@@ -51,27 +54,35 @@ export function planAction(opts: {
         revision: rev,
         image: cluster.image,
         endpoint: cluster,
-        passwords:
-          action === 'apply' ? db.secrets.map((s) => ({ env: s.passwordEnv, secretName: s.secretName })) : [],
+        passwordEnv: verifiers.map((v) => v.env),
       }
     : undefined;
-  const desired = input ? [sqlJob(input), sqlConfigMap(input)] : undefined;
-  const plan = planJob({ observed: opts.observed, desired, name: jobName(db.name, action, rev) });
+  const name = jobName(db.name, action, rev);
+  const desired = input
+    ? [sqlJob(input), sqlConfigMap(input), ...(verifiers.length > 0 ? [verifierSecret(name, verifiers)] : [])]
+    : undefined;
+  const plan = planJob({ observed: opts.observed, desired, name });
   return { plan, revision: rev };
 }
 
-/** The sync hook. An invalid spec changes no child (DESIGN rule 2); it only reports the errors. */
+/** An invalid spec changes no child (DESIGN rule 2): the observed ones are kept, the errors reported. */
+function invalidResponse(req: SyncRequest, ctx: HookContext, errors: FieldError[]): DesiredState {
+  const observed = observedChildren(req);
+  return {
+    status: invalidStatus({ errors, parent: req.parent, now: ctx.now }),
+    children: [...observed.secrets, ...observed.jobs, ...observed.configMaps].map(keepObserved),
+  };
+}
+
+/** The sync hook. */
 export function syncDatabase(req: SyncRequest, ctx: HookContext): DesiredState {
   const observed = observedChildren(req);
   const checked = checkSpec(req.parent);
-  if (!checked.ok) {
-    return {
-      status: invalidStatus({ errors: checked.errors, parent: req.parent, now: ctx.now }),
-      children: [...observed.secrets, ...observed.jobs, ...observed.configMaps].map(keepObserved),
-    };
-  }
+  if (!checked.ok) return invalidResponse(req, ctx, checked.errors);
   const db = checked.resolved;
   const cluster = observeCluster(req.related, db);
+  const reserved = cluster.reserved ? clusterReservedErrors(checked.spec, cluster.reserved) : [];
+  if (reserved.length > 0) return invalidResponse(req, ctx, reserved);
   const { secrets, passwords } = desiredSecrets({
     db,
     observed: observed.secrets,

@@ -55,6 +55,8 @@ describe('lifecycle: pause and stop', () => {
     expect(s.store.list('PersistentVolumeClaim', 'shop').map((p) => p.metadata.uid)).toEqual(pvcUids);
     expect(s.store.list('Secret', 'shop').map((x) => x.metadata.name)).toEqual([
       'orders-app',
+      // The bootstrap Job's Secret (the owner's SCRAM verifier) stays with its Job.
+      expect.stringMatching(/^orders-bootstrap-[0-9a-f]{8}$/),
       'orders-patroni-api',
       'orders-replication',
       'orders-superuser',

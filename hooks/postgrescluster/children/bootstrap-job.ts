@@ -10,21 +10,22 @@
  * find it missing from the observed children and Metacontroller would create it again, forever. A
  * Job that failed for good (deadline, backoff) is re-run by deleting it.
  */
-import type { V1Job } from '@kubernetes/client-node';
-import type { Child } from '../../lib/k8s.js';
+import type { KubeObject } from '../../lib/k8s.js';
 import { clusterNames, COMPONENTS } from '../names.js';
 import type { ResolvedCluster } from '../spec/resolved.js';
-import { envFromSecret, envValue } from '../spilo/env.js';
-import { appliedHash, buildPsqlJob } from './psql-job.js';
+import { passwordToSend } from '../scram.js';
+import { envValue } from '../spilo/env.js';
+import { appliedHash, buildPsqlJobChildren } from './psql-job.js';
 
 /**
  * The psql script. Identifiers and literals reach SQL only through psql variables (`:"owner"`,
- * `:'pw'`), which psql quotes; the password is read from the environment inside psql (a backquoted
- * `printenv`) so it never appears on a command line. Statement logging is switched off for this
- * session so the password is not written to the server log either.
+ * `:'pw'`), which psql quotes. `pw` is the SCRAM verifier of the owner's password (../scram.ts), not
+ * the password: the server stores it as it is, and no statistics view or log can show the password.
+ * psql reads it from the environment (a backquoted `printenv`), never from a command line, and
+ * statement logging is off for the session all the same.
  */
 export const BOOTSTRAP_SQL = [
-  '\\set pw `printenv APP_PASSWORD`',
+  '\\set pw `printenv APP_VERIFIER`',
   "SET log_statement = 'none';",
   'SET log_min_duration_statement = -1;',
   "SET password_encryption = 'scram-sha-256';",
@@ -75,9 +76,14 @@ export function bootstrapHash(cluster: ResolvedCluster, inputs: BootstrapJobInpu
   return appliedHash(inputs.operatorKey, bootstrapApplied(cluster, inputs));
 }
 
-/** The bootstrap Job: a psql Job with the application's owner, database and password. */
-export function buildBootstrapJob(cluster: ResolvedCluster, inputs: BootstrapJobInputs): Child<V1Job> {
-  return buildPsqlJob(
+/** The bootstrap Job, a psql Job with the application's owner, database and password; and its Secret. */
+export function buildBootstrapJob(cluster: ResolvedCluster, inputs: BootstrapJobInputs): KubeObject[] {
+  const verifier = passwordToSend({
+    operatorKey: inputs.operatorKey,
+    purpose: `${cluster.uid}/app`,
+    password: inputs.appPassword,
+  });
+  return buildPsqlJobChildren(
     cluster,
     {
       prefix: clusterNames(cluster).bootstrapJobPrefix,
@@ -87,9 +93,9 @@ export function buildBootstrapJob(cluster: ResolvedCluster, inputs: BootstrapJob
       env: [
         envValue('APP_DATABASE', cluster.bootstrap.database),
         envValue('APP_OWNER', cluster.bootstrap.owner),
-        envFromSecret('APP_PASSWORD', clusterNames(cluster).secrets.app, 'password'),
       ],
       applied: bootstrapApplied(cluster, inputs),
+      verifier: { env: 'APP_VERIFIER', value: verifier },
     },
     inputs.operatorKey,
   );

@@ -10,12 +10,14 @@
  */
 import { createHmac } from 'node:crypto';
 import type { V1Job } from '@kubernetes/client-node';
-import type { Child } from '../../lib/k8s.js';
+import type { Child, KubeObject } from '../../lib/k8s.js';
 import { clusterNames, commonLabels, type Component, PORTS, serviceHost } from '../names.js';
 import type { ResolvedCluster } from '../spec/resolved.js';
 import { sortedJson } from '../spilo/configuration.js';
 import { type EnvVar, envFromSecret, envValue, sortEnv } from '../spilo/env.js';
+import { passwordToSend } from '../scram.js';
 import { childMetadata } from './metadata.js';
+import { buildVerifierSecret, VERIFIER_KEY } from './secrets.js';
 import { jobScheduling, jobSpec } from './job-template.js';
 
 /** An hour: long enough for a first primary to be scheduled, provisioned and initialised. */
@@ -33,6 +35,11 @@ export interface PsqlJobOptions {
   applied: Record<string, string>;
   /** The container's name; `psql` unless the Job has a name of its own. */
   container?: string;
+  /**
+   * A SCRAM verifier the script reads from the environment variable `env`, out of the Job's own
+   * Secret ({@link buildVerifierSecret}); the Job needs it to set a role's password.
+   */
+  verifier?: { env: string; value: string };
 }
 
 /** 8 hex characters of HMAC-SHA256(operator key, applied), so the name reveals nothing it hashes. */
@@ -63,13 +70,37 @@ export function superuserEnv(cluster: ResolvedCluster, conn: SuperuserConnection
   ];
 }
 
+/** The Job's name: its prefix and a keyed hash of what it applies. */
+export function psqlJobName(
+  opts: Pick<PsqlJobOptions, 'prefix' | 'applied'>,
+  operatorKey: Uint8Array,
+): string {
+  return `${opts.prefix}-${appliedHash(operatorKey, opts.applied)}`;
+}
+
+/** The Job and, when it sets a password, its Secret with the verifier. */
+export function buildPsqlJobChildren(
+  cluster: ResolvedCluster,
+  opts: PsqlJobOptions,
+  operatorKey: Uint8Array,
+): KubeObject[] {
+  const job = buildPsqlJob(cluster, opts, operatorKey);
+  if (!opts.verifier) return [job];
+  const name = psqlJobName(opts, operatorKey);
+  return [
+    job,
+    buildVerifierSecret(cluster, { name, component: opts.component, verifier: opts.verifier.value }),
+  ];
+}
+
 /** The Job; `operatorKey` keys the name's hash. */
 export function buildPsqlJob(
   cluster: ResolvedCluster,
   opts: PsqlJobOptions,
   operatorKey: Uint8Array,
 ): Child<V1Job> {
-  const name = `${opts.prefix}-${appliedHash(operatorKey, opts.applied)}`;
+  const name = psqlJobName(opts, operatorKey);
+  const verifierEnv = opts.verifier ? [envFromSecret(opts.verifier.env, name, VERIFIER_KEY)] : [];
   return {
     apiVersion: 'batch/v1',
     kind: 'Job',
@@ -83,7 +114,11 @@ export function buildPsqlJob(
         // The cluster's own image: it has psql and pg_isready of a matching major.
         image: cluster.image,
         command: ['/bin/sh', '-c', opts.script],
-        env: sortEnv([...superuserEnv(cluster, { appName: `pgmeta-${opts.component}` }), ...opts.env]),
+        env: sortEnv([
+          ...superuserEnv(cluster, { appName: `pgmeta-${opts.component}` }),
+          ...opts.env,
+          ...verifierEnv,
+        ]),
         memoryRequest: '64Mi',
       },
     }),
@@ -94,35 +129,34 @@ export function buildPsqlJob(
 export interface RoleJobOptions {
   prefix: string;
   component: Component;
-  /** Reads the role's name and password from `<env>_USER` and `<env>_PASSWORD`. */
+  /** Reads the role's name from `<env>_USER` and the verifier of its password from `<env>_VERIFIER`. */
   script: string;
   env: string;
   user: string;
-  /** The Secret with the role's `password`, and that password (hashed into the Job's name). */
-  secretName: string;
+  /** The role's password (hashed into the Job's name) and the purpose that salts its verifier. */
   password: string;
+  purpose: string;
 }
 
 /**
- * The psql Job that creates the role or sets its password. The password is part of the name's hash,
- * so a changed Secret reruns the Job with the new one.
+ * The psql Job that creates the role or sets its password, with its Secret. The password is part of
+ * the name's hash, so a changed Secret reruns the Job with the new verifier.
  */
 export function buildRoleJob(
   cluster: ResolvedCluster,
   role: RoleJobOptions,
   operatorKey: Uint8Array,
-): Child<V1Job> {
-  return buildPsqlJob(
+): KubeObject[] {
+  const verifier = passwordToSend({ operatorKey, purpose: role.purpose, password: role.password });
+  return buildPsqlJobChildren(
     cluster,
     {
       prefix: role.prefix,
       component: role.component,
       script: role.script,
-      env: [
-        envValue(`${role.env}_USER`, role.user),
-        envFromSecret(`${role.env}_PASSWORD`, role.secretName, 'password'),
-      ],
+      env: [envValue(`${role.env}_USER`, role.user)],
       applied: { script: role.script, password: role.password },
+      verifier: { env: `${role.env}_VERIFIER`, value: verifier },
     },
     operatorKey,
   );

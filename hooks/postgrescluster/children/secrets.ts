@@ -9,7 +9,15 @@
 import { createHmac } from 'node:crypto';
 import type { V1Secret } from '@kubernetes/client-node';
 import type { Child, KubeObject } from '../../lib/k8s.js';
-import { clusterNames, COMPONENTS, type CredentialPurpose, DB_USERS, PORTS, serviceHost } from '../names.js';
+import {
+  clusterNames,
+  COMPONENTS,
+  type Component,
+  type CredentialPurpose,
+  DB_USERS,
+  PORTS,
+  serviceHost,
+} from '../names.js';
 import type { ResolvedCluster } from '../spec/resolved.js';
 import { childMetadata, PROTECTED_ANNOTATION } from './metadata.js';
 
@@ -126,3 +134,25 @@ export function buildSecrets(cluster: ResolvedCluster, credentials: Credentials)
     buildSecret(cluster, c),
   );
 }
+
+/**
+ * The Secret of a psql Job that sets a role's password, under the Job's own name: the SCRAM verifier
+ * the script sends instead of the password (../scram.ts), so the plain text never reaches the
+ * server. Immutable: the Job's name is a hash of the password, so a new password is a new Secret.
+ */
+export function buildVerifierSecret(
+  cluster: ResolvedCluster,
+  o: { name: string; component: Component; verifier: string },
+): Child<V1Secret> {
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: childMetadata(cluster, { name: o.name, component: o.component }),
+    type: 'Opaque',
+    immutable: true,
+    data: { [VERIFIER_KEY]: Buffer.from(o.verifier, 'utf8').toString('base64') },
+  };
+}
+
+/** The key of {@link buildVerifierSecret}'s Secret. */
+export const VERIFIER_KEY = 'verifier';

@@ -69,6 +69,6 @@ export function renderMetrics(cluster: ResolvedCluster, inputs: MonitorInputs): 
   if (!cluster.metrics) return [];
   return [
     buildMonitoringSecret(cluster, monitorPassword(cluster, inputs)),
-    buildMonitoringJob(cluster, inputs),
+    ...buildMonitoringJob(cluster, inputs),
   ];
 }

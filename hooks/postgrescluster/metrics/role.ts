@@ -12,9 +12,12 @@ import { COMPONENTS } from '../names.js';
 import type { ClusterIdentity, ResolvedCluster } from '../spec/resolved.js';
 import { MONITOR_USER, monitoringJobPrefix, monitoringSecretName } from './names.js';
 
-/** Creates or updates the role; the password comes from the environment, never a command line. */
+/**
+ * Creates or updates the role. Its password arrives as a SCRAM verifier (../scram.ts) read from the
+ * environment, never a command line, so neither the statement nor the server log holds the password.
+ */
 export const MONITOR_ROLE_SQL = [
-  '\\set pw `printenv MONITOR_PASSWORD`',
+  '\\set pw `printenv MONITOR_VERIFIER`',
   "SET log_statement = 'none';",
   'SET log_min_duration_statement = -1;',
   "SET password_encryption = 'scram-sha-256';",
@@ -64,8 +67,8 @@ export function buildMonitoringSecret(cluster: ClusterIdentity, password: string
   };
 }
 
-/** The Job that creates the role; renamed (and so rerun) when the password changes. */
-export function buildMonitoringJob(cluster: ResolvedCluster, inputs: MonitorInputs): KubeObject {
+/** The Job that creates the role, and its Secret; renamed (and so rerun) when the password changes. */
+export function buildMonitoringJob(cluster: ResolvedCluster, inputs: MonitorInputs): KubeObject[] {
   return buildRoleJob(
     cluster,
     {
@@ -74,8 +77,8 @@ export function buildMonitoringJob(cluster: ResolvedCluster, inputs: MonitorInpu
       script: MONITOR_ROLE_SCRIPT,
       env: 'MONITOR',
       user: MONITOR_USER,
-      secretName: monitoringSecretName(cluster),
       password: monitorPassword(cluster, inputs),
+      purpose: `${cluster.uid}/monitoring`,
     },
     inputs.operatorKey,
   );

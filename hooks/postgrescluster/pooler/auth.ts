@@ -14,12 +14,13 @@ import type { ClusterIdentity } from '../spec/resolved.js';
 import { LOOKUP_FUNCTION, LOOKUP_SCHEMA, poolerSecretName } from './names.js';
 
 /**
- * Creates or updates the lookup role with the password from the environment (psql reads it with a
- * backquoted `printenv`, so it never appears on a command line), with statement logging off so the
- * password is not written to the server log. The role gets no privilege but LOGIN.
+ * Creates or updates the lookup role with the SCRAM verifier of its password (../scram.ts) from the
+ * environment (psql reads it with a backquoted `printenv`, so it never appears on a command line), so
+ * the password itself never reaches the server; statement logging stays off for the session as well.
+ * The role gets no privilege but LOGIN.
  */
 export const POOLER_ROLE_SQL = [
-  '\\set pw `printenv POOLER_PASSWORD`',
+  '\\set pw `printenv POOLER_VERIFIER`',
   "SET log_statement = 'none';",
   'SET log_min_duration_statement = -1;',
   "SET password_encryption = 'scram-sha-256';",

@@ -10,11 +10,11 @@ import type { ResolvedCluster } from '../spec/resolved.js';
 import { POOLER_AUTH_SCRIPT, poolerPassword, type PoolerPasswordInputs } from './auth.js';
 import { buildPoolerDeployment } from './deployment.js';
 import { isPooled, poolerRoles } from './ini.js';
-import { POOLER_USER, poolerJobPrefix, poolerSecretName } from './names.js';
+import { POOLER_USER, poolerJobPrefix } from './names.js';
 import { buildPoolerConfigMap, buildPoolerPdb, buildPoolerSecret, buildPoolerService } from './objects.js';
 
-/** The Job that creates the lookup role and installs the function in every database. */
-export function buildPoolerAuthJob(cluster: ResolvedCluster, inputs: PoolerPasswordInputs): KubeObject {
+/** The Job that creates the lookup role and installs the function in every database, and its Secret. */
+export function buildPoolerAuthJob(cluster: ResolvedCluster, inputs: PoolerPasswordInputs): KubeObject[] {
   return buildRoleJob(
     cluster,
     {
@@ -23,8 +23,8 @@ export function buildPoolerAuthJob(cluster: ResolvedCluster, inputs: PoolerPassw
       script: POOLER_AUTH_SCRIPT,
       env: 'POOLER',
       user: POOLER_USER,
-      secretName: poolerSecretName(cluster),
       password: poolerPassword(cluster, inputs),
+      purpose: `${cluster.uid}/pooler`,
     },
     inputs.operatorKey,
   );
@@ -42,6 +42,6 @@ export function renderPooler(cluster: ResolvedCluster, inputs: PoolerPasswordInp
   return [
     ...perPooler,
     buildPoolerSecret(cluster, poolerPassword(cluster, inputs)),
-    buildPoolerAuthJob(cluster, inputs),
+    ...buildPoolerAuthJob(cluster, inputs),
   ];
 }

@@ -163,6 +163,11 @@ function policyProblem(major: PgMajor, name: string, value: string): string | un
     return 'replicas need wal_level replica or logical';
   }
   if (name === PRELOAD_PARAMETER) return preloadProblem(major, value);
+  // pgmeta's pg_hba admits passwords by SCRAM only (spilo/hba.ts) and pgmeta sends SCRAM verifiers:
+  // md5 would be overridden by pgmeta's own value (PGMETA_LOCAL_PARAMETERS), so say so instead.
+  if (name === 'password_encryption' && asciiLower(value) !== 'scram-sha-256') {
+    return 'pgmeta stores passwords as SCRAM verifiers only (pg_hba admits SCRAM, not md5): leave it unset or scram-sha-256';
+  }
   return patroniProblem(name, value);
 }
 

@@ -22,7 +22,7 @@ export interface PostgresDatabaseSpec {
      */
     name: string;
     /**
-     * Role that owns the database: one of roles[] or a role that already exists. Also the default owner of schemas and the default forRole of default privileges.
+     * Role that owns the database: one of roles[] or a role that already exists. Also the default owner of schemas and the default forRole of default privileges. Never one of the cluster's own roles (see roles[].name) nor a predefined pg_ role.
      */
     owner: string;
     /**
@@ -45,7 +45,7 @@ export interface PostgresDatabaseSpec {
    */
   roles?: {
     /**
-     * Role name, used exactly as written. At most 63 bytes in UTF-8; names starting with pg_ and the roles the cluster itself uses are reserved.
+     * Role name, used exactly as written. At most 63 bytes in UTF-8. Reserved: names starting with pg_ (PostgreSQL's) or pgmeta_ (pgmeta's pooler and monitoring roles), the roles Patroni and Spilo create (postgres, standby, admin, cron_admin, robot_zmon, zalandos), public, none, current_user, current_role, session_user, and the cluster's bootstrap owner (checked by pgmeta).
      */
     name: string;
     /**
@@ -57,7 +57,7 @@ export interface PostgresDatabaseSpec {
      */
     inherit?: boolean;
     /**
-     * Role attributes to grant; every attribute not listed is revoked. SUPERUSER also needs allowSuperuser.
+     * Role attributes to grant; every attribute not listed is revoked. SUPERUSER also needs allowSuperuser; CREATEROLE, REPLICATION and BYPASSRLS need allowPrivilegedRoles.
      *
      * @maxItems 5
      */
@@ -67,7 +67,7 @@ export interface PostgresDatabaseSpec {
      */
     connectionLimit?: number;
     /**
-     * Roles this role is a member of; any other membership it has is revoked.
+     * Roles this role is a member of; any other membership it has is revoked. Never one of the cluster's own roles (see name); a predefined pg_ role needs allowPrivilegedRoles.
      *
      * @maxItems 8
      */
@@ -85,6 +85,10 @@ export interface PostgresDatabaseSpec {
    * Must be true for any role to be declared with SUPERUSER.
    */
   allowSuperuser?: boolean;
+  /**
+   * Must be true for any role to be declared with CREATEROLE, REPLICATION or BYPASSRLS, or as a member of a predefined pg_ role (inRoles). Each of them reaches beyond this database: CREATEROLE before PostgreSQL 16 can grant itself any non-superuser role, REPLICATION streams every database, BYPASSRLS ignores row security, pg_execute_server_program, pg_read_server_files and pg_write_server_files reach the database pod's shell and files, pg_read_all_data and pg_write_all_data every table. Leave false unless whoever edits this resource may have that.
+   */
+  allowPrivilegedRoles?: boolean;
   /**
    * Schemas to create in the database and whose owner to keep. A schema removed from this list is left in place (it holds data).
    *

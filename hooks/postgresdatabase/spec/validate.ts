@@ -4,25 +4,18 @@
  * may be installed, or the spec may come from `pgmeta validate`). Keyed by the rule's message so a
  * test can prove every rule in the CRD has its mirror. Transition rules need the previous spec.
  */
-import { RESERVED_DATABASES, SPILO_ROLES } from '../../lib/reserved-names.js';
+import { RESERVED_DATABASES } from '../../lib/reserved-names.js';
 import { sqlTextProblem } from '../sql/quote.js';
 import { PRIVILEGES } from '../sql/model.js';
 import type { PostgresDatabaseSpec } from '../generated/spec.types.js';
+import { ROLE_MIRRORS } from './role-rules.js';
 import type { FieldError } from './schema.js';
+
+export { RESERVED_ROLES } from './role-rules.js';
 
 type Spec = PostgresDatabaseSpec;
 type Mirror = (spec: Spec, previous: Spec | undefined) => FieldError[];
 
-/**
- * The cluster's own roles and PostgreSQL's reserved role names ({@link SPILO_ROLES}), and the role
- * specifications SQL reads as keywords; `pg_` is reserved by PostgreSQL.
- */
-export const RESERVED_ROLES: readonly string[] = [
-  ...SPILO_ROLES,
-  'current_user',
-  'current_role',
-  'session_user',
-];
 /** `pgmeta` holds pgmeta's bookkeeping; `pg_` is reserved by PostgreSQL. */
 export const RESERVED_SCHEMAS: readonly string[] = ['pgmeta', 'information_schema'];
 
@@ -153,14 +146,6 @@ export const CEL_MIRRORS: Readonly<Record<string, Mirror>> = {
       'spec.database.name',
       'is a reserved database name',
     ),
-  'is a reserved role name': (spec) =>
-    each(spec.roles, (r, i) =>
-      errorIf(
-        r.name.startsWith('pg_') || RESERVED_ROLES.includes(r.name),
-        `spec.roles[${i}].name`,
-        'is a reserved role name',
-      ),
-    ),
   'is a reserved schema name': (spec) =>
     each(spec.schemas, (s, i) =>
       errorIf(
@@ -178,6 +163,7 @@ export const CEL_MIRRORS: Readonly<Record<string, Mirror>> = {
       ),
     ),
   ...grantMirrors,
+  ...ROLE_MIRRORS,
 };
 
 /** `x-kubernetes-list-type: map` keys: the API server refuses two items with the same name. */

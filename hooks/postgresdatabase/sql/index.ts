@@ -57,7 +57,8 @@ export const PSQL_ENV: Readonly<Record<string, string>> = {
  * Settings of every session. Literals are written for `standard_conforming_strings = on`; the
  * search_path keeps user-created functions from shadowing the ones the script calls; the logging
  * settings keep `ALTER ROLE ... PASSWORD` out of the server log (the Job runs as superuser, which may
- * change them for its own session); warnings reach the Job's log, notices do not.
+ * change them for its own session), although what it sends there is a SCRAM verifier, not the
+ * password (docs/security.md); warnings reach the Job's log, notices do not.
  */
 export function sessionSteps(): Step[] {
   return [

@@ -19,12 +19,15 @@ import { gexec, sql, sqlWith, type Step } from './script.js';
 const ROLE_DESC = description('pg_authid', 'r.oid');
 const DB_DESC = description('pg_database', 'd.oid');
 
-/** psql variable holding the password of the role at `index` (passwords never appear in the text). */
+/**
+ * psql variable holding what the role at `index` gets as its password: the SCRAM verifier the hook
+ * computed (secrets.ts, `roleVerifiers`), so neither the script nor the server sees the password.
+ */
 export function passwordVariable(index: number): string {
   return `pgmeta_password_${index}`;
 }
 
-/** Reads every role's password from the Job's environment into psql variables. */
+/** Reads every role's verifier from the Job's environment (its own Secret) into psql variables. */
 export function passwordSteps(m: DatabaseModel): Step[] {
   return m.roles.map((r, i) => ({ kind: 'getenv', variable: passwordVariable(i), env: r.passwordEnv }));
 }

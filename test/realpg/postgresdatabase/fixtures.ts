@@ -1,6 +1,7 @@
 /**
  * Specs for the real-server tests, and a way to run what the Job would run for them.
  */
+import { roleVerifiers } from '../../../hooks/postgresdatabase/secrets';
 import { checkSpec, type ResolvedDatabase } from '../../../hooks/postgresdatabase/spec/index';
 import { applySteps, deleteSteps } from '../../../hooks/postgresdatabase/sql/index';
 import type { RealServer } from '../../support/pgbin';
@@ -23,9 +24,14 @@ export function passwordOf(role: string): string {
   return `pw-${Buffer.from(role).toString('base64url')}`;
 }
 
-/** The Job's environment: each role's password under its variable. */
+/**
+ * The Job's environment: what its own Secret holds, each role's SCRAM verifier (as the hook computes
+ * it from the password) under its variable, so the server never sees the password (issue 15).
+ */
 export function jobEnv(db: ResolvedDatabase): Record<string, string> {
-  return Object.fromEntries(db.secrets.map((s) => [s.passwordEnv, passwordOf(s.role)]));
+  const passwords = db.secrets.map((s) => passwordOf(s.role));
+  const verifiers = roleVerifiers({ db, passwords, operatorKey: new Uint8Array(32).fill(4) });
+  return Object.fromEntries(verifiers.map((v) => [v.env, v.value]));
 }
 
 export function apply(server: RealServer, db: ResolvedDatabase): Promise<ScriptRun> {
@@ -41,6 +47,8 @@ export const ODD_ROLE = 'Ünïcode "ro"; x\'y';
 /** The first spec: several roles, schemas, extensions, grants with default privileges. */
 export const SHOP_A = {
   clusterRef: { name: 'main' },
+  // The odd role has REPLICATION and BYPASSRLS: the spec opts in (issue 15).
+  allowPrivilegedRoles: true,
   database: { name: 'shop', owner: 'shop_owner', connectionLimit: 50 },
   roles: [
     { name: 'shop_owner', privileges: ['CREATEDB'] },

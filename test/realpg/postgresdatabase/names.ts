@@ -32,7 +32,9 @@ export function expectedRefusal(name: string): RegExp | undefined {
   if (/[\ud800-\udfff]/.test(name.replace(/[\ud800-\udbff][\udc00-\udfff]/g, ''))) return /lone surrogate/;
   if (codePoints > 63) return /must NOT have more than 63 characters/;
   if (Buffer.byteLength(name) > 63) return /must be at most 63 bytes in UTF-8/;
-  if (RESERVED.has(name) || name.startsWith('pg_')) return /is a reserved (role|schema|database) name/;
+  // pg_ is PostgreSQL's prefix, pgmeta_ that of pgmeta's own roles (the pooler's, the monitor's).
+  if (RESERVED.has(name) || name.startsWith('pg_') || name.startsWith('pgmeta_'))
+    return /is a reserved (role|schema|database) name/;
   return undefined;
 }
 
@@ -66,6 +68,7 @@ const HOSTILE_UNITS = [
   '\u0000',
   '\ud800',
   'pg_',
+  'pgmeta_',
   'DROP ROLE x',
   '\\gexec',
   '\\c',

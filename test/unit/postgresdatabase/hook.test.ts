@@ -178,7 +178,7 @@ describe('the Job plan', () => {
     ['failed', [job('new', 'failed')], desired, ['new', 'new'], 'failed'],
   ] as const)('%s', (_label, jobs, want, kept, state) => {
     const plan = planJob({
-      observed: { jobs, configMaps: [cm('old'), cm('new')] },
+      observed: { jobs, configMaps: [cm('old'), cm('new')], secrets: [] },
       desired: want,
       name: 'new',
     });

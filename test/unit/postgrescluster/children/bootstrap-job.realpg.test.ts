@@ -8,6 +8,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { BOOTSTRAP_SCRIPT } from '../../../../hooks/postgrescluster/children/bootstrap-job.js';
+import { passwordToSend } from '../../../../hooks/postgrescluster/scram.js';
 import { type Major, startServer, withTempCluster, type RealServer } from '../../../support/pgbin.js';
 
 const CLIENTS = ['/usr/bin/psql', '/usr/bin/pg_isready'];
@@ -15,6 +16,7 @@ const haveClients = CLIENTS.every((p) => existsSync(p));
 if (!haveClients) console.log(`skipped: ${CLIENTS.join(' and ')} not installed`);
 const maybe = haveClients ? describe : describe.skip;
 
+const KEY = new Uint8Array(32).fill(5);
 const OWNER = 'Shop "Owner"';
 const DATABASE = 'orders-db';
 
@@ -37,7 +39,8 @@ function runJob(server: RealServer, password: string): { status: number | null; 
       PGCONNECT_TIMEOUT: '10',
       APP_OWNER: OWNER,
       APP_DATABASE: DATABASE,
-      APP_PASSWORD: password,
+      // What the Job's own Secret holds: the verifier the hook computes (issue 15), not the password.
+      APP_VERIFIER: passwordToSend({ operatorKey: KEY, purpose: 'uid/app', password }),
     },
     encoding: 'utf8',
     timeout: 60_000,

@@ -1,4 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
+import type { V1Job, V1Secret } from '@kubernetes/client-node';
+import type { Child } from '../../../../hooks/lib/k8s.js';
 import {
   BOOTSTRAP_SCRIPT,
   BOOTSTRAP_SQL,
@@ -12,9 +14,9 @@ const KEY = new Uint8Array(32).fill(3);
 const inputs = { operatorKey: KEY, appPassword: 'pw-1' };
 
 function job(builder = aCluster(), i = inputs) {
-  const j = buildBootstrapJob(builder.build(), i);
+  const [j, secret] = buildBootstrapJob(builder.build(), i) as [Child<V1Job>, Child<V1Secret>];
   const pod = j.spec!.template.spec!;
-  return { job: j, pod, container: pod.containers[0]! };
+  return { job: j, secret, pod, container: pod.containers[0]! };
 }
 
 describe('bootstrap Job name', () => {
@@ -91,8 +93,20 @@ describe('bootstrap Job spec', () => {
       APP_DATABASE: 'orders',
       PGUSER: { secretKeyRef: { name: 'demo-superuser', key: 'username' } },
       PGPASSWORD: { secretKeyRef: { name: 'demo-superuser', key: 'password' } },
-      APP_PASSWORD: { secretKeyRef: { name: 'demo-app', key: 'password' } },
     });
+  });
+
+  it("reads the owner's SCRAM verifier, never the password, from the Job's own Secret (issue 15)", () => {
+    const { job: j, secret, container } = job(aCluster().withName('demo'));
+    const env = envMap(container.env);
+    expect(env['APP_VERIFIER']).toEqual({ secretKeyRef: { name: j.metadata.name, key: 'verifier' } });
+    expect(Object.values(env)).not.toContainEqual({ secretKeyRef: { name: 'demo-app', key: 'password' } });
+    expect(secret).toMatchObject({ kind: 'Secret', immutable: true, metadata: { name: j.metadata.name } });
+    const verifier = Buffer.from(secret.data!['verifier']!, 'base64').toString('utf8');
+    expect(verifier).toMatch(
+      /^SCRAM-SHA-256\$4096:[A-Za-z0-9+/]{22}==\$[A-Za-z0-9+/]{43}=:[A-Za-z0-9+/]{43}=$/,
+    );
+    expect(JSON.stringify(secret)).not.toContain(Buffer.from('pw-1').toString('base64'));
   });
 
   it.each([

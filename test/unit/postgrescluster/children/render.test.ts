@@ -50,6 +50,8 @@ describe('renderChildren', () => {
         'StatefulSet/demo',
         'PodDisruptionBudget/demo',
         `Job/${job}`,
+        // The Job's own Secret: the verifier of the owner's password (issue 15).
+        `Secret/${job}`,
       ].sort(),
     );
   });

@@ -88,7 +88,7 @@ describe('pooler children', () => {
     [false, ['demo-pooler']],
     [true, ['demo-pooler', 'demo-pooler-ro']],
   ])(
-    'readOnlyPooler %s: a ConfigMap, Deployment, Service and PDB per pooler, one Secret and one Job',
+    'readOnlyPooler %s: a ConfigMap, Deployment, Service and PDB per pooler, one Secret and one Job with its Secret',
     (ro, names) => {
       const children = renderPooler(pooled({ pool: { readOnlyPooler: ro } }), inputs);
       const expected = names.flatMap((n) =>
@@ -97,7 +97,7 @@ describe('pooler children', () => {
       const job = children.find((c) => c.kind === 'Job')!;
       expect(job.metadata.name).toMatch(/^demo-pooler-auth-[0-9a-f]{8}$/);
       expect(children.map((c) => `${c.kind}/${c.metadata.name}`).sort()).toEqual(
-        [...expected, 'Secret/demo-pooler', `Job/${job.metadata.name}`].sort(),
+        [...expected, 'Secret/demo-pooler', `Job/${job.metadata.name}`, `Secret/${job.metadata.name}`].sort(),
       );
     },
   );

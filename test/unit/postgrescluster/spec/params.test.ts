@@ -155,6 +155,7 @@ describe('checkParams', () => {
     [{ synchronous_commit: 'TRUE' }], // hidden spelling
     [{ wal_level: 'hot_standby' }], // what Spilo writes
     [{ huge_pages: 'Try' }],
+    [{ password_encryption: 'SCRAM-SHA-256' }],
     [{ 'pg_stat_statements.max': '10000' }],
     [{ search_path: '"$user", public' }],
     [{ log_min_duration_statement: '250ms', statement_timeout: '0', checkpoint_timeout: '15min' }],
@@ -183,6 +184,11 @@ describe('checkParams', () => {
     [
       { huge_pages: 'sometimes' },
       'spec.postgresqlParams.huge_pages: invalid value "sometimes": must be one of off, on, try',
+    ],
+    [
+      // Issue 15: refused with its path rather than silently overridden by pgmeta's scram-sha-256.
+      { password_encryption: 'md5' },
+      'spec.postgresqlParams.password_encryption: invalid value "md5": pgmeta stores passwords as SCRAM verifiers only (pg_hba admits SCRAM, not md5): leave it unset or scram-sha-256',
     ],
     [
       { wal_level: 'minimal' },

@@ -224,6 +224,10 @@ describe('checkSpec', () => {
     expect(errors).toEqual([
       { path: 'spec.roles', message: 'SUPERUSER requires allowSuperuser to be true' },
       { path: 'spec.roles[0].inRoles', message: 'a role cannot be a member of itself' },
+      {
+        path: 'spec.roles[0].inRoles[0]',
+        message: 'membership in a predefined pg_ role requires allowPrivilegedRoles to be true',
+      },
       { path: 'spec.roles[0].name', message: 'is a reserved role name' },
     ]);
   });

@@ -95,6 +95,7 @@ describe('the apply script', () => {
     const spec = {
       clusterRef: { name: 'c' },
       database: { name: n('d', 0), owner: n('r', 0), locale: 'en_US.UTF-8' },
+      allowPrivilegedRoles: true,
       roles: Array.from({ length: 32 }, (_, i) => ({
         name: n('r', i),
         inRoles: Array.from({ length: 8 }, (_, j) => n('r', (i + j + 1) % 32)),
