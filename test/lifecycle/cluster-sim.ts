@@ -19,7 +19,8 @@ import { JobController } from './sim/jobs';
 import { Kubelets } from './sim/kubelet';
 import { PatroniSim } from './sim/patroni';
 import { StatefulSetController } from './sim/statefulset';
-import { volumesTick } from './sim/volumes';
+import { ttlNextTimer, ttlTick } from './sim/ttl';
+import { VolumeControllers } from './sim/volumes';
 import { BackupStore } from './sim/walg';
 
 export const SCENARIO_ACTOR = 'scenario';
@@ -30,30 +31,39 @@ export class ClusterSim {
   readonly patroni: PatroniSim;
   readonly statefulSets: StatefulSetController;
   readonly jobs: JobController;
+  readonly volumes: VolumeControllers;
   /** The object store outside the cluster that WAL-G archives and backs up to. */
   readonly backups = new BackupStore();
   private readonly endpoints: EndpointsController;
 
   constructor(o: { store: ApiStore; clock: SimClock; trace: (line: string) => void }) {
     this.ctx = { store: o.store, clock: o.clock, lostNodes: new Set(), trace: o.trace };
-    this.kubelets = new Kubelets(this.ctx, (pod) => this.patroni.ready(pod));
+    this.kubelets = new Kubelets(
+      this.ctx,
+      (pod) => this.patroni.ready(pod),
+      (pod) => this.jobs.logOf(pod),
+    );
     this.patroni = new PatroniSim(this.ctx, this.kubelets);
     this.statefulSets = new StatefulSetController(this.ctx);
-    this.jobs = new JobController(this.ctx, (job, memory) =>
-      runJob(
-        job,
-        {
-          store: o.store,
-          patroni: this.patroni,
-          backups: this.backups,
-          podRunning: (pod) => this.kubelets.running(pod),
-          now: () => o.clock.now,
-          trace: o.trace,
-        },
-        memory,
-      ),
+    this.jobs = new JobController(
+      this.ctx,
+      (job, memory) =>
+        runJob(
+          job,
+          {
+            store: o.store,
+            patroni: this.patroni,
+            backups: this.backups,
+            podRunning: (pod) => this.kubelets.running(pod),
+            now: () => o.clock.now,
+            trace: o.trace,
+          },
+          memory,
+        ),
+      this.kubelets,
     );
     this.endpoints = new EndpointsController(this.ctx);
+    this.volumes = new VolumeControllers(this.ctx);
   }
 
   tick(): void {
@@ -61,16 +71,20 @@ export class ClusterSim {
     this.kubelets.tick();
     this.statefulSets.tick();
     this.jobs.tick();
-    volumesTick(this.ctx);
+    ttlTick(this.ctx);
+    this.volumes.tick();
     this.endpoints.tick();
     collectGarbage(this.ctx.store);
   }
 
   /** When the cluster will change next by itself (a timeout, a lapsing lock), if anything is pending. */
   nextTimer(): number | undefined {
-    const times = [this.patroni.nextTimer(), this.jobs.nextTimer(), this.kubelets.nextTimer()].filter(
-      (t) => t !== undefined,
-    );
+    const times = [
+      this.patroni.nextTimer(),
+      this.jobs.nextTimer(),
+      this.kubelets.nextTimer(),
+      ttlNextTimer(this.ctx),
+    ].filter((t) => t !== undefined);
     return times.length > 0 ? Math.min(...times) : undefined;
   }
 
