@@ -18,6 +18,7 @@ import { EndpointsController } from './sim/endpoints';
 import { JobController } from './sim/jobs';
 import { Kubelets } from './sim/kubelet';
 import { PatroniSim } from './sim/patroni';
+import { NodeLifecycle } from './sim/nodes';
 import { StatefulSetController } from './sim/statefulset';
 import { ttlNextTimer, ttlTick } from './sim/ttl';
 import { VolumeControllers } from './sim/volumes';
@@ -35,6 +36,7 @@ export class ClusterSim {
   /** The object store outside the cluster that WAL-G archives and backs up to. */
   readonly backups = new BackupStore();
   private readonly endpoints: EndpointsController;
+  readonly nodes: NodeLifecycle;
 
   constructor(o: { store: ApiStore; clock: SimClock; trace: (line: string) => void }) {
     this.ctx = { store: o.store, clock: o.clock, lostNodes: new Set(), trace: o.trace };
@@ -64,11 +66,13 @@ export class ClusterSim {
     );
     this.endpoints = new EndpointsController(this.ctx);
     this.volumes = new VolumeControllers(this.ctx);
+    this.nodes = new NodeLifecycle(this.ctx);
   }
 
   tick(): void {
     this.patroni.tick();
     this.kubelets.tick();
+    this.nodes.tick();
     this.statefulSets.tick();
     this.jobs.tick();
     ttlTick(this.ctx);
@@ -84,6 +88,7 @@ export class ClusterSim {
       this.jobs.nextTimer(),
       this.kubelets.nextTimer(),
       ttlNextTimer(this.ctx),
+      this.nodes.nextTimer(),
     ].filter((t) => t !== undefined);
     return times.length > 0 ? Math.min(...times) : undefined;
   }
@@ -116,6 +121,12 @@ export class ClusterSim {
   restoreNode(node: string): void {
     this.ctx.lostNodes.delete(node);
     this.ctx.trace(`scenario: node ${node} back`);
+  }
+
+  /** kube-controller-manager restarts: its endpoints controller cleans Endpoints without a Service. */
+  restartControllerManager(): void {
+    this.ctx.trace('scenario: kube-controller-manager restarted');
+    this.endpoints.restart();
   }
 
   /** The next Job whose name starts with `prefix` fails with `message`. */
