@@ -1,7 +1,9 @@
 /**
  * The node lifecycle controller's taint-based eviction, for nodes a scenario lost (`lostNodes`):
  * - the node is found unreachable after the monitor grace period (kube-controller-manager
- *   `--node-monitor-grace-period`, 50 s) and tainted `node.kubernetes.io/unreachable:NoExecute`;
+ *   `--node-monitor-grace-period`, 50 s: docs
+ *   `content/en/docs/reference/command-line-tools-reference/kube-controller-manager.md`) and tainted
+ *   `node.kubernetes.io/unreachable:NoExecute`;
  * - each pod on it is evicted once its toleration of that taint runs out: the DefaultTolerationSeconds
  *   admission plugin gives every pod that does not tolerate it already 300 s; a toleration without
  *   `tolerationSeconds` keeps the pod bound for good. The pod gets the `DisruptionTarget` condition
