@@ -77,13 +77,14 @@ describe('the simulated Job controller: retries and ends', () => {
     ]);
   });
 
-  it('Never: failures count from status.failed, so deleting the failed pods does not reset them', () => {
+  it('Never: failures count from status.failed, so removing the failed pods does not reset them', () => {
     const w = jobWorld(failing);
     w.store.create(job({ backoffLimit: 1 }), 'test');
     w.until(() => w.jobs.failedAttempts.length === 1);
-    for (const p of w.store.list('Pod', NS)) {
-      w.store.delete({ kind: 'Pod', namespace: NS, name: p.metadata.name }, { actor: 'test' });
-    }
+    // A forced deletion (`kubectl delete --force --grace-period=0`): the pods are gone at once.
+    w.ticks(1);
+    for (const p of w.store.list('Pod', NS))
+      w.store.remove({ kind: 'Pod', namespace: NS, name: p.metadata.name }, 'test');
     w.until(() => hasCondition(w.theJob()!, 'Failed'));
     expect(w.jobs.failedAttempts).toHaveLength(2);
     expect(w.theJob()?.['status']).toMatchObject({ failed: 2 });
