@@ -1,12 +1,15 @@
 /**
  * What Kubernetes and Patroni do around pgmeta's children, one pass per `tick()`, in this order:
- * Patroni (every member's HA loop), the kubelets (start, probe, restart, remove pods), the
- * StatefulSet controller, the Job controller (with job-effects.ts), the volume controllers, the
- * endpoints controller and the garbage collector. Each controller acts on what the previous ones
- * wrote in the same pass; the hooks see the result after the pass.
+ * Patroni (every member's HA loop), the kubelets (start, probe, restart, remove pods), the node
+ * lifecycle controller (taint-based eviction), the StatefulSet controller, the Job controller (with
+ * job-effects.ts), the TTL-after-finished controller, the volume controllers (binding, expansion,
+ * pvc-protection), the endpoints controller and the garbage collector. Each controller acts on what
+ * the previous ones wrote in the same pass; the hooks see the result after the pass. Where each
+ * behaviour comes from: sim/UPSTREAM.md.
  *
  * Events scenarios inject: a container crash, a pod deletion, a lost (and returning) node, a failing
- * Job, client writes, replication lag and an unreachable backup store.
+ * Job, a failing volume expansion (`volumes.failExpansion`), a controller-manager restart, client
+ * writes, replication lag and an unreachable backup store.
  */
 import type { KubeObject } from '../../hooks/lib/k8s';
 import { collectGarbage, refOf } from './emulator';
