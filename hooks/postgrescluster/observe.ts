@@ -26,6 +26,11 @@ export interface ObservedMember {
   walPosition?: number;
   pendingRestart: boolean;
   terminating: boolean;
+  /**
+   * Still labelled primary while the lock names another member: Patroni relabels a member that lost
+   * the lock on its next loop, so a label that stays means nobody can reach the pod (a lost node).
+   */
+  staleLeader?: boolean;
   /** The WAL-G archive prefix the pod was started with, when it archives. */
   archivePrefix?: string;
   /** The StatefulSet revision the pod was created from (its `controller-revision-hash` label). */
@@ -106,7 +111,7 @@ function followLock(members: ObservedMember[], lock: KubeObject | undefined): Ob
     return members.map((m) => (m.terminating && m.role === 'primary' ? { ...m, role: 'unknown' } : m));
   return members.map((m) => {
     if (m.name === holder) return m.role === 'standby-leader' ? m : { ...m, role: 'primary' };
-    return m.role === 'primary' ? { ...m, role: 'unknown' } : m;
+    return m.role === 'primary' ? { ...m, role: 'unknown', staleLeader: true } : m;
   });
 }
 

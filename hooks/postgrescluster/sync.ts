@@ -10,6 +10,7 @@ import { onlyObserved } from '../metacontroller/deletion.js';
 import { HookError } from '../metacontroller/errors.js';
 import type { DesiredState, SyncRequest } from '../metacontroller/types.js';
 import { guardChildren } from './backup/index.js';
+import { holdPsqlJobs } from './children/psql-wait.js';
 import { findConflicts, holdNewChildren } from './collisions/index.js';
 import { applyDay2, planDay2 } from './day2/index.js';
 import { refuseMajorUpgrade } from './day2/major.js';
@@ -57,10 +58,12 @@ export function renderPlan(plan: Plan, ctx: HookContext): KubeObject[] {
     certificateCa: certificateCa ?? false,
   });
   // A backup or restore whose Secrets are missing is never rolled out (backup/guard.ts).
-  return guardChildren(
+  const guarded = guardChildren(
     children.map((c) => keepImmutable(c, plan.observed.statefulSet ?? plan.observed.orphanStatefulSet)),
     { cluster: plan.cluster, observed: plan.observed },
   );
+  // No psql Job before the cluster is bootstrapped: its deadline would run through a long restore.
+  return holdPsqlJobs(guarded, plan.observed);
 }
 
 export function syncCluster(req: SyncRequest, ctx: HookContext): DesiredState {

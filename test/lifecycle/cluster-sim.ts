@@ -1,12 +1,15 @@
 /**
  * What Kubernetes and Patroni do around pgmeta's children, one pass per `tick()`, in this order:
- * Patroni (every member's HA loop), the kubelets (start, probe, restart, remove pods), the
- * StatefulSet controller, the Job controller (with job-effects.ts), the volume controllers, the
- * endpoints controller and the garbage collector. Each controller acts on what the previous ones
- * wrote in the same pass; the hooks see the result after the pass.
+ * Patroni (every member's HA loop), the kubelets (start, probe, restart, remove pods), the node
+ * lifecycle controller (taint-based eviction), the StatefulSet controller, the Job controller (with
+ * job-effects.ts), the TTL-after-finished controller, the volume controllers (binding, expansion,
+ * pvc-protection), the endpoints controller and the garbage collector. Each controller acts on what
+ * the previous ones wrote in the same pass; the hooks see the result after the pass. Where each
+ * behaviour comes from: sim/UPSTREAM.md.
  *
  * Events scenarios inject: a container crash, a pod deletion, a lost (and returning) node, a failing
- * Job, client writes, replication lag and an unreachable backup store.
+ * Job, a failing volume expansion (`volumes.failExpansion`), a controller-manager restart, client
+ * writes, replication lag and an unreachable backup store.
  */
 import type { KubeObject } from '../../hooks/lib/k8s';
 import { collectGarbage, refOf } from './emulator';
@@ -18,8 +21,10 @@ import { EndpointsController } from './sim/endpoints';
 import { JobController } from './sim/jobs';
 import { Kubelets } from './sim/kubelet';
 import { PatroniSim } from './sim/patroni';
+import { NodeLifecycle } from './sim/nodes';
 import { StatefulSetController } from './sim/statefulset';
-import { volumesTick } from './sim/volumes';
+import { ttlNextTimer, ttlTick } from './sim/ttl';
+import { VolumeControllers } from './sim/volumes';
 import { BackupStore } from './sim/walg';
 
 export const SCENARIO_ACTOR = 'scenario';
@@ -30,47 +35,64 @@ export class ClusterSim {
   readonly patroni: PatroniSim;
   readonly statefulSets: StatefulSetController;
   readonly jobs: JobController;
+  readonly volumes: VolumeControllers;
   /** The object store outside the cluster that WAL-G archives and backs up to. */
   readonly backups = new BackupStore();
   private readonly endpoints: EndpointsController;
+  readonly nodes: NodeLifecycle;
 
   constructor(o: { store: ApiStore; clock: SimClock; trace: (line: string) => void }) {
     this.ctx = { store: o.store, clock: o.clock, lostNodes: new Set(), trace: o.trace };
-    this.kubelets = new Kubelets(this.ctx, (pod) => this.patroni.ready(pod));
+    this.kubelets = new Kubelets(
+      this.ctx,
+      (pod) => this.patroni.ready(pod),
+      (pod) => this.jobs.logOf(pod),
+    );
     this.patroni = new PatroniSim(this.ctx, this.kubelets);
     this.statefulSets = new StatefulSetController(this.ctx);
-    this.jobs = new JobController(this.ctx, (job, memory) =>
-      runJob(
-        job,
-        {
-          store: o.store,
-          patroni: this.patroni,
-          backups: this.backups,
-          podRunning: (pod) => this.kubelets.running(pod),
-          now: () => o.clock.now,
-          trace: o.trace,
-        },
-        memory,
-      ),
+    this.jobs = new JobController(
+      this.ctx,
+      (job, memory) =>
+        runJob(
+          job,
+          {
+            store: o.store,
+            patroni: this.patroni,
+            backups: this.backups,
+            podRunning: (pod) => this.kubelets.running(pod),
+            now: () => o.clock.now,
+            trace: o.trace,
+          },
+          memory,
+        ),
+      this.kubelets,
     );
     this.endpoints = new EndpointsController(this.ctx);
+    this.volumes = new VolumeControllers(this.ctx);
+    this.nodes = new NodeLifecycle(this.ctx);
   }
 
   tick(): void {
     this.patroni.tick();
     this.kubelets.tick();
+    this.nodes.tick();
     this.statefulSets.tick();
     this.jobs.tick();
-    volumesTick(this.ctx);
+    ttlTick(this.ctx);
+    this.volumes.tick();
     this.endpoints.tick();
     collectGarbage(this.ctx.store);
   }
 
   /** When the cluster will change next by itself (a timeout, a lapsing lock), if anything is pending. */
   nextTimer(): number | undefined {
-    const times = [this.patroni.nextTimer(), this.jobs.nextTimer(), this.kubelets.nextTimer()].filter(
-      (t) => t !== undefined,
-    );
+    const times = [
+      this.patroni.nextTimer(),
+      this.jobs.nextTimer(),
+      this.kubelets.nextTimer(),
+      ttlNextTimer(this.ctx),
+      this.nodes.nextTimer(),
+    ].filter((t) => t !== undefined);
     return times.length > 0 ? Math.min(...times) : undefined;
   }
 
@@ -102,6 +124,12 @@ export class ClusterSim {
   restoreNode(node: string): void {
     this.ctx.lostNodes.delete(node);
     this.ctx.trace(`scenario: node ${node} back`);
+  }
+
+  /** kube-controller-manager restarts: its endpoints controller cleans Endpoints without a Service. */
+  restartControllerManager(): void {
+    this.ctx.trace('scenario: kube-controller-manager restarted');
+    this.endpoints.restart();
   }
 
   /** The next Job whose name starts with `prefix` fails with `message`. */

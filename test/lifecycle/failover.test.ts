@@ -95,7 +95,7 @@ describe('lifecycle: member loss', () => {
 
   // The unreachable old leader keeps its label (its Patroni cannot reach the API) while the leader lock
   // (Endpoints `orders`) names orders-1: status.primary and the members' roles follow the lock holder.
-  it('a lost node: the lock lapses, a replica is promoted, and status names the lock holder', async () => {
+  it('a lost node: the lock lapses, a replica is promoted, status names the lock holder and never says Recovering', async () => {
     const s = world.scenario();
     await s.given.cluster(HA);
 
@@ -103,8 +103,20 @@ describe('lifecycle: member loss', () => {
     await s.settle();
 
     expect(s.then.patroniEvents('failover').map((e) => e.member)).toEqual(['orders-1']);
-    // No primary until the lock lapses, then the unreachable old leader is an unready member.
-    s.then.phaseSequence(['Degraded', 'Recovering']);
+    // No primary until the lock lapses; then the old leader, unreachable with its stale label, is not
+    // coming back by itself (never Recovering); then its pod is evicted and stays Terminating.
+    s.then.phaseSequence(['Degraded']);
+    const reasons: string[] = [];
+    for (const r of s.syncsSinceMark()) {
+      const ready = (r.status?.['conditions'] as { type: string; reason: string }[] | undefined)?.find(
+        (c) => c.type === 'Ready',
+      );
+      if (ready && reasons.at(-1) !== ready.reason) reasons.push(ready.reason);
+    }
+    expect(reasons).toEqual(['PrimaryUnavailable', 'MemberUnreachable', 'MemberLost']);
+    expect(
+      s.store.get({ kind: 'Pod', namespace: 'shop', name: 'orders-0' })?.metadata.deletionTimestamp,
+    ).toBeDefined();
     s.then.primary('orders-1');
     expect(
       s.then

@@ -7,6 +7,7 @@ import type { ChangeRecord } from './lib/store';
 import type { Scenario } from './scenario';
 import type { PatroniEvent } from './sim/patroni';
 import { isLeaseRenewal } from './sim/patroni-dcs';
+import { PVC_PROTECTION_CONTROLLER } from './sim/volumes';
 
 interface StatusView {
   phase?: string;
@@ -164,7 +165,8 @@ export class Then {
       if ((c.verb !== 'terminate' && c.verb !== 'delete') || c.namespace !== this.s.namespace || !guarded(c))
         return false;
       if (c.kind === 'PersistentVolumeClaim' && allow.pvcs?.includes(c.name)) return false;
-      const byGc = c.actor === 'garbage-collector' || c.actor === 'kubelet';
+      // The kubelet and the pvc-protection controller only complete a deletion asked for before.
+      const byGc = ['garbage-collector', 'kubelet', PVC_PROTECTION_CONTROLLER].includes(c.actor);
       return !(allow.afterClusterDeletion === true && deletedAt !== undefined && c.at >= deletedAt && byGc);
     });
     if (bad.length > 0) this.s.fail(`data-bearing objects deleted:\n${bad.map(describeChange).join('\n')}`);

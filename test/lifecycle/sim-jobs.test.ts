@@ -10,6 +10,7 @@ import { ApiStore } from './lib/store';
 import { conditionsOf, hasCondition } from './sim/context';
 import { JOB_CONTROLLER, JobController, logLine } from './sim/jobs';
 import { Kubelets, SHUTDOWN_SECONDS } from './sim/kubelet';
+import { ttlTick } from './sim/ttl';
 
 const NS = 'ns';
 
@@ -20,13 +21,20 @@ describe('pods of Jobs: kubelet and Job controller', () => {
     const clock = new SimClock();
     const store = new ApiStore(clock, KUBERNETES_RULES);
     const ctx = { store, clock, lostNodes: new Set<string>(), trace: () => undefined };
-    const kubelets = new Kubelets(ctx, () => undefined);
-    const jobs = new JobController(ctx, runner);
+    // eslint-disable-next-line prefer-const -- the kubelets ask the controller made after them
+    let jobs: JobController | undefined;
+    const kubelets = new Kubelets(
+      ctx,
+      () => undefined,
+      (pod) => jobs?.logOf(pod) ?? [],
+    );
+    jobs = new JobController(ctx, runner, kubelets);
     const ticks = (n: number) => {
       for (let i = 0; i < n; i++) {
         clock.advance(5);
         kubelets.tick();
         jobs.tick();
+        ttlTick(ctx);
       }
     };
     return { clock, store, jobs, ticks };
@@ -108,26 +116,36 @@ describe('pods of Jobs: kubelet and Job controller', () => {
     expect(podOf(w)?.['status']).toMatchObject({ phase: exitCode === 0 ? 'Succeeded' : 'Failed' });
   });
 
-  it('activeDeadlineSeconds fails the Job and deletes the running pod, whose container shows its log', () => {
+  it('activeDeadlineSeconds: FailureTarget at once, Failed once the deleted pod is terminal, its log shown', () => {
     const w = jobWorld((_j, mem) => {
       logLine(mem, 'waiting for it');
       return { running: 'waiting' };
     });
     w.store.create(job({ deadline: 30 }), 'test');
-    const failed = () => hasCondition(w.store.get({ kind: 'Job', namespace: NS, name: 'j' })!, 'Failed');
-    while (!failed() && w.clock.now < 100) w.ticks(1);
-    const j = w.store.get({ kind: 'Job', namespace: NS, name: 'j' })!;
+    const theJob = () => w.store.get({ kind: 'Job', namespace: NS, name: 'j' })!;
+    while (!hasCondition(theJob(), 'FailureTarget') && w.clock.now < 100) w.ticks(1);
     expect(w.clock.now).toBe(40); // started at 5 s (the first pod), due after 35 s
-    expect(conditionsOf(j).find((c) => c.type === 'Failed')?.['reason']).toBe('DeadlineExceeded');
+    expect(conditionsOf(theJob()).map((c) => [c.type, c['reason']])).toEqual([
+      ['FailureTarget', 'DeadlineExceeded'],
+    ]);
+    // The pod is Terminating, its container still running: the Job is not Failed yet.
+    expect(podOf(w)?.metadata.deletionTimestamp).toBeDefined();
+    expect(podOf(w)?.['status']).toMatchObject({ phase: 'Running' });
+    w.ticks(SHUTDOWN_SECONDS / 5 - 1);
+    expect(hasCondition(theJob(), 'Failed')).toBe(false);
+    w.ticks(1);
     const pod = podOf(w);
-    expect(pod?.metadata.deletionTimestamp).toBeDefined();
+    expect(pod?.['status']).toMatchObject({ phase: 'Failed' });
     expect(containerState(pod)?.['terminated']).toMatchObject({
       exitCode: 143,
       message: /^waiting for it\n/,
     });
-    // Terminating for SHUTDOWN_SECONDS, then removed by the kubelet.
-    w.ticks(SHUTDOWN_SECONDS / 5 - 1);
-    expect(w.store.list('Pod', NS)).toHaveLength(1);
+    expect(conditionsOf(theJob()).map((c) => [c.type, c['reason']])).toEqual([
+      ['FailureTarget', 'DeadlineExceeded'],
+      ['Failed', 'DeadlineExceeded'],
+    ]);
+    expect(theJob()['status']).toMatchObject({ failed: 1, active: 0 });
+    // Counted: the tracking finalizer goes, and the kubelet removes the pod.
     w.ticks(1);
     expect(w.store.list('Pod', NS)).toEqual([]);
     const terminated = w.store.log.filter((c) => c.kind === 'Pod' && c.verb === 'terminate');

@@ -56,6 +56,34 @@ describe('lifecycle: storage', () => {
     await s.then.steadyState();
   });
 
+  it('reports an expansion the storage back end refuses, with its message, until it recovers', async () => {
+    const s = world.scenario();
+    await s.given.cluster(HA);
+    s.sim.volumes.failExpansion('pgdata-orders-1', 'controller', 'disk quota exceeded');
+
+    s.when.specEdited({ storage: { size: '20Gi' } });
+    await s.settle();
+
+    expect(claimSizes(s)).toEqual([
+      ['pgdata-orders-0', '20Gi', '20Gi'],
+      ['pgdata-orders-1', '20Gi', '10Gi'],
+      ['pgdata-orders-2', '20Gi', '20Gi'],
+    ]);
+    const failed = s.then.condition('StorageResized', { status: 'False', reason: 'ExpansionFailed' });
+    expect(failed.message).toBe(
+      'cannot grow pgdata-orders-1 to 20Gi: pgdata-orders-1: ControllerResizeError: disk quota exceeded',
+    );
+
+    s.sim.volumes.recoverExpansion('pgdata-orders-1');
+    await s.settle();
+    expect(claimSizes(s)).toEqual(CLAIMS.map((n) => [n, '20Gi', '20Gi']));
+    expect(
+      s.then.status().conditions?.find((c) => c.type === 'StorageResized' && c.status === 'False'),
+    ).toBeUndefined();
+    s.then.noDataBearingObjectDeleted();
+    await s.then.steadyState();
+  });
+
   it('refuses clearly when the StorageClass cannot expand, and patches nothing', async () => {
     const s = world.scenario();
     s.given.storageClass('fixed', { allowVolumeExpansion: false });

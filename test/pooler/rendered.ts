@@ -11,8 +11,22 @@ import type { KubeObject } from '../../hooks/lib/k8s';
 import type { RealServer } from '../support/pgbin';
 import { parentFrom, sync } from '../support/cluster-world';
 
+/**
+ * The children of a cluster Patroni has bootstrapped (its `<name>-config` Endpoints holds the system
+ * identifier): only then does the hook render the psql Jobs (children/psql-wait.ts).
+ */
 export function renderCluster(spec: Record<string, unknown>, name = 'orders'): KubeObject[] {
-  return sync({ parent: parentFrom(spec, { name }), children: [], related: [] }).children;
+  const parent = parentFrom(spec, { name });
+  const config: KubeObject = {
+    apiVersion: 'v1',
+    kind: 'Endpoints',
+    metadata: {
+      name: `${name}-config`,
+      namespace: parent.metadata.namespace ?? '',
+      annotations: { initialize: '7437218811431043104' },
+    },
+  };
+  return sync({ parent, children: [], related: [config] }).children;
 }
 
 export function child(children: readonly KubeObject[], kind: string, name: string | RegExp): KubeObject {

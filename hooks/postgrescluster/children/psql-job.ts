@@ -20,7 +20,7 @@ import { childMetadata } from './metadata.js';
 import { buildVerifierSecret, VERIFIER_KEY } from './secrets.js';
 import { jobScheduling, jobSpec } from './job-template.js';
 
-/** An hour: long enough for a first primary to be scheduled, provisioned and initialised. */
+/** An hour: the Jobs exist only once Patroni finished bootstrapping (psql-wait.ts), so a primary is near. */
 export const PSQL_JOB_DEADLINE_SECONDS = 3600;
 
 export interface PsqlJobOptions {

@@ -35,6 +35,13 @@ export function storageCondition(day2: Day2Plan, ctx: Day2Context): ConditionInp
   const capacities = vols.filter((v) => smallerThan(v.capacity ?? v.requested, size)).map((v) => v.name);
   if (requests.length > 0) return growing(day2, ctx, requests);
   if (capacities.length > 0) {
+    const errors = expansionErrors(ctx, capacities);
+    if (errors.length > 0)
+      return condition(
+        'False',
+        'ExpansionFailed',
+        `cannot grow ${capacities.join(', ')} to ${size}: ${errors.join('; ')}`,
+      );
     return condition(
       'False',
       'Resizing',
@@ -43,6 +50,26 @@ export function storageCondition(day2: Day2Plan, ctx: Day2Context): ConditionInp
   }
   if (operationJobs(ctx.observed.jobs, 'resize').length === 0) return undefined;
   return condition('True', 'Resized', `every volume has ${size}`);
+}
+
+/**
+ * What the resizer or the kubelet says of a failing expansion: the claim conditions
+ * `ControllerResizeError` and `NodeResizeError` (Kubernetes docs concepts/storage/persistent-volumes.md,
+ * "Recovering from Failure when Expanding Volumes"); they retry, so the condition may yet clear.
+ */
+function expansionErrors(ctx: Day2Context, claims: readonly string[]): string[] {
+  return ctx.observed.pvcs
+    .filter((p) => claims.includes(p.metadata.name))
+    .flatMap((p) => {
+      const conditions =
+        ((p['status'] ?? {}) as { conditions?: { type?: string; status?: string; message?: string }[] })
+          .conditions ?? [];
+      return conditions
+        .filter(
+          (c) => (c.type === 'ControllerResizeError' || c.type === 'NodeResizeError') && c.status === 'True',
+        )
+        .map((c) => `${p.metadata.name}: ${c.type ?? ''}: ${c.message ?? ''}`);
+    });
 }
 
 /** Claims still request less than the spec's size. */

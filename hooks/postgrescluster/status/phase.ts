@@ -81,6 +81,15 @@ function withPrimary({ observed, live, desiredReplicas }: Healthy): PhaseVerdict
   if (!rolledOut(observed.statefulSet, observed.members)) {
     return { phase: 'Updating', reason: 'RollingUpdate', message: `rolling update in progress: ${count}` };
   }
+  // An unreachable former leader is not coming back by itself: not Recovering (observe.ts followLock).
+  const lost = live.find((m) => m.staleLeader === true && !m.ready);
+  if (lost) {
+    return {
+      phase: 'Degraded',
+      reason: 'MemberUnreachable',
+      message: `${lost.name} cannot be reached (it keeps the primary label of a lock it lost): ${count}`,
+    };
+  }
   const down = live.find((m) => isDown(m.state));
   if (down)
     return { phase: 'Degraded', reason: 'MemberDown', message: `${down.name} is ${down.state}: ${count}` };

@@ -224,7 +224,21 @@ export function validateObject(
   }
 }
 
-export const KUBERNETES_RULES: KindRules = { defaults: applyDefaults, validate: validateObject };
+/**
+ * The StorageObjectInUseProtection admission plugin: a new claim gets the `kubernetes.io/pvc-protection`
+ * finalizer, which the pvc-protection controller (../sim/volumes.ts) removes once no pod uses the
+ * claim. Kubernetes docs `content/en/docs/concepts/storage/persistent-volumes.md`, "Storage Object in
+ * Use Protection".
+ */
+export const PVC_PROTECTION = 'kubernetes.io/pvc-protection';
+
+function admit(o: KubeObject): void {
+  if (o.kind !== 'PersistentVolumeClaim') return;
+  const finalizers = o.metadata.finalizers ?? [];
+  if (!finalizers.includes(PVC_PROTECTION)) o.metadata.finalizers = [...finalizers, PVC_PROTECTION];
+}
+
+export const KUBERNETES_RULES: KindRules = { defaults: applyDefaults, admit, validate: validateObject };
 
 const UNITS: Readonly<Record<string, number>> = {
   '': 1,

@@ -46,6 +46,8 @@ export class ApiError extends Error {
 /** Kind-specific API server behaviour (defaults, validation), see apiserver-rules.ts. */
 export interface KindRules {
   defaults(obj: KubeObject, store: ApiStore): void;
+  /** Admission plugins that act on creation only (e.g. the storage-protection finalizers). */
+  admit?(obj: KubeObject): void;
   validate(old: KubeObject | undefined, obj: KubeObject, store: ApiStore): string | undefined;
 }
 
@@ -136,6 +138,7 @@ export class ApiStore {
     meta.creationTimestamp = this.clock.iso();
     if (GENERATION_KINDS.has(obj.kind)) meta.generation = 1;
     this.rules.defaults(obj, this);
+    this.rules.admit?.(obj);
     this.check(undefined, obj);
     meta.resourceVersion = String(++this.rv);
     this.objects.set(keyOf(ref), obj);

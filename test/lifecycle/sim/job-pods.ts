@@ -11,6 +11,11 @@ import { clone, type JsonObject } from '../lib/json';
 import { conditionsOf, setCondition, specOf, statusOf, type SimContext } from './context';
 
 export const JOB_CONTROLLER = 'job-controller';
+/**
+ * The Job controller's finalizer on its pods: a pod stays until its end is counted in the Job's
+ * status (docs `content/en/docs/concepts/workloads/controllers/job.md`, "Job tracking with finalizers").
+ */
+export const JOB_TRACKING_FINALIZER = 'batch.kubernetes.io/job-tracking';
 
 /** The kubelet keeps the last 80 lines, at most 2048 bytes, of a failed container's log. */
 const FALLBACK_LINES = 80;
@@ -102,6 +107,7 @@ export function createPod(ctx: SimContext, job: KubeObject, attempt: number): vo
         namespace: job.metadata.namespace ?? '',
         labels: template.metadata?.labels ?? {},
         ownerReferences: [controllerRef(job)],
+        finalizers: [JOB_TRACKING_FINALIZER],
       },
       spec: { ...template.spec, nodeName: 'node-jobs' },
       status: { phase: 'Pending' },

@@ -9,6 +9,7 @@ import type { KubeObject } from '../../../hooks/lib/k8s';
 import { refOf } from '../emulator';
 import { clone } from '../lib/json';
 import { conditionsOf, setCondition, specOf, statusOf, type Condition, type SimContext } from './context';
+import { endPod, SIGTERM_EXIT } from './job-pods';
 
 export const KUBELET = 'kubelet';
 /** Seconds a deleted pod's containers take to stop (a fast PostgreSQL shutdown). */
@@ -37,7 +38,12 @@ interface ContainerState {
   /** The crash is in the pod's status (Ready False, CrashLoopBackOff): the next pass restarts it. */
   reported: boolean;
   restartCount: number;
+  /** When the crash-loop back-off of a restarting container ends (none: on the next pass). */
+  restartAt?: number;
 }
+
+/** What a container printed, for the log tail of one killed at the end of its grace period. */
+export type ContainerLog = (pod: KubeObject) => readonly string[];
 
 export class Kubelets {
   private readonly containers = new Map<string, ContainerState>();
@@ -45,10 +51,12 @@ export class Kubelets {
 
   private readonly ctx: SimContext;
   private readonly readiness: ReadinessProbe;
+  private readonly logOf: ContainerLog;
 
-  constructor(ctx: SimContext, readiness: ReadinessProbe) {
+  constructor(ctx: SimContext, readiness: ReadinessProbe, logOf: ContainerLog = () => []) {
     this.ctx = ctx;
     this.readiness = readiness;
+    this.logOf = logOf;
   }
 
   /** Identity of the running process: changes when the container restarts. */
@@ -70,13 +78,19 @@ export class Kubelets {
     return this.ctx.lostNodes.has(nodeOf(pod));
   }
 
-  /** The main container dies (OOM kill, segfault); it restarts on a later pass. */
-  crash(pod: KubeObject): void {
+  /**
+   * The main container dies (OOM kill, segfault, a failed program under `restartPolicy: OnFailure`);
+   * it restarts on a later pass, not before `restartAt` when given (the crash-loop back-off).
+   */
+  crash(pod: KubeObject, restartAt?: number): void {
     if (statusOf(pod)['phase'] !== 'Running' || pod.metadata.deletionTimestamp !== undefined) {
       this.ctx.trace(`kubelet: ${pod.metadata.name} runs no container to kill`);
       return;
     }
-    this.state(pod).crashed = true;
+    const s = this.state(pod);
+    s.crashed = true;
+    if (restartAt === undefined) delete s.restartAt;
+    else s.restartAt = restartAt;
     this.ctx.trace(`kubelet: container of ${pod.metadata.name} crashed`);
   }
 
@@ -116,6 +130,14 @@ export class Kubelets {
       this.markUnready(pod, KUBELET);
       return;
     }
+    // A pod with finalizers (the Job controller's tracking one) ends in a terminal phase and stays
+    // until they are gone; a container still running at the end of the grace period was killed.
+    if ((pod.metadata.finalizers ?? []).length > 0) {
+      if (!['Succeeded', 'Failed'].includes(String(statusOf(pod)['phase']))) {
+        endPod(this.ctx, pod, { exitCode: SIGTERM_EXIT, log: this.logOf(pod) });
+      }
+      return;
+    }
     this.ctx.store.remove(refOf(pod), KUBELET);
     this.containers.delete(pod.metadata.uid ?? '');
   }
@@ -127,12 +149,14 @@ export class Kubelets {
     return since + Math.min(grace, SHUTDOWN_SECONDS);
   }
 
-  /** When the next terminating pod goes away, if any. */
+  /** When the next terminating pod goes away or the next crash-looping container restarts, if any. */
   nextTimer(): number | undefined {
     const times = this.ctx.store
       .list('Pod')
       .filter((p) => p.metadata.deletionTimestamp !== undefined && !this.nodeLost(p))
       .map((p) => this.removalTime(p));
+    for (const s of this.containers.values())
+      if (s.crashed && s.restartAt !== undefined) times.push(s.restartAt);
     return times.length > 0 ? Math.min(...times) : undefined;
   }
 
@@ -145,7 +169,12 @@ export class Kubelets {
         namespace: pod.metadata.namespace ?? '',
         name: v.persistentVolumeClaim.claimName,
       });
-      return pvc !== undefined && statusOf(pvc)['phase'] === 'Bound';
+      // A claim being deleted cannot be mounted by a new pod (the scheduler refuses it).
+      return (
+        pvc !== undefined &&
+        statusOf(pvc)['phase'] === 'Bound' &&
+        pvc.metadata.deletionTimestamp === undefined
+      );
     });
   }
 
@@ -231,9 +260,10 @@ export class Kubelets {
    */
   private probe(pod: KubeObject): void {
     const s = this.state(pod);
-    if (s.crashed && s.reported) {
+    if (s.crashed && s.reported && this.ctx.clock.now >= (s.restartAt ?? 0)) {
       s.crashed = false;
       s.reported = false;
+      delete s.restartAt;
       s.restartCount++;
     } else if (s.crashed) {
       s.reported = true;

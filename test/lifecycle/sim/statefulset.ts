@@ -116,6 +116,13 @@ export class StatefulSetController {
     const ns = sts.metadata.namespace ?? '';
     const selector = (specOf(sts)['selector'] as { matchLabels?: Record<string, string> } | undefined)
       ?.matchLabels;
+    const claimRefs = this.claimTemplates(sts).map((t) => ({
+      kind: 'PersistentVolumeClaim',
+      namespace: ns,
+      name: this.claimName(t, sts, ordinal),
+    }));
+    // A claim still being deleted (pvc-protection) is waited for: a pod could not mount it.
+    if (claimRefs.some((r) => this.ctx.store.get(r)?.metadata.deletionTimestamp !== undefined)) return;
     for (const t of this.claimTemplates(sts)) {
       const name = this.claimName(t, sts, ordinal);
       if (this.ctx.store.get({ kind: 'PersistentVolumeClaim', namespace: ns, name })) continue;

@@ -213,6 +213,29 @@ describe('storage', () => {
     expect(next.children[0]!.metadata.name).not.toBe(made.metadata.name);
   });
 
+  it('reports an expansion the resizer or the kubelet says failed, with their message', () => {
+    const w = world({
+      ...grow,
+      spec: grow.spec,
+      before: grow.spec,
+      related: [storageClass('standard', true)],
+    });
+    // Every claim requests 20Gi; orders-2's file system did not grow.
+    const related = w.related.map((o) => {
+      if (o.kind !== 'PersistentVolumeClaim') return o;
+      const failed = o.metadata.name === 'pgdata-orders-2';
+      const spec = { ...(o['spec'] as object), resources: { requests: { storage: '20Gi' } } };
+      const conditions = [{ type: 'NodeResizeError', status: 'True', message: 'resize2fs failed' }];
+      const status = { capacity: { storage: failed ? '10Gi' : '20Gi' }, ...(failed ? { conditions } : {}) };
+      return { ...o, spec, status: { ...(o['status'] as object), ...status } };
+    });
+    expect(conditionOf(sync({ ...w, related }).status, 'StorageResized')).toMatchObject({
+      status: 'False',
+      reason: 'ExpansionFailed',
+      message: 'cannot grow pgdata-orders-2 to 20Gi: pgdata-orders-2: NodeResizeError: resize2fs failed',
+    });
+  });
+
   it('reports each volume, and Resizing until the capacities follow', () => {
     const status = sync(world({ ...grow, related: [storageClass('standard', true)] })).status;
     expect(status['storage']).toMatchObject({ size: '20Gi' });

@@ -149,6 +149,24 @@ describe('decidePhase', () => {
     });
   });
 
+  it('a former primary on a lost node (stale label, not the lock holder) is unreachable, not recovering', () => {
+    const members = [
+      member(0, { role: 'unknown', staleLeader: true, ready: false }),
+      member(1, { role: 'primary' }),
+      member(2),
+    ];
+    const verdict = decidePhase({
+      observed: world({ statefulSet: rolledOutSts(3), members }),
+      desiredReplicas: 3,
+      finalizing: false,
+    });
+    expect(verdict).toEqual({
+      phase: 'Degraded',
+      reason: 'MemberUnreachable',
+      message: 'db-0 cannot be reached (it keeps the primary label of a lock it lost): 2 of 3 members ready',
+    });
+  });
+
   describe('a member replaced is not a rollout (revision counts leave terminating pods out)', () => {
     const onDelete = (updated: number): KubeObject => {
       const sts = rolledOutSts(3, { updated, rev: 'db-2' });
