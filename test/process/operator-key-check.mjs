@@ -20,10 +20,16 @@ const silent = { info: ignore, warn: ignore };
 const key = await readOrCreateKey(api, ref, silent);
 const again = await readOrCreateKey(api, ref, silent);
 const secondCreate = await api.create(ref, { key: 'eA==' });
+// The Secret the install creates empty: filled in place, then seen as taken.
+const empty = { namespace: 'pgmeta-system', secretName: 'pgmeta-empty' };
+const filled = await readOrCreateKey(api, empty, silent);
+const secondFill = await api.fill(empty, { key: 'eA==' });
 console.log(
   JSON.stringify({
     key: Buffer.from(key).toString('base64'),
     again: Buffer.from(again).toString('base64'),
     secondCreate,
+    filled: Buffer.from(filled).toString('base64'),
+    secondFill,
   }),
 );

@@ -54,7 +54,7 @@ describe('every controller that calls the hook service sends the bearer token', 
 });
 
 describe('the token Secret and the hook Deployment', () => {
-  const secret = find('Secret');
+  const secret = find('Secret', SECRET_REF.name);
 
   it('ships the Secret with an empty token: authentication is off until turned on', () => {
     expect(secret['metadata'].name).toBe(SECRET_REF.name);

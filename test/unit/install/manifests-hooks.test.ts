@@ -87,7 +87,7 @@ describe('hook Deployment', () => {
   });
 
   it('requires no bearer token by default (authentication is opt-in: the mounted token is empty, auth.test.ts)', () => {
-    expect(find('Secret')['data']).toEqual({ token: '' });
+    expect(find('Secret', 'pgmeta-hooks-auth')['data']).toEqual({ token: '' });
     expect(env('PGMETA_AUTH_TOKEN_FILE')?.['value']).toMatch(/\/token$/);
   });
 
@@ -129,15 +129,25 @@ describe('hook Service, PDB, RBAC and NetworkPolicy', () => {
     expect(selects(pdb['spec'].selector.matchLabels, podLabels)).toBe(true);
   });
 
-  it('grants get on the operator key Secret and create on Secrets, nothing else', () => {
+  it('grants get and update on its two Secrets by name, and no create (hooks-rbac.test.ts)', () => {
     const role = find('Role');
     const rules = (role['rules'] as Obj[]).map((r) => ({
       ...r,
       verbs: [...(r['verbs'] as string[])].sort(),
     }));
     expect(rules).toEqual([
-      { apiGroups: [''], resources: ['secrets'], resourceNames: ['pgmeta-operator-key'], verbs: ['get'] },
-      { apiGroups: [''], resources: ['secrets'], verbs: ['create'] },
+      {
+        apiGroups: [''],
+        resources: ['secrets'],
+        resourceNames: ['pgmeta-operator-key'],
+        verbs: ['get', 'update'],
+      },
+      {
+        apiGroups: [''],
+        resources: ['secrets'],
+        resourceNames: ['pgmeta-hooks-auth'],
+        verbs: ['get', 'patch', 'update'],
+      },
     ]);
     const binding = find('RoleBinding');
     expect(binding['roleRef']).toEqual({
