@@ -178,9 +178,15 @@ describe('hook Service, PDB, RBAC and NetworkPolicy', () => {
       });
     });
 
-    it('admits only the hook port, and every rule names its peers', () => {
+    it('admits the hook port only from Metacontroller, scrapers only on the metrics port, every rule with peers', () => {
+      const [fromMetacontroller, fromScrapers] = ingress;
+      expect(fromMetacontroller!['ports']).toEqual([{ protocol: 'TCP', port }]);
+      // /metrics on its own port (issue 15): a namespace labelled for scraping never reaches the hooks.
+      expect(fromScrapers!['ports']).toEqual([{ protocol: 'TCP', port: 9090 }]);
+      expect(fromScrapers!['from']).toEqual([
+        { namespaceSelector: { matchLabels: { 'pgmeta.io/metrics-scraper': 'true' } } },
+      ]);
       for (const rule of ingress) {
-        expect(rule['ports']).toEqual([{ protocol: 'TCP', port }]);
         expect((rule['from'] as Obj[]).length).toBeGreaterThan(0);
         for (const peer of rule['from'] as Obj[]) expect(peer['ipBlock']).toBeUndefined();
       }
