@@ -23,7 +23,8 @@ import {
   type ApiRequest,
   type PolicyRule,
 } from '../../support/rbac-eval';
-import { parseFile, ROOT, yamlFiles, type Obj } from './manifests-read';
+import { validateObjects } from '../../conformance/run-validate';
+import { objects as hookObjects, parseFile, ROOT, yamlFiles, type Obj } from './manifests-read';
 
 const CHILD_VERBS = ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'];
 const READ = ['get', 'list', 'watch'];
@@ -186,6 +187,17 @@ describe.each(components)('the %s component', (c) => {
       { kind: 'ServiceAccount', name: 'metacontroller', namespace: 'metacontroller' },
     ]);
   });
+});
+
+it('ships RBAC objects and Secrets that validate against the Kubernetes schemas (kubernetes-models)', () => {
+  const shipped = [
+    ...patch,
+    ...components.flatMap(componentObjects).filter((o) => (o['kind'] as string).startsWith('ClusterRole')),
+    ...hookObjects.filter((o) => ['Role', 'RoleBinding', 'ServiceAccount', 'Secret'].includes(o['kind'])),
+  ];
+  const run = validateObjects(shipped);
+  expect(run.report.filter((r) => !r.ok)).toEqual([]);
+  expect(run.report).toHaveLength(shipped.length);
 });
 
 it('reads the golden parents (the related types above are not vacuous)', () => {
