@@ -159,15 +159,28 @@ const replicasOf = (sts: KubeObject | undefined): number => {
   return typeof n === 'number' ? n : 0;
 };
 
+/** Member pods that still exist, terminating ones included: the highest ordinal plus one. */
+function observedPods(day2: Day2Plan, statefulSet: string): number {
+  const ordinals = day2.render.observed.members.map((m) =>
+    m.name.startsWith(`${statefulSet}-`) ? Number(m.name.slice(statefulSet.length + 1)) : NaN,
+  );
+  return Math.max(0, ...ordinals.filter((n) => Number.isInteger(n)).map((n) => n + 1));
+}
+
 /**
  * Patroni's Role names the member pods it may patch: every pod the StatefulSet has or is about to
- * have, so a primary above the spec's size (a scale-down waiting for a switchover, a paused cluster)
- * keeps updating its own labels.
+ * have, and every one still there, so a primary above the spec's size (a scale-down waiting for a
+ * switchover, a paused cluster) keeps updating its own labels, and a removed member still writes its
+ * last status while it shuts down (patroni/ha.py `Ha.shutdown` calls `touch_member`).
  */
 function adjustRole(role: KubeObject, sts: KubeObject | undefined, day2: Day2Plan): KubeObject {
   const cluster = day2.render.cluster;
   if (!cluster || role.metadata.name !== clusterNames(cluster).role) return role;
-  const members = Math.max(replicasOf(sts), replicasOf(day2.render.observed.statefulSet));
+  const members = Math.max(
+    replicasOf(sts),
+    replicasOf(day2.render.observed.statefulSet),
+    observedPods(day2, clusterNames(cluster).statefulSet),
+  );
   return members > cluster.replicas ? buildRole(cluster, members) : role;
 }
 

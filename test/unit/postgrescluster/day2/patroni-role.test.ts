@@ -1,7 +1,8 @@
 /**
  * Patroni's Role names the member pods it may patch (children/role.ts): while a scale-down waits for
  * the primary to move, or the StatefulSet still has more pods than the spec, every pod that runs
- * keeps the right to update its own labels (patroni/dcs/kubernetes.py `Kubernetes.touch_member`).
+ * keeps the right to update its own labels (patroni/dcs/kubernetes.py `Kubernetes.touch_member`), and
+ * a removed member that shuts down still writes its last status (patroni/ha.py `Ha.shutdown`).
  */
 import { describe, expect, it } from '@jest/globals';
 import type { KubeObject } from '../../../../hooks/lib/k8s';
@@ -38,5 +39,19 @@ describe("Patroni's Role and the StatefulSet's size", () => {
     const { children } = sync(w);
     expect(stsReplicas(children)).toBe(3);
     expect(patchablePods(children)).toEqual([0, 1, 2].map((i) => `${w.parent.metadata.name}-${i}`));
+  });
+
+  it('keeps a removed member that is still shutting down, after the StatefulSet shrank', () => {
+    const w = world({
+      members: [
+        { ordinal: 0, role: 'master', xlog: 67_108_864 },
+        { ordinal: 1, role: 'replica', xlog: 67_108_000 },
+        { ordinal: 2, role: 'replica', xlog: 67_100_000 },
+        { ordinal: 3, role: 'replica', xlog: 67_100_000, terminating: true },
+      ],
+    });
+    const { children } = sync(w);
+    expect(stsReplicas(children)).toBe(3);
+    expect(patchablePods(children)).toContain(`${w.parent.metadata.name}-3`);
   });
 });
