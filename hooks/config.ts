@@ -52,7 +52,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, saDir = SA_DIR): Config {
 
 /**
  * Explicit bearer tokens from files (local runs, or an install that mounts its own Secret). In a
- * cluster without them, the service reads or creates the Secret `pgmeta-hooks-auth` through the API
+ * cluster without them, the service reads (and fills when it has no token) the Secret `pgmeta-hooks-auth` through the API
  * (runtime/auth-token.ts). A previous token is read only with a current one, so it alone never
  * switches authentication on.
  */

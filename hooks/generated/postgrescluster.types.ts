@@ -230,7 +230,7 @@ export interface PostgresClusterSpec {
     readOnlyPooler?: boolean;
   };
   /**
-   * NetworkPolicies around the members and the poolers (needs a network plugin that enforces them). PostgreSQL (5432) and the poolers (6432) admit only the peers below, the cluster's own pods and, for 5432, the poolers; Patroni's API (8008) only the members and pgmeta's Jobs. Members may reach DNS (53), the API server (443, 6443: the API Service and the addresses behind it), each other and the backup store. The poolers may reach DNS and the members. With metrics, namespaces labelled pgmeta.io/metrics-scraper=true may scrape the exporter (9187) and Patroni (8008).
+   * NetworkPolicies around the members and the poolers (needs a network plugin that enforces them). PostgreSQL (5432) and the poolers (6432) admit only the peers below; 5432 also pgmeta's own pods of the cluster (members, poolers, Jobs), the PostgresDatabase SQL Jobs of the namespace and, with scaling, KEDA's operator (namespace keda). Patroni's API (8008) admits only the members and pgmeta's Jobs that call it. Pods are told apart by labels, which anyone who may create pods in the namespace can set (docs/security.md). Members may reach DNS (53), the API server (443, 6443; see apiServerCidrs), each other and the backup store. The poolers may reach DNS and the members. With metrics, namespaces labelled pgmeta.io/metrics-scraper=true may scrape the exporter (9187) and Patroni (8008).
    */
   networkPolicy?: {
     /**
@@ -328,6 +328,14 @@ export interface PostgresClusterSpec {
      * Items: A CIDR such as 10.0.0.0/8 or fd00::/8.
      */
     allowCidrs?: string[];
+    /**
+     * The API server's addresses (`kubectl get endpointslices -n default -l kubernetes.io/service-name=kubernetes`), to which the members' egress on 443 and 6443 is then limited. Unset, those ports are open to every address: no selector can name the API server, which runs outside the pod network.
+     *
+     * @maxItems 16
+     *
+     * Items: A CIDR such as 172.18.0.2/32.
+     */
+    apiServerCidrs?: string[];
   };
   /**
    * Prometheus metrics: a postgres_exporter sidecar in every member, logged in as a pg_monitor role with its own Secret (<name>-monitoring), a `metrics` port (9187) on the replicas' and members' Services, and, with the prometheus component (manifests/components/prometheus), a PodMonitor that also scrapes Patroni's /metrics. Alerts and a dashboard are in manifests/monitoring.

@@ -1,11 +1,12 @@
 /**
  * The bearer token Metacontroller sends on every hook call, and the refusal to listen unprotected.
  *
- * In a cluster the token lives in the Secret `pgmeta-hooks-auth` (key `token`), which the install does
- * not ship: the service creates it at its first start, like the operator key. Metacontroller reads the
- * Secret when it starts a controller; while it is missing the controller is not started and
- * Metacontroller retries with a growing delay, so a fresh install converges on its own
- * (docs/security.md, "The hook service: authentication, limits, metrics").
+ * In a cluster the token lives in the Secret `pgmeta-hooks-auth` (key `token`), which the install
+ * ships without the key: the service writes a random token into it at its first start, like the
+ * operator key (and creates the Secret if an install left it out). Metacontroller reads the Secret when
+ * it starts a controller; while the key is missing the controller is not started and Metacontroller
+ * retries with a growing delay, so a fresh install converges on its own (docs/security.md, "The hook
+ * service: authentication, limits, metrics").
  */
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
@@ -41,14 +42,19 @@ function pickTokens(c: AuthTokens): AuthTokens {
   };
 }
 
-/** Read the token Secret; create it when absent; if another replica won the race, read theirs. */
+/**
+ * Read the token Secret; fill it when it has no `token` key (the install's), create it when absent;
+ * if another replica won the race, read theirs. A key that is present but empty is not filled in
+ * (tokensOf).
+ */
 export async function readOrCreateToken(api: SecretApi, ref: SecretRef, logger: Logger): Promise<AuthTokens> {
   const existing = await api.read(ref);
-  if (existing !== undefined) return tokensOf(existing, ref);
+  if (existing !== undefined && TOKEN_FIELD in existing) return tokensOf(existing, ref);
   const token = randomBytes(32).toString('base64url');
-  const outcome = await api.create(ref, { [TOKEN_FIELD]: Buffer.from(token).toString('base64') });
-  if (outcome === 'created') {
-    logger.info({ secret: ref.secretName }, 'created the hook authentication token Secret');
+  const data = { [TOKEN_FIELD]: Buffer.from(token).toString('base64') };
+  const outcome = existing ? await api.fill(ref, data) : await api.create(ref, data);
+  if (outcome === 'created' || outcome === 'filled') {
+    logger.info({ secret: ref.secretName }, `${outcome} the hook authentication token Secret`);
     return { authToken: token };
   }
   const winner = await api.read(ref);
@@ -58,16 +64,17 @@ export async function readOrCreateToken(api: SecretApi, ref: SecretRef, logger: 
 }
 
 /**
- * An existing Secret with an empty token is refused rather than filled in: Metacontroller has already
- * read it (it reads the Secret only when it starts a controller) and would keep sending no token.
+ * An existing Secret with an empty token (what earlier installs shipped) is refused rather than filled
+ * in: Metacontroller has already read it (it reads the Secret only when it starts a controller) and
+ * would keep sending no token.
  */
 function tokensOf(data: Record<string, string>, ref: SecretRef): AuthTokens {
   const token = decodeField(data[TOKEN_FIELD]);
   const where = `Secret ${ref.namespace}/${ref.secretName}`;
   if (!token) {
     throw new Error(
-      `${where} has no "${TOKEN_FIELD}": delete it (the service creates a new one at its next start), ` +
-        'then restart Metacontroller so it sends the new token (README, "Authentication")',
+      `${where} has an empty "${TOKEN_FIELD}": remove its data (the service writes a new token at its next ` +
+        'start), then restart Metacontroller so it sends the new token (README, "Authentication")',
     );
   }
   if (token.length < MIN_TOKEN_CHARS) {

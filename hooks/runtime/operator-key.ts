@@ -1,7 +1,12 @@
 /**
  * The operator key from which missing credentials are derived (DESIGN rule 6). It must survive
  * restarts, or a cluster created while its Secret was not yet observed would get another password.
- * Order: explicit key (file/variable) > in-cluster Secret, created on first start > ephemeral.
+ * Order: explicit key (file/variable) > in-cluster Secret, filled or created on first start > ephemeral.
+ *
+ * The install creates the Secret empty (manifests/hooks/operator-key-secret.yaml) so the service
+ * account needs only `get` and `update` on that one name: `create` cannot be limited to a name in
+ * RBAC, and would let the service create any Secret in its namespace (docs/security.md, "RBAC").
+ * Creating it when absent stays for installs that grant `create`.
  */
 import { randomBytes } from 'node:crypto';
 import type * as ClientNodeModule from '@kubernetes/client-node';
@@ -10,10 +15,15 @@ import { MIN_KEY_BYTES, type Config } from '../config.js';
 
 export const KEY_DATA_FIELD = 'key';
 
-/** The two Secret calls the service makes; `create` says `exists` when someone was faster. */
+/**
+ * The Secret calls the service makes; `create` says `exists` and `fill` says `taken` when someone
+ * was faster. `fill` writes data into an existing Secret that has none, conditionally on the
+ * resourceVersion it read, so two replicas never both believe their key was stored.
+ */
 export interface SecretApi {
   read(ref: SecretRef): Promise<Record<string, string> | undefined>;
   create(ref: SecretRef, data: Record<string, string>): Promise<'created' | 'exists'>;
+  fill(ref: SecretRef, data: Record<string, string>): Promise<'filled' | 'taken'>;
 }
 
 export interface SecretRef {
@@ -36,17 +46,22 @@ export async function resolveOperatorKey(
   return new Uint8Array(randomBytes(32));
 }
 
-/** Read the Secret; create it if absent; if another replica won the race, read theirs. */
+/**
+ * Read the Secret; fill it if it exists without a key (the install's empty one), create it if
+ * absent; if another replica won the race, read theirs.
+ */
 export async function readOrCreateKey(api: SecretApi, ref: SecretRef, logger: Logger): Promise<Uint8Array> {
-  const existing = (await api.read(ref))?.[KEY_DATA_FIELD];
+  const found = await api.read(ref);
+  const existing = found?.[KEY_DATA_FIELD];
   if (existing) return decode(existing, ref);
   const key = randomBytes(32);
-  const outcome = await api.create(ref, { [KEY_DATA_FIELD]: key.toString('base64') });
-  if (outcome === 'created') {
-    logger.info({ secret: ref.secretName }, 'created the operator key Secret');
+  const data = { [KEY_DATA_FIELD]: key.toString('base64') };
+  const outcome = found ? await api.fill(ref, data) : await api.create(ref, data);
+  if (outcome === 'created' || outcome === 'filled') {
+    logger.info({ secret: ref.secretName }, `${outcome} the operator key Secret`);
     return new Uint8Array(key);
   }
-  // Another replica created it between our read and our create: use theirs.
+  // Another replica created or filled it between our read and our write: use theirs.
   const winner = (await api.read(ref))?.[KEY_DATA_FIELD];
   if (!winner) throw new Error(`operator key Secret ${ref.secretName} exists but has no "${KEY_DATA_FIELD}"`);
   return decode(winner, ref);
@@ -87,6 +102,22 @@ export function clientNodeSecretApi(k8s: ClientNode, kc: InstanceType<ClientNode
         return secret.data ?? {};
       } catch (e) {
         if ((e as { code?: number }).code === 404) return undefined;
+        throw e;
+      }
+    },
+    async fill(ref, data) {
+      const secret = await api.readNamespacedSecret({ name: ref.secretName, namespace: ref.namespace });
+      if (Object.keys(secret.data ?? {}).length > 0) return 'taken';
+      // A replace carrying the resourceVersion just read: 409 if anyone wrote in between.
+      try {
+        await api.replaceNamespacedSecret({
+          name: ref.secretName,
+          namespace: ref.namespace,
+          body: Object.assign(secret, { data }),
+        });
+        return 'filled';
+      } catch (e) {
+        if ((e as { code?: number }).code === 409) return 'taken';
         throw e;
       }
     },

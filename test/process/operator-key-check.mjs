@@ -24,6 +24,13 @@ const secondCreate = await api.create(ref, { key: 'eA==' });
 const tokenRef = { namespace: 'pgmeta-system', secretName: 'pgmeta-hooks-auth' };
 const token = await readOrCreateToken(api, tokenRef, silent);
 const tokenAgain = await readOrCreateToken(api, tokenRef, silent);
+// The Secret the install creates empty: filled in place, then seen as taken.
+const empty = { namespace: 'pgmeta-system', secretName: 'pgmeta-empty' };
+const filled = await readOrCreateKey(api, empty, silent);
+const secondFill = await api.fill(empty, { key: 'eA==' });
+// The token Secret the install creates without a token: filled in place too.
+const emptyAuth = { namespace: 'pgmeta-system', secretName: 'pgmeta-empty-auth' };
+const tokenFilled = await readOrCreateToken(api, emptyAuth, silent);
 console.log(
   JSON.stringify({
     key: Buffer.from(key).toString('base64'),
@@ -31,5 +38,8 @@ console.log(
     secondCreate,
     token: token.authToken,
     tokenAgain: tokenAgain.authToken,
+    filled: Buffer.from(filled).toString('base64'),
+    secondFill,
+    tokenFilled: tokenFilled.authToken,
   }),
 );

@@ -16,7 +16,8 @@
 import type { KubeObject } from '../../lib/k8s.js';
 import type { SyncRequest } from '../../metacontroller/types.js';
 import { stopped } from '../finalize.js';
-import { ANNOTATIONS, type Operation } from '../names.js';
+import { buildRole } from '../children/role.js';
+import { ANNOTATIONS, clusterNames, type Operation } from '../names.js';
 import type { Plan } from '../plan.js';
 import { lastValidSpec } from '../observe.js';
 import { keepBootstrapSection } from './bootstrap-freeze.js';
@@ -153,9 +154,41 @@ function adjustStatefulSet(rendered: KubeObject, day2: Day2Plan): KubeObject {
   return { ...sts, spec: { ...(sts['spec'] as object), replicas } };
 }
 
+const replicasOf = (sts: KubeObject | undefined): number => {
+  const n = (sts?.['spec'] as { replicas?: unknown } | undefined)?.replicas;
+  return typeof n === 'number' ? n : 0;
+};
+
+/** Member pods that still exist, terminating ones included: the highest ordinal plus one. */
+function observedPods(day2: Day2Plan, statefulSet: string): number {
+  const ordinals = day2.render.observed.members.map((m) =>
+    m.name.startsWith(`${statefulSet}-`) ? Number(m.name.slice(statefulSet.length + 1)) : NaN,
+  );
+  return Math.max(0, ...ordinals.filter((n) => Number.isInteger(n)).map((n) => n + 1));
+}
+
+/**
+ * Patroni's Role names the member pods it may patch: every pod the StatefulSet has or is about to
+ * have, and every one still there, so a primary above the spec's size (a scale-down waiting for a
+ * switchover, a paused cluster) keeps updating its own labels, and a removed member still writes its
+ * last status while it shuts down (patroni/ha.py `Ha.shutdown` calls `touch_member`).
+ */
+function adjustRole(role: KubeObject, sts: KubeObject | undefined, day2: Day2Plan): KubeObject {
+  const cluster = day2.render.cluster;
+  if (!cluster || role.metadata.name !== clusterNames(cluster).role) return role;
+  const members = Math.max(
+    replicasOf(sts),
+    replicasOf(day2.render.observed.statefulSet),
+    observedPods(day2, clusterNames(cluster).statefulSet),
+  );
+  return members > cluster.replicas ? buildRole(cluster, members) : role;
+}
+
 /** The rendered children with the day-2 plan applied: the StatefulSet's size and the operation Jobs. */
 export function applyDay2(children: readonly KubeObject[], day2: Day2Plan): KubeObject[] {
-  const base = children.map((c) => (c.kind === 'StatefulSet' ? adjustStatefulSet(c, day2) : c));
+  const sized = children.map((c) => (c.kind === 'StatefulSet' ? adjustStatefulSet(c, day2) : c));
+  const sts = sized.find((c) => c.kind === 'StatefulSet');
+  const base = sized.map((c) => (c.kind === 'Role' ? adjustRole(c, sts, day2) : c));
   const out = new Map<string, KubeObject>(base.map((c) => [`${c.kind}/${c.metadata.name}`, c]));
   for (const c of [...day2.accepted.flatMap((p) => p.children), ...day2.kept]) {
     const id = `${c.kind}/${c.metadata.name}`;

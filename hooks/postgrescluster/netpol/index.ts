@@ -1,16 +1,24 @@
 /**
  * The NetworkPolicies of a cluster with `spec.networkPolicy.enabled` (none otherwise):
  *
- * - `<name>`, on the members: PostgreSQL (5432) from the user's peers and CIDRs and from the
- *   cluster's own pods (members replicating, poolers, pgmeta's Jobs); Patroni's API (8008) only
- *   from the members and pgmeta's Jobs (never the poolers or clients). Out: DNS (UDP and TCP 53),
- *   the API server (443 and 6443: Patroni uses the `kubernetes` Service, and network plugins match
- *   the API server's own addresses and port behind it, which no selector can name), the other
- *   members (5432, 8008), and
- *   the backup store's port. With metrics, namespaces labelled `pgmeta.io/metrics-scraper=true` may
- *   scrape the exporter (9187) and Patroni (8008).
+ * - `<name>`, on the members: PostgreSQL (5432) from the user's peers and CIDRs, from pgmeta's own
+ *   pods of the cluster (members replicating, poolers, Jobs), from the namespace's PostgresDatabase
+ *   SQL Jobs and, with scaling, from KEDA's operator (its postgresql trigger counts connections);
+ *   Patroni's API (8008) only from the members and the Jobs that call it (never the poolers or
+ *   clients). Out: DNS (UDP and TCP 53), the API server (443 and 6443: Patroni uses the `kubernetes`
+ *   Service, and network plugins match the API server's own addresses and port behind it, which no
+ *   selector can name: `apiServerCidrs` limits them, otherwise they are open to every address), the
+ *   other members (5432, 8008), and the backup store's port. With metrics, namespaces labelled
+ *   `pgmeta.io/metrics-scraper=true` may scrape the exporter (9187) and Patroni (8008).
  * - `<name>-pooler`, on the poolers: PgBouncer (6432) from the user's peers and CIDRs; out: DNS and
  *   the members' 5432.
+ *
+ * Pods are told apart by labels, and NetworkPolicy has nothing else within a namespace: anyone who may
+ * create pods in the cluster's namespace can carry pgmeta's labels (and could mount the cluster's
+ * Secrets anyway). Selecting on `app.kubernetes.io/managed-by: pgmeta` and the component keeps a user
+ * pod that merely carries `pgmeta.io/cluster` (to group or co-locate with the database) out. Peers in
+ * other namespaces are told apart by the namespace's name, which the API server sets
+ * (docs/security.md, "NetworkPolicies: what an enforcing network plugin adds").
  *
  * Everything not listed is denied for the selected pods, which is the point; pods of the cluster that
  * no policy selects (the Jobs) keep the namespace's defaults.
@@ -20,6 +28,11 @@ import type { V1NetworkPolicyPeer, V1NetworkPolicyPort } from '@kubernetes/clien
 import type { KubeObject, Plain } from '../../lib/k8s.js';
 import { childMetadata } from '../children/metadata.js';
 import { CLUSTER_LABEL, COMPONENTS, LABELS, PORTS, podSelector } from '../names.js';
+import {
+  COMPONENTS as DATABASE_COMPONENTS,
+  childLabels as databaseLabels,
+} from '../../postgresdatabase/names.js';
+import { PATRONI_CLIENT_LABEL } from '../day2/job.js';
 import { METRICS_PORT } from '../metrics/names.js';
 import { POOLER_LABEL, POOLER_PORT } from '../pooler/names.js';
 import type { ResolvedNetworkPolicy } from '../spec/netpol.js';
@@ -40,20 +53,41 @@ interface Egress {
 
 const tcp = (port: number): Port => ({ protocol: 'TCP', port });
 
-/** Every pod of this cluster (members, poolers, pgmeta's Jobs) in its namespace. */
-function clusterPods(cluster: ResolvedCluster): Peer {
-  return { podSelector: { matchLabels: { [CLUSTER_LABEL]: cluster.name } } };
+/** pgmeta's own pods of this cluster (members, poolers, Jobs), not a pod that only carries its label. */
+function pgmetaPods(cluster: ResolvedCluster): Peer {
+  return { podSelector: { matchLabels: { [CLUSTER_LABEL]: cluster.name, [LABELS.managedBy]: 'pgmeta' } } };
 }
 
-/** The members and pgmeta's Jobs of this cluster: every pod of it but the poolers. */
-function membersAndJobs(cluster: ResolvedCluster): Peer {
-  return {
-    podSelector: {
-      matchLabels: { [CLUSTER_LABEL]: cluster.name },
-      matchExpressions: [{ key: LABELS.component, operator: 'NotIn', values: [COMPONENTS.pooler] }],
+/** The members, and pgmeta's Jobs of this cluster that call Patroni's API (day2/job.ts). */
+function patroniPeers(cluster: ResolvedCluster): Peer[] {
+  const pgmeta = { [CLUSTER_LABEL]: cluster.name, [LABELS.managedBy]: 'pgmeta' };
+  return [
+    { podSelector: { matchLabels: { ...pgmeta, ...podSelector(cluster) } } },
+    {
+      podSelector: {
+        matchLabels: { ...pgmeta, [LABELS.component]: COMPONENTS.operations, [PATRONI_CLIENT_LABEL]: 'true' },
+      },
     },
-  };
+  ];
 }
+
+/**
+ * The PostgresDatabase SQL Jobs of the namespace (their pods carry no cluster label: a
+ * PostgresDatabase names its cluster in its spec). Each logs in with the credentials of its own cluster.
+ */
+function databaseJobs(): Peer {
+  return { podSelector: { matchLabels: databaseLabels(DATABASE_COMPONENTS.sql) } };
+}
+
+/**
+ * KEDA's operator runs the postgresql trigger's query (scaling/keda.ts). KEDA installs into the
+ * namespace `keda` and labels the operator's pods `app: keda-operator` (its release manifests and Helm
+ * chart); elsewhere, add it to spec.networkPolicy.allowFrom.
+ */
+export const KEDA_OPERATOR: Peer = {
+  namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'keda' } },
+  podSelector: { matchLabels: { app: 'keda-operator' } },
+};
 
 /** The user's peers and CIDRs. */
 function userPeers(np: ResolvedNetworkPolicy): Peer[] {
@@ -80,18 +114,20 @@ function scraping(cluster: ResolvedCluster): Ingress[] {
 }
 
 function memberIngress(cluster: ResolvedCluster, np: ResolvedNetworkPolicy): Ingress[] {
+  const own = [pgmetaPods(cluster), databaseJobs(), ...(cluster.scaling ? [KEDA_OPERATOR] : [])];
   return [
-    { from: [...userPeers(np), clusterPods(cluster)], ports: [tcp(PORTS.postgresql.port)] },
-    { from: [membersAndJobs(cluster)], ports: [tcp(PORTS.patroni.port)] },
+    { from: [...userPeers(np), ...own], ports: [tcp(PORTS.postgresql.port)] },
+    { from: patroniPeers(cluster), ports: [tcp(PORTS.patroni.port)] },
     ...scraping(cluster),
   ];
 }
 
-function memberEgress(cluster: ResolvedCluster): Egress[] {
+function memberEgress(cluster: ResolvedCluster, np: ResolvedNetworkPolicy): Egress[] {
   const store = backupStorePorts(cluster);
+  const apiServer = np.apiServerCidrs.map((cidr) => ({ ipBlock: { cidr } }));
   return [
     DNS,
-    { ports: [tcp(443), tcp(6443)] },
+    { ...(apiServer.length > 0 ? { to: apiServer } : {}), ports: [tcp(443), tcp(6443)] },
     {
       to: [{ podSelector: { matchLabels: podSelector(cluster) } }],
       ports: [tcp(PORTS.postgresql.port), tcp(PORTS.patroni.port)],
@@ -135,7 +171,7 @@ export function buildMemberPolicy(cluster: ResolvedCluster, np: ResolvedNetworkP
     component: 'database',
     selector: podSelector(cluster),
     ingress: memberIngress(cluster, np),
-    egress: memberEgress(cluster),
+    egress: memberEgress(cluster, np),
   });
 }
 

@@ -16,6 +16,8 @@ export interface ResolvedPeer {
 export interface ResolvedNetworkPolicy {
   allowFrom: ResolvedPeer[];
   allowCidrs: string[];
+  /** The API server's addresses; empty leaves the members' egress on 443 and 6443 open to all. */
+  apiServerCidrs: string[];
 }
 
 /** The resolved policies, or undefined when `spec.networkPolicy.enabled` is not true. */
@@ -28,5 +30,6 @@ export function resolveNetworkPolicy(spec: PostgresClusterSpec): ResolvedNetwork
       ...(p.podSelector === undefined ? {} : { podSelector: p.podSelector }),
     })),
     allowCidrs: [...(np.allowCidrs ?? [])],
+    apiServerCidrs: [...(np.apiServerCidrs ?? [])],
   };
 }

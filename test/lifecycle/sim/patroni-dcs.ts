@@ -2,11 +2,17 @@
  * Patroni's Kubernetes DCS (Endpoints mode) for the Patroni simulation: the leader lock (Endpoints
  * `<scope>`), the `initialize` key and dynamic configuration (`<scope>-config`), and the
  * `<scope>-config` Service. Reads and writes only; the decisions are in patroni-ha.ts.
+ *
+ * Every write goes through the RBAC of the members' ServiceAccount, as the real API server would
+ * decide it for the call Patroni makes (patroni/dcs/kubernetes.py: `_patch_or_create` creates or
+ * patches Endpoints, `_create_config_service` creates the Service, `touch_member` patches its pod):
+ * a call the rendered Role does not allow stops the simulation, since real Patroni would fail it.
  */
 import type { KubeObject } from '../../../hooks/lib/k8s';
 import { mergePatch, type JsonObject } from '../lib/json';
 import type { SimContext } from './context';
-import { PATRONI, type Member, type PatroniConfig, type ScopeState } from './patroni-model';
+import { configOf, PATRONI, type Member, type PatroniConfig, type ScopeState } from './patroni-model';
+import { authorized } from './rbac';
 
 /** The DCS objects of every scope, in the simulated API store. */
 export class PatroniDcs {
@@ -46,9 +52,30 @@ export class PatroniDcs {
     return Number(this.dcsConfig(s, cfg)['ttl'] ?? 30);
   }
 
+  /**
+   * Whether the members' ServiceAccount may make this call (`name` empty: a create or a list). False
+   * while no RoleBinding names the account (the garbage collector deleted it before the pods, in a
+   * foreground deletion): real Patroni gets 403 then and writes nothing. Throws when a bound Role
+   * refuses the call: that is the rendered Role missing something Patroni needs.
+   */
+  authorize(s: ScopeState, resource: 'endpoints' | 'pods' | 'services', verb: string, name: string): boolean {
+    const pod = this.ctx.store.list('Pod', s.namespace).find((p) => configOf(p)?.scope === s.scope);
+    const sa =
+      (pod?.['spec'] as { serviceAccountName?: string } | undefined)?.serviceAccountName ?? 'default';
+    const bound = this.ctx.store
+      .list('RoleBinding', s.namespace)
+      .some((b) => ((b['subjects'] ?? []) as { name: string }[]).some((x) => x.name === sa));
+    if (!bound) return false;
+    const access = { namespace: s.namespace, group: '', resource, verb, name };
+    if (!authorized(this.ctx.store, sa, access))
+      throw new Error(`Patroni of ${s.scope} (${sa}) may not ${verb} ${resource}/${name}: 403 from its Role`);
+    return true;
+  }
+
   ensureConfigService(s: ScopeState, labels: Record<string, string>): void {
     const name = `${s.scope}-config`;
     if (this.ctx.store.get({ kind: 'Service', namespace: s.namespace, name })) return;
+    if (!this.authorize(s, 'services', 'create', '')) return;
     this.ctx.store.create(
       {
         apiVersion: 'v1',
@@ -82,6 +109,7 @@ export class PatroniDcs {
           ? { subsets: old['subsets'] }
           : {}),
     };
+    if (!this.authorize(s, 'endpoints', old ? 'patch' : 'create', old ? name : '')) return;
     if (old) this.ctx.store.update(obj, PATRONI);
     else this.ctx.store.create(obj, PATRONI);
   }

@@ -42,6 +42,8 @@ export class PatroniRoster {
 
   memberPods(s: ScopeState, cfg: PatroniConfig): KubeObject[] {
     const selector = { matchLabels: { ...cfg.labels, [cfg.scopeLabel]: s.scope } };
+    // Unbound (being deleted), Patroni keeps its last list: the check only catches a Role that refuses.
+    this.dcs.authorize(s, 'pods', 'list', '');
     return this.ctx.store.list('Pod', s.namespace).filter((p) => matches(selector, p.metadata.labels));
   }
 
@@ -187,6 +189,7 @@ export class PatroniRoster {
     );
     if (role !== undefined) labels[cfg.roleLabel] = role;
     const annotations = { ...pod.metadata.annotations, status: JSON.stringify(status) };
+    if (!this.dcs.authorize(s, 'pods', 'patch', pod.metadata.name)) return;
     this.ctx.store.update({ ...pod, metadata: { ...pod.metadata, labels, annotations } }, PATRONI);
   }
 

@@ -54,20 +54,22 @@ describe('every controller that calls the hook service sends the bearer token', 
   });
 });
 
-describe('the token Secret: created by the service, never shipped', () => {
-  it('ships no Secret: an empty one would turn authentication off, a fixed one would be public', () => {
-    const all = [join(ROOT, 'manifests'), join(ROOT, 'composite-controllers')]
-      .flatMap(yamlFiles)
-      .flatMap(parseFile);
-    expect(all.filter((o) => o['kind'] === 'Secret' && o['metadata']?.name === SECRET_REF.name)).toEqual([]);
+describe('the token Secret: shipped without a token, filled by the service', () => {
+  it('ships no data: no token for Metacontroller before the service writes one, nothing a re-apply overwrites', () => {
+    const secret = find('Secret', SECRET_REF.name);
+    expect(secret['metadata'].name).toBe(SECRET_REF.name);
+    expect(secret['data']).toBeUndefined();
+    expect(secret['stringData']).toBeUndefined();
   });
 
-  it('the hook Deployment reads or creates that Secret in its own namespace, and may read it', () => {
+  it('the hook Deployment reads that Secret in its own namespace, and may read and fill it', () => {
     expect(env('PGMETA_AUTH_SECRET')?.['value']).toBe(SECRET_REF.name);
     expect(SECRET_REF.namespace).toBe('pgmeta-system');
     const role = find('Role');
-    const get = (role['rules'] as Obj[]).find((r) => (r['verbs'] as string[]).includes('get'));
-    expect(get?.['resourceNames']).toContain(SECRET_REF.name);
+    const rule = (role['rules'] as Obj[]).find((r) =>
+      (r['resourceNames'] as string[]).includes(SECRET_REF.name),
+    );
+    expect(rule?.['verbs']).toEqual(expect.arrayContaining(['get', 'update']));
   });
 
   it("the service refuses the Deployment's address without a token (so the token is never optional)", () => {

@@ -86,8 +86,8 @@ describe('hook Deployment', () => {
     expect(env('PGMETA_OPERATOR_KEY_SECRET')?.['value']).toBe('pgmeta-operator-key');
   });
 
-  it('requires a bearer token: it listens on every address and names the token Secret it reads or creates', () => {
-    expect(objects.filter((o) => o['kind'] === 'Secret')).toEqual([]);
+  it('requires a bearer token: it listens on every address and names the token Secret it reads and fills', () => {
+    expect(find('Secret', 'pgmeta-hooks-auth')['data']).toBeUndefined();
     expect(env('HOST')?.['value']).toBe('0.0.0.0');
     expect(env('PGMETA_AUTH_SECRET')?.['value']).toBe('pgmeta-hooks-auth');
     expect(env('PGMETA_AUTH_TOKEN_FILE')).toBeUndefined();
@@ -137,7 +137,7 @@ describe('hook Service, PDB, RBAC and NetworkPolicy', () => {
     expect(selects(pdb['spec'].selector.matchLabels, podLabels)).toBe(true);
   });
 
-  it('grants get on the operator key and token Secrets and create on Secrets, nothing else', () => {
+  it('grants get and update on its two Secrets by name, and no create (hooks-rbac.test.ts)', () => {
     const role = find('Role');
     const rules = (role['rules'] as Obj[]).map((r) => ({
       ...r,
@@ -147,10 +147,15 @@ describe('hook Service, PDB, RBAC and NetworkPolicy', () => {
       {
         apiGroups: [''],
         resources: ['secrets'],
-        resourceNames: ['pgmeta-operator-key', 'pgmeta-hooks-auth'],
-        verbs: ['get'],
+        resourceNames: ['pgmeta-operator-key'],
+        verbs: ['get', 'update'],
       },
-      { apiGroups: [''], resources: ['secrets'], verbs: ['create'] },
+      {
+        apiGroups: [''],
+        resources: ['secrets'],
+        resourceNames: ['pgmeta-hooks-auth'],
+        verbs: ['get', 'patch', 'update'],
+      },
     ]);
     const binding = find('RoleBinding');
     expect(binding['roleRef']).toEqual({
@@ -181,10 +186,14 @@ describe('hook Service, PDB, RBAC and NetworkPolicy', () => {
       });
     });
 
-    it('admits Metacontroller on the hook port and scrapers on the metrics port only', () => {
-      const [hooks, scrapers] = ingress;
-      expect(hooks?.['ports']).toEqual([{ protocol: 'TCP', port }]);
-      expect(scrapers?.['ports']).toEqual([{ protocol: 'TCP', port: containerPort('metrics') }]);
+    it('admits the hook port only from Metacontroller, scrapers only on the metrics port, every rule with peers', () => {
+      const [fromMetacontroller, fromScrapers] = ingress;
+      expect(fromMetacontroller!['ports']).toEqual([{ protocol: 'TCP', port }]);
+      // /metrics on its own port (issue 15): a namespace labelled for scraping never reaches the hooks.
+      expect(fromScrapers!['ports']).toEqual([{ protocol: 'TCP', port: containerPort('metrics') }]);
+      expect(fromScrapers!['from']).toEqual([
+        { namespaceSelector: { matchLabels: { 'pgmeta.io/metrics-scraper': 'true' } } },
+      ]);
       for (const rule of ingress) {
         expect((rule['from'] as Obj[]).length).toBeGreaterThan(0);
         for (const peer of rule['from'] as Obj[]) expect(peer['ipBlock']).toBeUndefined();

@@ -24,7 +24,8 @@ function kustomize(dir: string): Obj[] {
 
 /**
  * A stand-in for the remote base (no network here): the shape of upstream's StatefulSet that the patch
- * relies on (namespace, name, a container with an args list), written for this test.
+ * relies on (namespace, name, a container with an args list), and its `*` ClusterRole that
+ * manifests/metacontroller-rbac.yaml narrows, written for this test.
  */
 function stubBase(dir: string): void {
   const sts = {
@@ -39,8 +40,18 @@ function stubBase(dir: string): void {
       },
     },
   };
+  const role = {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'ClusterRole',
+    metadata: { name: 'metacontroller' },
+    rules: [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }],
+  };
   writeFileSync(join(dir, 'statefulset.yaml'), stringify(sts));
-  writeFileSync(join(dir, 'kustomization.yaml'), stringify({ resources: ['statefulset.yaml'] }));
+  writeFileSync(join(dir, 'clusterrole.yaml'), stringify(role));
+  writeFileSync(
+    join(dir, 'kustomization.yaml'),
+    stringify({ resources: ['statefulset.yaml', 'clusterrole.yaml'] }),
+  );
 }
 
 withKubectl('kubectl kustomize', () => {
@@ -79,6 +90,12 @@ withKubectl('kubectl kustomize', () => {
     const args = sts?.['spec'].template.spec.containers[0].args as string[];
     expect(args[0]).toBe('--upstream-flag');
     expect(args).toContain('--apply-strategy=server-side-apply');
+  });
+
+  it("replaces upstream's `*` ClusterRole with the narrowed rules", () => {
+    const role = rendered.find((o) => o['kind'] === 'ClusterRole' && o['metadata'].name === 'metacontroller');
+    const [narrowed] = parseFile(join(ROOT, 'manifests', 'metacontroller-rbac.yaml'));
+    expect(role?.['rules']).toEqual(narrowed!['rules']);
   });
 
   it('includes every CRD and CompositeController file, cluster-scoped', () => {

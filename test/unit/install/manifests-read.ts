@@ -60,8 +60,11 @@ export function hookObjects(): Obj[] {
 }
 
 export const objects = hookObjects();
-export const find = (kind: string): Obj => {
-  const matches = objects.filter((o) => o['kind'] === kind);
+/** The one object of a kind (and name, when the install has several of that kind). */
+export const find = (kind: string, name?: string): Obj => {
+  const matches = objects.filter(
+    (o) => o['kind'] === kind && (name === undefined || o['metadata'].name === name),
+  );
   expect(matches).toHaveLength(1);
   return matches[0]!;
 };

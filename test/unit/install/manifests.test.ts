@@ -48,7 +48,9 @@ describe('kustomizations', () => {
   });
 
   it.each(cases)('%s forgets no YAML file of its directory', (_name, dir, k) => {
-    const listed = new Set(((k['resources'] ?? []) as string[]).map((e) => join(dir, e)));
+    // A file is used as a resource or as a patch (`patches[].path`).
+    const patchFiles = ((k['patches'] ?? []) as { path?: string }[]).flatMap((p) => p.path ?? []);
+    const listed = new Set([...((k['resources'] ?? []) as string[]), ...patchFiles].map((e) => join(dir, e)));
     const files = readdirSync(dir)
       .filter((f) => /\.ya?ml$/.test(f) && f !== 'kustomization.yaml')
       .map((f) => join(dir, f));

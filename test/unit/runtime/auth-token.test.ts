@@ -1,6 +1,7 @@
 /**
- * The hook authentication token: created at first start when its Secret is absent (so the install is
- * authenticated without a manual step), read when present, and refused when empty or short.
+ * The hook authentication token: written at first start into the install's Secret (which has no
+ * `token` key) or a new one when the Secret is absent (so the install is authenticated without a
+ * manual step), read when present, and refused when empty or short.
  */
 import { pino } from 'pino';
 import { join } from 'node:path';
@@ -17,6 +18,7 @@ function memoryApi(initial?: Record<string, string>, raceWinner?: Record<string,
   let stored = initial;
   const api = {
     created: [] as Record<string, string>[],
+    filled: [] as Record<string, string>[],
     read: () => Promise.resolve(stored),
     create: (_r: unknown, data: Record<string, string>) => {
       if (raceWinner) {
@@ -26,6 +28,15 @@ function memoryApi(initial?: Record<string, string>, raceWinner?: Record<string,
       api.created.push(data);
       stored = data;
       return Promise.resolve('created' as const);
+    },
+    fill: (_r: unknown, data: Record<string, string>) => {
+      if (raceWinner) {
+        stored = raceWinner;
+        return Promise.resolve('taken' as const);
+      }
+      api.filled.push(data);
+      stored = data;
+      return Promise.resolve('filled' as const);
     },
   };
   return api;
@@ -54,11 +65,24 @@ describe('readOrCreateToken', () => {
     });
   });
 
-  it.each([{}, { token: '' }, { token: b64('  \n') }])(
-    'refuses an existing Secret without a token (%j): Metacontroller already read it',
+  it("fills the install's Secret (no token key) in place, never creating one", async () => {
+    const api = memoryApi({});
+    const first = await readOrCreateToken(api, ref, quiet);
+    expect(first.authToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect([api.created, api.filled.length]).toEqual([[], 1]);
+    expect(await readOrCreateToken(api, ref, quiet)).toEqual(first);
+  });
+
+  it("uses the other replica's token when its fill won", async () => {
+    const api = memoryApi({}, { token: b64(LONG) });
+    expect(await readOrCreateToken(api, ref, quiet)).toEqual({ authToken: LONG });
+  });
+
+  it.each([{ token: '' }, { token: b64('  \n') }])(
+    'refuses an existing Secret with an empty token (%j): Metacontroller already read it',
     async (data) => {
       await expect(readOrCreateToken(memoryApi(data), ref, quiet)).rejects.toThrow(
-        /pgmeta-system\/pgmeta-hooks-auth has no "token": delete it/,
+        /pgmeta-system\/pgmeta-hooks-auth has an empty "token": remove its data/,
       );
     },
   );

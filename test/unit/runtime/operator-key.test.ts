@@ -1,6 +1,7 @@
 /**
- * The operator key Secret: read if present, created on first start, the winner's key used when two
- * replicas race. (test/process/operator-key.test.ts runs the client-node adapter for real.)
+ * The operator key Secret: read if present, filled (the install creates it empty) or created on first
+ * start, the winner's key used when two replicas race. (test/process/operator-key.test.ts runs the
+ * client-node adapter for real.)
  */
 import { pino } from 'pino';
 import { readOrCreateKey, type SecretApi } from '../../../hooks/runtime/operator-key';
@@ -12,11 +13,21 @@ const KEY = Buffer.alloc(32, 9).toString('base64');
 function memoryApi(
   initial?: Record<string, string>,
   raceWinner?: Record<string, string>,
-): SecretApi & { created: number } {
+): SecretApi & { created: number; filled: number } {
   let stored = initial;
   const api = {
     created: 0,
+    filled: 0,
     read: () => Promise.resolve(stored),
+    fill: (_r: unknown, data: Record<string, string>) => {
+      if (raceWinner) {
+        stored = raceWinner;
+        return Promise.resolve('taken' as const);
+      }
+      api.filled++;
+      stored = data;
+      return Promise.resolve('filled' as const);
+    },
     create: (_r: unknown, data: Record<string, string>) => {
       if (raceWinner) {
         stored = raceWinner;
@@ -43,6 +54,20 @@ describe('readOrCreateKey', () => {
     expect(first).toHaveLength(32);
     expect(await readOrCreateKey(api, ref, quiet)).toEqual(first);
     expect(api.created).toBe(1);
+  });
+
+  it('fills the empty Secret the install creates, without creating any (issue 15: no create in RBAC)', async () => {
+    const api = memoryApi({});
+    const first = await readOrCreateKey(api, ref, quiet);
+    expect(first).toHaveLength(32);
+    expect(await readOrCreateKey(api, ref, quiet)).toEqual(first);
+    expect([api.filled, api.created]).toEqual([1, 0]);
+  });
+
+  it("uses the other replica's key when it filled the empty Secret first", async () => {
+    const api = memoryApi({}, { key: KEY });
+    expect(Buffer.from(await readOrCreateKey(api, ref, quiet)).toString('base64')).toBe(KEY);
+    expect(api.created).toBe(0);
   });
 
   it("uses the other replica's key when it won the race", async () => {

@@ -4,6 +4,7 @@
  * an allowed CIDR and an S3-compatible backup store.
  */
 import { describe, expect, it } from '@jest/globals';
+import { PATRONI_CLIENT_LABEL } from '../../../../hooks/postgrescluster/day2/job.js';
 import { commonLabels, podLabels } from '../../../../hooks/postgrescluster/names.js';
 import { backupStorePorts } from '../../../../hooks/postgrescluster/netpol/backup.js';
 import { renderNetworkPolicies } from '../../../../hooks/postgrescluster/netpol/index.js';
@@ -79,7 +80,7 @@ const PODS = {
   day2Job: pod(
     'params-job',
     'shop',
-    { ...commonLabels(cluster, 'bootstrap'), 'app.kubernetes.io/component': 'operations' },
+    { ...commonLabels(cluster, 'operations'), [PATRONI_CLIENT_LABEL]: 'true' },
     '10.244.3.3',
   ),
   storefront: pod('storefront', 'web', { app: 'storefront' }, '10.244.4.1'),
