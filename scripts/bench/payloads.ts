@@ -52,7 +52,9 @@ export function fullSpec(replicas: number): Record<string, unknown> {
       log_min_duration_statement: '500ms',
       random_page_cost: '1.1',
     },
-    pgHba: ['hostssl app all 10.20.0.0/16 scram-sha-256'],
+    pgHba: ['hostssl app all 10.20.0.0/16 scram-sha-256', 'hostssl legacy legacy_app 10.30.0.0/16 md5'],
+    // The legacy client only speaks md5 (an explicit opt-in).
+    pgHbaAllowInsecure: ['md5'],
     // Synchronous replication needs a replica to wait for (a CEL rule): off on a single member.
     synchronous: replicas > 1 ? { mode: 'sync', nodeCount: 1 } : { mode: 'async', nodeCount: 1 },
     bootstrap: { database: 'orders', owner: 'orders_owner' },

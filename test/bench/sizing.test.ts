@@ -15,9 +15,12 @@ const REAPPLY_BUDGET_S = 300;
 
 function metacontrollerFlags(): Map<string, string> {
   const k = parse(readFileSync(join(__dirname, '..', '..', 'manifests', 'kustomization.yaml'), 'utf8')) as {
-    patches: { patch: string }[];
+    patches: { patch?: string; path?: string }[];
   };
-  const ops = k.patches.flatMap((p) => parse(p.patch) as { value?: unknown }[]);
+  // Inline JSON 6902 patches carry the flags; patches from files (the RBAC one) do not.
+  const ops = k.patches.flatMap((p) =>
+    p.patch === undefined ? [] : (parse(p.patch) as { value?: unknown }[]),
+  );
   const flags = ops.map((o) => String(o.value)).filter((v) => v.startsWith('--'));
   return new Map(flags.map((f) => f.slice(2).split('=') as [string, string]));
 }
