@@ -14,13 +14,16 @@ const MEMBERS = [
   { ordinal: 1, role: 'replica' as const, xlog: 67_108_864 },
   { ordinal: 2, role: 'replica' as const, xlog: 67_108_864 },
 ];
-const base = parentFrom(SPEC);
-const CHILDREN = appliedChildren(base);
-const RELATED = relatedFor(base, MEMBERS);
+// Rendered on first use inside the test, not while the file loads.
+const fixtures = () => {
+  const base = parentFrom(SPEC);
+  return { base, CHILDREN: appliedChildren(base), RELATED: relatedFor(base, MEMBERS) };
+};
 const id = (o: KubeObject): string => `${o.kind}/${o.metadata.name}`;
 
 describe('finalize returns no child it does not observe', () => {
   it('for any observed subset and any GC finalizer', () => {
+    const { base, CHILDREN, RELATED } = fixtures();
     fc.assert(
       fc.property(
         fc.subarray(CHILDREN),

@@ -36,6 +36,20 @@ export function run(c: Pick<Case, 'hook' | 'now'>, body: unknown): SyncResponse 
 export const byKind = (r: SyncResponse, kind: string): KubeObject[] =>
   r.children.filter((c) => c.kind === kind);
 
+/** The cases' names in story order: test names must be known before any hook runs. */
+export const CASE_NAMES = [
+  'cluster-not-ready',
+  'first-apply',
+  'applied',
+  'spec-change',
+  'job-failed',
+  'invalid-spec',
+  'finalize-retain',
+  'finalize-delete',
+  'finalize-delete-done',
+  'finalize-delete-cluster-gone',
+] as const;
+
 /** The story, built case by case from the previous response. */
 export function buildCases(): Case[] {
   const base = exampleSpec();

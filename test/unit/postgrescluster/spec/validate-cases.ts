@@ -100,6 +100,20 @@ export const FAILING: CelCase[] = [
       message: 'storageClass cannot be set, changed or removed after creation',
     },
   },
+  // Each half of the rule alone (mutation testing: only a change was tried).
+  ...[
+    { what: 'a StorageClass set after creation', from: undefined, to: 'fast' },
+    { what: 'a StorageClass removed after creation', from: 'fast', to: undefined },
+  ].map(({ what, from, to }) => ({
+    rule: 'has(self.storageClass) == has(oldSelf.storageClass) && (!has(self.storageClass) || self.storageClass == oldSelf.storageClass)',
+    what,
+    spec: { ...BASE, storage: { size: '10Gi', ...(to === undefined ? {} : { storageClass: to }) } },
+    previous: { ...BASE, storage: { size: '10Gi', ...(from === undefined ? {} : { storageClass: from }) } },
+    error: {
+      path: 'spec.storage.storageClass',
+      message: 'storageClass cannot be set, changed or removed after creation',
+    },
+  })),
   {
     rule: 'isQuantity(self)',
     what: 'a size that is not a quantity',

@@ -1,0 +1,37 @@
+/**
+ * `npm run mutate` judges each module by Stryker's score (killed and timed-out mutants over every
+ * mutant that could be detected; ignored ones, the documented equivalents, count for nothing) and fails
+ * a module that is below its minimum or missing from the report.
+ */
+import { judge, scoreOf } from '../../../scripts/mutate';
+
+const mutants = (statuses: Record<string, number>) =>
+  Object.entries(statuses).flatMap(([status, n]) => Array.from({ length: n }, () => ({ status })));
+
+describe('scoreOf', () => {
+  it('counts killed and timed-out mutants as detected, survivors and uncovered ones as not', () => {
+    const s = scoreOf(
+      mutants({ Killed: 6, Timeout: 1, Survived: 2, NoCoverage: 1, Ignored: 5, CompileError: 3 }),
+    );
+    expect(s).toEqual({ killed: 6, timeout: 1, survived: 2, noCoverage: 1, ignored: 5, other: 3, score: 70 });
+  });
+  it('rounds down, so a minimum is never met by rounding', () => {
+    expect(scoreOf(mutants({ Killed: 2, Survived: 1 })).score).toBe(66.66);
+  });
+  it('scores a module without valid mutants 100', () => {
+    expect(scoreOf(mutants({ Ignored: 2 })).score).toBe(100);
+  });
+});
+
+describe('judge', () => {
+  const report = { files: { 'hooks/a.ts': { mutants: mutants({ Killed: 9, Survived: 1 }) } } };
+  it('passes a module at its minimum and fails one below it', () => {
+    expect(judge(report, { 'hooks/a.ts': 90 }).map((r) => r.ok)).toEqual([true]);
+    expect(judge(report, { 'hooks/a.ts': 90.01 }).map((r) => r.ok)).toEqual([false]);
+  });
+  it('fails a module the report does not have', () => {
+    expect(judge(report, { 'hooks/b.ts': 0 })).toEqual([
+      { module: 'hooks/b.ts', score: undefined, minimum: 0, ok: false },
+    ]);
+  });
+});
