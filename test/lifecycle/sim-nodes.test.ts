@@ -4,10 +4,7 @@
  * restart cleans (sim/endpoints.ts). Sources: sim/UPSTREAM.md.
  */
 import type { KubeObject } from '../../hooks/lib/k8s';
-import { ClusterSim } from './cluster-sim';
-import { KUBERNETES_RULES } from './lib/apiserver-rules';
-import { SimClock } from './lib/clock';
-import { ApiStore } from './lib/store';
+import { bareSim } from './sim-world';
 import { hasCondition } from './sim/context';
 import { ENDPOINT_CONTROLLER, LEADER_ELECTION_ANNOTATION } from './sim/endpoints';
 import { NODE_MONITOR_GRACE_SECONDS, TAINT_EVICTION_CONTROLLER } from './sim/nodes';
@@ -16,9 +13,7 @@ const NS = 'ns';
 const POD = { kind: 'Pod', namespace: NS, name: 'db-0' };
 
 function world(tolerations?: unknown[]) {
-  const clock = new SimClock();
-  const store = new ApiStore(clock, KUBERNETES_RULES);
-  const sim = new ClusterSim({ store, clock, trace: () => undefined });
+  const { clock, store, sim, ticks } = bareSim();
   store.create(
     {
       apiVersion: 'apps/v1',
@@ -36,12 +31,6 @@ function world(tolerations?: unknown[]) {
     },
     'test',
   );
-  const ticks = (n: number) => {
-    for (let i = 0; i < n; i++) {
-      clock.advance(5);
-      sim.tick();
-    }
-  };
   ticks(2);
   return { clock, store, sim, ticks };
 }

@@ -4,10 +4,7 @@
  * under the StatefulSet retention policy (sim/statefulset.ts). Sources: sim/UPSTREAM.md.
  */
 import type { KubeObject } from '../../hooks/lib/k8s';
-import { ClusterSim } from './cluster-sim';
-import { KUBERNETES_RULES } from './lib/apiserver-rules';
-import { SimClock } from './lib/clock';
-import { ApiStore } from './lib/store';
+import { bareSim } from './sim-world';
 import { conditionsOf, specOf, statusOf } from './sim/context';
 import { SHUTDOWN_SECONDS } from './sim/kubelet';
 
@@ -16,18 +13,7 @@ const CLAIM = { kind: 'PersistentVolumeClaim', namespace: NS, name: 'data-db-0' 
 const STS = { kind: 'StatefulSet', namespace: NS, name: 'db' };
 
 function world(o: { replicas?: number; retention?: unknown } = {}) {
-  const clock = new SimClock();
-  const store = new ApiStore(clock, KUBERNETES_RULES);
-  const sim = new ClusterSim({ store, clock, trace: () => undefined });
-  store.create(
-    {
-      apiVersion: 'storage.k8s.io/v1',
-      kind: 'StorageClass',
-      metadata: { name: 'std', annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } },
-      allowVolumeExpansion: true,
-    },
-    'test',
-  );
+  const { clock, store, sim, ticks } = bareSim({ storageClass: { allowVolumeExpansion: true } });
   store.create(
     {
       apiVersion: 'apps/v1',
@@ -47,12 +33,6 @@ function world(o: { replicas?: number; retention?: unknown } = {}) {
     },
     'test',
   );
-  const ticks = (n: number) => {
-    for (let i = 0; i < n; i++) {
-      clock.advance(5);
-      sim.tick();
-    }
-  };
   ticks(3);
   return { clock, store, sim, ticks };
 }

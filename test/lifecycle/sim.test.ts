@@ -5,35 +5,16 @@
  * as good as these behaviours are faithful.
  */
 import type { KubeObject } from '../../hooks/lib/k8s';
-import { ClusterSim } from './cluster-sim';
+import { bareSim } from './sim-world';
 import { collectGarbage } from './emulator';
-import { KUBERNETES_RULES } from './lib/apiserver-rules';
-import { SimClock } from './lib/clock';
-import { ApiError, ApiStore } from './lib/store';
+import { ApiError } from './lib/store';
 import { SHUTDOWN_SECONDS } from './sim/kubelet';
 
 const NS = 'ns';
 const SHUTDOWN_TICKS = SHUTDOWN_SECONDS / 5;
 
 function world() {
-  const clock = new SimClock();
-  const store = new ApiStore(clock, KUBERNETES_RULES);
-  const sim = new ClusterSim({ store, clock, trace: () => undefined });
-  store.create(
-    {
-      apiVersion: 'storage.k8s.io/v1',
-      kind: 'StorageClass',
-      metadata: { name: 'std', annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } },
-      allowVolumeExpansion: false,
-    },
-    'test',
-  );
-  const ticks = (n: number) => {
-    for (let i = 0; i < n; i++) {
-      clock.advance(5);
-      sim.tick();
-    }
-  };
+  const { clock, store, sim, ticks } = bareSim({ storageClass: { allowVolumeExpansion: false } });
   return { clock, store, sim, ticks };
 }
 
