@@ -76,6 +76,8 @@ export function scopeOf(job: KubeObject): string {
 /**
  * Patroni's REST API as the Job's program calls it: with the credentials its env reads from the
  * Secret (`PATRONI_RESTAPI_USERNAME`/`PASSWORD`, day2/python.ts `patroni()`), none if it has none.
+ * Whether Patroni accepts them is the simulation's (sim/patroni-rest.ts, after Patroni v4.0.4
+ * `patroni/api.py` `check_access`).
  */
 export function patroniOf(job: KubeObject, world: JobWorld): PatroniApi {
   const api = world.patroni.api(job.metadata.namespace ?? '', scopeOf(job));

@@ -99,7 +99,10 @@ export const params: JobEffect = {
   },
 };
 
-/** switchover-script.ts */
+/**
+ * The roles switchover-script.ts accepts as a candidate in synchronous mode: the names Patroni v4.0.4
+ * gives synchronous standbys in GET /cluster (`patroni/utils.py` `cluster_as_json`).
+ */
 const SYNCHRONOUS_ROLES = new Set(['sync_standby', 'quorum_standby']);
 
 export const switchover: JobEffect = {
