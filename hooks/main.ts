@@ -4,6 +4,7 @@
  * a pure function or a factory.
  */
 import type { Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { pino, type Logger } from 'pino';
 import { loadConfig, type Config } from './config.js';
 import { CONTROLLERS } from './controllers.js';
@@ -12,6 +13,9 @@ import { createMetrics } from './http/metrics.js';
 import { checkExposure, resolveAuthTokens } from './runtime/auth-token.js';
 import { inClusterSecretApi, resolveOperatorKey, type SecretApi } from './runtime/operator-key.js';
 import { createApp, createMetricsApp } from './server.js';
+import { createAdmissionApp } from './admission/app.js';
+import { injectCaBundle, webhookSettings } from './runtime/webhook-config.js';
+import { resolveWebhookTls } from './runtime/webhook-tls.js';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
@@ -46,9 +50,11 @@ async function main(): Promise<void> {
     `pgmeta hook service listening on http://${config.host}:${config.port} (${authSummary(tokens)}), ` +
       `metrics on port ${config.metricsPort}`,
   );
+  const admission = await startAdmission(config, logger, secretApi);
   const stop = (signal: string): void => {
     ready = false;
     metricsServer.close();
+    admission?.close();
     shutdown(server, { logger, config, signal });
   };
   process.once('SIGTERM', () => {
@@ -62,6 +68,42 @@ async function main(): Promise<void> {
 function authSummary(t: { authToken?: string; previousAuthToken?: string }): string {
   if (!t.authToken) return 'no authentication';
   return `bearer token required${t.previousAuthToken ? ' (and the previous one, rotation under way)' : ''}`;
+}
+
+/**
+ * The validating admission webhook (docs/admission.md) on its own HTTPS port, when configured. Its
+ * failure to start is logged, not fatal: the webhook's `failurePolicy: Ignore` lets requests through and
+ * the sync hook still reports an invalid spec in status, so the hooks must keep serving.
+ */
+async function startAdmission(
+  config: Config,
+  logger: Logger,
+  secretApi: () => Promise<SecretApi>,
+): Promise<Server | undefined> {
+  const settings = webhookSettings(process.env, config.inCluster?.namespace);
+  if (!settings) return undefined;
+  try {
+    const secret = config.inCluster
+      ? { namespace: config.inCluster.namespace, secretName: settings.secretName }
+      : undefined;
+    const tls = await resolveWebhookTls(
+      { certDir: settings.certDir, service: settings.service, secret },
+      { logger, now: () => new Date(), secrets: secretApi },
+    );
+    if (tls.caToInject !== undefined && config.inCluster) {
+      await injectCaBundle(settings.configurationName, tls.caToInject, logger);
+    }
+    const server = createHttpsServer({ cert: tls.cert, key: tls.key }, createAdmissionApp({ logger }));
+    await listen(server, settings.port, config.host);
+    logger.info(
+      { port: settings.port },
+      `admission webhook listening on https://${config.host}:${settings.port}`,
+    );
+    return server;
+  } catch (err) {
+    logger.error({ err: err instanceof Error ? err.message : String(err) }, 'admission webhook not started');
+    return undefined;
+  }
 }
 
 /** The Kubernetes client is made at most once, and only when a Secret is needed. */

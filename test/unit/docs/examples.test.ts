@@ -1,14 +1,12 @@
 /**
  * Every whole pgmeta object shown in README.md or docs/ (a YAML block with `apiVersion: pgmeta.io/...`
- * and a kind) is checked by the same validation the hooks run, read the way kubectl reads YAML: an example
- * a user copies is an example the API and the hook accept. Fragments (a `spec:` excerpt) are not objects
+ * and a kind), read the way kubectl reads YAML, is checked as the admission webhook checks it (the sync
+ * hooks' own validation): an example a user copies is one the API and the hook accept. Fragments (a `spec:` excerpt) are not objects
  * and are not checked here; examples/ files are checked by the goldens and the CLI tests.
  */
 import { readKubectlYaml } from '../../../hooks/lib/kubectl-yaml';
 import type { KubeObject } from '../../../hooks/lib/k8s';
-import { checkBackupObject } from '../../../hooks/postgresbackup/spec';
-import { checkSpec as checkCluster } from '../../../hooks/postgrescluster/spec/index';
-import { checkSpec as checkDatabase } from '../../../hooks/postgresdatabase/spec/index';
+import { review } from '../../../hooks/admission/review';
 import { codeBlocks, markdownFiles, read } from '../../support/markdown';
 
 interface Found {
@@ -16,28 +14,14 @@ interface Found {
   object: KubeObject;
 }
 
-function withIdentity(o: KubeObject): KubeObject {
-  return {
-    ...o,
-    metadata: {
-      namespace: 'default',
-      uid: '00000000-0000-4000-8000-000000000000',
-      generation: 1,
-      ...o.metadata,
-    },
-  };
-}
-
-/** The errors the hooks would report for `o`, as `path: message` lines. */
+/** What `kubectl apply` of `o` would hear from the admission webhook (the sync hooks' own checks). */
 function errorsOf(o: KubeObject): string[] {
-  const id = withIdentity(o);
-  const result =
-    o.kind === 'PostgresCluster'
-      ? checkCluster(id)
-      : o.kind === 'PostgresDatabase'
-        ? checkDatabase(id)
-        : checkBackupObject(id);
-  return result.ok ? [] : result.errors.map((e) => `${e.path}: ${e.message}`);
+  const { response } = review({
+    apiVersion: 'admission.k8s.io/v1',
+    kind: 'AdmissionReview',
+    request: { uid: 'docs', operation: 'CREATE', object: o },
+  });
+  return response.allowed ? [] : [response.status?.message ?? 'refused'];
 }
 
 function isPgmetaObject(d: unknown): d is KubeObject {

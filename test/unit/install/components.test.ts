@@ -6,7 +6,9 @@
  */
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { parseAllDocuments } from 'yaml';
@@ -31,6 +33,9 @@ const components = readdirSync(DIR)
   .sort();
 const files = (c: string) =>
   readdirSync(join(DIR, c)).filter((f) => /\.ya?ml$/.test(f) && f !== 'kustomization.yaml');
+const ROOT_DIR = resolve(__dirname, '../../..');
+const patchFiles = (c: string): string[] =>
+  ((parse(join(DIR, c, 'kustomization.yaml'))[0]!['patches'] ?? []) as { path: string }[]).map((p) => p.path);
 const objects = components.flatMap((c) =>
   files(c).flatMap((f) => parse(join(DIR, c, f)).map((o) => ({ c, f, o }))),
 );
@@ -48,7 +53,7 @@ describe('manifests/components', () => {
   it.each(components)('%s is a kustomize Component listing every YAML file of its directory', (c) => {
     const [k] = parse(join(DIR, c, 'kustomization.yaml'));
     expect(k).toMatchObject({ apiVersion: 'kustomize.config.k8s.io/v1alpha1', kind: 'Component' });
-    expect([...(k!['resources'] as string[])].sort()).toEqual(files(c).sort());
+    expect([...(k!['resources'] as string[]), ...patchFiles(c)].sort()).toEqual(files(c).sort());
   });
 
   it('has a DecoratorController for every decorator the service serves', () => {
@@ -106,10 +111,23 @@ describe.each(decorators)('%s DecoratorController', (_c, dc) => {
 
 const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0;
 (kubectl ? describe : describe.skip)('kubectl kustomize', () => {
-  it.each(components)('renders the %s component', (c) => {
-    const run = spawnSync('kubectl', ['kustomize', join(DIR, c)], { encoding: 'utf8', timeout: 60_000 });
+  // Rendered on top of the hook service, as a user's overlay does: a component's patches (the
+  // cert-manager one patches the webhook configuration and the hook Deployment) need their targets.
+  it.each(components)('renders the %s component over the hook service', (c) => {
+    const overlay = mkdtempSync(join(tmpdir(), 'pgmeta-overlay-'));
+    const rel = (p: string) => relative(overlay, join(ROOT_DIR, p));
+    writeFileSync(
+      join(overlay, 'kustomization.yaml'),
+      `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [${rel('manifests/hooks')}]\ncomponents: [${rel(`manifests/components/${c}`)}]\n`,
+    );
+    const run = spawnSync('kubectl', ['kustomize', '--load-restrictor', 'LoadRestrictionsNone', overlay], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
-    expect(parseAllDocuments(run.stdout).length).toBe(objects.filter((x) => x.c === c).length);
+    const base = spawnSync('kubectl', ['kustomize', join(ROOT_DIR, 'manifests/hooks')], { encoding: 'utf8' });
+    const added = objects.filter((x) => x.c === c && !patchFiles(c).includes(x.f)).length;
+    expect(parseAllDocuments(run.stdout).length).toBe(parseAllDocuments(base.stdout).length + added);
   });
 });

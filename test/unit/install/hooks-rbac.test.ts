@@ -41,9 +41,10 @@ describe("the hook service's Role", () => {
     expect(allows(rules, req)).toBe(false);
   });
 
-  it('finds both Secrets in the install, the operator key without data (a re-apply keeps the key)', () => {
+  it('finds its three Secrets in the install, the key and certificate without data (a re-apply keeps them)', () => {
     const names = objects.filter((o) => o['kind'] === 'Secret').map((o) => o['metadata'].name as string);
-    expect(names.sort()).toEqual([AUTH_SECRET, KEY_SECRET].sort());
+    expect(names.sort()).toEqual([AUTH_SECRET, KEY_SECRET, 'pgmeta-webhook-tls'].sort());
+    expect(find('Secret', 'pgmeta-webhook-tls')['data']).toBeUndefined();
     expect(find('Secret', KEY_SECRET)['data']).toBeUndefined();
     expect(find('Secret', KEY_SECRET)['stringData']).toBeUndefined();
   });

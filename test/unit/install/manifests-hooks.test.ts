@@ -108,12 +108,14 @@ describe('hook Service, PDB, RBAC and NetworkPolicy', () => {
   const service = find('Service');
   const port = containerPort('http');
 
-  it('serves port 80 of pgmeta-hooks on the container port, selecting the hook pods', () => {
+  it('serves port 80 of pgmeta-hooks on the container port, and 443 on the webhook port, selecting the hook pods', () => {
     expect(service['metadata'].name).toBe('pgmeta-hooks');
     const ports = service['spec'].ports as Obj[];
-    expect(ports).toHaveLength(1);
+    expect(ports).toHaveLength(2);
     expect(ports[0]!['port']).toBe(80);
     expect(containerPort(ports[0]!['targetPort'])).toBe(port);
+    expect(ports[1]!['port']).toBe(443);
+    expect(containerPort(ports[1]!['targetPort'])).toBe(8443);
     expect(selects(service['spec'].selector, podLabels)).toBe(true);
   });
 
@@ -137,7 +139,7 @@ describe('hook Service, PDB, RBAC and NetworkPolicy', () => {
     expect(selects(pdb['spec'].selector.matchLabels, podLabels)).toBe(true);
   });
 
-  it('grants get and update on its two Secrets by name, and no create (hooks-rbac.test.ts)', () => {
+  it('grants get and update on its three Secrets by name, and no create (hooks-rbac.test.ts)', () => {
     const role = find('Role');
     const rules = (role['rules'] as Obj[]).map((r) => ({
       ...r,
@@ -155,6 +157,12 @@ describe('hook Service, PDB, RBAC and NetworkPolicy', () => {
         resources: ['secrets'],
         resourceNames: ['pgmeta-hooks-auth'],
         verbs: ['get', 'patch', 'update'],
+      },
+      {
+        apiGroups: [''],
+        resources: ['secrets'],
+        resourceNames: ['pgmeta-webhook-tls'],
+        verbs: ['get', 'update'],
       },
     ]);
     const binding = find('RoleBinding');
@@ -186,19 +194,21 @@ describe('hook Service, PDB, RBAC and NetworkPolicy', () => {
       });
     });
 
-    it('admits the hook port only from Metacontroller, scrapers only on the metrics port, every rule with peers', () => {
-      const [fromMetacontroller, fromScrapers] = ingress;
+    it('admits the hook port only from Metacontroller, scrapers only on the metrics port, the webhook port from the API server', () => {
+      const [fromMetacontroller, fromScrapers, fromApiServer] = ingress;
       expect(fromMetacontroller!['ports']).toEqual([{ protocol: 'TCP', port }]);
       // /metrics on its own port (issue 15): a namespace labelled for scraping never reaches the hooks.
       expect(fromScrapers!['ports']).toEqual([{ protocol: 'TCP', port: containerPort('metrics') }]);
       expect(fromScrapers!['from']).toEqual([
         { namespaceSelector: { matchLabels: { 'pgmeta.io/metrics-scraper': 'true' } } },
       ]);
-      for (const rule of ingress) {
+      // The API server's addresses cannot be named portably: any source, but only the webhook port.
+      expect(fromApiServer).toEqual({ ports: [{ protocol: 'TCP', port: containerPort('webhook') }] });
+      for (const rule of [fromMetacontroller!, fromScrapers!]) {
         expect((rule['from'] as Obj[]).length).toBeGreaterThan(0);
         for (const peer of rule['from'] as Obj[]) expect(peer['ipBlock']).toBeUndefined();
       }
-      expect(ingress).toHaveLength(2);
+      expect(ingress).toHaveLength(3);
     });
 
     it('lets the pods resolve names and reach the API server', () => {

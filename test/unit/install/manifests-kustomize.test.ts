@@ -77,7 +77,13 @@ withKubectl('kubectl kustomize', () => {
 
   it('renders the hook service alone, every object in pgmeta-system', () => {
     const out = kustomize(join(ROOT, 'manifests', 'hooks'));
-    const namespaced = out.filter((o) => o['kind'] !== 'Namespace');
+    const clusterScoped = [
+      'Namespace',
+      'ClusterRole',
+      'ClusterRoleBinding',
+      'ValidatingWebhookConfiguration',
+    ];
+    const namespaced = out.filter((o) => !clusterScoped.includes(o['kind']));
     expect(namespaced.map((o) => o['metadata'].namespace)).toEqual(namespaced.map(() => NAMESPACE));
     expect(out.find((o) => o['kind'] === 'Deployment')?.['spec'].template.spec.containers[0].image).toBe(
       `ghcr.io/pgmeta/pgmeta:${version}`,
