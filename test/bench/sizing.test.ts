@@ -1,5 +1,5 @@
 /**
- * The Metacontroller flags in manifests/kustomization.yaml against the sizing in README
+ * The Metacontroller flags in manifests/metacontroller/kustomization.yaml against the sizing in README
  * ("Performance and sizing"): after a restart Metacontroller re-applies every child of every cluster
  * (its server-side-apply cache is in memory), and that must fit in 5 minutes for 1,000 clusters of
  * the benchmark's full-featured kind. Fails when children grow past what the rate limit allows.
@@ -14,7 +14,9 @@ const FLEET = 1_000;
 const REAPPLY_BUDGET_S = 300;
 
 function metacontrollerFlags(): Map<string, string> {
-  const k = parse(readFileSync(join(__dirname, '..', '..', 'manifests', 'kustomization.yaml'), 'utf8')) as {
+  const k = parse(
+    readFileSync(join(__dirname, '..', '..', 'manifests', 'metacontroller', 'kustomization.yaml'), 'utf8'),
+  ) as {
     patches: { patch?: string; path?: string }[];
   };
   // Inline JSON 6902 patches carry the flags; patches from files (the RBAC one) do not.

@@ -95,7 +95,7 @@ parents|k get pgc -A -o yaml
 objects|kn get statefulsets,pods,services,endpoints,jobs,pvc,poddisruptionbudgets,configmaps,secrets -o wide
 statefulsets|kn get statefulsets -o yaml
 events|k get events -A --sort-by=.lastTimestamp
-metacontroller|k -n metacontroller logs statefulset/metacontroller --tail=1000
+metacontroller|k -n pgmeta-system logs statefulset/pgmeta-metacontroller --tail=1000
 hooks|k -n pgmeta-system logs deployment/pgmeta-hooks --all-containers --prefix --tail=1000
 controllers|k get compositecontrollers -o yaml
 SECTIONS

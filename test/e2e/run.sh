@@ -2,7 +2,7 @@
 # The kind end-to-end suite (`npm run e2e`): the whole install on a real Kubernetes cluster.
 #
 # Creates a kind cluster, builds the hook image from the Dockerfile and loads it into the node,
-# installs Metacontroller and pgmeta with `kubectl apply -k manifests/`, then runs
+# installs pgmeta (docs/install.md: the CRDs, then `kubectl apply -k manifests/`), then runs
 # test/e2e/scenarios/*.sh in order against one PostgresCluster. On failure it dumps Metacontroller's
 # and the hooks' logs, events and the objects (also into $E2E_ARTIFACTS); the kind cluster is always
 # deleted unless E2E_KEEP=1.
@@ -72,13 +72,13 @@ timeout 900 docker build -t "$HOOK_IMAGE" .
 timeout 300 kind load docker-image "$HOOK_IMAGE" --name "$KIND_CLUSTER"
 
 # --- install -----------------------------------------------------------------------------------
-# As manifests/kustomization.yaml documents: the first pass creates the CRDs, but cannot create
-# objects of those types until the API server serves them; the second pass creates the rest.
-log "installing Metacontroller and pgmeta (kubectl apply -k manifests/)"
-k apply -k manifests/ || true
+# As docs/install.md says, one pass and no command that fails: the CRDs first (kubectl cannot create
+# objects of a type the API server does not serve yet), then everything.
+log "installing pgmeta (kubectl apply -k manifests/crds/, then kubectl apply -k manifests/)"
+k apply -k manifests/crds/
 k wait --for=condition=Established crd --all --timeout=120s
 k apply -k manifests/
-k -n metacontroller rollout status statefulset/metacontroller --timeout=300s
+k -n pgmeta-system rollout status statefulset/pgmeta-metacontroller --timeout=300s
 k -n pgmeta-system rollout status deployment/pgmeta-hooks --timeout=300s
 k create namespace "$E2E_NAMESPACE"
 

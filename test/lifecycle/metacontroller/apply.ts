@@ -1,6 +1,6 @@
 /**
  * How the emulated Metacontroller writes one desired child with `--apply-strategy=server-side-apply`,
- * the strategy the install runs (manifests/kustomization.yaml). Mirrors, in Metacontroller v4.17.2,
+ * the strategy the install runs (manifests/metacontroller/kustomization.yaml). Mirrors, in Metacontroller v4.17.2,
  * pkg/controller/common/manage_children.go `ServerSideApply.Apply`, `isCacheInvalid`,
  * `baseApply.claimOwnership` and `sanitizeForSSACompare` (table: ./UPSTREAM.md):
  *

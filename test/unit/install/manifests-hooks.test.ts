@@ -186,10 +186,10 @@ describe('hook Service, PDB, RBAC and NetworkPolicy', () => {
       expect([...(policy['spec'].policyTypes as string[])].sort()).toEqual(['Egress', 'Ingress']);
     });
 
-    it("admits Metacontroller's pods (namespace metacontroller, upstream's name label) on the hook port", () => {
+    it("admits pgmeta's Metacontroller pods (in pgmeta-system, upstream's name label) on the hook port", () => {
       const from = ingress.flatMap((r) => r['from'] as Obj[]);
       expect(from).toContainEqual({
-        namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'metacontroller' } },
+        namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': NAMESPACE } },
         podSelector: { matchLabels: { 'app.kubernetes.io/name': 'metacontroller' } },
       });
     });

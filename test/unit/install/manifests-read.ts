@@ -10,6 +10,9 @@ import { parseAllDocuments } from 'yaml';
 export const ROOT = join(__dirname, '..', '..', '..');
 export const METACONTROLLER_BASE =
   'https://github.com/metacontroller/metacontroller//manifests/production?ref=v4.17.2';
+/** The same release's CRD file, applied first with pgmeta's CRDs (manifests/crds). */
+export const METACONTROLLER_CRDS =
+  'https://raw.githubusercontent.com/metacontroller/metacontroller/v4.17.2/manifests/production/metacontroller-crds-v1.yaml';
 export const NAMESPACE = 'pgmeta-system';
 export const version = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string })
   .version;

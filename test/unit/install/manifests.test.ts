@@ -12,6 +12,7 @@ import {
   isRemote,
   kustomizations,
   METACONTROLLER_BASE,
+  METACONTROLLER_CRDS,
   NAMESPACE,
   type Obj,
   parseFile,
@@ -26,9 +27,16 @@ describe('kustomizations', () => {
   const all = [...kustomizations()];
   const cases = all.map(([dir, k]) => [relative(ROOT, dir) || '.', dir, k] as const);
 
-  it('reach the CRDs, the CompositeControllers and the hook service from manifests/', () => {
+  it("reach the CRDs, the CompositeControllers, pgmeta's Metacontroller and the hook service from manifests/", () => {
     expect(cases.map(([name]) => name).sort()).toEqual(
-      ['composite-controllers', 'crds', 'manifests', 'manifests/hooks'].sort(),
+      [
+        'composite-controllers',
+        'crds',
+        'manifests',
+        'manifests/crds',
+        'manifests/hooks',
+        'manifests/metacontroller',
+      ].sort(),
     );
   });
 
@@ -57,14 +65,17 @@ describe('kustomizations', () => {
     expect(files.filter((f) => !listed.has(f))).toEqual([]);
   });
 
-  it('take Metacontroller only from its v4.17.2 release, as the one remote base', () => {
+  it('take Metacontroller only from its v4.17.2 release: the base and its CRD file', () => {
     const remote = all.flatMap(([, k]) => ((k['resources'] ?? []) as string[]).filter(isRemote));
-    expect(remote).toEqual([METACONTROLLER_BASE]);
+    expect(remote.sort()).toEqual([METACONTROLLER_BASE, METACONTROLLER_CRDS].sort());
   });
 
-  it('leave Metacontroller in its own namespace and put the hook service in pgmeta-system', () => {
+  it("run pgmeta's own Metacontroller (renamed, in pgmeta-system) and the hook service in pgmeta-system", () => {
     expect(all.find(([d]) => d === join(ROOT, 'manifests'))?.[1]['namespace']).toBeUndefined();
     expect(all.find(([d]) => d === join(ROOT, 'manifests', 'hooks'))?.[1]['namespace']).toBe(NAMESPACE);
+    const mc = all.find(([d]) => d === join(ROOT, 'manifests', 'metacontroller'))?.[1];
+    expect(mc?.['namespace']).toBe(NAMESPACE);
+    expect(mc?.['namePrefix']).toBe('pgmeta-');
   });
 
   it('set the image tag to the package version, in the kustomization and the Deployment alike', () => {
@@ -87,7 +98,7 @@ describe('CRDs', () => {
 });
 
 describe('Metacontroller patch', () => {
-  const top = parseFile(join(ROOT, 'manifests', 'kustomization.yaml'))[0]!;
+  const top = parseFile(join(ROOT, 'manifests', 'metacontroller', 'kustomization.yaml'))[0]!;
   const patches = (top['patches'] ?? []) as Obj[];
   const patch = patches.find((p) => p['target']?.kind === 'StatefulSet');
   const ops = parseAllDocuments(String(patch?.['patch'] ?? ''))[0]?.toJS() as Obj[] | undefined;
@@ -97,14 +108,25 @@ describe('Metacontroller patch', () => {
   const flag = (name: string): string | undefined =>
     args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 
-  it("targets upstream's StatefulSet metacontroller in namespace metacontroller", () => {
+  it("targets upstream's StatefulSet metacontroller", () => {
     expect(patch?.['target']).toEqual({
       group: 'apps',
       version: 'v1',
       kind: 'StatefulSet',
       name: 'metacontroller',
-      namespace: 'metacontroller',
     });
+  });
+
+  it("manages only the controllers labelled for it, which are every one of pgmeta's", () => {
+    expect(flag('target-label-selector')).toBe('pgmeta.io/metacontroller=pgmeta');
+    const controllers = [
+      ...yamlFiles(join(ROOT, 'composite-controllers')),
+      ...yamlFiles(join(ROOT, 'manifests', 'components')),
+    ]
+      .flatMap(parseFile)
+      .filter((o) => ['CompositeController', 'DecoratorController'].includes(o['kind']));
+    expect(controllers.length).toBeGreaterThanOrEqual(6);
+    for (const c of controllers) expect(c['metadata'].labels?.['pgmeta.io/metacontroller']).toBe('pgmeta');
   });
 
   it('appends every flag to the container args (a replace would drop upstream flags)', () => {

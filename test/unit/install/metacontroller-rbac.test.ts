@@ -1,5 +1,5 @@
 /**
- * Metacontroller's ClusterRole (manifests/metacontroller-rbac.yaml, a patch of upstream's `*` on
+ * Metacontroller's ClusterRole (manifests/metacontroller/rbac.yaml, a patch of upstream's `*` on
  * everything, and one ClusterRole per optional component) grants exactly what pgmeta's controllers
  * make Metacontroller v4.17.2 call, derived here from the controllers' own declarations:
  * - its own objects (the calls named in the patch's comments, read in the v4.17.2 source);
@@ -32,7 +32,7 @@ const groupOf = (apiVersion: string): string => (apiVersion.includes('/') ? apiV
 const grants = (apiVersion: string, resource: string, verbs: readonly string[]): ApiRequest[] =>
   verbs.map((verb) => ({ group: groupOf(apiVersion), resource, verb }));
 
-/** Metacontroller's calls for itself (v4.17.2): see the comments of manifests/metacontroller-rbac.yaml. */
+/** Metacontroller's calls for itself (v4.17.2): see the comments of manifests/metacontroller/rbac.yaml. */
 const OWN: ApiRequest[] = [
   ...grants('metacontroller.k8s.io/v1alpha1', 'compositecontrollers', READ),
   ...grants('metacontroller.k8s.io/v1alpha1', 'decoratorcontrollers', READ),
@@ -114,7 +114,7 @@ const sortedKeys = (reqs: readonly ApiRequest[]) => [...new Set(reqs.map(key))].
 const rulesOf = (objs: readonly Obj[]): PolicyRule[] =>
   objs.filter((o) => o['kind'] === 'ClusterRole').flatMap((o) => o['rules'] as PolicyRule[]);
 
-const patch = parseFile(join(ROOT, 'manifests', 'metacontroller-rbac.yaml'));
+const patch = parseFile(join(ROOT, 'manifests', 'metacontroller', 'rbac.yaml'));
 const base = rulesOf(patch);
 
 describe("the base install: pgmeta's CompositeControllers", () => {
@@ -175,7 +175,7 @@ describe.each(components)('the %s component', (c) => {
     expect(missing.map(key)).toEqual([]);
   });
 
-  it("binds its ClusterRole to Metacontroller's ServiceAccount", () => {
+  it("binds its ClusterRole to pgmeta's Metacontroller's ServiceAccount", () => {
     const binding = objs.find((o) => o['kind'] === 'ClusterRoleBinding')!;
     const role = objs.find((o) => o['kind'] === 'ClusterRole')!;
     expect(binding['roleRef']).toEqual({
@@ -184,7 +184,7 @@ describe.each(components)('the %s component', (c) => {
       name: role['metadata'].name,
     });
     expect(binding['subjects']).toEqual([
-      { kind: 'ServiceAccount', name: 'metacontroller', namespace: 'metacontroller' },
+      { kind: 'ServiceAccount', name: 'pgmeta-metacontroller', namespace: 'pgmeta-system' },
     ]);
   });
 });
@@ -204,7 +204,7 @@ it('reads the golden parents (the related types above are not vacuous)', () => {
   expect(goldenParents().map((p) => p.kind)).toEqual(
     expect.arrayContaining(['PostgresCluster', 'PostgresDatabase', 'PostgresBackup']),
   );
-  expect(readFileSync(join(ROOT, 'manifests', 'kustomization.yaml'), 'utf8')).toMatch(
-    /- path: metacontroller-rbac\.yaml/,
+  expect(readFileSync(join(ROOT, 'manifests', 'metacontroller', 'kustomization.yaml'), 'utf8')).toMatch(
+    /- path: rbac\.yaml/,
   );
 });
