@@ -17,6 +17,7 @@ import { featureStatus, type FeatureStatusFields } from './features.js';
 import type { ResolvedCluster } from '../spec/resolved.js';
 import { decidePhase, rolledOut, type Phase, type PhaseVerdict } from './phase.js';
 import { awaitedCertificate } from '../tls/ca.js';
+import { statusSummary, type StatusSummary } from './summary.js';
 
 export interface MemberStatus {
   name: string;
@@ -29,7 +30,7 @@ export interface MemberStatus {
   pendingRestart?: boolean;
 }
 
-export interface ClusterStatus extends FeatureStatusFields, Day2StatusFields {
+export interface ClusterStatus extends FeatureStatusFields, Day2StatusFields, StatusSummary {
   phase: Phase;
   conditions: Condition[];
   replicas: number;
@@ -82,13 +83,15 @@ export function computeStatus(input: StatusInput): ClusterStatus {
   const version = currentVersion(observed, previous.currentVersion);
   const features = featureStatus(cluster, observed);
   const { conditions: backupConditions, ...backupFields } = backupStatusOf(input);
+  const stamped = stampConditions(
+    [...conditions(verdict, input, backupConditions), ...features.conditions],
+    previous.conditions,
+    input.now,
+  );
+  const requested = (parent['spec'] as { version?: unknown } | undefined)?.version;
   return {
     phase: verdict.phase,
-    conditions: stampConditions(
-      [...conditions(verdict, input, backupConditions), ...features.conditions],
-      previous.conditions,
-      input.now,
-    ),
+    conditions: stamped,
     replicas: live.length,
     readyReplicas: live.filter((m) => m.ready).length,
     selector: selectorString(parent),
@@ -99,6 +102,7 @@ export function computeStatus(input: StatusInput): ClusterStatus {
     ...backupFields,
     ...features.fields,
     ...day2StatusFields(input.day2),
+    ...statusSummary({ running: version, requested, conditions: stamped, specErrors: input.specErrors }),
   };
 }
 
