@@ -16,6 +16,7 @@ import { createApp, createMetricsApp } from './server.js';
 import { createAdmissionApp } from './admission/app.js';
 import { injectCaBundle, webhookSettings } from './runtime/webhook-config.js';
 import { resolveWebhookTls } from './runtime/webhook-tls.js';
+import { loadImagesFile } from './runtime/images-file.js';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
@@ -29,6 +30,7 @@ async function main(): Promise<void> {
     insecure: config.insecure,
     logger,
   });
+  const images = loadImagesFile(process.env['PGMETA_IMAGES_FILE']);
   let ready = true;
   const metrics = createMetrics();
   const app = createApp({
@@ -36,6 +38,7 @@ async function main(): Promise<void> {
     logger,
     now: () => new Date().toISOString(),
     operatorKey,
+    images: () => images,
     ...tokens,
     maxInFlight: config.maxInFlight,
     metrics,

@@ -17,6 +17,7 @@ import { BodyError, DEFAULT_BODY_LIMIT, readJsonBody } from './http/body.js';
 import { sendWithEtag } from './http/etag.js';
 import { inFlightLimiter, RETRY_AFTER_SECONDS, type InFlight } from './http/limits.js';
 import { createMetrics, type HookMetrics } from './http/metrics.js';
+import type { ImageSettings } from './lib/context.js';
 import type { ControllerDef } from './metacontroller/controller.js';
 import { isHookName, runHook, type HookName } from './metacontroller/dispatch.js';
 import type { HookError } from './metacontroller/errors.js';
@@ -30,6 +31,8 @@ export interface AppDeps {
   /** The request's time (RFC 3339); the only clock the hooks see. */
   now: () => string;
   operatorKey: Uint8Array;
+  /** The install's images (the images file); read per request, so a test can change them. */
+  images?: () => ImageSettings | undefined;
   /** When set, hook routes require `Authorization: Bearer <token>`. */
   authToken?: string | undefined;
   /** Also accepted while a token rotation is under way. */
@@ -171,7 +174,8 @@ function runAndAnswer(
   const { req, res, def, hook, body } = call;
   const timer = scope.metrics.duration.startTimer(scope.labels);
   try {
-    const ctx = { now: scope.deps.now(), operatorKey: scope.deps.operatorKey };
+    const images = scope.deps.images?.();
+    const ctx = { now: scope.deps.now(), operatorKey: scope.deps.operatorKey, ...(images ? { images } : {}) };
     const payload = JSON.stringify(runHook({ def, hook, body, ctx }));
     const code = sendWithEtag(res, { payload, ifNoneMatch: req.get('if-none-match') });
     record(scope, { code, body, durationMs: timer() * 1000 });

@@ -1062,6 +1062,36 @@ export interface PostgresClusterSpec {
    */
   primaryUpdateMethod?: 'switchover' | 'restart';
   /**
+   * When a change of pgmeta's default images (a new pgmeta release, or the install's images file) may restart this cluster's members. A new cluster always starts on the current images, and `image` set by hand is always followed; this only decides when a running cluster moves to new default images, so that an upgrade of pgmeta never restarts every cluster at once. status.imageUpdate shows an update that waits.
+   */
+  maintenance?: {
+    /**
+     * Manual (the default): keep the running images until the cluster is annotated pgmeta.io/approve-images=<status.imageUpdate.token>. Automatic: follow the new images at once. Window: follow them when a sync happens inside `window`; a rollout that started in the window finishes after it.
+     */
+    imageUpdates?: 'Manual' | 'Automatic' | 'Window';
+    /**
+     * The weekly maintenance window, in UTC (needed with imageUpdates Window).
+     */
+    window?: {
+      /**
+       * Days the window opens; all days when absent.
+       *
+       * @maxItems 7
+       *
+       * Items: A day of the week, in English, three letters.
+       */
+      days?: ('Mon' | 'Tue' | 'Wed' | 'Thu' | 'Fri' | 'Sat' | 'Sun')[];
+      /**
+       * Opening time, HH:MM in UTC.
+       */
+      start: string;
+      /**
+       * How long the window stays open.
+       */
+      durationMinutes?: number;
+    };
+  };
+  /**
    * Request a switchover through Patroni: to `target`, or to the healthiest replica when it is absent. It runs once per request and primary; status.switchover shows the result. Remove the field (then set it again) to request another one.
    */
   switchover?: {

@@ -30,6 +30,7 @@
  * @see docs/contract.md (the WAL-G, backups and restore section)
  */
 import type { V1Job } from '@kubernetes/client-node';
+import { pullSecretsField } from '../postgrescluster/children/pull-secrets.js';
 import type { Child } from '../lib/k8s.js';
 import { jobScheduling, jobSpec } from '../postgrescluster/children/job-template.js';
 import { superuserEnv } from '../postgrescluster/children/psql-job.js';
@@ -199,7 +200,7 @@ export function buildBackupJob(input: BackupJobInput): Child<V1Job> {
       labels: podLabels,
       limits: { backoffLimit: 2, activeDeadlineSeconds: BACKUP_DEADLINE_SECONDS },
       // Like the cluster's own Jobs: dedicated database nodes may be the only ones it can run on.
-      pod: { restartPolicy: 'Never', ...jobScheduling(cluster) },
+      pod: { restartPolicy: 'Never', ...jobScheduling(cluster), ...pullSecretsField(cluster) },
       container: {
         name: 'backup',
         // The cluster's own image: psql and pg_isready of a matching major.

@@ -8,6 +8,7 @@
  * even if someone deletes the first.
  */
 import type { HookContext } from '../lib/context.js';
+import { withInstallImages } from '../postgrescluster/images/set.js';
 import type { KubeObject } from '../lib/k8s.js';
 import { listObjects } from '../metacontroller/children.js';
 import type { DesiredState, SyncRequest } from '../metacontroller/types.js';
@@ -70,7 +71,7 @@ export function syncBackup(req: SyncRequest, ctx: HookContext): DesiredState {
           name: jobName,
           backupName: parent.metadata.name,
           id: backupId(uid),
-          cluster: cluster.cluster,
+          cluster: withInstallImages(cluster.cluster, ctx.images),
         }),
       ]
     : [];

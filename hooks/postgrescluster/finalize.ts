@@ -32,7 +32,7 @@ import { computeStatus } from './status/index.js';
 const WAIT_SECONDS = 10;
 
 export function finalizeCluster(req: SyncRequest, ctx: HookContext): DesiredState {
-  const plan = planCluster(req);
+  const plan = planCluster(req, ctx);
   const status = computeStatus({
     parent: req.parent,
     observed: plan.observed,

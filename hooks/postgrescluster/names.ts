@@ -71,6 +71,8 @@ export const ANNOTATIONS = {
   switchoverTo: 'pgmeta.io/switchover-to',
   /** On a day-2 Job: which operation it runs (see {@link Operation}). */
   operation: 'pgmeta.io/operation',
+  /** On the parent, set by a user: the token of waiting image updates to roll now (images/policy.ts). */
+  approveImages: 'pgmeta.io/approve-images',
 } as const;
 
 /** The value of {@link ANNOTATIONS.protected}. */

@@ -4,6 +4,7 @@
  * is paused.
  */
 import type { KubeObject } from '../lib/k8s.js';
+import type { PendingImageUpdate } from './images/policy.js';
 import { HookError } from '../metacontroller/errors.js';
 import type { ObservedCluster } from './observe.js';
 import { canonicalSpecJson, checkParsedSpec, type FieldError } from './spec/index.js';
@@ -16,6 +17,8 @@ export interface Plan {
   cluster?: ResolvedCluster;
   specJson?: string;
   specErrors: FieldError[];
+  /** New default images the cluster's policy holds back for now (images/policy.ts). */
+  imageUpdate?: PendingImageUpdate;
 }
 
 /**

@@ -22,8 +22,22 @@ import { retainedVolumes, retainedVolumesCondition } from './retained.js';
 import { canonicalSpecJson, checkParsedSpec } from './spec/index.js';
 import { computeStatus } from './status/index.js';
 import { certificateCa as certificateCaOf, holdUntilIssued } from './tls/ca.js';
+import { chooseImages } from './images/policy.js';
 
-export function planCluster(req: SyncRequest): Plan {
+/** The plan of this sync, with the images the cluster's update policy allows (images/policy.ts). */
+export function planCluster(req: SyncRequest, ctx?: Pick<HookContext, 'images' | 'now'>): Plan {
+  const plan = planSpec(req);
+  if (!plan.cluster) return plan;
+  const choice = chooseImages(plan.cluster, {
+    observed: plan.observed,
+    parent: req.parent,
+    settings: ctx?.images,
+    now: ctx?.now ?? '',
+  });
+  return { ...plan, cluster: choice.cluster, ...(choice.pending ? { imageUpdate: choice.pending } : {}) };
+}
+
+function planSpec(req: SyncRequest): Plan {
   const observed = observe(req);
   const previous = lastValidSpec(observed);
   const check = refuseMajorUpgrade(checkParsedSpec(req.parent, previous), { previous, observed });
@@ -67,7 +81,7 @@ export function renderPlan(plan: Plan, ctx: HookContext): KubeObject[] {
 }
 
 export function syncCluster(req: SyncRequest, ctx: HookContext): DesiredState {
-  const plan = planCluster(req);
+  const plan = planCluster(req, ctx);
   // Day-2: the StatefulSet's size, operation Jobs, and a paused cluster's last rendered state.
   const day2 = planDay2(req, plan);
   // No members before a new cluster's certificate shows whether it carries a CA (tls/ca.ts).
@@ -87,6 +101,7 @@ export function syncCluster(req: SyncRequest, ctx: HookContext): DesiredState {
     now: ctx.now,
     day2,
     conflicts,
+    ...(plan.imageUpdate ? { imageUpdate: plan.imageUpdate } : {}),
     ...(retained ? { held: retainedVolumesCondition(retained, req.parent.metadata.name) } : {}),
   });
   return { status: { ...status }, children: holdNewChildren(req, children, conflicts) };

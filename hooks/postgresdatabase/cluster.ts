@@ -4,6 +4,8 @@
  * PostgresCluster side may change its internals, not these facts).
  */
 import type { KubeObject } from '../lib/k8s.js';
+import type { ImageSettings } from '../lib/context.js';
+import { withInstallImages } from '../postgrescluster/images/set.js';
 import { getObject } from '../metacontroller/children.js';
 import type { ObjectMap, RelatedResourceRule } from '../metacontroller/types.js';
 import { clusterNames, PORTS, serviceHost } from '../postgrescluster/names.js';
@@ -31,7 +33,7 @@ export type ClusterView = ClusterEndpoint & {
   /** The bootstrap owner and database of the cluster, when its spec could be read. */
   reserved?: ClusterReserved;
 } & (
-    | { ready: true; image: string }
+    | { ready: true; image: string; pullSecrets: readonly string[] }
     | {
         ready: false;
         found: boolean;
@@ -72,6 +74,7 @@ function isReady(cluster: KubeObject): boolean {
 export function observeCluster(
   related: ObjectMap,
   id: { clusterName: string; namespace: string },
+  images?: ImageSettings,
 ): ClusterView {
   const endpoint = clusterEndpoint(id.clusterName, id.namespace);
   const cluster = getObject(related, CLUSTER_TYPE, { name: id.clusterName, namespace: id.namespace });
@@ -100,5 +103,7 @@ export function observeCluster(
   }
   if (!spec.ok)
     return notReady('ClusterSpecInvalid', `PostgresCluster ${id.clusterName} has an invalid spec`);
-  return { ...known, ready: true, image: spec.resolved.image };
+  // The install's current images: a Job restarts no member, so no update policy applies (images/set.ts).
+  const { image, images: current } = withInstallImages(spec.resolved, images);
+  return { ...known, ready: true, image, pullSecrets: current.pullSecrets };
 }

@@ -47,6 +47,8 @@ export interface SqlJobInput {
   script: string;
   revision: string;
   image: string;
+  /** The install's pull Secrets (images file), none by default. */
+  pullSecrets: readonly string[];
   endpoint: ClusterEndpoint;
   /**
    * Environment variables the script reads the roles' passwords from: each is a key of the Job's own
@@ -100,6 +102,9 @@ export function sqlJob(opts: SqlJobInput): KubeObject {
       limits: { backoffLimit: 3, activeDeadlineSeconds: 600, ttlSecondsAfterFinished: JOB_TTL_SECONDS },
       pod: {
         restartPolicy: 'Never',
+        ...(opts.pullSecrets.length > 0
+          ? { imagePullSecrets: opts.pullSecrets.map((name) => ({ name })) }
+          : {}),
         volumes: [{ name: 'sql', configMap: { name: jobName(opts.parent, opts.action, opts.revision) } }],
       },
       container: {

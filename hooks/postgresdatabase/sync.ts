@@ -53,6 +53,7 @@ export function planAction(opts: {
         script,
         revision: rev,
         image: cluster.image,
+        pullSecrets: cluster.pullSecrets,
         endpoint: cluster,
         passwordEnv: verifiers.map((v) => v.env),
       }
@@ -80,7 +81,7 @@ export function syncDatabase(req: SyncRequest, ctx: HookContext): DesiredState {
   const checked = checkSpec(req.parent);
   if (!checked.ok) return invalidResponse(req, ctx, checked.errors);
   const db = checked.resolved;
-  const cluster = observeCluster(req.related, db);
+  const cluster = observeCluster(req.related, db, ctx.images);
   const reserved = cluster.reserved ? clusterReservedErrors(checked.spec, cluster.reserved) : [];
   if (reserved.length > 0) return invalidResponse(req, ctx, reserved);
   const { secrets, passwords } = desiredSecrets({

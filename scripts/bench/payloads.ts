@@ -147,6 +147,8 @@ export function fullSpec(replicas: number): Record<string, unknown> {
     stopped: false,
     primaryUpdateMethod: 'restart',
     switchover: { target: 'orders-0' },
+    // Image updates held for a weekly window: the policy's comparison runs on every sync.
+    maintenance: { imageUpdates: 'Window', window: { days: ['Sun'], start: '02:00', durationMinutes: 120 } },
   };
 }
 

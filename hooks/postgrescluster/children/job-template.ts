@@ -69,7 +69,10 @@ export interface JobSpecOptions {
    * Pod fields of its own: `OnFailure` retries in the same pod, `Never` keeps each failed pod (its
    * log, its termination message). A `serviceAccountName` for a Job that calls the Kubernetes API.
    */
-  pod: Pick<Plain<V1PodSpec>, 'serviceAccountName' | 'tolerations' | 'nodeSelector' | 'volumes'> & {
+  pod: Pick<
+    Plain<V1PodSpec>,
+    'serviceAccountName' | 'tolerations' | 'nodeSelector' | 'volumes' | 'imagePullSecrets'
+  > & {
     restartPolicy: 'OnFailure' | 'Never';
   };
   container: JobContainer;

@@ -16,6 +16,7 @@ import { metricsContainers } from '../metrics/index.js';
 import type { ResolvedCluster } from '../spec/resolved.js';
 import { PGDATA_MOUNT, spiloEnv, type SpiloPodInputs } from '../spilo/env.js';
 import { spiloTlsMounts, spiloTlsVolumes } from '../tls/index.js';
+import { pullSecretsField } from './pull-secrets.js';
 
 /** Spilo's `postgres` user and group (the image's /etc/passwd). */
 export const POSTGRES_UID = 101;
@@ -137,6 +138,7 @@ export function buildPodTemplate(
       enableServiceLinks: false,
       securityContext: podSecurityContext(),
       terminationGracePeriodSeconds: TERMINATION_GRACE_SECONDS,
+      ...pullSecretsField(cluster),
       // The postgres_exporter sidecar (spec.metrics), none without it
       containers: [spiloContainer(cluster, inputs), ...metricsContainers(cluster)],
       // PostgreSQL's parallel workers use /dev/shm, which container runtimes cap at 64 MiB.

@@ -9,6 +9,7 @@
  * be recreated by the next sync and run again forever.
  */
 import { createHmac } from 'node:crypto';
+import { pullSecretsField } from './pull-secrets.js';
 import type { V1Job } from '@kubernetes/client-node';
 import type { Child, KubeObject } from '../../lib/k8s.js';
 import { clusterNames, commonLabels, type Component, PORTS, serviceHost } from '../names.js';
@@ -108,7 +109,7 @@ export function buildPsqlJob(
     spec: jobSpec({
       labels: commonLabels(cluster, opts.component),
       limits: { backoffLimit: 6, activeDeadlineSeconds: PSQL_JOB_DEADLINE_SECONDS },
-      pod: { restartPolicy: 'OnFailure', ...jobScheduling(cluster) },
+      pod: { restartPolicy: 'OnFailure', ...jobScheduling(cluster), ...pullSecretsField(cluster) },
       container: {
         name: opts.container ?? 'psql',
         // The cluster's own image: it has psql and pg_isready of a matching major.

@@ -14,6 +14,7 @@
  * REST API or the Kubernetes API.
  */
 import { createHash } from 'node:crypto';
+import { pullSecretsField } from '../children/pull-secrets.js';
 import type { V1Job } from '@kubernetes/client-node';
 import type { Child, KubeObject } from '../../lib/k8s.js';
 import { jobScheduling, jobSpec } from '../children/job-template.js';
@@ -87,6 +88,7 @@ export function buildOperationJob(cluster: ResolvedCluster, job: OperationJob): 
         restartPolicy: 'Never',
         ...(job.kubernetesApi ? { serviceAccountName: operationName(cluster, job.operation) } : {}),
         ...jobScheduling(cluster),
+        ...pullSecretsField(cluster),
       },
       container: {
         name: job.operation,

@@ -10,7 +10,7 @@ import type { KubeObject, Plain } from '../../lib/k8s.js';
 import { PORTS } from '../names.js';
 import type { ResolvedCluster } from '../spec/resolved.js';
 import { envFromSecret, envValue, sortEnv } from '../spilo/env.js';
-import { EXPORTER_IMAGE, METRICS_PORT, monitoringSecretName } from './names.js';
+import { METRICS_PORT, monitoringSecretName } from './names.js';
 import { buildMonitoringJob, buildMonitoringSecret, monitorPassword, type MonitorInputs } from './role.js';
 
 /**
@@ -32,7 +32,7 @@ export function metricsContainers(cluster: ResolvedCluster): Plain<V1Container>[
   return [
     {
       name: 'exporter',
-      image: EXPORTER_IMAGE,
+      image: cluster.images.exporter,
       args: [...EXPORTER_ARGS],
       env: sortEnv([
         envValue('DATA_SOURCE_URI', `localhost:${PORTS.postgresql.port}/postgres?sslmode=${sslmode}`),

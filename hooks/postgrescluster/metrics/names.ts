@@ -1,12 +1,13 @@
 /** Names and constants of a cluster's metrics (spec.metrics). */
 import type { ClusterIdentity } from '../spec/resolved.js';
+import { DEFAULT_IMAGES } from '../images/set.js';
 
 /**
- * postgres_exporter v0.20.1 (Prometheus community), pinned: the alert rules and the dashboard name
- * its metrics, which change between releases.
+ * postgres_exporter v0.20.1 (Prometheus community), pinned in pgmeta's image table: the alert rules and
+ * the dashboard name its metrics, which change between releases.
  * @see https://github.com/prometheus-community/postgres_exporter
  */
-export const EXPORTER_IMAGE = 'quay.io/prometheuscommunity/postgres-exporter:v0.20.1';
+export const EXPORTER_IMAGE = DEFAULT_IMAGES.exporter;
 
 /** The exporter's port, in the pod and on the Services. */
 export const METRICS_PORT = { name: 'metrics', port: 9187 } as const;

@@ -18,14 +18,15 @@ import {
   poolerSelector,
 } from './names.js';
 import { poolerTls } from './tls.js';
+import { pullSecretsField } from '../children/pull-secrets.js';
 import { issuerOf } from '../tls/index.js';
 
 /**
- * PgBouncer 1.25.1 from the CloudNativePG project: a plain Debian build whose binary takes the
- * configuration file as its argument, running as the image's `pgbouncer` user (uid 998, gid 996).
+ * PgBouncer 1.25.1 from the CloudNativePG project (pgmeta's image table, images/set.ts): a plain Debian
+ * build whose binary takes the configuration file as its argument, running as the image's `pgbouncer`
+ * user (uid 998, gid 996). An install that replaces the image must keep that user.
  * @see https://github.com/cloudnative-pg/pgbouncer-containers
  */
-export const PGBOUNCER_IMAGE = 'ghcr.io/cloudnative-pg/pgbouncer:1.25.1';
 export const PGBOUNCER_UID = 998;
 export const PGBOUNCER_GID = 996;
 
@@ -79,7 +80,7 @@ function tcpProbe(failureThreshold: number): Plain<V1Probe> {
 function pgbouncerContainer(cluster: PooledCluster, role: PoolerRole): Plain<V1Container> {
   return {
     name: 'pgbouncer',
-    image: PGBOUNCER_IMAGE,
+    image: cluster.images.pgbouncer,
     command: command(cluster),
     ports: [{ name: POOLER_PORT.name, containerPort: POOLER_PORT.port, protocol: 'TCP' }],
     // PgBouncer listens only once its configuration is loaded, so an open port means ready.
@@ -142,6 +143,7 @@ function podSpec(cluster: PooledCluster, role: PoolerRole): Plain<V1PodSpec> {
         ],
       },
     },
+    ...pullSecretsField(cluster),
     ...(tls.initContainers.length > 0 ? { initContainers: tls.initContainers } : {}),
     containers: [pgbouncerContainer(cluster, role)],
     volumes: volumes(cluster, role),

@@ -18,25 +18,16 @@ import { resolvePgbouncer } from './pooler.js';
 import { resolveResources } from './resources.js';
 import { resolveScaling } from './scaling.js';
 import { resolveTls } from './tls.js';
+import { DEFAULT_IMAGES as DEFAULT_IMAGE_TABLE } from '../images/set.js';
 import type { ClusterIdentity, PgMajor, ResolvedCluster, ResolvedScheduling } from './resolved.js';
 
 /** The pod label that default (anti-)affinity and spread constraints select a cluster's members by. */
 export const POD_SELECTOR_LABEL = CLUSTER_LABEL;
 
-/**
- * The Spilo image for each major: the one table to change when Spilo releases. spilo-17 4.0 carries
- * PostgreSQL 13 to 17 (PGVERSION picks one). 18 needs spilo-18 (4.1); checkSpec refuses 18 until
- * pgmeta's environment is checked against that line (majors.ts), so its entry is never rendered.
- * @see https://github.com/zalando/spilo/pkgs/container/spilo-17
- */
-export const DEFAULT_IMAGES: Readonly<Record<PgMajor, string>> = {
-  '13': 'ghcr.io/zalando/spilo-17:4.0-p3',
-  '14': 'ghcr.io/zalando/spilo-17:4.0-p3',
-  '15': 'ghcr.io/zalando/spilo-17:4.0-p3',
-  '16': 'ghcr.io/zalando/spilo-17:4.0-p3',
-  '17': 'ghcr.io/zalando/spilo-17:4.0-p3',
-  '18': 'ghcr.io/zalando/spilo-18:4.1-p2',
-};
+/** The Spilo image for each major, from pgmeta's one image table (images/set.ts). */
+export const DEFAULT_IMAGES: Readonly<Record<PgMajor, string>> = Object.fromEntries(
+  (['13', '14', '15', '16', '17', '18'] as const).map((m) => [m, DEFAULT_IMAGE_TABLE[`spilo-${m}`]]),
+) as Record<PgMajor, string>;
 
 /** Node labels the default anti-affinity spreads over, with their weights: hosts first, then zones. */
 export const DEFAULT_SPREAD_KEYS = [
@@ -102,6 +93,23 @@ function resolveStorage(spec: PostgresClusterSpec): ResolvedCluster['storage'] {
   };
 }
 
+function resolveMaintenance(spec: PostgresClusterSpec): ResolvedCluster['maintenance'] {
+  const m = spec.maintenance;
+  const window = m?.window;
+  return {
+    imageUpdates: m?.imageUpdates ?? 'Manual',
+    ...(window
+      ? {
+          window: {
+            days: window.days ?? ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'],
+            start: window.start,
+            durationMinutes: window.durationMinutes ?? 120,
+          },
+        }
+      : {}),
+  };
+}
+
 function resolveSynchronous(spec: PostgresClusterSpec): ResolvedCluster['synchronous'] {
   return { mode: spec.synchronous?.mode ?? 'async', nodeCount: spec.synchronous?.nodeCount ?? 1 };
 }
@@ -123,6 +131,14 @@ export function resolveSpec(identity: ClusterIdentity, spec: PostgresClusterSpec
     ...identity,
     version: spec.version,
     image: spec.image ?? DEFAULT_IMAGES[spec.version],
+    // The install's images and update policy replace these in the sync (images/policy.ts).
+    images: {
+      pgbouncer: DEFAULT_IMAGE_TABLE.pgbouncer,
+      exporter: DEFAULT_IMAGE_TABLE.exporter,
+      pullSecrets: [],
+    },
+    imageFromSpec: spec.image !== undefined,
+    maintenance: resolveMaintenance(spec),
     replicas: spec.replicas ?? 1,
     storage: resolveStorage(spec),
     resources: resolveResources(spec),

@@ -57,6 +57,16 @@ export interface ClusterIdentity {
 /** How the primary is updated when its pod must be replaced: after a switchover, or in place. */
 export type PrimaryUpdateMethod = 'switchover' | 'restart';
 
+export type ImageUpdatePolicy = 'Manual' | 'Automatic' | 'Window';
+export type Weekday = 'Mon' | 'Tue' | 'Wed' | 'Thu' | 'Fri' | 'Sat' | 'Sun';
+
+export interface ResolvedMaintenance {
+  /** @default 'Manual' */
+  imageUpdates: ImageUpdatePolicy;
+  /** UTC; required with `Window`. */
+  window?: { days: Weekday[]; start: string; durationMinutes: number };
+}
+
 /** Day-2 controls of a running cluster. */
 export interface ResolvedLifecycle {
   /** The hook keeps every child as it is (status still updates). @default false */
@@ -71,8 +81,14 @@ export interface ResolvedLifecycle {
 
 export interface ResolvedCluster extends ClusterIdentity {
   version: PgMajor;
-  /** The Spilo image: `spec.image` or the default for `version`. */
+  /** The Spilo image: `spec.image`, or the install's for `version` as the update policy allows (images/policy.ts). */
   image: string;
+  /** Set when `spec.image` names the Spilo image: the user's choice, never held back. */
+  imageFromSpec: boolean;
+  /** The other images and the pull Secrets of every rendered pod (images/set.ts). */
+  images: { pgbouncer: string; exporter: string; pullSecrets: string[] };
+  /** When a change of the install's default images may restart the members (spec.maintenance). */
+  maintenance: ResolvedMaintenance;
   replicas: number;
   storage: ResolvedStorage;
   resources: Plain<V1ResourceRequirements>;

@@ -96,5 +96,13 @@ export function semanticErrors(spec: unknown): FieldError[] {
     ...mapKeyErrors(isObj(service) ? service['annotations'] : undefined, 'spec.service.annotations', false),
     ...mapKeyErrors(spec['nodeSelector'], 'spec.nodeSelector', true),
     ...tolerationErrors(spec['tolerations']),
+    ...maintenanceErrors(spec['maintenance']),
   ];
+}
+
+/** A Window policy needs its window; the schema cannot say so (images/policy.ts). */
+function maintenanceErrors(maintenance: unknown): FieldError[] {
+  if (!isObj(maintenance) || maintenance['imageUpdates'] !== 'Window' || isObj(maintenance['window']))
+    return [];
+  return [{ path: 'spec.maintenance.window', message: 'required when imageUpdates is Window' }];
 }

@@ -18,6 +18,7 @@ import type { ResolvedCluster } from '../spec/resolved.js';
 import { decidePhase, rolledOut, type Phase, type PhaseVerdict } from './phase.js';
 import { awaitedCertificate } from '../tls/ca.js';
 import { statusSummary, type StatusSummary } from './summary.js';
+import type { PendingImageUpdate } from '../images/policy.js';
 
 export interface MemberStatus {
   name: string;
@@ -41,6 +42,8 @@ export interface ClusterStatus extends FeatureStatusFields, Day2StatusFields, St
   currentVersion?: string;
   /** The archive, schedule and retention in force, and the last on-demand backup. */
   backup?: ClusterBackupStatus['backup'];
+  /** New default images waiting for the maintenance policy, and the token that approves them. */
+  imageUpdate?: PendingImageUpdate;
   /** The archive and target the cluster was bootstrapped from (spec.restore). */
   restoredFrom?: ClusterBackupStatus['restoredFrom'];
   connectionInfo?: {
@@ -65,6 +68,8 @@ export interface StatusInput {
   conflicts?: readonly NameConflict[];
   /** Why no member is started, when something holds them all back (retained.ts): Ready and Progressing say it. */
   held?: ConditionInput;
+  /** New default images waiting for the cluster's maintenance policy (images/policy.ts). */
+  imageUpdate?: PendingImageUpdate;
 }
 
 export function computeStatus(input: StatusInput): ClusterStatus {
@@ -102,6 +107,7 @@ export function computeStatus(input: StatusInput): ClusterStatus {
     ...backupFields,
     ...features.fields,
     ...day2StatusFields(input.day2),
+    ...(input.imageUpdate ? { imageUpdate: input.imageUpdate } : {}),
     ...statusSummary({ running: version, requested, conditions: stamped, specErrors: input.specErrors }),
   };
 }

@@ -7,6 +7,7 @@ import { Agent, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { CONTROLLERS } from '../../../hooks/controllers';
+import type { ImageSettings } from '../../../hooks/lib/context';
 import type { ControllerDef } from '../../../hooks/metacontroller/controller';
 import { createApp } from '../../../hooks/server';
 
@@ -25,6 +26,8 @@ export class HookServer {
   private readonly agent = new Agent({ keepAlive: true, maxSockets: 4 });
   /** The time the hooks see; the scenario points it at its clock. */
   now: () => string = () => '2026-11-21T10:00:00Z';
+  /** The install's images the hooks see (the images file); a scenario changes them to model an upgrade. */
+  images: ImageSettings | undefined = undefined;
   /** Counts calls per path, for tests of the emulator itself. */
   readonly calls = new Map<string, number>();
 
@@ -40,6 +43,7 @@ export class HookServer {
       logger: pino({ level: 'silent' }),
       now: () => this.now(),
       operatorKey: new Uint8Array(32).fill(42),
+      images: () => this.images,
     });
     this.server = await new Promise<Server>((resolve, reject) => {
       const s = app.listen(0, '127.0.0.1', () => {

@@ -56,9 +56,14 @@ describe('kustomizations', () => {
   });
 
   it.each(cases)('%s forgets no YAML file of its directory', (_name, dir, k) => {
-    // A file is used as a resource or as a patch (`patches[].path`).
+    // A file is used as a resource, as a patch (`patches[].path`) or as a generated ConfigMap's file.
     const patchFiles = ((k['patches'] ?? []) as { path?: string }[]).flatMap((p) => p.path ?? []);
-    const listed = new Set([...((k['resources'] ?? []) as string[]), ...patchFiles].map((e) => join(dir, e)));
+    const generated = ((k['configMapGenerator'] ?? []) as { files?: string[] }[]).flatMap(
+      (g) => g.files ?? [],
+    );
+    const listed = new Set(
+      [...((k['resources'] ?? []) as string[]), ...patchFiles, ...generated].map((e) => join(dir, e)),
+    );
     const files = readdirSync(dir)
       .filter((f) => /\.ya?ml$/.test(f) && f !== 'kustomization.yaml')
       .map((f) => join(dir, f));

@@ -148,6 +148,11 @@ describe('semantic checks', () => {
       [{ path: 'spec.bootstrap.database', message: 'must not be an SQL reserved word' }],
     ],
     [
+      'a maintenance Window without its window',
+      { ...BASE, maintenance: { imageUpdates: 'Window' } },
+      [{ path: 'spec.maintenance.window', message: 'required when imageUpdates is Window' }],
+    ],
+    [
       'an image with a blank',
       { ...BASE, image: 'spilo:1 ' },
       [{ path: 'spec.image', message: 'must not contain blanks' }],

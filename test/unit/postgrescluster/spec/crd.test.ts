@@ -55,14 +55,15 @@ describe('the PostgresCluster CRD', () => {
     });
   });
 
-  it('prints Version, Replicas, Ready, Primary, Phase and Age', () => {
+  it('prints the running Version, Replicas, Ready, Primary, Phase, Reason and Age', () => {
     const columns = version.additionalPrinterColumns.map((c: Node) => [c['name'], c['jsonPath']]);
     expect(columns).toEqual([
-      ['Version', '.spec.version'],
+      ['Version', '.status.version'],
       ['Replicas', '.spec.replicas'],
       ['Ready', '.status.readyReplicas'],
       ['Primary', '.status.primary'],
       ['Phase', '.status.phase'],
+      ['Reason', '.status.reason'],
       ['Age', '.metadata.creationTimestamp'],
     ]);
   });
@@ -124,6 +125,9 @@ describe('the PostgresCluster CRD', () => {
         'connectionInfo',
         'backup',
         'currentVersion',
+        'imageUpdate',
+        'reason',
+        'version',
         'restoredFrom',
         'members',
         'observedGeneration',

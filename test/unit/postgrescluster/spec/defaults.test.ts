@@ -35,6 +35,13 @@ describe('resolveSpec', () => {
       uid: 'u1',
       version: '16',
       image: 'ghcr.io/zalando/spilo-17:4.0-p3',
+      imageFromSpec: false,
+      images: {
+        pgbouncer: 'ghcr.io/cloudnative-pg/pgbouncer:1.25.1',
+        exporter: 'quay.io/prometheuscommunity/postgres-exporter:v0.20.1',
+        pullSecrets: [],
+      },
+      maintenance: { imageUpdates: 'Manual' },
       replicas: 1,
       storage: { size: '10Gi', retentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' } },
       resources: { requests: { memory: '1Gi' }, limits: { memory: '1Gi' } },
