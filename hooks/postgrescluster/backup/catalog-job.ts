@@ -59,8 +59,7 @@ export const CATALOG_PROGRAM = [
 
 export const CATALOG_CLEANUP = `rm -f ${CATALOG_FILES}.rc ${CATALOG_FILES}.json ${CATALOG_FILES}.err`;
 
-const read = (ext: string, size: number) =>
-  `pg_read_file('${CATALOG_FILES}.${ext}', 0, ${size}, true)`;
+const read = (ext: string, size: number) => `pg_read_file('${CATALOG_FILES}.${ext}', 0, ${size}, true)`;
 
 /**
  * The catalog line. `b` holds `[name, start, finish, compressed bytes, uncompressed bytes, on demand,
@@ -78,7 +77,7 @@ export const CATALOG_SQL = [
   `         coalesce(${read('err', 65536)}, '') AS err,`,
   `         btrim(coalesce(${read('json', 67108864)}, ''), E' \\n') AS list`,
   '), b AS (',
-  '  SELECT e, row_number() OVER (ORDER BY e->>\'start_time\' DESC, e->>\'backup_name\' DESC) AS n',
+  "  SELECT e, row_number() OVER (ORDER BY e->>'start_time' DESC, e->>'backup_name' DESC) AS n",
   "  FROM f, json_array_elements(CASE WHEN f.rc = '0' AND left(f.list, 1) = '[' THEN f.list::json END) AS e",
   '), a AS (',
   '  SELECT s.*, s.last_failed_time IS NOT NULL',
@@ -125,7 +124,7 @@ export const CATALOG_SCRIPT = [
   CATALOG_SQL,
   'SQL',
   ')',
-  "printf '%.4000s' \"$result\" >/dev/termination-log",
+  'printf \'%.4000s\' "$result" >/dev/termination-log',
   'echo "catalog: $result"',
 ].join('\n');
 

@@ -51,7 +51,8 @@ export interface CatalogStatus {
   backupDueTime?: string;
 }
 
-const seconds = (from: string, to: string): number => Math.max(0, Math.round((Date.parse(to) - Date.parse(from)) / 1000));
+const seconds = (from: string, to: string): number =>
+  Math.max(0, Math.round((Date.parse(to) - Date.parse(from)) / 1000));
 
 /** Whether `a` is a time later than `b` (times differ in precision, so compare instants). */
 const after = (a: string | undefined, b: string): boolean => a !== undefined && Date.parse(a) > Date.parse(b);
@@ -74,7 +75,11 @@ function windowOf(r: CatalogReading, newest: CatalogBackup | undefined): Partial
   if (first === undefined) return {};
   const archived = r.archiver.lastArchivedTime;
   const last = after(archived, first) ? (archived as string) : (newest?.finishTime ?? first);
-  return { firstRecoverableTime: first, lastRecoverableTime: last, recoveryWindowSeconds: seconds(first, last) };
+  return {
+    firstRecoverableTime: first,
+    lastRecoverableTime: last,
+    recoveryWindowSeconds: seconds(first, last),
+  };
 }
 
 /** Drops keys whose value is undefined (so status carries no nulls). */

@@ -34,7 +34,8 @@ function runOf(o: KubeObject): number | undefined {
 function stateOf(job: KubeObject): RunState {
   const conditions = (isObj(job['status']) ? job['status']['conditions'] : undefined) ?? [];
   const has = (type: string) =>
-    Array.isArray(conditions) && conditions.some((c) => isObj(c) && c['type'] === type && c['status'] === 'True');
+    Array.isArray(conditions) &&
+    conditions.some((c) => isObj(c) && c['type'] === type && c['status'] === 'True');
   return has('Complete') ? 'succeeded' : has('Failed') ? 'failed' : 'active';
 }
 
@@ -172,7 +173,10 @@ export function parseReading(message: string | undefined): CatalogReading | unde
     count: count(raw['count']) ?? backups.length,
     backups,
     ...opt('firstBackupFinish', timeOf(raw['first'])),
-    ...opt('listError', raw['rc'] === '0' ? undefined : (text(raw['err']) ?? `wal-g exited with ${String(raw['rc'])}`)),
+    ...opt(
+      'listError',
+      raw['rc'] === '0' ? undefined : (text(raw['err']) ?? `wal-g exited with ${String(raw['rc'])}`),
+    ),
     archiver: archiverOf(raw['arch']),
   };
 }

@@ -74,7 +74,9 @@ export function parseCron(text: string): CronSchedule | undefined {
     weekday,
   };
   const fields = Object.values(schedule) as Field[];
-  return fields.every((f) => f.values.size > 0 && [...f.values].every(Number.isInteger)) ? schedule : undefined;
+  return fields.every((f) => f.values.size > 0 && [...f.values].every(Number.isInteger))
+    ? schedule
+    : undefined;
 }
 
 function dayMatches(s: CronSchedule, date: Date): boolean {
@@ -96,7 +98,7 @@ export function nextRun(schedule: string, after: string): string | undefined {
   const start = Date.parse(after);
   if (!s || Number.isNaN(start)) return undefined;
   const t = new Date(Math.floor(start / 60_000) * 60_000 + 60_000);
-  for (let days = 0; days <= MAX_DAYS; ) {
+  for (let days = 0; days <= MAX_DAYS;) {
     if (!s.month.values.has(t.getUTCMonth() + 1) || !dayMatches(s, t)) {
       t.setUTCHours(0, 0, 0, 0);
       t.setUTCDate(t.getUTCDate() + 1);

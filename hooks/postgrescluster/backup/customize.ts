@@ -33,7 +33,10 @@ export function backupRelatedRules(parent: KubeObject): RelatedResourceRule[] {
             resource: 'pods',
             namespace,
             labelSelector: {
-              matchLabels: { [CLUSTER_LABEL]: parent.metadata.name, [LABELS.component]: COMPONENTS.backupCatalog },
+              matchLabels: {
+                [CLUSTER_LABEL]: parent.metadata.name,
+                [LABELS.component]: COMPONENTS.backupCatalog,
+              },
             },
           },
         ]
