@@ -100,12 +100,17 @@ export function catalogStatus(
   const error = failure ? `run ${failure.run} failed: ${failure.message}` : r?.listError;
   if (!r) return defined<CatalogStatus>({ catalogError: error });
   const newest = r.backups[0];
+  const archiving = archivingOf(r);
+  const blind =
+    r.count === 0 && !archiving.healthy
+      ? 'WAL-G lists no backups, which WAL-G 3.0.5 also says when it cannot reach the store, and archiving fails: see archiving.lastError'
+      : undefined;
   const dueFrom = newest?.startTime ?? input.created;
   const { schedule } = input;
   return defined<CatalogStatus>({
     catalogTime: r.at,
-    catalogError: error,
-    archiving: archivingOf(r),
+    catalogError: error ?? blind,
+    archiving,
     backups: r.backups,
     backupCount: r.count,
     lastBackupTime: newest?.finishTime,
