@@ -55,7 +55,7 @@ describe('the PostgresCluster CRD', () => {
     });
   });
 
-  it('prints Version, Replicas, Ready, Primary, Phase and Age', () => {
+  it('prints Version, Replicas, Ready, Primary, Phase, Last Backup, Archiving and Age', () => {
     const columns = version.additionalPrinterColumns.map((c: Node) => [c['name'], c['jsonPath']]);
     expect(columns).toEqual([
       ['Version', '.spec.version'],
@@ -63,6 +63,8 @@ describe('the PostgresCluster CRD', () => {
       ['Ready', '.status.readyReplicas'],
       ['Primary', '.status.primary'],
       ['Phase', '.status.phase'],
+      ['Last Backup', '.status.backup.lastBackupTime'],
+      ['Archiving', '.status.backup.archiving.healthy'],
       ['Age', '.metadata.creationTimestamp'],
     ]);
   });
