@@ -60,7 +60,7 @@ function scheduledBackupRan(s: Scenario): string {
   const pod = s.store.get({
     kind: 'Pod',
     namespace: s.namespace,
-    name: s.then.status()['primary'] as string,
+    name: String(s.then.status().primary),
   });
   const member = s.sim.patroni.member(s.namespace, { scope: s.name, member: pod?.metadata.name ?? '' });
   const prefix = pod ? walgPrefixOf(pod) : undefined;

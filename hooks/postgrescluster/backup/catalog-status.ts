@@ -74,7 +74,7 @@ function windowOf(r: CatalogReading, newest: CatalogBackup | undefined): Partial
   const first = r.firstBackupFinish;
   if (first === undefined) return {};
   const archived = r.archiver.lastArchivedTime;
-  const last = after(archived, first) ? (archived as string) : (newest?.finishTime ?? first);
+  const last = archived !== undefined && after(archived, first) ? archived : (newest?.finishTime ?? first);
   return {
     firstRecoverableTime: first,
     lastRecoverableTime: last,
@@ -101,21 +101,31 @@ export function catalogStatus(
   if (!r) return defined<CatalogStatus>({ catalogError: error });
   const newest = r.backups[0];
   const archiving = archivingOf(r);
-  const blind =
-    r.count === 0 && !archiving.healthy
-      ? 'WAL-G lists no backups, which WAL-G 3.0.5 also says when it cannot reach the store, and archiving fails: see archiving.lastError'
-      : undefined;
-  const dueFrom = newest?.startTime ?? input.created;
-  const { schedule } = input;
   return defined<CatalogStatus>({
     catalogTime: r.at,
-    catalogError: error ?? blind,
+    catalogError: error ?? blindList(r, archiving),
     archiving,
     backups: r.backups,
     backupCount: r.count,
     lastBackupTime: newest?.finishTime,
     ...windowOf(r, newest),
-    nextBackupTime: schedule === undefined ? undefined : nextRun(schedule, r.at),
-    backupDueTime: schedule === undefined || dueFrom === undefined ? undefined : nextRun(schedule, dueFrom),
+    ...scheduleOf(input.schedule, { at: r.at, dueFrom: newest?.startTime ?? input.created }),
   });
+}
+
+/** WAL-G 3.0.5 lists nothing both for an empty archive and for a store it cannot reach (catalog-job.ts). */
+function blindList(r: CatalogReading, archiving: ArchivingStatus): string | undefined {
+  return r.count === 0 && !archiving.healthy
+    ? 'WAL-G lists no backups, which WAL-G 3.0.5 also says when it cannot reach the store, and archiving fails: see archiving.lastError'
+    : undefined;
+}
+
+function scheduleOf(
+  schedule: string | undefined,
+  times: { at: string; dueFrom: string | undefined },
+): Pick<CatalogStatus, 'nextBackupTime' | 'backupDueTime'> {
+  if (schedule === undefined) return {};
+  const next = nextRun(schedule, times.at);
+  const due = times.dueFrom === undefined ? undefined : nextRun(schedule, times.dueFrom);
+  return defined({ nextBackupTime: next, backupDueTime: due });
 }

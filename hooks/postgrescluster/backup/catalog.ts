@@ -10,7 +10,8 @@
  * A reading is parsed defensively: the termination message is at most 4096 bytes of whatever the
  * container wrote, so every field is checked for its type and shape and anything else is left out.
  */
-import type { KubeObject } from '../../lib/k8s.js';
+import type { V1Job } from '@kubernetes/client-node';
+import type { Child, KubeObject } from '../../lib/k8s.js';
 import { CATALOG_RUN_LABEL, COMPONENTS, LABELS } from '../names.js';
 import type { ResolvedCluster } from '../spec/resolved.js';
 import { buildCatalogJob, CATALOG_BACKUPS, CATALOG_INTERVAL_SECONDS } from './catalog-job.js';
@@ -62,7 +63,11 @@ export function plannedRuns(runs: readonly CatalogRun[], start: boolean): number
  * The catalog Jobs of a cluster: the kept runs, and a new one only when `start` (archiving is
  * configured and running, see index.ts) so a cluster without its archive is not read in vain.
  */
-export function catalogJobs(cluster: ResolvedCluster, jobs: readonly KubeObject[], start: boolean) {
+export function catalogJobs(
+  cluster: ResolvedCluster,
+  jobs: readonly KubeObject[],
+  start: boolean,
+): Child<V1Job>[] {
   return plannedRuns(catalogRuns(jobs), start).map((run) =>
     buildCatalogJob(cluster, run, run === 1 ? 0 : CATALOG_INTERVAL_SECONDS),
   );
@@ -182,7 +187,6 @@ export function parseReading(message: string | undefined): CatalogReading | unde
 }
 
 interface Terminated {
-  exitCode?: number;
   message?: string;
   finishedAt?: string;
 }
@@ -190,9 +194,14 @@ interface Terminated {
 function terminated(pod: KubeObject): Terminated | undefined {
   const status = isObj(pod['status']) ? pod['status'] : {};
   const statuses = Array.isArray(status['containerStatuses']) ? status['containerStatuses'] : [];
-  const c = statuses.find((s) => isObj(s) && s['name'] === 'catalog') as Obj | undefined;
-  const state = isObj(c?.['state']) ? c['state'] : {};
-  return isObj(state['terminated']) ? (state['terminated'] as Terminated) : undefined;
+  const c: unknown = statuses.find((s) => isObj(s) && s['name'] === 'catalog');
+  const state = isObj(c) && isObj(c['state']) ? c['state'] : {};
+  const t: unknown = state['terminated'];
+  if (!isObj(t)) return undefined;
+  return {
+    ...opt('message', typeof t['message'] === 'string' ? t['message'] : undefined),
+    ...opt('finishedAt', typeof t['finishedAt'] === 'string' ? t['finishedAt'] : undefined),
+  };
 }
 
 /** What the catalog pods say: the newest reading, and the newest failure after it. */
@@ -202,26 +211,30 @@ export interface CatalogObservation {
   failure?: { run: number; message: string; at?: string };
 }
 
+/** How the pod of `run` ended, if it did. */
+function endOf(pods: readonly KubeObject[], run: number | undefined): Terminated | undefined {
+  if (run === undefined) return undefined;
+  for (const pod of pods) {
+    const t = runOf(pod) === run ? terminated(pod) : undefined;
+    if (t) return t;
+  }
+  return undefined;
+}
+
 /** The catalog pods' reports, from the newest successful run and any failed run after it. */
 export function observeCatalog(jobs: readonly KubeObject[], pods: readonly KubeObject[]): CatalogObservation {
   const runs = catalogRuns(jobs);
-  const podOf = (run: number) => pods.find((p) => runOf(p) === run && terminated(p) !== undefined);
   const good = runs.filter((r) => r.state === 'succeeded').at(-1);
-  const goodPod = good ? podOf(good.run) : undefined;
-  const reading = goodPod ? parseReading(terminated(goodPod)?.message?.trim()) : undefined;
+  const reading = parseReading(endOf(pods, good?.run)?.message?.trim());
   const failed = runs.filter((r) => r.state === 'failed' && r.run > (good?.run ?? 0)).at(-1);
-  const failedPod = failed ? podOf(failed.run) : undefined;
-  const t = failedPod ? terminated(failedPod) : undefined;
+  const failure = failed ? failureOf(failed.run, endOf(pods, failed.run)) : undefined;
+  return { ...opt('reading', reading), ...opt('failure', failure) };
+}
+
+function failureOf(run: number, t: Terminated | undefined): NonNullable<CatalogObservation['failure']> {
   return {
-    ...(reading ? { reading } : {}),
-    ...(failed
-      ? {
-          failure: {
-            run: failed.run,
-            message: text(t?.message?.trim(), 500) ?? 'the catalog Job failed without a message',
-            ...opt('at', timeOf(t?.finishedAt)),
-          },
-        }
-      : {}),
+    run,
+    message: text(t?.message?.trim(), 500) ?? 'the catalog Job failed without a message',
+    ...opt('at', timeOf(t?.finishedAt)),
   };
 }

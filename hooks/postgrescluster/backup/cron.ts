@@ -73,7 +73,7 @@ export function parseCron(text: string): CronSchedule | undefined {
     month: parseField(mo, 1, 12),
     weekday,
   };
-  const fields = Object.values(schedule) as Field[];
+  const fields = Object.values<Field>(schedule);
   return fields.every((f) => f.values.size > 0 && [...f.values].every(Number.isInteger))
     ? schedule
     : undefined;

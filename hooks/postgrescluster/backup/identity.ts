@@ -24,7 +24,10 @@ import type { ResolvedBackup, ResolvedRestore } from './types.js';
 /** GKE Workload Identity's ServiceAccount annotation. */
 export const GKE_SERVICE_ACCOUNT_ANNOTATION = 'iam.gke.io/gcp-service-account';
 
-type Archives = { backup?: ResolvedBackup; restore?: ResolvedRestore };
+interface Archives {
+  backup?: ResolvedBackup;
+  restore?: ResolvedRestore;
+}
 
 function gcsAccounts(c: Archives): { field: string; account: string }[] {
   return [

@@ -79,11 +79,18 @@ interface ClusterBackupInput {
   observed: ObservedForBackup;
 }
 
-function statusInputOf({ name, created, cluster, observed }: ClusterBackupInput): BackupStatusInput {
+function statusInputOf(input: ClusterBackupInput): BackupStatusInput {
+  const { observed, created } = input;
   return {
-    name,
+    ...observedInput(input),
     ...(created === undefined ? {} : { created }),
     catalog: observeCatalog(observed.jobs ?? [], observed.catalogPods ?? []),
+  };
+}
+
+function observedInput({ name, cluster, observed }: ClusterBackupInput): BackupStatusInput {
+  return {
+    name,
     ...(cluster?.backup ? { backup: cluster.backup } : {}),
     ...(cluster?.restore ? { restore: cluster.restore } : {}),
     ...(observed.statefulSet ? { statefulSet: observed.statefulSet } : {}),

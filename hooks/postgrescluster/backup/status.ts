@@ -87,6 +87,15 @@ function lastOnDemand(input: BackupStatusInput): LastBackup | undefined {
   return done[0];
 }
 
+/** The catalog fields, for a cluster with backups; `schedule` is the one the members run. */
+function catalogOf(input: BackupStatusInput, schedule: string | undefined): CatalogStatus {
+  if (!input.backup || !input.catalog) return {};
+  return catalogStatus(input.catalog, {
+    ...(schedule === undefined ? {} : { schedule }),
+    ...(input.created === undefined ? {} : { created: input.created }),
+  });
+}
+
 /** `status.backup`, or undefined when there is nothing to say. */
 export function backupStatus(input: BackupStatusInput): BackupStatus | undefined {
   const env = backupEnvValues(input.statefulSet);
@@ -102,12 +111,7 @@ export function backupStatus(input: BackupStatusInput): BackupStatus | undefined
       : { schedule: env['BACKUP_SCHEDULE'] }),
     ...(prefix === undefined || !Number.isInteger(retention) ? {} : { retention }),
     ...(last ? { lastOnDemand: last } : {}),
-    ...(input.backup && input.catalog
-      ? catalogStatus(input.catalog, {
-          ...(env['BACKUP_SCHEDULE'] === undefined ? {} : { schedule: env['BACKUP_SCHEDULE'] }),
-          ...(input.created === undefined ? {} : { created: input.created }),
-        })
-      : {}),
+    ...catalogOf(input, env['BACKUP_SCHEDULE']),
   };
   return Object.keys(out).length > 0 ? out : undefined;
 }

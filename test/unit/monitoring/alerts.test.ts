@@ -96,15 +96,14 @@ const PATRONI_METRICS = [
   'patroni_pending_restart',
   'patroni_is_paused',
 ];
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed YAML
-const ksm = parse(
-  readFileSync(join(ROOT, 'manifests', 'monitoring', 'kube-state-metrics.yaml'), 'utf8'),
-) as any;
 interface KsmResource {
   metricNamePrefix: string;
   metrics: { name: string; each: { gauge: { path: string[] } } }[];
 }
-const KSM_RESOURCES = ksm.spec.resources as KsmResource[];
+const ksm = parse(readFileSync(join(ROOT, 'manifests', 'monitoring', 'kube-state-metrics.yaml'), 'utf8')) as {
+  spec: { resources: KsmResource[] };
+};
+const KSM_RESOURCES = ksm.spec.resources;
 /** kube-state-metrics' custom resource state metrics: `<metricNamePrefix>_<name>`, from a status path. */
 const KSM_METRICS = KSM_RESOURCES.flatMap((r) => r.metrics.map((m) => `${r.metricNamePrefix}_${m.name}`));
 const KNOWN = new Set([...EXPORTER_METRICS, ...PATRONI_METRICS, ...KSM_METRICS]);
