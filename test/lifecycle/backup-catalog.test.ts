@@ -168,6 +168,26 @@ describe('lifecycle: the backup catalog', () => {
     s.then.noErrors();
   }, 120_000);
 
+  it('a reading that fails is reported beside the last good one, which status keeps until the next', async () => {
+    const { s } = await archivingCluster(world);
+    scheduledBackupRan(s);
+    // Run 1 read before the backup; run 2 reads five minutes after it.
+    await elapse(s, 400);
+    const good = catalogOf(s);
+    expect(good.backupCount).toBe(1);
+    const refused = 'psql: error: connection to server at "orders.shop.svc" (10.96.0.12), port 5432 failed';
+    // The waiting run fails (its pod ends with psql's error), and the next run waits its five minutes.
+    s.when.jobFails(`${s.name}-catalog-`, refused);
+    await elapse(s, 100);
+    const failed = catalogOf(s);
+    expect(failed.catalogError).toMatch(/^run \d+ failed: psql: error: connection to server/);
+    expect(failed.catalogTime).toBe(good.catalogTime);
+    expect(failed.backups).toEqual(good.backups);
+    await elapse(s, 400);
+    expect(catalogOf(s).catalogError).toBeUndefined();
+    expect(Date.parse(catalogOf(s).catalogTime ?? '')).toBeGreaterThan(Date.parse(good.catalogTime ?? ''));
+  }, 120_000);
+
   it('the series survives a deleted run, and removing spec.backup removes the catalog', async () => {
     const { s } = await archivingCluster(world);
     await elapse(s, 60);

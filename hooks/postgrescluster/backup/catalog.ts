@@ -4,8 +4,8 @@
  * The cadence comes from observed state only, never from a clock: run 1 reads at once; whenever the
  * newest run has finished, the hook renders the next one, which waits {@link CATALOG_INTERVAL_SECONDS}
  * before it reads. The newest run that succeeded is kept, so its reading stays observable while the
- * next one waits, and so is the newest run (a failure newer than that reading is reported beside it).
- * At most three Jobs exist; older ones are dropped and Metacontroller deletes them.
+ * next one waits, and so is the newest run that failed after it (its error is reported beside the
+ * reading). At most three Jobs exist; older ones are dropped and Metacontroller deletes them.
  *
  * A reading is parsed defensively: the termination message is at most 4096 bytes of whatever the
  * container wrote, so every field is checked for its type and shape and anything else is left out.
@@ -50,11 +50,17 @@ export function catalogRuns(jobs: readonly KubeObject[]): CatalogRun[] {
     .sort((a, b) => a.run - b.run);
 }
 
-/** The runs to keep (the newest that succeeded, and the newest) and the next one to start, if any. */
+/**
+ * The runs to keep (the newest that succeeded, the newest that failed after it, and the newest) and
+ * the next one to start, if any. The failed run stays while the next one waits, so its error stays
+ * observable until a newer reading replaces it.
+ */
 export function plannedRuns(runs: readonly CatalogRun[], start: boolean): number[] {
   const newest = runs.at(-1);
   const good = runs.filter((r) => r.state === 'succeeded').at(-1);
-  const keep = [...new Set([good?.run, newest?.run].filter((r): r is number => r !== undefined))];
+  const failed = runs.filter((r) => r.state === 'failed' && r.run > (good?.run ?? 0)).at(-1);
+  const kept = [good?.run, failed?.run, newest?.run].filter((r): r is number => r !== undefined);
+  const keep = [...new Set(kept)].sort((a, b) => a - b);
   const next = !newest ? 1 : newest.state === 'active' ? undefined : newest.run + 1;
   return start && next !== undefined ? [...keep, next] : keep;
 }
