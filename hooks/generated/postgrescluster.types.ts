@@ -1129,9 +1129,18 @@ export interface PostgresClusterSpec {
          */
         forcePathStyle?: boolean;
         /**
+         * Credentials without static keys, instead of credentialsSecret: InstanceProfile lets WAL-G take the AWS SDK's default credentials, the instance profile of the node the member runs on (EC2 instance metadata, which the pods must be able to reach). IAM roles for service accounts (web identity) do not work with the pinned Spilo and WAL-G; README "Credentials without static keys".
+         */
+        identity?: {
+          /**
+           * Where WAL-G's credentials come from.
+           */
+          source: 'InstanceProfile';
+        };
+        /**
          * Secret with the access key: keys AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY unless named otherwise below.
          */
-        credentialsSecret: {
+        credentialsSecret?: {
           /**
            * Name of a Secret in the cluster's namespace.
            */
@@ -1155,9 +1164,18 @@ export interface PostgresClusterSpec {
          */
         bucket: string;
         /**
+         * Credentials without a key file, instead of credentialsSecret: GKE Workload Identity. pgmeta annotates the members' ServiceAccount with iam.gke.io/gcp-service-account, and WAL-G takes Google's application default credentials from the GKE metadata server. The Google service account must grant roles/iam.workloadIdentityUser to the member ServiceAccount <name>-patroni.
+         */
+        identity?: {
+          /**
+           * The Google service account's email, e.g. pg-backup@my-project.iam.gserviceaccount.com.
+           */
+          serviceAccount: string;
+        };
+        /**
          * Secret with a service account key file (JSON) under key credentials.json unless named otherwise; it is mounted into the pods for GOOGLE_APPLICATION_CREDENTIALS.
          */
-        credentialsSecret: {
+        credentialsSecret?: {
           /**
            * Name of a Secret in the cluster's namespace.
            */
@@ -1181,9 +1199,18 @@ export interface PostgresClusterSpec {
          */
         storageAccount: string;
         /**
+         * Credentials without a key, instead of credentialsSecret: ManagedIdentity lets WAL-G take Azure's default credential chain, i.e. the managed identity the node offers through the instance metadata service (a system-assigned identity, or the only user-assigned one). Azure Workload Identity does not work with the pinned WAL-G; README "Credentials without static keys".
+         */
+        identity?: {
+          /**
+           * Where WAL-G's credentials come from.
+           */
+          source: 'ManagedIdentity';
+        };
+        /**
          * Secret with the storage account access key under key AZURE_STORAGE_ACCESS_KEY unless named otherwise.
          */
-        credentialsSecret: {
+        credentialsSecret?: {
           /**
            * Name of a Secret in the cluster's namespace.
            */
@@ -1284,9 +1311,18 @@ export interface PostgresClusterSpec {
          */
         forcePathStyle?: boolean;
         /**
+         * Credentials without static keys, instead of credentialsSecret: InstanceProfile lets WAL-G take the AWS SDK's default credentials, the instance profile of the node the member runs on (EC2 instance metadata, which the pods must be able to reach). IAM roles for service accounts (web identity) do not work with the pinned Spilo and WAL-G; README "Credentials without static keys".
+         */
+        identity?: {
+          /**
+           * Where WAL-G's credentials come from.
+           */
+          source: 'InstanceProfile';
+        };
+        /**
          * Secret with the access key: keys AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY unless named otherwise below.
          */
-        credentialsSecret: {
+        credentialsSecret?: {
           /**
            * Name of a Secret in the cluster's namespace.
            */
@@ -1310,9 +1346,18 @@ export interface PostgresClusterSpec {
          */
         bucket: string;
         /**
+         * Credentials without a key file, instead of credentialsSecret: GKE Workload Identity. pgmeta annotates the members' ServiceAccount with iam.gke.io/gcp-service-account, and WAL-G takes Google's application default credentials from the GKE metadata server. The Google service account must grant roles/iam.workloadIdentityUser to the member ServiceAccount <name>-patroni.
+         */
+        identity?: {
+          /**
+           * The Google service account's email, e.g. pg-backup@my-project.iam.gserviceaccount.com.
+           */
+          serviceAccount: string;
+        };
+        /**
          * Secret with a service account key file (JSON) under key credentials.json unless named otherwise; it is mounted into the pods for GOOGLE_APPLICATION_CREDENTIALS.
          */
-        credentialsSecret: {
+        credentialsSecret?: {
           /**
            * Name of a Secret in the cluster's namespace.
            */
@@ -1336,9 +1381,18 @@ export interface PostgresClusterSpec {
          */
         storageAccount: string;
         /**
+         * Credentials without a key, instead of credentialsSecret: ManagedIdentity lets WAL-G take Azure's default credential chain, i.e. the managed identity the node offers through the instance metadata service (a system-assigned identity, or the only user-assigned one). Azure Workload Identity does not work with the pinned WAL-G; README "Credentials without static keys".
+         */
+        identity?: {
+          /**
+           * Where WAL-G's credentials come from.
+           */
+          source: 'ManagedIdentity';
+        };
+        /**
          * Secret with the storage account access key under key AZURE_STORAGE_ACCESS_KEY unless named otherwise.
          */
-        credentialsSecret: {
+        credentialsSecret?: {
           /**
            * Name of a Secret in the cluster's namespace.
            */

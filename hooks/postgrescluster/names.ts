@@ -32,6 +32,8 @@ export const COMPONENTS = {
   operations: 'operations',
   /** PgBouncer: its Deployments, Services, configuration and the Job that installs its lookup role. */
   pooler: 'pooler',
+  /** The Jobs that read the backup catalog (backup/catalog-job.ts) and their pods. */
+  backupCatalog: 'backup-catalog',
 } as const;
 export type Component = (typeof COMPONENTS)[keyof typeof COMPONENTS];
 
@@ -151,6 +153,17 @@ export type Operation = 'params' | 'switchover' | 'rollout' | 'resize' | 'cleanu
  */
 export function operationName(id: Pick<ClusterIdentity, 'name'>, op: Operation): string {
   return `${clusterNames(id).scope}-${op}`;
+}
+
+/** Label on a backup catalog Job and its pods: which run of the series it is (1, 2, ...). */
+export const CATALOG_RUN_LABEL = 'pgmeta.io/catalog-run';
+
+/**
+ * `<cluster>-catalog-<run>`: with the 40-character cluster name, runs up to 7 digits keep the
+ * `job-name` label of its pods within 63 characters.
+ */
+export function catalogJobName(id: Pick<ClusterIdentity, 'name'>, run: number): string {
+  return `${clusterNames(id).scope}-catalog-${run}`;
 }
 
 /** Name of the member pod with this ordinal. */

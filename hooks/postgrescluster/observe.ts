@@ -7,7 +7,15 @@ import type { KubeObject } from '../lib/k8s.js';
 import { PER_CLUSTER_MEMO_CAPACITY, createMemo } from '../lib/memo.js';
 import { getObject, listObjects, objectsByName } from '../metacontroller/children.js';
 import type { SyncRequest } from '../metacontroller/types.js';
-import { ANNOTATIONS, REVISION_LABEL, ROLE_LABEL, ROLE_VALUES, clusterNames } from './names.js';
+import {
+  ANNOTATIONS,
+  COMPONENTS,
+  LABELS,
+  REVISION_LABEL,
+  ROLE_LABEL,
+  ROLE_VALUES,
+  clusterNames,
+} from './names.js';
 import { podArchivePrefix } from './backup/guard.js';
 import { tlsSecretName } from './tls/index.js';
 import { orphanedSecrets, orphanedStatefulSet } from './orphans.js';
@@ -48,6 +56,8 @@ export interface ObservedCluster {
   /** Observed Deployments (the poolers), by name; absent reads as none. */
   deployments?: Record<string, KubeObject>;
   members: ObservedMember[];
+  /** Pods of the backup catalog Jobs (related, read-only): never members. */
+  catalogPods?: KubeObject[];
   pvcs: KubeObject[];
   /** User Secrets named by spec.backup / spec.restore (related, read-only), by name. */
   userSecrets?: Record<string, KubeObject>;
@@ -62,6 +72,10 @@ export interface ObservedCluster {
 }
 
 export { bootstrapped } from './patroni/bootstrap.js';
+
+/** The related pods of the backup catalog Jobs arrive with the members; their component tells them apart. */
+const isCatalogPod = (pod: KubeObject): boolean =>
+  pod.metadata.labels?.[LABELS.component] === COMPONENTS.backupCatalog;
 
 export function observe(req: SyncRequest): ObservedCluster {
   const names = clusterNames(req.parent.metadata);
@@ -80,6 +94,7 @@ export function observe(req: SyncRequest): ObservedCluster {
     { kind: 'Secret', apiVersion: 'v1' },
     id(tlsSecretName(req.parent.metadata)),
   );
+  const pods = listObjects(req.related, 'Pod', 'v1');
   return {
     ...(statefulSet ? { statefulSet } : {}),
     ...(orphan && !statefulSet ? { orphanStatefulSet: orphan } : {}),
@@ -90,7 +105,8 @@ export function observe(req: SyncRequest): ObservedCluster {
     secrets: { ...orphanedSecrets(req), ...objectsByName(req.children, 'Secret', 'v1') },
     jobs: listObjects(req.children, 'Job', 'batch/v1'),
     deployments: objectsByName(req.children, 'Deployment', 'apps/v1'),
-    members: followLock(listObjects(req.related, 'Pod', 'v1').map(toMember), leader),
+    members: followLock(pods.filter((p) => !isCatalogPod(p)).map(toMember), leader),
+    catalogPods: pods.filter(isCatalogPod),
     pvcs: listObjects(req.related, 'PersistentVolumeClaim', 'v1'),
     userSecrets: objectsByName(req.related, 'Secret', 'v1'),
     postgresBackups: listObjects(req.related, 'PostgresBackup', 'pgmeta.io/v1alpha1'),

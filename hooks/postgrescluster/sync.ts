@@ -9,7 +9,7 @@ import type { KubeObject } from '../lib/k8s.js';
 import { onlyObserved } from '../metacontroller/deletion.js';
 import { HookError } from '../metacontroller/errors.js';
 import type { DesiredState, SyncRequest } from '../metacontroller/types.js';
-import { guardChildren } from './backup/index.js';
+import { catalogChildren, guardChildren } from './backup/index.js';
 import { holdPsqlJobs } from './children/psql-wait.js';
 import { findConflicts, holdNewChildren } from './collisions/index.js';
 import { applyDay2, planDay2 } from './day2/index.js';
@@ -76,8 +76,10 @@ export function renderPlan(plan: Plan, ctx: HookContext): KubeObject[] {
     children.map((c) => keepImmutable(c, plan.observed.statefulSet ?? plan.observed.orphanStatefulSet)),
     { cluster: plan.cluster, observed: plan.observed },
   );
+  // The backup catalog's Jobs (backup/catalog.ts) follow what is observed, not only the spec.
+  const catalog = catalogChildren(plan.cluster, plan.observed);
   // No psql Job before the cluster is bootstrapped: its deadline would run through a long restore.
-  return holdPsqlJobs(guarded, plan.observed);
+  return holdPsqlJobs([...guarded, ...catalog], plan.observed);
 }
 
 export function syncCluster(req: SyncRequest, ctx: HookContext): DesiredState {

@@ -13,6 +13,7 @@
  */
 import type { KubeObject } from '../../hooks/lib/k8s';
 import { collectGarbage, refOf } from './emulator';
+import { isBackground } from './effects/catalog';
 import { runJob } from './job-effects';
 import type { SimClock } from './lib/clock';
 import type { ApiStore } from './lib/store';
@@ -67,6 +68,7 @@ export class ClusterSim {
         ),
       this.kubelets,
     );
+    this.jobs.background = isBackground;
     this.endpoints = new EndpointsController(this.ctx);
     this.volumes = new VolumeControllers(this.ctx);
     this.nodes = new NodeLifecycle(this.ctx);

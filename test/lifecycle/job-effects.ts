@@ -23,10 +23,14 @@
  *   and the object store (sim/walg.ts). Its superuser credentials come from secretKeyRefs, which the
  *   kubelet resolves before the container starts (sim/kubelet.ts); it has no timeout of its own
  *   besides the Job's activeDeadlineSeconds (sim/jobs.ts).
+ * - postgrescluster/backup/catalog-job.ts: sleep, `pg_isready` on the primary Service, then one
+ *   psql session that has the server list its archive with WAL-G and reads `pg_stat_archiver`
+ *   (effects/catalog.ts); a background Job, whose waits set no timer.
  * A Job nothing here matches fails the scenario loudly: a new kind of Job needs its effect written.
  */
 import type { KubeObject } from '../../hooks/lib/k8s';
 import { backup } from './effects/backup';
+import { catalog } from './effects/catalog';
 import type { JobEffect, JobWorld } from './effects/common';
 import { cleanup, resize } from './effects/kube-jobs';
 import { bootstrap, params, switchover } from './effects/patroni-jobs';
@@ -40,6 +44,7 @@ export type { JobEffect, JobWorld } from './effects/common';
 /** The backup effect first: its label is its own, while a backup may be named like a bootstrap Job. */
 export const JOB_EFFECTS: readonly JobEffect[] = [
   backup,
+  catalog,
   bootstrap,
   params,
   switchover,

@@ -6,6 +6,7 @@ import { canonicalJson, deepEqual } from './lib/json';
 import type { ChangeRecord } from './lib/store';
 import type { Scenario } from './scenario';
 import type { PatroniEvent } from './sim/patroni';
+import { isBackground } from './effects/catalog';
 import { isLeaseRenewal } from './sim/patroni-dcs';
 import { PVC_PROTECTION_CONTROLLER } from './sim/volumes';
 
@@ -190,7 +191,7 @@ export class Then {
       await this.s.step({ force: true });
     }
     // The leader renews its lock every loop_wait: that is Patroni being healthy, not a change.
-    const changes = this.s.store.log.slice(from).filter((c) => !isLeaseRenewal(c));
+    const changes = this.s.store.log.slice(from).filter((c) => !isLeaseRenewal(c) && !isBackground(c));
     if (changes.length > 0) {
       this.s.fail(
         `not steady: ${changes.length} change(s) after convergence:\n${changes.map(describeChange).join('\n')}`,

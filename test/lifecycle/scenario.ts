@@ -30,6 +30,7 @@ import {
   type SyncRecord,
 } from './emulator';
 import { runningJobsDeleted, syncViolations } from './invariants';
+import { isBackground } from './effects/catalog';
 import { isLeaseRenewal } from './sim/patroni-dcs';
 import { KUBERNETES_RULES } from './lib/apiserver-rules';
 import { SimClock } from './lib/clock';
@@ -178,7 +179,8 @@ export class Scenario {
   async settle(o: { maxSteps?: number } = {}): Promise<number> {
     const max = o.maxSteps ?? this.maxSteps;
     // The leader renews its lock every loop_wait (sim/patroni-dcs.ts `isLeaseRenewal`): not a change.
-    const changedSince = (from: number) => this.store.log.slice(from).some((c) => !isLeaseRenewal(c));
+    const changedSince = (from: number) =>
+      this.store.log.slice(from).some((c) => !isLeaseRenewal(c) && !isBackground(c));
     for (let i = 1; i <= max; i++) {
       const before = this.store.log.length;
       await this.step();

@@ -1,11 +1,13 @@
 /**
  * Related objects of a cluster's backup configuration, read-only: the user Secrets it names (so a
  * missing Secret or key is reported, and never rolled out, see guard.ts) and, when backups are
- * configured, the namespace's PostgresBackups (for the last on-demand backup in status). Derived from
+ * configured, the namespace's PostgresBackups (for the last on-demand backup in status) and the
+ * pods of the catalog Jobs (whose termination messages carry the catalog). Derived from
  * the parent's spec only: Metacontroller caches customize answers per generation.
  */
 import type { KubeObject } from '../../lib/k8s.js';
 import type { RelatedResourceRule } from '../../metacontroller/types.js';
+import { CLUSTER_LABEL, COMPONENTS, LABELS } from '../names.js';
 import { referencedSecretNames } from './secrets.js';
 
 export const POSTGRES_BACKUP_TYPE = {
@@ -23,7 +25,21 @@ export function backupRelatedRules(parent: KubeObject): RelatedResourceRule[] {
   return [
     ...(secrets.length > 0 ? [{ apiVersion: 'v1', resource: 'secrets', namespace, names: secrets }] : []),
     ...(hasBackup
-      ? [{ apiVersion: POSTGRES_BACKUP_TYPE.apiVersion, resource: POSTGRES_BACKUP_TYPE.resource, namespace }]
+      ? [
+          { apiVersion: POSTGRES_BACKUP_TYPE.apiVersion, resource: POSTGRES_BACKUP_TYPE.resource, namespace },
+          // The catalog Jobs' pods: their termination messages are the catalog (catalog.ts).
+          {
+            apiVersion: 'v1',
+            resource: 'pods',
+            namespace,
+            labelSelector: {
+              matchLabels: {
+                [CLUSTER_LABEL]: parent.metadata.name,
+                [LABELS.component]: COMPONENTS.backupCatalog,
+              },
+            },
+          },
+        ]
       : []),
   ];
 }

@@ -47,6 +47,9 @@ const secret = (name: string, ref: SecretKeyRef): EnvVar => ({
   valueFrom: { secretKeyRef: { name: ref.name, key: ref.key, optional: true } },
 });
 
+/** The variable from the Secret key, or nothing for credentials without static keys. */
+const secretIf = (name: string, ref: SecretKeyRef | undefined): EnvVar[] => (ref ? [secret(name, ref)] : []);
+
 /** `WALE_S3_ENDPOINT`'s `protocol+convention://host` form: Spilo reads the addressing style from it. */
 function waleS3Endpoint(endpoint: string, pathStyle: boolean): string {
   return endpoint.replace('://', pathStyle ? '+path://' : '+virtualhost://');
@@ -63,8 +66,10 @@ function storeEnv(dest: ResolvedDestination, prefix: string, p: Prefix): EnvVar[
       return [
         value(`${p}WALG_S3_PREFIX`, prefix),
         value(`${p}WALE_S3_PREFIX`, prefix),
-        secret(`${p}AWS_ACCESS_KEY_ID`, dest.accessKeyId),
-        secret(`${p}AWS_SECRET_ACCESS_KEY`, dest.secretAccessKey),
+        // Without keys, Spilo sets AWS_INSTANCE_PROFILE and WAL-G takes the AWS SDK's default
+        // credentials: the node's instance profile (README "Credentials without static keys").
+        ...secretIf(`${p}AWS_ACCESS_KEY_ID`, dest.accessKeyId),
+        ...secretIf(`${p}AWS_SECRET_ACCESS_KEY`, dest.secretAccessKey),
         ...(dest.region === undefined ? [] : [value(`${p}AWS_REGION`, dest.region)]),
         // Spilo overrides AWS_S3_FORCE_PATH_STYLE from WALE_S3_ENDPOINT's convention when an
         // endpoint is set, so both say the same.
@@ -80,14 +85,17 @@ function storeEnv(dest: ResolvedDestination, prefix: string, p: Prefix): EnvVar[
       return [
         value(`${p}WALG_GS_PREFIX`, prefix),
         value(`${p}WALE_GS_PREFIX`, prefix),
-        value(`${p}GOOGLE_APPLICATION_CREDENTIALS`, keyFilePath('gcs', p)),
+        // Without a key file, Google's application default credentials: with Workload Identity,
+        // the GKE metadata server answers for the ServiceAccount's Google service account.
+        ...(dest.credentials ? [value(`${p}GOOGLE_APPLICATION_CREDENTIALS`, keyFilePath('gcs', p))] : []),
       ];
     case 'azure':
       // WALG_AZ_PREFIX alone: the whitelist has no WALE_AZ_PREFIX.
       return [
         value(`${p}WALG_AZ_PREFIX`, prefix),
         value(`${p}AZURE_STORAGE_ACCOUNT`, dest.storageAccount),
-        secret(`${p}AZURE_STORAGE_ACCESS_KEY`, dest.accessKey),
+        // Without a key, WAL-G's default Azure credential chain: the node's managed identity.
+        ...secretIf(`${p}AZURE_STORAGE_ACCESS_KEY`, dest.accessKey),
       ];
   }
 }

@@ -60,7 +60,7 @@ interface KeyFile {
 function filesOf(archive: ResolvedBackup | ResolvedRestore, prefix: Prefix): KeyFile[] {
   const { destination: d, encryption: e } = archive;
   return [
-    ...(d.kind === 'gcs' ? [{ kind: 'gcs' as const, prefix, ref: d.credentials }] : []),
+    ...(d.kind === 'gcs' && d.credentials ? [{ kind: 'gcs' as const, prefix, ref: d.credentials }] : []),
     ...(e?.method === 'pgp' ? [{ kind: 'pgp' as const, prefix, ref: e.key }] : []),
   ];
 }

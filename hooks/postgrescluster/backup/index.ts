@@ -17,6 +17,8 @@ import {
   type BackupStatusInput,
 } from './status.js';
 import type { ResolvedBackup, ResolvedRestore } from './types.js';
+import type { ResolvedCluster } from '../spec/resolved.js';
+import { catalogJobs, observeCatalog } from './catalog.js';
 
 export { backupRelatedRules } from './customize.js';
 export { clusterBackupEnv, backupVolumes, backupVolumeMounts } from './env.js';
@@ -36,6 +38,10 @@ export interface ObservedForBackup {
   postgresBackups?: readonly KubeObject[];
   /** The member pods (related objects), with the archive prefix each was started with. */
   members?: readonly ArchivingMember[];
+  /** The cluster's Jobs (children): the catalog Jobs among them. */
+  jobs?: readonly KubeObject[];
+  /** The catalog Jobs' pods (related objects). */
+  catalogPods?: readonly KubeObject[];
 }
 
 type BackupCluster = { backup?: ResolvedBackup; restore?: ResolvedRestore } | undefined;
@@ -67,11 +73,22 @@ export interface ClusterBackupStatus {
 
 interface ClusterBackupInput {
   name: string;
+  /** The parent's creationTimestamp: when a cluster without backups should have had its first. */
+  created?: string;
   cluster: BackupCluster;
   observed: ObservedForBackup;
 }
 
-function statusInputOf({ name, cluster, observed }: ClusterBackupInput): BackupStatusInput {
+function statusInputOf(input: ClusterBackupInput): BackupStatusInput {
+  const { observed, created } = input;
+  return {
+    ...observedInput(input),
+    ...(created === undefined ? {} : { created }),
+    catalog: observeCatalog(observed.jobs ?? [], observed.catalogPods ?? []),
+  };
+}
+
+function observedInput({ name, cluster, observed }: ClusterBackupInput): BackupStatusInput {
   return {
     name,
     ...(cluster?.backup ? { backup: cluster.backup } : {}),
@@ -105,8 +122,28 @@ export interface StatusHookInput {
   observed: ObservedForBackup;
 }
 
-function fromHookInput(input: StatusHookInput) {
-  return { name: input.parent.metadata.name, cluster: input.cluster, observed: input.observed };
+function fromHookInput(input: StatusHookInput): ClusterBackupInput {
+  const created = input.parent.metadata.creationTimestamp;
+  return {
+    name: input.parent.metadata.name,
+    ...(created === undefined ? {} : { created }),
+    cluster: input.cluster,
+    observed: input.observed,
+  };
+}
+
+/**
+ * The catalog Jobs to render (catalog.ts): the ones kept, and a new run only while archiving runs
+ * on every member (BackupConfigured is True), so a cluster that cannot archive is not read in vain.
+ */
+export function catalogChildren(
+  cluster: (ResolvedCluster & BackupCluster) | undefined,
+  observed: ObservedForBackup,
+): KubeObject[] {
+  if (!cluster?.backup) return [];
+  const input = statusInputOf({ name: cluster.name, cluster, observed });
+  const configured = backupConditions(input).find((c) => c.type === 'BackupConfigured');
+  return catalogJobs(cluster, observed.jobs ?? [], configured?.status === 'True');
 }
 
 /**

@@ -43,8 +43,12 @@ function resolveS3(spec: S3Spec): ResolvedDestination {
     ...(region === undefined ? {} : { region }),
     ...(endpoint === undefined ? {} : { endpoint }),
     forcePathStyle: forcePathStyle ?? endpoint !== undefined,
-    accessKeyId: { name: c.name, key: c.accessKeyIdKey ?? DEFAULT_KEYS.s3AccessKeyId },
-    secretAccessKey: { name: c.name, key: c.secretAccessKeyKey ?? DEFAULT_KEYS.s3SecretAccessKey },
+    ...(c
+      ? {
+          accessKeyId: { name: c.name, key: c.accessKeyIdKey ?? DEFAULT_KEYS.s3AccessKeyId },
+          secretAccessKey: { name: c.name, key: c.secretAccessKeyKey ?? DEFAULT_KEYS.s3SecretAccessKey },
+        }
+      : { identity: 'InstanceProfile' as const }),
   };
 }
 
@@ -52,11 +56,12 @@ function resolveS3(spec: S3Spec): ResolvedDestination {
 export function resolveDestination(spec: DestinationSpec): ResolvedDestination {
   if (spec.s3) return resolveS3(spec.s3);
   if (spec.gcs) {
-    const c = spec.gcs.credentialsSecret;
+    const { bucket, credentialsSecret: c, identity } = spec.gcs;
     return {
       kind: 'gcs',
-      bucket: spec.gcs.bucket,
-      credentials: { name: c.name, key: c.key ?? DEFAULT_KEYS.gcsCredentials },
+      bucket,
+      ...(c ? { credentials: { name: c.name, key: c.key ?? DEFAULT_KEYS.gcsCredentials } } : {}),
+      ...(identity ? { serviceAccount: identity.serviceAccount } : {}),
     };
   }
   if (spec.azure) {
@@ -65,7 +70,9 @@ export function resolveDestination(spec: DestinationSpec): ResolvedDestination {
       kind: 'azure',
       container,
       storageAccount,
-      accessKey: { name: c.name, key: c.key ?? DEFAULT_KEYS.azureAccessKey },
+      ...(c
+        ? { accessKey: { name: c.name, key: c.key ?? DEFAULT_KEYS.azureAccessKey } }
+        : { identity: 'ManagedIdentity' as const }),
     };
   }
   throw new Error('a destination needs one of s3, gcs or azure');

@@ -38,17 +38,19 @@ export interface SecretProblem {
 
 type Use = Omit<SecretUse, 'purpose'>;
 
+/** Uses of the Secret keys that are set (credentials without static keys name none). */
+function uses(refs: (SecretKeyRef | undefined)[], field: string, oneLine: boolean): Use[] {
+  return refs.flatMap((ref) => (ref ? [{ ref, field, oneLine }] : []));
+}
+
 function destinationUses(dest: ResolvedDestination, at: string): Use[] {
   switch (dest.kind) {
     case 's3':
-      return [
-        { ref: dest.accessKeyId, field: `${at}.s3.credentialsSecret`, oneLine: true },
-        { ref: dest.secretAccessKey, field: `${at}.s3.credentialsSecret`, oneLine: true },
-      ];
+      return uses([dest.accessKeyId, dest.secretAccessKey], `${at}.s3.credentialsSecret`, true);
     case 'gcs':
-      return [{ ref: dest.credentials, field: `${at}.gcs.credentialsSecret`, oneLine: false }];
+      return uses([dest.credentials], `${at}.gcs.credentialsSecret`, false);
     case 'azure':
-      return [{ ref: dest.accessKey, field: `${at}.azure.credentialsSecret`, oneLine: true }];
+      return uses([dest.accessKey], `${at}.azure.credentialsSecret`, true);
   }
 }
 

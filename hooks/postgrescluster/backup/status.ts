@@ -14,6 +14,8 @@ import type { KubeObject } from '../../lib/k8s.js';
 import { ARCHIVE_PREFIX_VARS, backupEnvValues, firstOf } from './guard.js';
 import { restoredCondition } from './restore-status.js';
 import type { SecretProblem } from './secrets.js';
+import type { CatalogObservation } from './catalog.js';
+import { catalogStatus, type CatalogStatus } from './catalog-status.js';
 import type { ResolvedBackup, ResolvedRestore } from './types.js';
 
 export interface LastBackup {
@@ -24,7 +26,7 @@ export interface LastBackup {
   completedAt?: string;
 }
 
-export interface BackupStatus {
+export interface BackupStatus extends CatalogStatus {
   /** Archive path inside the bucket: what `spec.restore.source.path` of another cluster takes. */
   path?: string;
   /** WAL-G prefix, e.g. `s3://bucket/shop/orders/<uid>/wal/16`. */
@@ -51,6 +53,10 @@ export interface BackupStatusInput {
   postgresBackups: readonly KubeObject[];
   /** The member pods, with the archive prefix each was started with. */
   members: readonly ArchivingMember[];
+  /** What the catalog Jobs reported (catalog.ts). */
+  catalog?: CatalogObservation;
+  /** The parent's creationTimestamp. */
+  created?: string;
 }
 
 /** What the backup status reads of an observed member (a field subset of ObservedMember). */
@@ -81,6 +87,15 @@ function lastOnDemand(input: BackupStatusInput): LastBackup | undefined {
   return done[0];
 }
 
+/** The catalog fields, for a cluster with backups; `schedule` is the one the members run. */
+function catalogOf(input: BackupStatusInput, schedule: string | undefined): CatalogStatus {
+  if (!input.backup || !input.catalog) return {};
+  return catalogStatus(input.catalog, {
+    ...(schedule === undefined ? {} : { schedule }),
+    ...(input.created === undefined ? {} : { created: input.created }),
+  });
+}
+
 /** `status.backup`, or undefined when there is nothing to say. */
 export function backupStatus(input: BackupStatusInput): BackupStatus | undefined {
   const env = backupEnvValues(input.statefulSet);
@@ -96,6 +111,7 @@ export function backupStatus(input: BackupStatusInput): BackupStatus | undefined
       : { schedule: env['BACKUP_SCHEDULE'] }),
     ...(prefix === undefined || !Number.isInteger(retention) ? {} : { retention }),
     ...(last ? { lastOnDemand: last } : {}),
+    ...catalogOf(input, env['BACKUP_SCHEDULE']),
   };
   return Object.keys(out).length > 0 ? out : undefined;
 }

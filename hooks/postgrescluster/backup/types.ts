@@ -19,18 +19,22 @@ export interface S3Spec {
   region?: string;
   endpoint?: string;
   forcePathStyle?: boolean;
-  credentialsSecret: { name: string; accessKeyIdKey?: string; secretAccessKeyKey?: string };
+  /** Exactly one of credentialsSecret and identity (a CEL rule says so). */
+  credentialsSecret?: { name: string; accessKeyIdKey?: string; secretAccessKeyKey?: string };
+  identity?: { source: 'InstanceProfile' };
 }
 
 export interface GcsSpec {
   bucket: string;
-  credentialsSecret: { name: string; key?: string };
+  credentialsSecret?: { name: string; key?: string };
+  identity?: { serviceAccount: string };
 }
 
 export interface AzureSpec {
   container: string;
   storageAccount: string;
-  credentialsSecret: { name: string; key?: string };
+  credentialsSecret?: { name: string; key?: string };
+  identity?: { source: 'ManagedIdentity' };
 }
 
 /** Exactly one store (a CEL rule says so). */
@@ -92,22 +96,27 @@ export interface ResolvedS3 {
   endpoint?: string;
   /** @default true with an endpoint (MinIO, Ceph), false without (AWS) */
   forcePathStyle: boolean;
-  accessKeyId: SecretKeyRef;
-  secretAccessKey: SecretKeyRef;
+  /** Static keys; absent with `identity` (the node's instance profile). */
+  accessKeyId?: SecretKeyRef;
+  secretAccessKey?: SecretKeyRef;
+  identity?: 'InstanceProfile';
 }
 
 export interface ResolvedGcs {
   kind: 'gcs';
   bucket: string;
   /** A service account key file (JSON), mounted as a file for `GOOGLE_APPLICATION_CREDENTIALS`. */
-  credentials: SecretKeyRef;
+  credentials?: SecretKeyRef;
+  /** GKE Workload Identity: the Google service account the members' ServiceAccount is bound to. */
+  serviceAccount?: string;
 }
 
 export interface ResolvedAzure {
   kind: 'azure';
   container: string;
   storageAccount: string;
-  accessKey: SecretKeyRef;
+  accessKey?: SecretKeyRef;
+  identity?: 'ManagedIdentity';
 }
 
 export type ResolvedDestination = ResolvedS3 | ResolvedGcs | ResolvedAzure;

@@ -1,8 +1,9 @@
 /**
  * Validation of `spec.backup` and `spec.restore`: the TypeScript mirrors of their CEL rules (merged
- * into the spec's MIRRORS table, keyed by the rules' exact text as in the CRD), and the one check the
- * API server cannot make because CEL does not see the object's UID: a restored cluster's own archive
- * must not overlap the archive it restores from.
+ * into the spec's MIRRORS table, keyed by the rules' exact text as in the CRD), and the checks of the
+ * two together: a restored cluster's own archive must not overlap the archive it restores from (CEL
+ * does not see the object's UID), and both may not name different Google service accounts
+ * (identity.ts).
  *
  * The cron and time patterns avoid backslashes (`[*]`, `[.]`) so the CRD, CEL string literals and
  * these constants hold the same characters.
@@ -10,6 +11,7 @@
 import { celEqual } from '../../lib/crd-schema.js';
 import type { FieldError } from '../../lib/field-errors.js';
 import type { Mirror } from '../spec/validate.js';
+import { identityErrors } from './identity.js';
 import { archivesOverlap, resolveBackup, resolveRestore } from './resolve.js';
 import type { BackupSpec, RestoreSpec } from './types.js';
 
@@ -46,6 +48,7 @@ export const BACKUP_RULES = {
   s3Region: 'has(self.endpoint) || has(self.region)',
   cron: `self.matches('${CRON_PATTERN}')`,
   pathOrCluster: 'has(self.path) != has(self.cluster)',
+  credentialsOrIdentity: 'has(self.credentialsSecret) != has(self.identity)',
   target: 'has(self.time) != (has(self.latest) && self.latest)',
   time: `self.matches('${TIME_PATTERN}')`,
   passphrase: "self.method == 'pgp' || !has(self.keySecret.passphraseKey)",
@@ -65,6 +68,8 @@ export const BACKUP_MIRRORS: Readonly<Record<string, Mirror>> = {
   [BACKUP_RULES.s3Region]: (self) => !isObj(self) || has(self, 'endpoint') || has(self, 'region'),
   [BACKUP_RULES.cron]: (self) => typeof self !== 'string' || CRON.test(self),
   [BACKUP_RULES.pathOrCluster]: (self) => !isObj(self) || has(self, 'path') !== has(self, 'cluster'),
+  [BACKUP_RULES.credentialsOrIdentity]: (self) =>
+    !isObj(self) || has(self, 'credentialsSecret') !== has(self, 'identity'),
   [BACKUP_RULES.target]: (self) => !isObj(self) || has(self, 'time') !== (self['latest'] === true),
   [BACKUP_RULES.time]: (self) => typeof self !== 'string' || TIME.test(self),
   [BACKUP_RULES.passphrase]: (self) =>
@@ -100,12 +105,14 @@ export function backupErrors(id: Identity, spec: unknown): FieldError[] {
   try {
     const live = resolveBackup(id, spec['backup'] as unknown as BackupSpec, version);
     const source = resolveRestore(id, spec['restore'] as unknown as RestoreSpec, version);
-    if (!archivesOverlap(live, source)) return [];
+    const identity = identityErrors({ backup: live, restore: source });
+    if (!archivesOverlap(live, source)) return identity;
     return [
       {
         path: 'spec.backup.path',
         message: `the cluster's archive ${live.prefix} would overlap the restore source ${source.prefix}: choose another backup.path or bucket`,
       },
+      ...identity,
     ];
   } catch {
     return []; // an incomplete backup or restore: the schema reports what is missing

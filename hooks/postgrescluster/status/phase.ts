@@ -40,8 +40,9 @@ export function decidePhase(input: PhaseInput): PhaseVerdict {
     return { phase: 'Deleting', reason: 'Deleting', message: 'the cluster is being deleted' };
   if (!observed.statefulSet)
     return { phase: 'Pending', reason: 'Pending', message: 'waiting for the StatefulSet' };
-  // Day-2 operation Jobs report their own failures in status (day2/status.ts), not as a failed cluster.
-  const failedJob = observed.jobs.find((j) => !isOperationJob(j) && jobFailed(j));
+  // Day-2 operation Jobs (day2/status.ts) and backup catalog runs (status.backup.catalogError)
+  // report their own failures in status, not as a failed cluster.
+  const failedJob = observed.jobs.find((j) => !reportsItsOwnFailure(j) && jobFailed(j));
   if (failedJob) {
     return { phase: 'Failed', reason: 'BootstrapFailed', message: `job ${failedJob.metadata.name} failed` };
   }
@@ -189,8 +190,9 @@ function sameRevision(status: StatefulSetStatus): boolean {
 }
 
 /** Jobs of day-2 operations (parameters, switchover, rollout, resize, cleanup). */
-function isOperationJob(job: KubeObject): boolean {
-  return job.metadata.labels?.[LABELS.component] === COMPONENTS.operations;
+function reportsItsOwnFailure(job: KubeObject): boolean {
+  const component = job.metadata.labels?.[LABELS.component];
+  return component === COMPONENTS.operations || component === COMPONENTS.backupCatalog;
 }
 
 function jobFailed(job: KubeObject): boolean {

@@ -94,8 +94,76 @@ function fresh(spec: Record<string, unknown>, secrets: KubeObject[], name?: stri
   return { parent: parentFrom(spec, name === undefined ? {} : { name }), children: [], related: secrets };
 }
 
+/** A converged HA cluster with this backup configuration (members archiving, no Secret needed). */
+function converged(spec: Record<string, unknown>): World {
+  const parent = parentFrom({ ...HA, ...spec });
+  const children = appliedWith(parent, []);
+  return { parent, children, related: relatedFor(parent, healthy, [], { podsFrom: children }) };
+}
+
 export const CASES: Record<string, () => World> = {
   's3-minio': minioCluster,
+
+  // Credentials without static keys, one store each (README "Credentials without static keys").
+  's3-instance-profile': () =>
+    converged({
+      backup: {
+        destination: {
+          s3: { bucket: 'acme-pg-backups', region: 'eu-central-1', identity: { source: 'InstanceProfile' } },
+        },
+      },
+    }),
+
+  'gcs-workload-identity': () =>
+    converged({
+      backup: {
+        destination: {
+          gcs: {
+            bucket: 'acme-pg-backups',
+            identity: { serviceAccount: 'pg-backup@acme-prod.iam.gserviceaccount.com' },
+          },
+        },
+      },
+    }),
+
+  'azure-managed-identity': () =>
+    converged({
+      backup: {
+        destination: {
+          azure: {
+            container: 'pg-backups',
+            storageAccount: 'acmebackups',
+            identity: { source: 'ManagedIdentity' },
+          },
+        },
+      },
+    }),
+
+  'restore-gcs-workload-identity': () =>
+    fresh(
+      {
+        ...HA,
+        backup: {
+          destination: {
+            gcs: {
+              bucket: 'acme-pg-dr',
+              identity: { serviceAccount: 'pg-backup@acme-prod.iam.gserviceaccount.com' },
+            },
+          },
+        },
+        restore: {
+          source: {
+            gcs: {
+              bucket: 'acme-pg-backups',
+              identity: { serviceAccount: 'pg-backup@acme-prod.iam.gserviceaccount.com' },
+            },
+            path: `prod/${ORDERS_UID}`,
+          },
+          target: { latest: true },
+        },
+      },
+      [],
+    ),
 
   gcs: () =>
     fresh(

@@ -81,7 +81,7 @@ function backends(world: JobWorld, ns: string, service: string): KubeObject[] {
 }
 
 /** The server behind `<service>.<namespace>.svc` whose PostgreSQL accepts connections (pg_isready). */
-function serverAt(world: JobWorld, host: string): Server | undefined {
+export function serverAt(world: JobWorld, host: string): Server | undefined {
   const [service = '', ns = '', svc] = host.split('.');
   if (svc !== 'svc') throw new Error(`job-effects: PGHOST ${host} is not a Service's DNS name`);
   for (const pod of backends(world, ns, service)) {
@@ -173,7 +173,7 @@ export const backup: JobEffect = {
 };
 
 /** WAL-G's log time format. */
-function walgLogTime(world: JobWorld): string {
+export function walgLogTime(world: JobWorld): string {
   return world.store.clock.iso().replace('T', ' ').replace(/-/g, '/').replace('Z', '.000000');
 }
 
@@ -209,6 +209,9 @@ function pushing(o: {
     hostname: push.server.pod.metadata.name,
     start_lsn: push.server.member.xlog,
     user_data: o.program.userData,
+    // The simulation's data is as large as its WAL position; WAL-G compresses it to about a third.
+    uncompressed_size: push.server.member.xlog,
+    compressed_size: Math.round(push.server.member.xlog / 3),
   });
   // pg_backup_stop switches to a new WAL segment on a primary, so the next backup starts in it.
   if (push.server.member.role === 'primary')

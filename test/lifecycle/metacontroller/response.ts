@@ -58,7 +58,9 @@ export function describeResponse(record: SyncRecord, r: DecodedResponse): void {
 export function observedPods(related: ObjectMap): ObservedPod[] {
   const pods = Object.entries(related)
     .filter(([type]) => type.startsWith('Pod.'))
-    .flatMap(([, inner]) => Object.values(inner));
+    .flatMap(([, inner]) => Object.values(inner))
+    // The member pods: a PostgresCluster's backup catalog Jobs' pods arrive as related objects too.
+    .filter((p) => p.metadata.labels?.['app.kubernetes.io/component'] !== 'backup-catalog');
   return pods.map((p) => ({
     name: p.metadata.name,
     role: p.metadata.labels?.['spilo-role'],

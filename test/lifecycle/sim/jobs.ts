@@ -76,6 +76,12 @@ export class JobController {
   /** Every failed attempt (pod or container run) of any Job, for assertions and traces. */
   readonly failedAttempts: { job: string; at: number; message: string }[] = [];
 
+  /**
+   * Jobs that run in the background (a periodic reader): their waits and deadlines set no timer,
+   * so a quiet simulation does not jump ahead to them; they advance as time passes for other reasons.
+   */
+  background: (job: KubeObject) => boolean = () => false;
+
   private readonly ctx: SimContext;
   private readonly runner: JobRunner;
   private readonly kubelets: Kubelets;
@@ -111,7 +117,7 @@ export class JobController {
   /** The earliest time at which a running Job will act without any other event (a timeout, a retry). */
   nextTimer(): number | undefined {
     const times: number[] = [];
-    for (const job of this.active()) {
+    for (const job of this.active().filter((j) => !this.background(j))) {
       const deadline = this.deadline(job);
       if (deadline !== undefined) times.push(deadline);
       const pod = this.pods(job).find(live);

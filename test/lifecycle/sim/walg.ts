@@ -19,6 +19,9 @@ export interface WalgBackup {
   hostname: string;
   start_lsn: number;
   user_data: Record<string, unknown> | null;
+  /** ExtendedMetadataDto's sizes (internal/databases/postgres/backup_sentinel_dto.go). */
+  compressed_size?: number;
+  uncompressed_size?: number;
 }
 
 /** PostgreSQL's default WAL segment size, which the backup name counts in. */
@@ -56,8 +59,32 @@ export function walgPrefixOf(pod: KubeObject): string | undefined {
   return PREFIXES.map((n) => env[n]).find((v) => v !== undefined && v !== '');
 }
 
+/**
+ * PostgreSQL's archiver of one server, as `pg_stat_archiver` shows it (PostgreSQL
+ * src/backend/postmaster/pgarch.c: a finished WAL segment is handed to `archive_command`, oldest
+ * first; success sets `last_archived_wal`/`_time`, failure `last_failed_wal`/`_time` and counts; a
+ * segment waits as `archive_status/<wal>.ready` until archived). Spilo's archive_command is `envdir
+ * <envdir> wal-g wal-push "%p"` (configure_spilo.py `get_placeholders`), so it fails while the store
+ * does, with WAL-G's error line on stderr, which the logging collector writes to the `.log` file.
+ */
+export interface Archiver {
+  /** Index of the next segment to archive (LSN / segment size). */
+  next: number;
+  timeline: number;
+  lastArchivedWal?: string;
+  lastArchivedTime?: string;
+  lastFailedWal?: string;
+  lastFailedTime?: string;
+  failedCount: number;
+  /** Finished segments not archived yet. */
+  ready: number;
+  /** The newest `ERROR: ` line WAL-G wrote into PostgreSQL's log. */
+  lastLogError?: string;
+}
+
 export class BackupStore {
   private readonly archives = new Map<string, WalgBackup[]>();
+  private readonly archivers = new Map<string, Archiver>();
   /** While set, every request to the store fails with this (the network error WAL-G prints). */
   outage: string | undefined;
 
@@ -68,6 +95,41 @@ export class BackupStore {
   /** `wal-g backup-list --detail --json` under `prefix`, oldest first. */
   list(prefix: string): WalgBackup[] {
     return [...(this.archives.get(prefix) ?? [])];
+  }
+
+  /**
+   * The archiver of the server `server` (one PostgreSQL instance) brought up to `lsn` at `now`:
+   * the simulation evaluates it when something reads it, not continuously, so its times are those of
+   * the reading. Segments finished before the server was first seen count as archived.
+   */
+  archive(
+    server: string,
+    o: { prefix: string; timeline: number; lsn: number; now: string; logTime: string },
+  ): Archiver {
+    const finished = Math.floor(o.lsn / WAL_SEGMENT_BYTES);
+    const a = this.archivers.get(server) ?? {
+      next: finished,
+      timeline: o.timeline,
+      failedCount: 0,
+      ready: 0,
+    };
+    if (a.next < finished) {
+      const first = walFileName(o.timeline, a.next * WAL_SEGMENT_BYTES);
+      if (this.outage === undefined) {
+        a.lastArchivedWal = walFileName(o.timeline, (finished - 1) * WAL_SEGMENT_BYTES);
+        a.lastArchivedTime = o.now;
+        a.next = finished;
+      } else {
+        a.lastFailedWal = first;
+        a.lastFailedTime = o.now;
+        a.failedCount += 1;
+        a.lastLogError = `ERROR: ${o.logTime} failed to upload 'wal_005/${first}.lz4' to ${o.prefix}: ${this.outage}`;
+      }
+    }
+    a.timeline = o.timeline;
+    a.ready = finished - a.next;
+    this.archivers.set(server, a);
+    return { ...a };
   }
 
   /** Every backup of every archive, for assertions. */

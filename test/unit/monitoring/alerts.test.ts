@@ -96,7 +96,17 @@ const PATRONI_METRICS = [
   'patroni_pending_restart',
   'patroni_is_paused',
 ];
-const KNOWN = new Set([...EXPORTER_METRICS, ...PATRONI_METRICS]);
+interface KsmResource {
+  metricNamePrefix: string;
+  metrics: { name: string; each: { gauge: { path: string[] } } }[];
+}
+const ksm = parse(readFileSync(join(ROOT, 'manifests', 'monitoring', 'kube-state-metrics.yaml'), 'utf8')) as {
+  spec: { resources: KsmResource[] };
+};
+const KSM_RESOURCES = ksm.spec.resources;
+/** kube-state-metrics' custom resource state metrics: `<metricNamePrefix>_<name>`, from a status path. */
+const KSM_METRICS = KSM_RESOURCES.flatMap((r) => r.metrics.map((m) => `${r.metricNamePrefix}_${m.name}`));
+const KNOWN = new Set([...EXPORTER_METRICS, ...PATRONI_METRICS, ...KSM_METRICS]);
 
 const FUNCTIONS = new Set(
   'abs absent absent_over_time avg_over_time ceil changes clamp clamp_max clamp_min count_over_time delta deriv exp floor histogram_quantile holt_winters idelta increase irate label_join label_replace label_values last_over_time ln log2 log10 max_over_time min_over_time predict_linear quantile_over_time rate resets round scalar sgn sort sort_desc sqrt stddev_over_time sum_over_time time timestamp vector'.split(
@@ -182,13 +192,50 @@ describe('metric names', () => {
 describe('manifests/monitoring alerts', () => {
   const alerts = alertsOf(staticRules);
 
-  it('cover a missing primary, a member down, replication lag and failing backups', () => {
+  it('cover a missing primary, a member down, replication lag, failing backups and the backup catalog', () => {
     expect(alerts.map((a) => a['alert'])).toEqual([
       'PostgresPrimaryMissing',
       'PostgresMemberDown',
       'PostgresReplicationLag',
       'PostgresBackupFailing',
+      'PostgresBaseBackupOverdue',
+      'PostgresWalArchivingFailing',
+      'PostgresRecoveryWindowShort',
+      'PostgresBackupCatalogStale',
     ]);
+  });
+
+  it('each backup alert has a runbook section in docs/backup-catalog.md', () => {
+    const doc = readFileSync(join(ROOT, 'docs', 'backup-catalog.md'), 'utf8');
+    const anchors = new Set(
+      [...doc.matchAll(/^#+ (.+)$/gm)].map((m) =>
+        (m[1] ?? '')
+          .toLowerCase()
+          .replace(/[^a-z0-9 -]/g, '')
+          .replace(/ /g, '-'),
+      ),
+    );
+    const runbooks = alerts.filter((a) => a['annotations'].runbook_url !== undefined);
+    expect(runbooks.length).toBe(4);
+    for (const a of runbooks) {
+      const [file, anchor] = String(a['annotations'].runbook_url).split('#');
+      expect(file).toBe('docs/backup-catalog.md');
+      expect(anchors.has(anchor ?? '')).toBe(true);
+    }
+  });
+
+  it("kube-state-metrics reads every catalog metric from a field of the CRD's schema", () => {
+    const crd = parse(readFileSync(join(ROOT, 'crds', 'postgresclusters.yaml'), 'utf8')) as Obj;
+    const root = crd['spec'].versions[0].schema.openAPIV3Schema as Obj;
+    for (const r of KSM_RESOURCES) {
+      for (const m of r.metrics) {
+        const path = m.each.gauge.path;
+        let at: Obj | undefined = root;
+        for (const key of path)
+          at = path[0] === 'metadata' ? { type: 'string' } : (at?.['properties']?.[key] as Obj | undefined);
+        expect([m.name, at?.['type']]).toEqual([m.name, expect.stringMatching(/^(string|integer|boolean)$/)]);
+      }
+    }
   });
 
   it.each(alerts.map((a) => [a['alert'] as string, a['expr'] as string]))(
@@ -244,7 +291,7 @@ describe('the Grafana dashboard', () => {
 
 const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0;
 (kubectl ? describe : describe.skip)('kubectl kustomize manifests/monitoring', () => {
-  it('renders the PrometheusRule and the dashboard ConfigMap in pgmeta-system', () => {
+  it('renders the PrometheusRule, the dashboard and the kube-state-metrics ConfigMaps in pgmeta-system', () => {
     const run = spawnSync('kubectl', ['kustomize', join(ROOT, 'manifests', 'monitoring')], {
       encoding: 'utf8',
       timeout: 60_000,
@@ -252,6 +299,7 @@ const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8'
     expect(run.status).toBe(0);
     const docs = parseAllDocuments(run.stdout).map((d) => d.toJS() as Obj);
     expect(docs.map((d) => `${d['kind']}/${d['metadata'].namespace}/${d['metadata'].name}`).sort()).toEqual([
+      'ConfigMap/pgmeta-system/pgmeta-kube-state-metrics',
       'ConfigMap/pgmeta-system/pgmeta-postgresql-dashboard',
       'PrometheusRule/pgmeta-system/pgmeta-postgresql',
     ]);

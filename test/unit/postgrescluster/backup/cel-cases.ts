@@ -50,6 +50,39 @@ export const BACKUP_FAILING: CelCase[] = [
     },
   },
   {
+    rule: BACKUP_RULES.credentialsOrIdentity,
+    what: 'a GCS destination with neither a key Secret nor an identity',
+    spec: { ...BASE, backup: { destination: { gcs: { bucket: 'pg-backups' } } } },
+    error: {
+      path: 'spec.backup.destination.gcs.credentialsSecret',
+      message: 'exactly one of credentialsSecret or identity must be set',
+    },
+  },
+  {
+    rule: BACKUP_RULES.credentialsOrIdentity,
+    what: 'an S3 destination with both keys and the instance profile',
+    spec: { ...BASE, backup: { destination: { s3: { ...S3, identity: { source: 'InstanceProfile' } } } } },
+    error: {
+      path: 'spec.backup.destination.s3.credentialsSecret',
+      message: 'exactly one of credentialsSecret or identity must be set',
+    },
+  },
+  {
+    rule: BACKUP_RULES.credentialsOrIdentity,
+    what: 'an Azure restore source with neither',
+    spec: {
+      ...BASE,
+      restore: {
+        source: { azure: { container: 'pg-backups', storageAccount: 'acmepg' }, path: 'shop/orders/u0' },
+        target: { latest: true },
+      },
+    },
+    error: {
+      path: 'spec.restore.source.azure.credentialsSecret',
+      message: 'exactly one of credentialsSecret or identity must be set',
+    },
+  },
+  {
     rule: BACKUP_RULES.pathOrCluster,
     what: 'a restore source with neither path nor cluster',
     spec: { ...BASE, restore: { source: { s3: S3 }, target: { latest: true } } },

@@ -1,6 +1,7 @@
 /**
  * The children that backups and restores add or change (the StatefulSet with every store's variables
- * and the GCS key volumes, the backup Job) validate against the upstream Kubernetes OpenAPI schemas.
+ * and the GCS key volumes, the ServiceAccount with an identity's annotation, the catalog Job, the
+ * backup Job) validate against the upstream Kubernetes OpenAPI schemas.
  */
 import { describe, expect, it } from '@jest/globals';
 import type { KubeObject } from '../../../../hooks/lib/k8s.js';
@@ -10,10 +11,19 @@ import { invalidEntries, validateObjects } from '../../../conformance/run-valida
 import { CASES, minioCluster } from '../../../golden/backup/cases.js';
 
 describe('backup and restore children against the Kubernetes schemas', () => {
-  it('every StatefulSet of the backup goldens and the backup Job are valid', () => {
-    const objects: KubeObject[] = Object.values(CASES)
-      .map((build) => sync(build()).children.find((c) => c.kind === 'StatefulSet'))
-      .filter((c): c is KubeObject => c !== undefined);
+  it('every StatefulSet, ServiceAccount and catalog Job of the backup goldens and the backup Job are valid', () => {
+    const objects: KubeObject[] = Object.values(CASES).flatMap((build) =>
+      sync(build()).children.filter(
+        (c) =>
+          c.kind === 'StatefulSet' ||
+          c.kind === 'ServiceAccount' ||
+          (c.kind === 'Job' && c.metadata.name.includes('-catalog-')),
+      ),
+    );
+    expect(objects.filter((c) => c.kind === 'Job').length).toBeGreaterThanOrEqual(4);
+    expect(objects.some((c) => c.kind === 'ServiceAccount' && c.metadata.annotations !== undefined)).toBe(
+      true,
+    );
     const job = syncBackupWorld({
       parent: postgresBackup('nightly', 'orders'),
       cluster: clusterWithStatus(minioCluster()),

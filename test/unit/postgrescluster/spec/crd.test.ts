@@ -55,7 +55,7 @@ describe('the PostgresCluster CRD', () => {
     });
   });
 
-  it('prints the running Version, Replicas, Ready, Primary, Phase, Reason and Age', () => {
+  it('prints the running Version, Replicas, Ready, Primary, Phase, Reason, Last Backup, Archiving and Age', () => {
     const columns = version.additionalPrinterColumns.map((c: Node) => [c['name'], c['jsonPath']]);
     expect(columns).toEqual([
       ['Version', '.status.version'],
@@ -64,6 +64,8 @@ describe('the PostgresCluster CRD', () => {
       ['Primary', '.status.primary'],
       ['Phase', '.status.phase'],
       ['Reason', '.status.reason'],
+      ['Last Backup', '.status.backup.lastBackupTime'],
+      ['Archiving', '.status.backup.archiving.healthy'],
       ['Age', '.metadata.creationTimestamp'],
     ]);
   });

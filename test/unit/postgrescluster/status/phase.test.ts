@@ -50,6 +50,11 @@ const failedJob: KubeObject = {
   status: { conditions: [{ type: 'Failed', status: 'True' }] },
 };
 
+const failedCatalogRun: KubeObject = {
+  ...failedJob,
+  metadata: { name: 'db-catalog-2', labels: { 'app.kubernetes.io/component': 'backup-catalog' } },
+};
+
 describe('decidePhase', () => {
   it.each([
     ['nothing created yet', world({ childCount: 0 }), 3, false, 'Pending'],
@@ -131,6 +136,13 @@ describe('decidePhase', () => {
       3,
       false,
       'Failed',
+    ],
+    [
+      'a backup catalog run failed (status.backup.catalogError says so, the cluster runs)',
+      world({ statefulSet: rolledOutSts(3), members: three, jobs: [failedCatalogRun] }),
+      3,
+      false,
+      'Running',
     ],
   ])('%s → %s', (_name, observed, desired, finalizing, phase) => {
     expect(decidePhase({ observed, desiredReplicas: desired, finalizing }).phase).toBe(phase);
