@@ -31,7 +31,7 @@ export type ClusterView = ClusterEndpoint & {
   /** The bootstrap owner and database of the cluster, when its spec could be read. */
   reserved?: ClusterReserved;
 } & (
-    | { ready: true; image: string }
+    | { ready: true; image: string; platform: 'kubernetes' | 'openshift' }
     | {
         ready: false;
         found: boolean;
@@ -100,5 +100,5 @@ export function observeCluster(
   }
   if (!spec.ok)
     return notReady('ClusterSpecInvalid', `PostgresCluster ${id.clusterName} has an invalid spec`);
-  return { ...known, ready: true, image: spec.resolved.image };
+  return { ...known, ready: true, image: spec.resolved.image, platform: spec.resolved.platform };
 }

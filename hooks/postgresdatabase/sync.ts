@@ -53,6 +53,7 @@ export function planAction(opts: {
         script,
         revision: rev,
         image: cluster.image,
+        platform: cluster.platform,
         endpoint: cluster,
         passwordEnv: verifiers.map((v) => v.env),
       }

@@ -18,6 +18,7 @@ import { resolvePgbouncer } from './pooler.js';
 import { resolveResources } from './resources.js';
 import { resolveScaling } from './scaling.js';
 import { resolveTls } from './tls.js';
+import { defaultDcs } from './dcs.js';
 import type { ClusterIdentity, PgMajor, ResolvedCluster, ResolvedScheduling } from './resolved.js';
 
 /** The pod label that default (anti-)affinity and spread constraints select a cluster's members by. */
@@ -122,6 +123,8 @@ export function resolveSpec(identity: ClusterIdentity, spec: PostgresClusterSpec
   return {
     ...identity,
     version: spec.version,
+    platform: spec.platform ?? 'kubernetes',
+    patroni: { dcs: spec.patroni?.dcs ?? defaultDcs(spec.platform) },
     image: spec.image ?? DEFAULT_IMAGES[spec.version],
     replicas: spec.replicas ?? 1,
     storage: resolveStorage(spec),
