@@ -1,0 +1,47 @@
+/**
+ * Whole-sync goldens of the ConfigMaps DCS and the OpenShift profile: each case's request.yaml through
+ * the real hook must give exactly response.yaml (`UPDATE_GOLDEN=1 npx jest test/golden` rewrites them).
+ */
+import type { KubeObject } from '../../../hooks/lib/k8s';
+import { describeGoldens } from '../../support/golden';
+import { clusterHook, request, sync } from '../../support/cluster-world';
+import { CASES } from './cases';
+
+describeGoldens({ dir: __dirname, cases: CASES, request, answer: clusterHook });
+
+const byKind = (children: KubeObject[], kind: string, name: string) =>
+  children.find((c) => c.kind === kind && c.metadata.name === name);
+
+describe('ConfigMaps DCS', () => {
+  it('selects the leader-labelled pod in the primary Service and grants Patroni no Endpoints', () => {
+    const { children } = sync(CASES['configmaps-fresh-create']!());
+    const primary = byKind(children, 'Service', 'orders') as { spec?: { selector?: unknown } };
+    expect(primary.spec?.selector).toEqual({
+      'app.kubernetes.io/component': 'database',
+      'pgmeta.io/cluster': 'orders',
+      'spilo-role': 'master',
+    });
+    const role = byKind(children, 'Role', 'orders-patroni') as { rules: { resources: string[] }[] };
+    const resources = role.rules.flatMap((r) => r.resources);
+    expect(resources).toContain('configmaps');
+    expect(resources).not.toContain('endpoints');
+    expect(resources).not.toContain('services');
+  });
+
+  it('reports the leader the ConfigMap names', () => {
+    const { status } = sync(CASES['configmaps-primary-lost-promoted']!());
+    expect(status['primary']).toBe('orders-1');
+  });
+
+  it('refuses a DCS change with the field path and keeps every child', () => {
+    const world = CASES['legacy-dcs-change-refused']!();
+    const refused = sync(world);
+    const errors = (refused.status['conditions'] as { type: string; status: string; message: string }[]).find(
+      (c) => c.type === 'SpecValid',
+    );
+    expect(errors?.status).toBe('False');
+    expect(errors?.message).toContain('spec.patroni.dcs');
+    const primary = byKind(refused.children, 'Service', 'orders') as { spec?: { selector?: unknown } };
+    expect(primary.spec?.selector).toBeUndefined();
+  });
+});
