@@ -122,7 +122,11 @@ function podSpec(cluster: PooledCluster, role: PoolerRole): Plain<V1PodSpec> {
     // PgBouncer needs no Kubernetes API access.
     automountServiceAccountToken: false,
     enableServiceLinks: false,
-    securityContext: podSecurity(cluster.platform, { user: PGBOUNCER_UID, group: PGBOUNCER_GID, fsGroup: true }),
+    securityContext: podSecurity(cluster.platform, {
+      user: PGBOUNCER_UID,
+      group: PGBOUNCER_GID,
+      fsGroup: true,
+    }),
     // One pod per node when the cluster has room, so losing a node leaves the others serving.
     affinity: {
       podAntiAffinity: {

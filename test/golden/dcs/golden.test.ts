@@ -21,7 +21,9 @@ describe('ConfigMaps DCS', () => {
       'pgmeta.io/cluster': 'orders',
       'spilo-role': 'master',
     });
-    const role = byKind(children, 'Role', 'orders-patroni') as { rules: { resources: string[] }[] };
+    const role = byKind(children, 'Role', 'orders-patroni') as unknown as {
+      rules: { resources: string[] }[];
+    };
     const resources = role.rules.flatMap((r) => r.resources);
     expect(resources).toContain('configmaps');
     expect(resources).not.toContain('endpoints');

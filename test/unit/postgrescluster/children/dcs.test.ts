@@ -111,7 +111,12 @@ describe('spec.platform: openshift', () => {
 
 /** The DCS a spec resolves to, given the last valid spec stored on the StatefulSet (if any). */
 function dcs(spec: Record<string, unknown>, previous?: Record<string, unknown>): SpecResult {
-  const parent = { apiVersion: 'pgmeta.io/v1alpha1', kind: 'PostgresCluster', metadata: { name: 'db' }, spec };
+  const parent = {
+    apiVersion: 'pgmeta.io/v1alpha1',
+    kind: 'PostgresCluster',
+    metadata: { name: 'db' },
+    spec,
+  };
   return checkSpec(parent, previous);
 }
 const BASE = { version: '16', storage: { size: '1Gi' } };
@@ -138,7 +143,10 @@ describe('the DCS default, decided once per cluster', () => {
   it('refuses a change at spec.patroni.dcs, also from the unrecorded endpoints of an old cluster', () => {
     for (const [spec, previous] of [
       [{ ...BASE, patroni: { dcs: 'configmaps' } }, BASE],
-      [{ ...BASE, patroni: { dcs: 'endpoints' } }, { ...BASE, patroni: { dcs: 'configmaps' } }],
+      [
+        { ...BASE, patroni: { dcs: 'endpoints' } },
+        { ...BASE, patroni: { dcs: 'configmaps' } },
+      ],
     ] as const) {
       const r = dcs(spec, previous);
       expect(r.ok ? [] : r.errors.map((e) => e.path)).toEqual(['spec.patroni.dcs']);
