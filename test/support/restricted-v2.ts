@@ -39,9 +39,9 @@ function containerViolations(c: Obj, pod: Obj): string[] {
     if (sc[field] !== undefined) out.push(`${name}: fixes ${field}`);
   const seccomp = obj(sc['seccompProfile'] ?? obj(pod['securityContext'])['seccompProfile'])['type'];
   if (seccomp !== undefined && !(RESTRICTED_V2.seccompProfiles as readonly unknown[]).includes(seccomp))
-    out.push(`${name}: seccomp ${String(seccomp)}`);
+    out.push(`${name}: seccomp ${JSON.stringify(seccomp)}`);
   for (const p of (c['ports'] as Obj[] | undefined) ?? [])
-    if (p['hostPort'] !== undefined) out.push(`${name}: hostPort ${String(p['hostPort'])}`);
+    if (p['hostPort'] !== undefined) out.push(`${name}: hostPort ${JSON.stringify(p['hostPort'])}`);
   return out;
 }
 

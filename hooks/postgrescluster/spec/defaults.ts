@@ -112,6 +112,17 @@ function resolveBootstrap(spec: PostgresClusterSpec): ResolvedCluster['bootstrap
 }
 
 /**
+ * The pod profile and Patroni's DCS. checkSpec has filled in the DCS the cluster keeps (spec/dcs.ts
+ * `fillDcs`); the fallback is the default of a new cluster.
+ */
+function resolvePlatform(spec: PostgresClusterSpec): Pick<ResolvedCluster, 'platform' | 'patroni'> {
+  return {
+    platform: spec.platform ?? 'kubernetes',
+    patroni: { dcs: spec.patroni?.dcs ?? defaultDcs(spec.platform) },
+  };
+}
+
+/**
  * The cluster after defaults. `spec` must be valid (checkSpec calls this only then); the fallbacks
  * below repeat the CRD defaults only so that a spec whose defaults were not applied resolves alike.
  */
@@ -123,8 +134,7 @@ export function resolveSpec(identity: ClusterIdentity, spec: PostgresClusterSpec
   return {
     ...identity,
     version: spec.version,
-    platform: spec.platform ?? 'kubernetes',
-    patroni: { dcs: spec.patroni?.dcs ?? defaultDcs(spec.platform) },
+    ...resolvePlatform(spec),
     image: spec.image ?? DEFAULT_IMAGES[spec.version],
     replicas: spec.replicas ?? 1,
     storage: resolveStorage(spec),
