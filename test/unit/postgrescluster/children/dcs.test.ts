@@ -9,6 +9,7 @@ import { podSecurityContext } from '../../../../hooks/postgrescluster/children/p
 import { cleanupChildren, patroniLeftovers } from '../../../../hooks/postgrescluster/day2/cleanup';
 import { checkSpec, type SpecResult } from '../../../../hooks/postgrescluster/spec/index';
 import { spiloEnv } from '../../../../hooks/postgrescluster/spilo/env';
+import { patroniObject } from '../../../../hooks/postgrescluster/observe';
 import { aCluster } from '../../../support/cluster-fixture';
 
 const envOf = (c: Parameters<typeof spiloEnv>[0]) =>
@@ -156,5 +157,34 @@ describe('the DCS default, decided once per cluster', () => {
   it('refuses a platform change at spec.platform', () => {
     const r = dcs({ ...BASE, platform: 'openshift' }, BASE);
     expect(r.ok ? [] : r.errors.map((e) => e.path)).toEqual(['spec.platform']);
+  });
+});
+
+describe("observing Patroni's objects of either kind", () => {
+  const parent = {
+    apiVersion: 'pgmeta.io/v1alpha1',
+    kind: 'PostgresCluster',
+    metadata: { name: 'db', namespace: 'ns' },
+  };
+  const obj = (kind: string, name: string, annotations: Record<string, string> = {}) => ({
+    apiVersion: 'v1',
+    kind,
+    metadata: { name, namespace: 'ns', annotations },
+  });
+
+  it("prefers the ConfigMap: in that mode the endpoints controller's Endpoints `<scope>` carries no lock", () => {
+    const related = {
+      'Endpoints.v1': { 'ns/db': obj('Endpoints', 'db') },
+      'ConfigMap.v1': { 'ns/db-leader': obj('ConfigMap', 'db-leader', { leader: 'db-1' }) },
+    };
+    expect(patroniObject({ parent, related }, 'leader')?.metadata.annotations?.['leader']).toBe('db-1');
+  });
+
+  it('reads the Endpoints of a cluster in Endpoints mode', () => {
+    const related = {
+      'Endpoints.v1': { 'ns/db-sync': obj('Endpoints', 'db-sync', { sync_standby: 'db-2' }) },
+    };
+    expect(patroniObject({ parent, related }, 'sync')?.metadata.annotations?.['sync_standby']).toBe('db-2');
+    expect(patroniObject({ parent, related }, 'leader')).toBeUndefined();
   });
 });
