@@ -76,6 +76,17 @@ export const CASES: Record<string, () => World> = {
   // OpenShift: no fixed ids anywhere, HOME set, and ConfigMaps recorded as the default.
   'openshift-fresh-create': () => ({ parent: parentFrom(OPENSHIFT), children: [], related: [] }),
 
+  // A cluster from before the field, on OpenShift's default or not: it stays on Endpoints, and only
+  // the recorded spec on the StatefulSet gains the DCS it runs with.
+  'legacy-keeps-endpoints': () => {
+    const parent = parentFrom(BASE);
+    return {
+      parent,
+      children: legacy(appliedChildren(parent)),
+      related: relatedFor(parent, healthy),
+    };
+  },
+
   // A cluster from before the field asks for ConfigMaps: refused at spec.patroni.dcs, nothing changes.
   'legacy-dcs-change-refused': () => {
     const before = parentFrom(BASE);

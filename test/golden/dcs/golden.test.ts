@@ -35,6 +35,28 @@ describe('ConfigMaps DCS', () => {
     expect(status['primary']).toBe('orders-1');
   });
 
+  it('keeps a cluster from before the field on Endpoints: only the recorded spec changes', () => {
+    const world = CASES['legacy-keeps-endpoints']!();
+    const { children } = sync(world);
+    const strip = (objs: KubeObject[]) =>
+      objs
+        .filter((c) => c.kind !== 'StatefulSet')
+        .map((c) => `${c.kind}/${c.metadata.name}`)
+        .sort();
+    // Every child stays (the bootstrap Job joins, as it does once any cluster has bootstrapped).
+    expect(strip(children)).toEqual(expect.arrayContaining(strip(world.children)));
+    const role = byKind(children, 'Role', 'orders-patroni') as unknown as {
+      rules: { resources: string[] }[];
+    };
+    expect(role.rules.flatMap((r) => r.resources)).toContain('endpoints');
+    const recorded = byKind(children, 'StatefulSet', 'orders')!.metadata.annotations![
+      'pgmeta.io/last-valid-spec'
+    ]!;
+    expect(JSON.parse(recorded)).toMatchObject({ patroni: { dcs: 'endpoints' } });
+    const primary = byKind(children, 'Service', 'orders') as { spec?: { selector?: unknown } };
+    expect(primary.spec?.selector).toBeUndefined();
+  });
+
   it('refuses a DCS change with the field path and keeps every child', () => {
     const world = CASES['legacy-dcs-change-refused']!();
     const refused = sync(world);
