@@ -376,6 +376,19 @@ export interface PostgresClusterSpec {
     maxLagBytes?: number;
   };
   /**
+   * Where the cluster runs. `openshift` renders pods that OpenShift's default restricted-v2 SecurityContextConstraints admit (no fixed runAsUser, runAsGroup or fsGroup: the platform assigns them from the namespace's range) and makes `configmaps` the default of patroni.dcs. Fixed at creation: the data directory belongs to the user the pods first ran as (docs/openshift.md).
+   */
+  platform?: 'kubernetes' | 'openshift';
+  /**
+   * How Patroni runs.
+   */
+  patroni?: {
+    /**
+     * Which Kubernetes objects Patroni keeps its leader lock and state in. `endpoints`: Endpoints, and the primary Service has no selector (Patroni writes its addresses together with the lock). `configmaps`: ConfigMaps, and the primary Service selects the pod Patroni labels as leader; needed where service accounts may not write Endpoints (OpenShift). Default: `endpoints`, or `configmaps` with platform `openshift`; the default is decided when the cluster is created and recorded, so a cluster keeps its DCS whatever later defaults say. Fixed at creation (docs/patroni-dcs.md).
+     */
+    dcs?: 'endpoints' | 'configmaps';
+  };
+  /**
    * Pod affinity rules. Without podAntiAffinity, pgmeta prefers to spread members across nodes (kubernetes.io/hostname) and zones (topology.kubernetes.io/zone).
    */
   affinity?: {

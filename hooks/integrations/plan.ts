@@ -63,7 +63,7 @@ export function decoratorCluster(req: DecoratorRequest): ResolvedCluster | undef
   const check = checkParsedSpec(req.object, previous);
   if (check.ok) return check.resolved;
   if (previous !== undefined) {
-    const kept = checkParsedSpec({ ...req.object, spec: previous });
+    const kept = checkParsedSpec({ ...req.object, spec: previous }, previous);
     if (kept.ok) return kept.resolved;
   }
   if (attachmentCount(req) > 0) {

@@ -197,6 +197,7 @@ export function buildBackupJob(input: BackupJobInput): Child<V1Job> {
     kind: 'Job',
     metadata: { name: input.name, labels: { ...podLabels } },
     spec: jobSpec({
+      platform: cluster.platform,
       labels: podLabels,
       limits: { backoffLimit: 2, activeDeadlineSeconds: BACKUP_DEADLINE_SECONDS },
       // Like the cluster's own Jobs: dedicated database nodes may be the only ones it can run on.

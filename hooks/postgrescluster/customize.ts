@@ -1,6 +1,6 @@
 /**
  * What the PostgresCluster hooks observe without owning (DESIGN rule 4): the member Pods, their
- * PVCs, Patroni's Endpoints, and any object that holds the name of one of its children. Related
+ * PVCs, Patroni's Endpoints or ConfigMaps, and any object that holds the name of one of its children. Related
  * objects are read-only, so Metacontroller can never adopt or delete them. Rules depend on the parent
  * only (Metacontroller caches them per generation).
  */
@@ -9,14 +9,13 @@ import type { CustomizeRequest, CustomizeResponse } from '../metacontroller/type
 import { backupRelatedRules } from './backup/customize.js';
 import { collisionRules } from './collisions/index.js';
 import { storageClassRules } from './day2/customize.js';
-import { clusterNames, podSelector } from './names.js';
+import { patroniObjects, podSelector } from './names.js';
 import { orphanRules } from './orphans.js';
 import { tlsRelatedRules } from './tls/customize.js';
 
 export function customizeCluster(req: CustomizeRequest, ctx: HookContext): CustomizeResponse {
   const id = req.parent.metadata;
   const namespace = id.namespace ?? 'default';
-  const names = clusterNames(id);
   return {
     relatedResources: [
       { apiVersion: 'v1', resource: 'pods', namespace, labelSelector: { matchLabels: podSelector(id) } },
@@ -27,12 +26,17 @@ export function customizeCluster(req: CustomizeRequest, ctx: HookContext): Custo
         namespace,
         labelSelector: { matchLabels: podSelector(id) },
       },
-      {
-        apiVersion: 'v1',
-        resource: 'endpoints',
-        namespace,
-        names: [names.patroni.leader, names.patroni.config, names.patroni.sync, names.patroni.failover],
-      },
+      // Patroni's objects in either DCS mode: the parent alone does not say which one a cluster was
+      // created with (spec/dcs.ts), the StatefulSet's last valid spec does (observe.ts patroniObject).
+      ...(['endpoints', 'configmaps'] as const).map((dcs) => {
+        const p = patroniObjects(id, dcs);
+        return {
+          apiVersion: 'v1',
+          resource: p.resource,
+          namespace,
+          names: [p.leader, p.config, p.sync, p.failover],
+        };
+      }),
       // The volumes' StorageClass: may they grow?
       ...storageClassRules(req.parent),
       // Secrets named by spec.backup / spec.restore, and PostgresBackups (none without either)

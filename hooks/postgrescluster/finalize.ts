@@ -62,11 +62,11 @@ export function finalizeCluster(req: SyncRequest, ctx: HookContext): DesiredStat
 
 /**
  * Once no member runs, the cleanup Job (the one child finalize may create) removes Patroni's
- * Endpoints; they are deleted only then, as no member can write them again. Done when none is left.
+ * Endpoints or ConfigMaps; they are deleted only then, as no member can write them again. Done when none is left.
  */
 function cleanupOnceStopped(req: SyncRequest, plan: Plan): { cleanup: KubeObject[]; finalized: boolean } {
   const podsGone = plan.observed.members.length === 0 && stsAtZero(plan.observed.statefulSet);
-  const leftovers = plan.cluster ? remainingEndpoints(req) : [];
+  const leftovers = plan.cluster ? remainingEndpoints(req, plan.cluster) : [];
   const cleanup = podsGone && plan.cluster && leftovers.length > 0 ? cleanupChildren(plan.cluster) : [];
   return { cleanup, finalized: podsGone && leftovers.length === 0 };
 }

@@ -117,7 +117,7 @@ export interface ClusterNames {
   restApiSecret: string;
   /** Prefix of the bootstrap Job's name, completed by a hash of what the Job applies. */
   bootstrapJobPrefix: string;
-  /** Objects Patroni itself creates in Endpoints mode (never children: pgmeta only observes them). */
+  /** Objects Patroni itself creates in Endpoints mode (never children: pgmeta only observes them); {@link patroniObjects} gives either mode's. */
   patroni: { leader: string; config: string; sync: string; failover: string };
 }
 
@@ -142,6 +142,30 @@ export function clusterNames(id: Pick<ClusterIdentity, 'name'>): ClusterNames {
     bootstrapJobPrefix: `${n}-bootstrap`,
     patroni: { leader: n, config: `${n}-config`, sync: `${n}-sync`, failover: `${n}-failover` },
   };
+}
+
+/** Patroni's DCS objects of one mode: their kind, API resource and names. */
+export interface PatroniObjects {
+  kind: 'Endpoints' | 'ConfigMap';
+  resource: 'endpoints' | 'configmaps';
+  leader: string;
+  config: string;
+  sync: string;
+  failover: string;
+}
+
+/**
+ * The objects Patroni v4.0.4 keeps its state in (patroni/dcs/kubernetes.py): `CoreV1ApiProxy` turns
+ * every `*_kind` call into the Endpoints or the ConfigMap call, and `Kubernetes.leader_path` drops the
+ * `-leader` suffix only in Endpoints mode, where the leader object shares the primary Service's name.
+ */
+export function patroniObjects(
+  id: Pick<ClusterIdentity, 'name'>,
+  dcs: 'endpoints' | 'configmaps',
+): PatroniObjects {
+  const p = clusterNames(id).patroni;
+  if (dcs === 'endpoints') return { kind: 'Endpoints', resource: 'endpoints', ...p };
+  return { kind: 'ConfigMap', resource: 'configmaps', ...p, leader: `${clusterNames(id).scope}-leader` };
 }
 
 /** Day-2 operations, each run by a Job named `<cluster>-<operation>-<hash of what it applies>`. */

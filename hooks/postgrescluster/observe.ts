@@ -15,6 +15,7 @@ import {
   ROLE_LABEL,
   ROLE_VALUES,
   clusterNames,
+  patroniObjects,
 } from './names.js';
 import { podArchivePrefix } from './backup/guard.js';
 import { tlsSecretName } from './tls/index.js';
@@ -63,9 +64,15 @@ export interface ObservedCluster {
   userSecrets?: Record<string, KubeObject>;
   /** PostgresBackups of the namespace (related, read-only; only for clusters with spec.backup). */
   postgresBackups?: KubeObject[];
-  /** Patroni's leader Endpoints `<scope>`: its `leader` annotation names the primary. */
+  /**
+   * Patroni's leader object: the Endpoints `<scope>`, or in ConfigMaps mode the ConfigMap
+   * `<scope>-leader` (see {@link patroniObject}). Its `leader` annotation names the primary.
+   */
   leaderEndpoints?: KubeObject;
-  /** Patroni's `<scope>-config` Endpoints: `initialize` says how far bootstrap went (see {@link bootstrapped}). */
+  /**
+   * Patroni's `<scope>-config` Endpoints or ConfigMap: `initialize` says how far bootstrap went (see
+   * {@link bootstrapped}).
+   */
   configEndpoints?: KubeObject;
   /** Number of children of every type Metacontroller observed. */
   childCount: number;
@@ -87,8 +94,8 @@ export function observe(req: SyncRequest): ObservedCluster {
     id(names.statefulSet),
   );
   const orphan = orphanedStatefulSet(req);
-  const leader = getObject(req.related, { kind: 'Endpoints', apiVersion: 'v1' }, id(names.patroni.leader));
-  const config = getObject(req.related, { kind: 'Endpoints', apiVersion: 'v1' }, id(names.patroni.config));
+  const leader = patroniObject(req, 'leader');
+  const config = patroniObject(req, 'config');
   const tlsSecret = getObject(
     req.related,
     { kind: 'Secret', apiVersion: 'v1' },
@@ -112,6 +119,27 @@ export function observe(req: SyncRequest): ObservedCluster {
     postgresBackups: listObjects(req.related, 'PostgresBackup', 'pgmeta.io/v1alpha1'),
     childCount: Object.values(req.children).reduce((n, inner) => n + Object.keys(inner).length, 0),
   };
+}
+
+/**
+ * One of Patroni's DCS objects, of whichever kind the cluster's Patroni writes. The customize hook
+ * asks for both kinds (customize.ts), since it cannot see which one the cluster was created with.
+ * A ConfigMap of Patroni's name exists only in ConfigMaps mode; in that mode an Endpoints object
+ * `<scope>` exists too (the endpoints controller's, for the primary Service's selector), without any
+ * of Patroni's annotations, so the ConfigMap wins.
+ */
+export function patroniObject(
+  req: Pick<SyncRequest, 'related' | 'parent'>,
+  key: 'leader' | 'config' | 'sync' | 'failover',
+): KubeObject | undefined {
+  const namespace = req.parent.metadata.namespace;
+  const id = (name: string) => ({ name, ...(namespace === undefined ? {} : { namespace }) });
+  const configMaps = patroniObjects(req.parent.metadata, 'configmaps');
+  const endpoints = patroniObjects(req.parent.metadata, 'endpoints');
+  return (
+    getObject(req.related, { kind: 'ConfigMap', apiVersion: 'v1' }, id(configMaps[key])) ??
+    getObject(req.related, { kind: 'Endpoints', apiVersion: 'v1' }, id(endpoints[key]))
+  );
 }
 
 /**

@@ -30,7 +30,8 @@ export function planFromLastValid(
   previous: unknown,
   o: { observed: ObservedCluster; specErrors: FieldError[]; invalidMessage: string },
 ): Plan {
-  const kept = checkParsedSpec({ ...parent, spec: previous });
+  // Its own previous: a stored spec without patroni.dcs keeps the DCS it ran with (spec/dcs.ts).
+  const kept = checkParsedSpec({ ...parent, spec: previous }, previous);
   if (!kept.ok) throw new HookError('Internal', o.invalidMessage);
   return {
     observed: o.observed,

@@ -33,7 +33,7 @@ export type ClusterView = ClusterEndpoint & {
   /** The bootstrap owner and database of the cluster, when its spec could be read. */
   reserved?: ClusterReserved;
 } & (
-    | { ready: true; image: string; pullSecrets: readonly string[] }
+    | { ready: true; image: string; pullSecrets: readonly string[]; platform: 'kubernetes' | 'openshift' }
     | {
         ready: false;
         found: boolean;
@@ -105,5 +105,5 @@ export function observeCluster(
     return notReady('ClusterSpecInvalid', `PostgresCluster ${id.clusterName} has an invalid spec`);
   // The install's current images: a Job restarts no member, so no update policy applies (images/set.ts).
   const { image, images: current } = withInstallImages(spec.resolved, images);
-  return { ...known, ready: true, image, pullSecrets: current.pullSecrets };
+  return { ...known, ready: true, image, pullSecrets: current.pullSecrets, platform: spec.resolved.platform };
 }

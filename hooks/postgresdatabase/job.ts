@@ -49,6 +49,8 @@ export interface SqlJobInput {
   image: string;
   /** The install's pull Secrets (images file), none by default. */
   pullSecrets: readonly string[];
+  /** The cluster's `spec.platform`: who picks the Job pod's user. @default 'kubernetes' */
+  platform?: 'kubernetes' | 'openshift';
   endpoint: ClusterEndpoint;
   /**
    * Environment variables the script reads the roles' passwords from: each is a key of the Job's own
@@ -98,6 +100,7 @@ export function sqlJob(opts: SqlJobInput): KubeObject {
       annotations: { [ANNOTATIONS.action]: opts.action, [ANNOTATIONS.revision]: opts.revision },
     },
     spec: jobSpec({
+      ...(opts.platform === undefined ? {} : { platform: opts.platform }),
       labels,
       limits: { backoffLimit: 3, activeDeadlineSeconds: 600, ttlSecondsAfterFinished: JOB_TTL_SECONDS },
       pod: {

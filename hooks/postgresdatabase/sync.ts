@@ -54,6 +54,7 @@ export function planAction(opts: {
         revision: rev,
         image: cluster.image,
         pullSecrets: cluster.pullSecrets,
+        platform: cluster.platform,
         endpoint: cluster,
         passwordEnv: verifiers.map((v) => v.env),
       }

@@ -104,6 +104,9 @@ export function fullSpec(replicas: number): Record<string, unknown> {
       allowCidrs: ['10.20.0.0/16'],
     },
     metrics: { enabled: true },
+    // Endpoints, the default: related objects then hold Patroni's Endpoints, as the payload's are.
+    platform: 'kubernetes',
+    patroni: { dcs: 'endpoints' },
     // The connections trigger logs in as the monitoring role, which needs metrics.
     scaling: {
       enabled: true,

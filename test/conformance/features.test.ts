@@ -41,6 +41,17 @@ const CLUSTERS: [string, Record<string, unknown>][] = [
     },
   ],
   ['metrics', { ...HA, metrics: { enabled: true } }],
+  ['Patroni on ConfigMaps', { ...HA, patroni: { dcs: 'configmaps' } }],
+  [
+    'OpenShift with poolers, metrics and network policies',
+    {
+      ...HA,
+      platform: 'openshift',
+      pgbouncer: { enabled: true, readOnlyPooler: true },
+      metrics: { enabled: true },
+      networkPolicy: { enabled: true, allowFrom: [{ podSelector: { matchLabels: { app: 'a' } } }] },
+    },
+  ],
   [
     'autoscaling on CPU and connections',
     {

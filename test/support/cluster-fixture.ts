@@ -22,6 +22,8 @@ function defaults(): ResolvedCluster {
     namespace: 'databases',
     uid: FIXTURE_UID,
     version: '17',
+    platform: 'kubernetes',
+    patroni: { dcs: 'endpoints' },
     image: 'ghcr.io/zalando/spilo-17:4.0-p3',
     imageFromSpec: false,
     images: {
@@ -46,6 +48,16 @@ function defaults(): ResolvedCluster {
 
 export class ClusterBuilder {
   private readonly cluster: ResolvedCluster = defaults();
+
+  withDcs(dcs: ResolvedCluster['patroni']['dcs']): this {
+    this.cluster.patroni = { dcs };
+    return this;
+  }
+
+  withPlatform(platform: ResolvedCluster['platform']): this {
+    this.cluster.platform = platform;
+    return this;
+  }
 
   withName(name: string): this {
     this.cluster.name = name;

@@ -9,6 +9,7 @@ import { runHook } from '../../hooks/metacontroller/dispatch';
 import { postgresClusterController } from '../../hooks/postgrescluster/controller';
 import { dcsDocument } from '../../hooks/postgrescluster/day2/params';
 import { CHILD_TYPES } from '../../hooks/postgrescluster/render';
+import { patroniObjects } from '../../hooks/postgrescluster/names';
 import { checkSpec } from '../../hooks/postgrescluster/spec/index';
 import type { ResolvedCluster } from '../../hooks/postgrescluster/spec/resolved';
 import { sortedJson } from '../../hooks/postgrescluster/spilo/configuration';
@@ -24,7 +25,7 @@ import {
 
 export const CTX = { now: '2026-11-21T10:00:00Z', operatorKey: new Uint8Array(32).fill(42) };
 export const CHILD_KEYS = CHILD_TYPES.map((t) => `${t.kind}.${t.apiVersion}`);
-export const RELATED_KEYS = ['Pod.v1', 'PersistentVolumeClaim.v1', 'Endpoints.v1'];
+export const RELATED_KEYS = ['Pod.v1', 'PersistentVolumeClaim.v1', 'Endpoints.v1', 'ConfigMap.v1'];
 
 export interface MemberSpec {
   ordinal: number;
@@ -220,9 +221,17 @@ function patroniConfig(source: KubeObject): string {
   return check.ok ? sortedJson(dcsDocument(check.resolved)) : '{"ttl":30}';
 }
 
+/** The DCS mode a parent's cluster runs with (its spec, or the default for a new cluster). */
+function dcsOf(parent: KubeObject): 'endpoints' | 'configmaps' {
+  const check = checkSpec(parent);
+  return check.ok ? check.resolved.patroni.dcs : 'endpoints';
+}
+
 /**
- * Patroni's leader lock and config objects in Endpoints mode; the configuration is the one `dcsFrom`
- * (the parent the cluster was bootstrapped or last configured from, by default `parent`) renders.
+ * Patroni's leader lock and config objects, Endpoints or ConfigMaps as the cluster's
+ * `spec.patroni.dcs` says (hooks/postgrescluster/names.ts `patroniObjects`); the configuration is the
+ * one `dcsFrom` (the parent the cluster was bootstrapped or last configured from, by default
+ * `parent`) renders.
  */
 export function patroniEndpoints(
   parent: KubeObject,
@@ -230,22 +239,22 @@ export function patroniEndpoints(
   dcsFrom: KubeObject = parent,
 ): KubeObject[] {
   const ns = parent.metadata.namespace ?? '';
-  const n = parent.metadata.name;
-  const labels = { application: 'spilo', 'pgmeta.io/cluster': n };
+  const p = patroniObjects(parent.metadata, dcsOf(dcsFrom));
+  const labels = { application: 'spilo', 'pgmeta.io/cluster': parent.metadata.name };
   const leaderAnn: Record<string, string> = leader
     ? { leader, acquireTime: T0, renewTime: '2026-11-21T09:59:55Z', transitions: '0', ttl: '30' }
     : {};
   return [
     {
       apiVersion: 'v1',
-      kind: 'Endpoints',
-      metadata: { name: n, namespace: ns, labels, annotations: leaderAnn },
+      kind: p.kind,
+      metadata: { name: p.leader, namespace: ns, labels, annotations: leaderAnn },
     },
     {
       apiVersion: 'v1',
-      kind: 'Endpoints',
+      kind: p.kind,
       metadata: {
-        name: `${n}-config`,
+        name: p.config,
         namespace: ns,
         labels,
         annotations: { initialize: '7437218811431043104', config: patroniConfig(dcsFrom) },

@@ -15,16 +15,16 @@ import type {
 } from '@kubernetes/client-node';
 import type { Plain } from '../../lib/k8s.js';
 import type { ResolvedCluster } from '../spec/resolved.js';
+import type { Platform } from '../spec/dcs.js';
 import { POSTGRES_GID, POSTGRES_UID } from './pod-template.js';
+import { podSecurity } from './security.js';
 
-/** Pod security of every Job that runs the cluster's image: the postgres user, never root. */
-export function jobPodSecurity(): Plain<V1PodSecurityContext> {
-  return {
-    runAsUser: POSTGRES_UID,
-    runAsGroup: POSTGRES_GID,
-    runAsNonRoot: true,
-    seccompProfile: { type: 'RuntimeDefault' },
-  };
+/**
+ * Pod security of every Job that runs the cluster's image: the postgres user (on OpenShift the one
+ * the platform assigns, security.ts), never root.
+ */
+export function jobPodSecurity(platform: Platform = 'kubernetes'): Plain<V1PodSecurityContext> {
+  return podSecurity(platform, { user: POSTGRES_UID, group: POSTGRES_GID, fsGroup: false });
 }
 
 /** Container security of every such Job: no privilege escalation, no capabilities. */
@@ -58,6 +58,8 @@ export type JobContainer = Omit<Plain<V1Container>, 'resources' | 'securityConte
 
 /** What sets one Job apart from the others. */
 export interface JobSpecOptions {
+  /** The cluster's `spec.platform`: who picks the pod's user (security.ts). @default 'kubernetes' */
+  platform?: Platform;
   /** Labels of the Job's pods. */
   labels: Readonly<Record<string, string>>;
   /** Retries, how long it may run and, only if asked for, when a finished Job is removed. */
@@ -79,7 +81,7 @@ export interface JobSpecOptions {
 }
 
 /** The Job spec: the shared skeleton around the builder's own pod fields and container. */
-export function jobSpec({ labels, limits, pod, container }: JobSpecOptions): Plain<V1JobSpec> {
+export function jobSpec({ labels, limits, pod, container, platform }: JobSpecOptions): Plain<V1JobSpec> {
   const { memoryRequest, readOnlyRootFilesystem, ...own } = container;
   return {
     ...limits,
@@ -89,7 +91,7 @@ export function jobSpec({ labels, limits, pod, container }: JobSpecOptions): Pla
         // A Job that names no ServiceAccount needs no Kubernetes API access: no token at all.
         ...(pod.serviceAccountName === undefined ? { automountServiceAccountToken: false } : {}),
         enableServiceLinks: false,
-        securityContext: jobPodSecurity(),
+        securityContext: jobPodSecurity(platform),
         ...pod,
         containers: [
           {

@@ -17,6 +17,7 @@ import type { ResolvedCluster } from '../spec/resolved.js';
 import { PGDATA_MOUNT, spiloEnv, type SpiloPodInputs } from '../spilo/env.js';
 import { spiloTlsMounts, spiloTlsVolumes } from '../tls/index.js';
 import { pullSecretsField } from './pull-secrets.js';
+import { podSecurity } from './security.js';
 
 /** Spilo's `postgres` user and group (the image's /etc/passwd). */
 export const POSTGRES_UID = 101;
@@ -111,17 +112,19 @@ export function schedulingFields(
   };
 }
 
-/** The non-root pod security context Spilo runs under (seccomp on, the image's postgres user). */
-export function podSecurityContext(): Plain<V1PodSecurityContext> {
-  return {
-    runAsUser: POSTGRES_UID,
-    runAsGroup: POSTGRES_GID,
-    fsGroup: POSTGRES_GID,
+/**
+ * The non-root pod security context Spilo runs under: seccomp on, the image's postgres user, or on
+ * OpenShift the user the platform assigns (security.ts).
+ */
+export function podSecurityContext(
+  platform: ResolvedCluster['platform'] = 'kubernetes',
+): Plain<V1PodSecurityContext> {
+  return podSecurity(
+    platform,
+    { user: POSTGRES_UID, group: POSTGRES_GID, fsGroup: true },
     // Re-owning a large data directory on every start would delay each restart by minutes.
-    fsGroupChangePolicy: 'OnRootMismatch',
-    runAsNonRoot: true,
-    seccompProfile: { type: 'RuntimeDefault' },
-  };
+    { fsGroupChangePolicy: 'OnRootMismatch' },
+  );
 }
 
 /** The pod template. Its labels carry no spec hash or version, so only real changes restart pods. */
@@ -136,7 +139,7 @@ export function buildPodTemplate(
       // Service links would add a variable per Service of the namespace; Spilo turns every
       // KUBERNETES_* variable into Patroni configuration, so a Service named `kubernetes-...` would leak in.
       enableServiceLinks: false,
-      securityContext: podSecurityContext(),
+      securityContext: podSecurityContext(cluster.platform),
       terminationGracePeriodSeconds: TERMINATION_GRACE_SECONDS,
       ...pullSecretsField(cluster),
       // The postgres_exporter sidecar (spec.metrics), none without it

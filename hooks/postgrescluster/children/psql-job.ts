@@ -107,6 +107,7 @@ export function buildPsqlJob(
     kind: 'Job',
     metadata: childMetadata(cluster, { name, component: opts.component }),
     spec: jobSpec({
+      platform: cluster.platform,
       labels: commonLabels(cluster, opts.component),
       limits: { backoffLimit: 6, activeDeadlineSeconds: PSQL_JOB_DEADLINE_SECONDS },
       pod: { restartPolicy: 'OnFailure', ...jobScheduling(cluster), ...pullSecretsField(cluster) },

@@ -13,7 +13,11 @@
  *
  * `list`, `watch` and `create` cannot be limited by name: the authorizer sees no name in a collection
  * request, nor in a create (the name is in the body). Label selectors cannot be expressed in RBAC.
- * Not granted: ConfigMaps (pgmeta never sets `KUBERNETES_USE_CONFIGMAPS`), `update` (Patroni only
+ * In ConfigMaps mode (`spec.patroni.dcs: configmaps`, `KUBERNETES_USE_CONFIGMAPS`) the same calls go
+ * to ConfigMaps (`CoreV1ApiProxy.__getattr__` maps every `*_kind` call to the Endpoints or the ConfigMap
+ * one), the leader is `<scope>-leader` (`Kubernetes.leader_path`), and nothing touches Endpoints or
+ * Services: `_should_create_config_service` is only set with `use_endpoints`.
+ * Not granted: the other DCS kind, `update` (Patroni only
  * patches), `delete`/`deletecollection` (only `patronictl remove` calls `Kubernetes.delete_cluster`;
  * the cleanup Job deletes Patroni's objects by name with its own account), and the `kubernetes`
  * Endpoints of `default` (`KUBERNETES_BYPASS_API_SERVICE=false`, spilo/env.ts). Spilo's
@@ -22,7 +26,7 @@
  */
 import type { V1Role } from '@kubernetes/client-node';
 import type { Child } from '../../lib/k8s.js';
-import { clusterNames, COMPONENTS, podName } from '../names.js';
+import { clusterNames, COMPONENTS, patroniObjects, podName } from '../names.js';
 import type { ClusterIdentity, ResolvedCluster } from '../spec/resolved.js';
 import { childMetadata } from './metadata.js';
 
@@ -37,22 +41,27 @@ interface Rule {
  * Patroni's rules for a cluster of `members` pods (ordinals 0 to members - 1). Verbs and Endpoints
  * names are sorted, pod names in ordinal order, so the object is byte-stable.
  */
-export function patroniRules(id: Pick<ClusterIdentity, 'name'>, members: number): Rule[] {
-  const p = clusterNames(id).patroni;
+export function patroniRules(
+  id: Pick<ClusterIdentity, 'name'>,
+  members: number,
+  dcs: ResolvedCluster['patroni']['dcs'] = 'endpoints',
+): Rule[] {
+  const p = patroniObjects(id, dcs);
   const pods = Array.from({ length: members }, (_, i) => podName(id, i));
   return [
-    { apiGroups: [''], resources: ['endpoints'], verbs: ['create', 'list', 'watch'] },
+    { apiGroups: [''], resources: [p.resource], verbs: ['create', 'list', 'watch'] },
     // Only the leader is ever read back by name.
-    { apiGroups: [''], resources: ['endpoints'], resourceNames: [p.leader], verbs: ['get', 'patch'] },
+    { apiGroups: [''], resources: [p.resource], resourceNames: [p.leader], verbs: ['get', 'patch'] },
     {
       apiGroups: [''],
-      resources: ['endpoints'],
+      resources: [p.resource],
       resourceNames: [p.config, p.failover, p.sync].sort(),
       verbs: ['patch'],
     },
     { apiGroups: [''], resources: ['pods'], verbs: ['list', 'watch'] },
     { apiGroups: [''], resources: ['pods'], resourceNames: pods, verbs: ['patch'] },
-    { apiGroups: [''], resources: ['services'], verbs: ['create'] },
+    // The `<scope>-config` Service that keeps the endpoints controller off `<scope>-config`.
+    ...(dcs === 'endpoints' ? [{ apiGroups: [''], resources: ['services'], verbs: ['create'] }] : []),
   ];
 }
 
@@ -65,6 +74,6 @@ export function buildRole(cluster: ResolvedCluster, members = cluster.replicas):
     apiVersion: 'rbac.authorization.k8s.io/v1',
     kind: 'Role',
     metadata: childMetadata(cluster, { name: clusterNames(cluster).role, component: COMPONENTS.rbac }),
-    rules: patroniRules(cluster, Math.max(members, cluster.replicas)),
+    rules: patroniRules(cluster, Math.max(members, cluster.replicas), cluster.patroni.dcs),
   };
 }

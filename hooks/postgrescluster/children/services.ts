@@ -1,9 +1,13 @@
 /**
  * The three Services of a cluster.
  *
- * - primary `<scope>`: no selector. Patroni's leader lock is the Endpoints object of the same name and
- *   lists only the current leader, so this Service follows every failover without a label race. Its
- *   port name must equal the one Patroni writes into those Endpoints (`postgresql`).
+ * - primary `<scope>`, in `spec.patroni.dcs: endpoints` mode: no selector. Patroni's leader lock is
+ *   the Endpoints object of the same name and lists only the current leader, so this Service follows
+ *   every failover without a label race. Its port name must equal the one Patroni writes into those
+ *   Endpoints (`postgresql`). In `configmaps` mode Patroni writes no Endpoints (patroni/dcs/kubernetes.py
+ *   `Kubernetes._patch_or_create` builds a ConfigMap body then), so the Service selects the member
+ *   Patroni labels leader (`Kubernetes.touch_member` patches `spilo-role: master` onto the lock
+ *   holder's pod, `KUBERNETES_LEADER_LABEL_VALUE`), as Patroni's docs/kubernetes.rst says to.
  * - replicas `<scope>-ro`: selects the members Patroni labels `spilo-role=replica`.
  * - headless `<scope>-members`: the StatefulSet's `serviceName`, stable DNS for every member, with
  *   not-ready addresses published so members find each other while they start.
@@ -40,7 +44,7 @@ function exposure(cluster: ResolvedCluster): Plain<V1ServiceSpec> {
   };
 }
 
-/** The primary Service, named after Patroni's scope and backed by its leader Endpoints. */
+/** The primary Service, named after Patroni's scope: its leader Endpoints, or the leader-labelled pod. */
 export function buildPrimaryService(cluster: ResolvedCluster): Child<V1Service> {
   return {
     apiVersion: 'v1',
@@ -50,7 +54,11 @@ export function buildPrimaryService(cluster: ResolvedCluster): Child<V1Service> 
       component: COMPONENTS.database,
       annotations: { ...cluster.service.annotations, ...PROTECTED_ANNOTATION },
     }),
-    spec: { ...exposure(cluster), ports: [tcpPort(PORTS.postgresql)] },
+    spec: {
+      ...exposure(cluster),
+      ...(cluster.patroni.dcs === 'configmaps' ? { selector: roleSelector(cluster, 'primary') } : {}),
+      ports: [tcpPort(PORTS.postgresql)],
+    },
   };
 }
 

@@ -10,11 +10,16 @@
  * Once every member pod is gone, finalize runs `<cluster>-cleanup-<hash>`, whose account may delete
  * exactly those objects and nothing else. The leader Endpoints `<scope>` goes by itself: it shares its
  * name with the primary Service, and the endpoints controller deletes a Service's Endpoints with it.
+ *
+ * In ConfigMaps mode (`spec.patroni.dcs: configmaps`) the same state sits in the ConfigMaps
+ * `<scope>-leader`, `-config`, `-sync` and `-failover` (patroni/dcs/kubernetes.py `Kubernetes.leader_path`,
+ * `_patch_or_create`), and no `-config` Service exists (`_should_create_config_service` is set only with
+ * `use_endpoints`). Nothing removes the leader ConfigMap by itself, so the Job deletes all four.
  */
 import type { KubeObject } from '../../lib/k8s.js';
 import { getObject } from '../../metacontroller/children.js';
 import type { SyncRequest } from '../../metacontroller/types.js';
-import { clusterNames } from '../names.js';
+import { patroniObjects } from '../names.js';
 import type { ResolvedCluster } from '../spec/resolved.js';
 import { envValue } from '../spilo/env.js';
 import { buildOperationJob, shortHash } from './job.js';
@@ -53,21 +58,37 @@ export const CLEANUP_SCRIPT = [PY_COMMON, PY_KUBERNETES, CLEANUP_MAIN].join('\n'
 /** Deleting four objects takes seconds. */
 export const CLEANUP_DEADLINE_SECONDS = 300;
 
-/** Patroni's objects to delete, as `<resource>/<name>`, the Service first. */
-export function patroniLeftovers(cluster: Pick<ResolvedCluster, 'name'>): string[] {
-  const p = clusterNames(cluster).patroni;
-  return [`services/${p.config}`, `endpoints/${p.config}`, `endpoints/${p.sync}`, `endpoints/${p.failover}`];
+type Dcs = ResolvedCluster['patroni']['dcs'];
+
+/** The names of Patroni's objects the Job deletes: the leader's too unless it goes with its Service. */
+function leftoverNames(cluster: Pick<ResolvedCluster, 'name'>, dcs: Dcs): string[] {
+  const p = patroniObjects(cluster, dcs);
+  return [...(dcs === 'configmaps' ? [p.leader] : []), p.config, p.sync, p.failover];
 }
 
-/** Patroni Endpoints (other than the leader's) still observed. */
-export function remainingEndpoints(req: SyncRequest): string[] {
-  const p = clusterNames(req.parent.metadata).patroni;
+/** Patroni's objects to delete, as `<resource>/<name>`, the `-config` Service (Endpoints mode) first. */
+export function patroniLeftovers(cluster: Pick<ResolvedCluster, 'name' | 'patroni'>): string[] {
+  const { dcs } = cluster.patroni;
+  const p = patroniObjects(cluster, dcs);
+  return [
+    ...(dcs === 'endpoints' ? [`services/${p.config}`] : []),
+    ...leftoverNames(cluster, dcs).map((name) => `${p.resource}/${name}`),
+  ];
+}
+
+/** Patroni's objects of the cluster's DCS kind (other than a leader Endpoints) still observed. */
+export function remainingEndpoints(
+  req: SyncRequest,
+  cluster: Pick<ResolvedCluster, 'name' | 'patroni'>,
+): string[] {
+  const { dcs } = cluster.patroni;
+  const kind = patroniObjects(cluster, dcs).kind;
   const namespace = req.parent.metadata.namespace;
-  return [p.config, p.sync, p.failover].filter(
+  return leftoverNames(cluster, dcs).filter(
     (name) =>
       getObject(
         req.related,
-        { kind: 'Endpoints', apiVersion: 'v1' },
+        { kind, apiVersion: 'v1' },
         { name, ...(namespace === undefined ? {} : { namespace }) },
       ) !== undefined,
   );
@@ -76,7 +97,8 @@ export function remainingEndpoints(req: SyncRequest): string[] {
 /** The cleanup Job and its account. */
 export function cleanupChildren(cluster: ResolvedCluster): KubeObject[] {
   const targets = patroniLeftovers(cluster);
-  const p = clusterNames(cluster).patroni;
+  const { dcs } = cluster.patroni;
+  const p = patroniObjects(cluster, dcs);
   const job = buildOperationJob(cluster, {
     operation: 'cleanup',
     hash: shortHash(targets),
@@ -88,8 +110,10 @@ export function cleanupChildren(cluster: ResolvedCluster): KubeObject[] {
     kubernetesApi: true,
   });
   const rules = [
-    namedRule({ group: '', resource: 'endpoints', verbs: ['delete'], names: [p.config, p.sync, p.failover] }),
-    namedRule({ group: '', resource: 'services', verbs: ['delete'], names: [p.config] }),
+    namedRule({ group: '', resource: p.resource, verbs: ['delete'], names: leftoverNames(cluster, dcs) }),
+    ...(dcs === 'endpoints'
+      ? [namedRule({ group: '', resource: 'services', verbs: ['delete'], names: [p.config] })]
+      : []),
   ];
   return [job, ...buildOperationRbac(cluster, 'cleanup', rules)];
 }

@@ -5,10 +5,10 @@
  * All of it comes from the request; nothing here is a guess about objects not observed.
  */
 import type { KubeObject } from '../../lib/k8s.js';
-import { getObject, listObjects } from '../../metacontroller/children.js';
+import { listObjects } from '../../metacontroller/children.js';
 import type { SyncRequest } from '../../metacontroller/types.js';
-import { ANNOTATIONS, REVISION_LABEL, clusterNames } from '../names.js';
-import { bootstrapped, type ObservedCluster, type ObservedMember } from '../observe.js';
+import { ANNOTATIONS, REVISION_LABEL } from '../names.js';
+import { bootstrapped, patroniObject, type ObservedCluster, type ObservedMember } from '../observe.js';
 
 export { REVISION_LABEL } from '../names.js';
 
@@ -89,13 +89,7 @@ function statefulSetFacts(sts: KubeObject | undefined): Day2Facts['statefulSet']
 }
 
 function synchronousStandbys(req: SyncRequest): string[] {
-  const names = clusterNames(req.parent.metadata);
-  const namespace = req.parent.metadata.namespace;
-  const sync = getObject(
-    req.related,
-    { kind: 'Endpoints', apiVersion: 'v1' },
-    { name: names.patroni.sync, ...(namespace === undefined ? {} : { namespace }) },
-  );
+  const sync = patroniObject(req, 'sync');
   const value = sync?.metadata.annotations?.['sync_standby'] ?? '';
   return value === '' ? [] : value.split(',').map((s) => s.trim());
 }

@@ -81,6 +81,7 @@ export function buildOperationJob(cluster: ResolvedCluster, job: OperationJob): 
       annotations: { ...job.annotations, [ANNOTATIONS.operation]: job.operation },
     }),
     spec: jobSpec({
+      platform: cluster.platform,
       labels,
       limits: { backoffLimit: BACKOFF_LIMIT, activeDeadlineSeconds: job.deadlineSeconds },
       pod: {

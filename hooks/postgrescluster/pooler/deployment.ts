@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import type { V1Container, V1Deployment, V1PodSpec, V1Probe, V1Volume } from '@kubernetes/client-node';
 import type { Child, Plain } from '../../lib/k8s.js';
 import { childMetadata } from '../children/metadata.js';
+import { podSecurity } from '../children/security.js';
 import { COMPONENTS } from '../names.js';
 import { type PooledCluster, POOLER_PATHS, pgbouncerIni, renderIni } from './ini.js';
 import { INI_KEY, USERLIST_KEY } from './objects.js';
@@ -122,13 +123,11 @@ function podSpec(cluster: PooledCluster, role: PoolerRole): Plain<V1PodSpec> {
     // PgBouncer needs no Kubernetes API access.
     automountServiceAccountToken: false,
     enableServiceLinks: false,
-    securityContext: {
-      runAsUser: PGBOUNCER_UID,
-      runAsGroup: PGBOUNCER_GID,
-      fsGroup: PGBOUNCER_GID,
-      runAsNonRoot: true,
-      seccompProfile: { type: 'RuntimeDefault' },
-    },
+    securityContext: podSecurity(cluster.platform, {
+      user: PGBOUNCER_UID,
+      group: PGBOUNCER_GID,
+      fsGroup: true,
+    }),
     // One pod per node when the cluster has room, so losing a node leaves the others serving.
     affinity: {
       podAntiAffinity: {

@@ -19,6 +19,7 @@ import { resolveResources } from './resources.js';
 import { resolveScaling } from './scaling.js';
 import { resolveTls } from './tls.js';
 import { DEFAULT_IMAGES as DEFAULT_IMAGE_TABLE } from '../images/set.js';
+import { defaultDcs } from './dcs.js';
 import type { ClusterIdentity, PgMajor, ResolvedCluster, ResolvedScheduling } from './resolved.js';
 
 /** The pod label that default (anti-)affinity and spread constraints select a cluster's members by. */
@@ -119,6 +120,17 @@ function resolveBootstrap(spec: PostgresClusterSpec): ResolvedCluster['bootstrap
 }
 
 /**
+ * The pod profile and Patroni's DCS. checkSpec has filled in the DCS the cluster keeps (spec/dcs.ts
+ * `fillDcs`); the fallback is the default of a new cluster.
+ */
+function resolvePlatform(spec: PostgresClusterSpec): Pick<ResolvedCluster, 'platform' | 'patroni'> {
+  return {
+    platform: spec.platform ?? 'kubernetes',
+    patroni: { dcs: spec.patroni?.dcs ?? defaultDcs(spec.platform) },
+  };
+}
+
+/**
  * The cluster after defaults. `spec` must be valid (checkSpec calls this only then); the fallbacks
  * below repeat the CRD defaults only so that a spec whose defaults were not applied resolves alike.
  */
@@ -130,6 +142,7 @@ export function resolveSpec(identity: ClusterIdentity, spec: PostgresClusterSpec
   return {
     ...identity,
     version: spec.version,
+    ...resolvePlatform(spec),
     image: spec.image ?? DEFAULT_IMAGES[spec.version],
     // The install's images and update policy replace these in the sync (images/policy.ts).
     images: {

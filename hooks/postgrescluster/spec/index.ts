@@ -12,6 +12,7 @@ import type { KubeObject } from '../../lib/k8s.js';
 import { PER_CLUSTER_MEMO_CAPACITY, createMemo } from '../../lib/memo.js';
 import { backupErrors } from '../backup/validate.js';
 import { resolveSpec } from './defaults.js';
+import { fillDcs } from './dcs.js';
 import { sortErrors, type FieldError } from '../../lib/field-errors.js';
 import { hbaErrors } from './hba/policy.js';
 import { majorErrors } from './majors.js';
@@ -71,19 +72,28 @@ function paramErrors(spec: unknown): FieldError[] {
   return checkParams(spec['version'], spec['postgresqlParams']);
 }
 
-/** The previous valid spec with the CRD's defaults, or undefined when there is none to compare with. */
+/**
+ * The previous valid spec with the CRD's defaults and the DCS it ran with written out (dcs.ts), or
+ * undefined when there is none to compare with.
+ */
 function previousSpec(previous: unknown): Obj | undefined {
   const copy = cloneJson(previous);
   if (!isObj(copy)) return undefined;
   applyDefaults(copy);
+  fillDcs(copy, copy);
   return copy;
 }
 
-/** Every error of the spec; `spec` (a copy) gets the CRD's defaults applied on the way. */
+/**
+ * Every error of the spec; `spec` (a copy) gets the CRD's defaults applied on the way, and the DCS
+ * the cluster keeps (dcs.ts `fillDcs`), before the transition rules compare it with `previous`.
+ */
 function collectErrors(parent: unknown, spec: unknown, previous: unknown): FieldError[] {
   if (spec === undefined) return [{ path: 'spec', message: 'required' }];
+  const schema = schemaErrors(spec);
+  fillDcs(spec, previous);
   return [
-    ...schemaErrors(spec),
+    ...schema,
     ...celErrors({ parent, spec, previous: previousSpec(previous) }),
     ...semanticErrors(spec),
     ...hbaErrors(spec),

@@ -15,6 +15,7 @@ import type { ResolvedNetworkPolicy } from './netpol.js';
 import type { ResolvedPgbouncer } from './pooler.js';
 import type { ResolvedScaling } from './scaling.js';
 import type { ResolvedTls } from './tls.js';
+import type { PatroniDcs, Platform } from './dcs.js';
 
 export const SUPPORTED_MAJORS = ['13', '14', '15', '16', '17', '18'] as const;
 export type PgMajor = (typeof SUPPORTED_MAJORS)[number];
@@ -81,6 +82,10 @@ export interface ResolvedLifecycle {
 
 export interface ResolvedCluster extends ClusterIdentity {
   version: PgMajor;
+  /** The pod security profile (children/security.ts). @default 'kubernetes' */
+  platform: Platform;
+  /** Patroni's DCS objects: Endpoints or ConfigMaps (spec/dcs.ts says how the default is chosen). */
+  patroni: { dcs: PatroniDcs };
   /** The Spilo image: `spec.image`, or the install's for `version` as the update policy allows (images/policy.ts). */
   image: string;
   /** Set when `spec.image` names the Spilo image: the user's choice, never held back. */

@@ -120,6 +120,9 @@ export const MIRRORS: Readonly<Record<string, Mirror>> = {
   "self.matches('^[ \\\\t]*(local|host|hostssl|hostnossl|hostgssenc|hostnogssenc)[ \\\\t]')": (self) =>
     typeof self !== 'string' || HBA_TYPE.test(self),
   'self == oldSelf': (self, oldSelf) => celEqual(self, oldSelf),
+  // spec.patroni: once recorded, the DCS stays (spec/dcs.ts fills the recorded value in first).
+  '!has(oldSelf.dcs) || (has(self.dcs) && self.dcs == oldSelf.dcs)': (self, oldSelf) =>
+    !has(oldSelf, 'dcs') || (has(self, 'dcs') && (self as Obj)['dcs'] === (oldSelf as Obj)['dcs']),
   "!(self in ['postgres', 'template0', 'template1'])": (self) =>
     typeof self !== 'string' || !RESERVED_DATABASES.includes(self),
   "!(self in ['postgres', 'standby', 'admin', 'cron_admin', 'robot_zmon', 'zalandos', 'public', 'none']) && !self.startsWith('pg_')":

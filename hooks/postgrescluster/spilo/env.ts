@@ -26,6 +26,19 @@ export const PGDATA_MOUNT = '/home/postgres/pgdata';
 export const PGROOT = `${PGDATA_MOUNT}/pgroot`;
 export const PGDATA = `${PGROOT}/data`;
 
+/** The image's home of the `postgres` user (Spilo's Dockerfile `PGHOME`). */
+export const PGHOME = '/home/postgres';
+
+/**
+ * On OpenShift (`spec.platform: openshift`) the container runs as a user the image's /etc/passwd does
+ * not know until `launch.sh` rewrites the `postgres` entry, so the runtime starts it with `HOME=/`;
+ * `configure_spilo.py` `get_placeholders()` takes PGHOME from `~` and writes files there, which that
+ * user may not do in `/`. PGHOME itself is group-0 writable (`build_scripts/post_build.sh`).
+ */
+function platformEnv(cluster: ResolvedCluster): EnvVar[] {
+  return cluster.platform === 'openshift' ? [envValue('HOME', PGHOME)] : [];
+}
+
 /** A literal variable. */
 export function envValue(name: string, value: string): EnvVar {
   return { name, value };
@@ -77,6 +90,9 @@ function dcsEnv(cluster: ResolvedCluster): EnvVar[] {
     envValue('KUBERNETES_LEADER_LABEL_VALUE', ROLE_VALUES.primary),
     envValue('KUBERNETES_STANDBY_LEADER_LABEL_VALUE', ROLE_VALUES.primary),
     envValue('KUBERNETES_LABELS', sortedJson(PATRONI_LABELS)),
+    // Any non-empty value selects ConfigMaps: configure_spilo.py `get_dcs_config` adds
+    // `use_endpoints: true` (with pod_ip and the port) only when `use_configmaps` is falsy.
+    ...(cluster.patroni.dcs === 'configmaps' ? [envValue('KUBERNETES_USE_CONFIGMAPS', 'true')] : []),
     envValue('SCOPE', clusterNames(cluster).scope),
     envFromField('POD_IP', 'status.podIP'),
     envFromField('POD_NAMESPACE', 'metadata.namespace'),
@@ -106,6 +122,7 @@ export function spiloEnv(cluster: ResolvedCluster, inputs: SpiloPodInputs = {}):
   return sortEnv([
     ...dcsEnv(cluster),
     ...credentialEnv(cluster),
+    ...platformEnv(cluster),
     envValue('PGVERSION', cluster.version),
     envValue('PGROOT', PGROOT),
     envValue('PGDATA', PGDATA),

@@ -8,6 +8,7 @@ const KINDS: Readonly<Record<string, { kind: string; group: string }>> = {
   pods: { kind: 'Pod', group: '' },
   persistentvolumeclaims: { kind: 'PersistentVolumeClaim', group: '' },
   endpoints: { kind: 'Endpoints', group: '' },
+  configmaps: { kind: 'ConfigMap', group: '' },
   services: { kind: 'Service', group: '' },
   statefulsets: { kind: 'StatefulSet', group: 'apps' },
 };

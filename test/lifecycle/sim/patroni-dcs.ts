@@ -1,7 +1,18 @@
 /**
- * Patroni's Kubernetes DCS (Endpoints mode) for the Patroni simulation: the leader lock (Endpoints
- * `<scope>`), the `initialize` key and dynamic configuration (`<scope>-config`), and the
- * `<scope>-config` Service. Reads and writes only; the decisions are in patroni-ha.ts.
+ * Patroni's Kubernetes DCS for the Patroni simulation: the leader lock, the `initialize` key and
+ * dynamic configuration (`<scope>-config`), and in Endpoints mode the `<scope>-config` Service. Reads
+ * and writes only; the decisions are in patroni-ha.ts.
+ *
+ * Both modes of patroni/dcs/kubernetes.py (v4.0.4), chosen per scope (`ScopeState.dcs`):
+ * - Endpoints (`use_endpoints`): the lock is the Endpoints `<scope>` (`Kubernetes.leader_path` drops
+ *   `-leader`), and `_patch_or_create` writes the holder's address into its subsets in the same body
+ *   (`_map_subsets`), so the selector-less primary Service follows the lock; `patch_or_create_config`
+ *   creates the `<scope>-config` Service (`_create_config_service`).
+ * - ConfigMaps (the default without `use_endpoints`): `CoreV1ApiProxy.__getattr__` turns every `*_kind`
+ *   call into the ConfigMap call, the lock is `<scope>-leader`, the body is a bare `V1ConfigMap` with
+ *   the annotations (no addresses), and no Service is created (`_should_create_config_service` follows
+ *   `use_endpoints`). The primary Service then routes by the role label `touch_member` patches onto
+ *   the holder's pod, the same in both modes (patroni-roster.ts `publish`).
  *
  * Every write goes through the RBAC of the members' ServiceAccount, as the real API server would
  * decide it for the call Patroni makes (patroni/dcs/kubernetes.py: `_patch_or_create` creates or
@@ -22,8 +33,22 @@ export class PatroniDcs {
     this.ctx = ctx;
   }
 
+  /** The kind and API resource of the scope's keys. */
+  private kind(s: ScopeState): { kind: 'Endpoints' | 'ConfigMap'; resource: 'endpoints' | 'configmaps' } {
+    return s.dcs === 'configmaps'
+      ? { kind: 'ConfigMap', resource: 'configmaps' }
+      : { kind: 'Endpoints', resource: 'endpoints' };
+  }
+
+  /** The object name of a key (`Kubernetes.leader_path`: `<scope>-leader` only on ConfigMaps). */
+  private objectName(s: ScopeState, name: string): string {
+    return s.dcs === 'configmaps' && name === s.scope ? `${s.scope}-leader` : name;
+  }
+
+  /** The key `<scope><suffix>` ('' for the leader) as the API server holds it, of either kind. */
   endpoints(s: ScopeState, suffix: string): KubeObject | undefined {
-    return this.ctx.store.get({ kind: 'Endpoints', namespace: s.namespace, name: `${s.scope}${suffix}` });
+    const name = this.objectName(s, `${s.scope}${suffix}`);
+    return this.ctx.store.get({ kind: this.kind(s).kind, namespace: s.namespace, name });
   }
 
   leaderName(s: ScopeState): string | undefined {
@@ -58,7 +83,12 @@ export class PatroniDcs {
    * foreground deletion): real Patroni gets 403 then and writes nothing. Throws when a bound Role
    * refuses the call: that is the rendered Role missing something Patroni needs.
    */
-  authorize(s: ScopeState, resource: 'endpoints' | 'pods' | 'services', verb: string, name: string): boolean {
+  authorize(
+    s: ScopeState,
+    resource: 'endpoints' | 'configmaps' | 'pods' | 'services',
+    verb: string,
+    name: string,
+  ): boolean {
     const pod = this.ctx.store.list('Pod', s.namespace).find((p) => configOf(p)?.scope === s.scope);
     const sa =
       (pod?.['spec'] as { serviceAccountName?: string } | undefined)?.serviceAccountName ?? 'default';
@@ -73,6 +103,7 @@ export class PatroniDcs {
   }
 
   ensureConfigService(s: ScopeState, labels: Record<string, string>): void {
+    if (s.dcs === 'configmaps') return;
     const name = `${s.scope}-config`;
     if (this.ctx.store.get({ kind: 'Service', namespace: s.namespace, name })) return;
     if (!this.authorize(s, 'services', 'create', '')) return;
@@ -92,24 +123,24 @@ export class PatroniDcs {
     name: string,
     o: { labels?: Record<string, string>; annotations: Record<string, string | null>; subsets?: unknown[] },
   ): void {
-    const ref = { kind: 'Endpoints', namespace: s.namespace, name };
+    const { kind, resource } = this.kind(s);
+    const objectName = this.objectName(s, name);
+    const ref = { kind, namespace: s.namespace, name: objectName };
     const old = this.ctx.store.get(ref);
     const annotations = mergePatch(old?.metadata.annotations ?? {}, o.annotations) as Record<string, string>;
+    // Only an Endpoints body carries addresses (`_patch_or_create`: `_map_subsets` with use_endpoints).
+    const subsets = kind === 'Endpoints' ? (o.subsets ?? old?.['subsets']) : undefined;
     const obj: KubeObject = {
       apiVersion: 'v1',
-      kind: 'Endpoints',
+      kind,
       metadata: {
-        ...(old?.metadata ?? { name, namespace: s.namespace }),
+        ...(old?.metadata ?? { name: objectName, namespace: s.namespace }),
         annotations,
         ...(o.labels ? { labels: o.labels } : {}),
       },
-      ...(o.subsets !== undefined
-        ? { subsets: o.subsets }
-        : old?.['subsets'] !== undefined
-          ? { subsets: old['subsets'] }
-          : {}),
+      ...(subsets !== undefined ? { subsets } : {}),
     };
-    if (!this.authorize(s, 'endpoints', old ? 'patch' : 'create', old ? name : '')) return;
+    if (!this.authorize(s, resource, old ? 'patch' : 'create', old ? objectName : '')) return;
     if (old) this.ctx.store.update(obj, PATRONI);
     else this.ctx.store.create(obj, PATRONI);
   }
@@ -220,7 +251,7 @@ export function isLeaseRenewal(c: {
 }): boolean {
   return (
     c.actor === PATRONI &&
-    c.kind === 'Endpoints' &&
+    (c.kind === 'Endpoints' || c.kind === 'ConfigMap') &&
     c.verb === 'update' &&
     (c.paths ?? []).length > 0 &&
     (c.paths ?? []).every((p) => RENEWAL_PATHS.has(p))

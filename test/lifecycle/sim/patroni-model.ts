@@ -72,6 +72,8 @@ export interface VolumeData {
 export interface ScopeState {
   namespace: string;
   scope: string;
+  /** The kind Patroni keeps its keys in, fixed when the scope's first member starts. */
+  dcs: 'endpoints' | 'configmaps';
   lastRenew: number;
   members: Map<string, Member>;
   lag: Map<string, number>;
@@ -98,6 +100,11 @@ export interface PatroniConfig {
   version: string;
   /** Spilo clones from an archive (CLONE_METHOD): Patroni runs a custom bootstrap script. */
   clone: boolean;
+  /**
+   * Patroni keeps its keys in ConfigMaps: `KUBERNETES_USE_CONFIGMAPS` is non-empty, so Spilo's
+   * `configure_spilo.py` `get_dcs_config` leaves `use_endpoints` out (Patroni's own default, false).
+   */
+  configMaps: boolean;
 }
 
 /** One scope as an operation sees it: its state, its configuration and its member pods. */
@@ -164,6 +171,7 @@ export function configOf(pod: KubeObject): PatroniConfig | undefined {
     spilo: json(env['SPILO_CONFIGURATION'], {}),
     version: env['PGVERSION'] ?? '17',
     clone: env['CLONE_METHOD'] !== undefined,
+    configMaps: (env['KUBERNETES_USE_CONFIGMAPS'] ?? '') !== '',
   };
 }
 

@@ -101,6 +101,7 @@ export class PatroniSim {
       s = {
         namespace,
         scope: cfg.scope,
+        dcs: cfg.configMaps ? 'configmaps' : 'endpoints',
         lastRenew: this.ctx.clock.now,
         members: new Map(),
         lag: new Map(),

@@ -50,8 +50,25 @@ describe('pgmeta CLI', () => {
     expect(res.err).toContain('placeholder operator key');
   });
 
+  it('renders the OpenShift example with no fixed ids and Patroni on ConfigMaps', () => {
+    const res = cli(['render', '-f', 'examples/cluster-openshift.yaml']);
+    expect(res.code).toBe(0);
+    const docs = parseAllDocuments(res.out).map((d) => d.toJS() as Record<string, any>); // eslint-disable-line @typescript-eslint/no-explicit-any
+    const sts = docs.find((d) => d['kind'] === 'StatefulSet')!;
+    expect(sts['spec'].template.spec.securityContext).not.toHaveProperty('runAsUser');
+    expect(sts['spec'].template.spec.securityContext).not.toHaveProperty('fsGroup');
+    const primary = docs.find((d) => d['kind'] === 'Service' && d['metadata'].name === 'financial-db')!;
+    expect(primary['spec'].selector).toMatchObject({ 'spilo-role': 'master' });
+  });
+
   it('validates every example as kubectl reads it', () => {
-    for (const f of ['cluster.yaml', 'cluster-ha.yaml', 'cluster-tuned.yaml', 'cluster-backup.yaml']) {
+    for (const f of [
+      'cluster.yaml',
+      'cluster-ha.yaml',
+      'cluster-tuned.yaml',
+      'cluster-backup.yaml',
+      'cluster-openshift.yaml',
+    ]) {
       const res = cli(['validate', '-f', `examples/${f}`]);
       expect([f, res.code, res.out]).toEqual([f, 0, expect.stringMatching(/: valid$/) as unknown]);
     }

@@ -48,10 +48,11 @@ describe('customizeCluster', () => {
       CTX,
     );
     // Then the orphans' rules and the rules that see our children's names (collisions.test.ts).
-    expect(res.relatedResources.slice(0, 6).map((r) => r.resource)).toEqual([
+    expect(res.relatedResources.slice(0, 7).map((r) => r.resource)).toEqual([
       'pods',
       'persistentvolumeclaims',
       'endpoints',
+      'configmaps',
       'storageclasses',
       'secrets',
       'statefulsets',
@@ -63,13 +64,15 @@ describe('customizeCluster', () => {
       matchLabels: { 'app.kubernetes.io/component': 'database', 'pgmeta.io/cluster': 'db' },
     });
     expect(res.relatedResources[2]?.names).toEqual(['db', 'db-config', 'db-sync', 'db-failover']);
+    // Patroni's ConfigMaps (spec.patroni.dcs: configmaps): the leader has its own name there.
+    expect(res.relatedResources[3]?.names).toEqual(['db-leader', 'db-config', 'db-sync', 'db-failover']);
     // The Secrets and StatefulSet pgmeta labelled for a cluster of this name (orphans.ts).
-    for (const rule of res.relatedResources.slice(4, 6)) {
+    for (const rule of res.relatedResources.slice(5, 7)) {
       expect(rule.labelSelector).toEqual({
         matchLabels: { 'app.kubernetes.io/managed-by': 'pgmeta', 'pgmeta.io/cluster': 'db' },
       });
     }
-    expect(res.relatedResources.slice(6).every((r) => (r.names ?? []).length > 0)).toBe(true);
+    expect(res.relatedResources.slice(7).every((r) => (r.names ?? []).length > 0)).toBe(true);
   });
 });
 

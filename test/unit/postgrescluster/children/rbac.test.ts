@@ -44,6 +44,46 @@ function patroniCalls(members: string[]): (ApiRequest & { fn: string })[] {
   ];
 }
 
+/**
+ * The same calls in ConfigMaps mode (`use_endpoints` unset, Spilo's `KUBERNETES_USE_CONFIGMAPS`):
+ * `CoreV1ApiProxy.__getattr__` maps `*_kind` to config_map, `Kubernetes.leader_path` keeps `-leader`,
+ * and `_create_config_service` is never called (`_should_create_config_service` follows
+ * `use_endpoints`, and `patch_or_create_config` calls it only with Endpoints).
+ */
+function patroniConfigMapCalls(members: string[]): (ApiRequest & { fn: string })[] {
+  return patroniCalls(members)
+    .filter((c) => c.resource !== 'services')
+    .map((c) =>
+      c.resource !== 'endpoints'
+        ? c
+        : { ...c, resource: 'configmaps', ...(c.name === 'demo' ? { name: 'demo-leader' } : {}) },
+    );
+}
+
+describe('Patroni RBAC in ConfigMaps mode', () => {
+  const configMaps = aCluster()
+    .withName('demo')
+    .withNamespace('prod')
+    .withReplicas(3)
+    .withDcs('configmaps')
+    .build();
+
+  it('grants every call Patroni v4.0.4 makes on ConfigMaps, and nothing else (no Endpoints, no Services)', () => {
+    const rules = buildRole(configMaps).rules ?? [];
+    const calls = patroniConfigMapCalls(['demo-0', 'demo-1', 'demo-2']);
+    for (const c of calls) expect([c.fn, allows(rules, c)]).toEqual([c.fn, true]);
+    const needed = new Set(calls.map(describeRequest));
+    expect(
+      rules
+        .flatMap(expand)
+        .map(describeRequest)
+        .filter((r) => !needed.has(r)),
+    ).toEqual([]);
+    expect(allows(rules, { group: '', resource: 'endpoints', verb: 'create' })).toBe(false);
+    expect(allows(rules, { group: '', resource: 'services', verb: 'create' })).toBe(false);
+  });
+});
+
 describe('Patroni RBAC', () => {
   it('creates the ServiceAccount the pods run as', () => {
     const sa = buildServiceAccount(cluster);

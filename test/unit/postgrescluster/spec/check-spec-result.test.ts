@@ -16,6 +16,8 @@ describe('checkSpec', () => {
       ...BASE,
       replicas: 1,
       bootstrap: { database: 'app', owner: 'app' },
+      platform: 'kubernetes',
+      patroni: { dcs: 'endpoints' },
     });
   });
 

@@ -34,6 +34,8 @@ describe('resolveSpec', () => {
       namespace: 'db',
       uid: 'u1',
       version: '16',
+      platform: 'kubernetes',
+      patroni: { dcs: 'endpoints' },
       image: 'ghcr.io/zalando/spilo-17:4.0-p3',
       imageFromSpec: false,
       images: {

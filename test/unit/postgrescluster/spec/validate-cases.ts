@@ -190,6 +190,39 @@ export const FAILING: CelCase[] = [
     error: { path: 'spec.bootstrap', message: 'bootstrap cannot change after creation' },
   },
   {
+    rule: 'self == oldSelf',
+    what: 'a cluster moved to OpenShift after creation',
+    spec: { ...BASE, platform: 'openshift' },
+    previous: BASE,
+    error: {
+      path: 'spec.platform',
+      message:
+        'platform cannot change after the cluster is created (the data directory belongs to the user its pods ran as)',
+    },
+  },
+  {
+    rule: '!has(oldSelf.dcs) || (has(self.dcs) && self.dcs == oldSelf.dcs)',
+    what: 'ConfigMaps asked of a cluster created before the field, which runs on Endpoints',
+    spec: { ...BASE, patroni: { dcs: 'configmaps' } },
+    previous: BASE,
+    error: {
+      path: 'spec.patroni.dcs',
+      message:
+        'patroni.dcs cannot change after the cluster is created (docs/patroni-dcs.md says how to move a cluster)',
+    },
+  },
+  {
+    rule: '!has(oldSelf.dcs) || (has(self.dcs) && self.dcs == oldSelf.dcs)',
+    what: 'Endpoints asked of an OpenShift cluster created with the ConfigMaps default',
+    spec: { ...BASE, platform: 'openshift', patroni: { dcs: 'endpoints' } },
+    previous: { ...BASE, platform: 'openshift', patroni: { dcs: 'configmaps' } },
+    error: {
+      path: 'spec.patroni.dcs',
+      message:
+        'patroni.dcs cannot change after the cluster is created (docs/patroni-dcs.md says how to move a cluster)',
+    },
+  },
+  {
     rule: "!(self in ['postgres', 'template0', 'template1'])",
     what: 'the postgres database as the application database',
     spec: { ...BASE, bootstrap: { database: 'postgres' } },
