@@ -147,6 +147,8 @@ export function fullSpec(replicas: number): Record<string, unknown> {
     stopped: false,
     primaryUpdateMethod: 'restart',
     switchover: { target: 'orders-0' },
+    // Generations the Secrets already hold (none observed here: the Secrets are created with them).
+    credentialRotation: { app: 1, superuser: 1, replication: 1, pooler: 1, monitoring: 1 },
   };
 }
 

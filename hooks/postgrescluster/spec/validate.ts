@@ -120,6 +120,9 @@ export const MIRRORS: Readonly<Record<string, Mirror>> = {
   "self.matches('^[ \\\\t]*(local|host|hostssl|hostnossl|hostgssenc|hostnogssenc)[ \\\\t]')": (self) =>
     typeof self !== 'string' || HBA_TYPE.test(self),
   'self == oldSelf': (self, oldSelf) => celEqual(self, oldSelf),
+  // spec.credentialRotation.*: a lower generation would bring an earlier password back.
+  'self >= oldSelf': (self, oldSelf) =>
+    typeof self !== 'number' || typeof oldSelf !== 'number' || self >= oldSelf,
   "!(self in ['postgres', 'template0', 'template1'])": (self) =>
     typeof self !== 'string' || !RESERVED_DATABASES.includes(self),
   "!(self in ['postgres', 'standby', 'admin', 'cron_admin', 'robot_zmon', 'zalandos', 'public', 'none']) && !self.startsWith('pg_')":
