@@ -22,11 +22,16 @@ function mergePatch(target: unknown, patch: unknown): unknown {
   if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) return patch;
   const out: Json =
     typeof target === 'object' && target !== null && !Array.isArray(target) ? { ...(target as Json) } : {};
-  for (const [k, v] of Object.entries(patch as Json)) {
-    if (v === null) delete out[k];
-    else out[k] = mergePatch(out[k], v);
-  }
-  return out;
+  const removed = new Set(
+    Object.entries(patch as Json)
+      .filter(([, v]) => v === null)
+      .map(([k]) => k),
+  );
+  const kept = Object.entries(out).filter(([k]) => !removed.has(k));
+  const changed = Object.entries(patch as Json)
+    .filter(([, v]) => v !== null)
+    .map(([k, v]) => [k, mergePatch(out[k], v)] as const);
+  return { ...Object.fromEntries(kept), ...Object.fromEntries(changed) };
 }
 
 function answer(res: ServerResponse, status: number, body: unknown): void {
@@ -45,18 +50,31 @@ function handle(
   const contentType = req.headers['content-type'] ?? '';
   const body: unknown = raw === '' ? undefined : JSON.parse(raw);
   api.calls.push({ method: req.method ?? '', path, contentType, body });
-  if (!(req.headers.authorization ?? '').startsWith('Bearer '))
-    return answer(res, 401, { reason: 'Unauthorized' });
+  if (!(req.headers.authorization ?? '').startsWith('Bearer ')) {
+    answer(res, 401, { reason: 'Unauthorized' });
+    return;
+  }
   const m = new RegExp(`^/api/v1/namespaces/${namespace}/secrets/([a-z0-9.-]+)$`).exec(path);
   const current = m ? api.secrets.get(m[1]!) : undefined;
-  if (!m || !current) return answer(res, 404, { reason: 'NotFound' });
-  if (req.method === 'GET') return answer(res, 200, current);
-  if (req.method !== 'PATCH') return answer(res, 405, { reason: 'MethodNotAllowed' });
-  if (contentType !== 'application/merge-patch+json')
-    return answer(res, 415, { reason: 'UnsupportedMediaType' });
+  if (!m || !current) {
+    answer(res, 404, { reason: 'NotFound' });
+    return;
+  }
+  if (req.method === 'GET') {
+    answer(res, 200, current);
+    return;
+  }
+  if (req.method !== 'PATCH') {
+    answer(res, 405, { reason: 'MethodNotAllowed' });
+    return;
+  }
+  if (contentType !== 'application/merge-patch+json') {
+    answer(res, 415, { reason: 'UnsupportedMediaType' });
+    return;
+  }
   const next = mergePatch(current, body) as KubeObject;
   api.secrets.set(m[1]!, next);
-  return answer(res, 200, next);
+  answer(res, 200, next);
 }
 
 /** Starts the fake with these Secrets (by name) in `namespace`. */
@@ -73,11 +91,18 @@ export async function startSecretsApi(
   const server: Server = createServer((req, res) => {
     let raw = '';
     req.on('data', (d: Buffer) => (raw += d.toString()));
-    req.on('end', () => handle(api, namespace, req, raw, res));
+    req.on('end', () => {
+      handle(api, namespace, req, raw, res);
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   api.url = `http://127.0.0.1:${String((server.address() as AddressInfo).port)}`;
-  api.close = () => new Promise((resolve) => server.close(() => resolve()));
+  api.close = () =>
+    new Promise((resolve) =>
+      server.close(() => {
+        resolve();
+      }),
+    );
   return api;
 }
 

@@ -122,6 +122,7 @@ describe('the PostgresCluster CRD', () => {
       [
         'conditions',
         'connectionInfo',
+        'credentialRotation',
         'backup',
         'currentVersion',
         'restoredFrom',
