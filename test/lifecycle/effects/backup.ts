@@ -23,7 +23,7 @@ const ENVDIR_FATAL = 111;
 type Member = NonNullable<ReturnType<PatroniSim['member']>>;
 
 /** A PostgreSQL server a client reached: the member pod and what Patroni runs in it. */
-interface Server {
+export interface Server {
   pod: KubeObject;
   scope: string;
   member: Member;
@@ -81,7 +81,7 @@ function backends(world: JobWorld, ns: string, service: string): KubeObject[] {
 }
 
 /** The server behind `<service>.<namespace>.svc` whose PostgreSQL accepts connections (pg_isready). */
-function serverAt(world: JobWorld, host: string): Server | undefined {
+export function serverAt(world: JobWorld, host: string): Server | undefined {
   const [service = '', ns = '', svc] = host.split('.');
   if (svc !== 'svc') throw new Error(`job-effects: PGHOST ${host} is not a Service's DNS name`);
   for (const pod of backends(world, ns, service)) {
