@@ -16,7 +16,9 @@ const LIFECYCLE_KEY = new Uint8Array(32).fill(42);
 
 const HA = { version: '16', replicas: 3, storage: { size: '10Gi' } };
 
-type Store = { get(ref: { kind: string; namespace: string; name: string }): KubeObject | undefined };
+interface Store {
+  get(ref: { kind: string; namespace: string; name: string }): KubeObject | undefined;
+}
 
 function secretOf(store: Store, name: string) {
   return store.get({ kind: 'Secret', namespace: 'shop', name });

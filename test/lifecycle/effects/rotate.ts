@@ -38,7 +38,7 @@ export const rotate: JobEffect = {
     const plan = JSON.parse(resolved.get('ROTATION_PLAN') ?? '[]') as PlanItem[];
     const annotation = env['GENERATION_ANNOTATION'] ?? '';
     const server = serverAt(world, env['PGHOST'] ?? '');
-    if (!server || server.member.role !== 'primary') {
+    if (server?.member.role !== 'primary') {
       return waitFor(world, mem, { what: 'the primary to accept the superuser', timeout: PRIMARY_TIMEOUT });
     }
     moved(mem);
