@@ -32,7 +32,13 @@ export const ROTATED_PURPOSES: readonly RotatedPurpose[] = [
 /**
  * Credentials whose users hold the password in their environment: the database containers
  * (`PGPASSWORD_SUPERUSER`, `PGPASSWORD_STANDBY`, the exporter's `DATA_SOURCE_PASS`), so the members
- * restart once the Secret holds a new one.
+ * restart once the Secret holds a new one. Spilo 4.0-p3 writes the first two into Patroni's
+ * `postgresql.authentication` only when the container starts (configure_spilo.py `TEMPLATE`, `main`),
+ * and Patroni v4.0.4 uses them over TCP: replication for `primary_conninfo` through its pgpass file
+ * (patroni/postgresql/config.py `ConfigHandler._write_recovery_params`, `write_pgpass`) and for
+ * `pg_basebackup` (bootstrap.py `Bootstrap.create_replica`); the superuser for pg_rewind and its
+ * checks against the leader (config.py `rewind_credentials`, rewind.py `Rewind._conn_kwargs`).
+ * Patroni's `POST /restart` restarts PostgreSQL only, not the container, so a new pod is needed.
  */
 export const MEMBER_PURPOSES: readonly RotatedPurpose[] = ['monitoring', 'replication', 'superuser'];
 
