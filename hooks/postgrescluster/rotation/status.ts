@@ -33,7 +33,11 @@ function pendingPhase(
   if (!proposal || !job || generationsOf(job)[p] !== requested) {
     return {
       phase: 'Pending',
-      message: day2.paused ? 'paused' : 'waits for the running rotation Job to finish',
+      message: day2.paused
+        ? 'paused'
+        : day2.stopped
+          ? 'the cluster is stopped'
+          : 'waits for the running rotation Job to finish',
     };
   }
   const existing = proposal.existing;
