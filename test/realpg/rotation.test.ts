@@ -180,6 +180,31 @@ maybe.each(MAJORS)('PostgreSQL %s: rotating the application and superuser passwo
     for (const pw of [newApp, newSu]) expect(seen).not.toContain(pw);
   });
 
+  it('a role its own Job has not created yet is left to that Job; the Secret is still rewritten', async () => {
+    const metrics = { ...BEFORE, metrics: { enabled: true } };
+    const mw = world({ spec: { ...metrics, credentialRotation: { monitoring: 1 } }, before: metrics });
+    const secrets = mw.children.filter((c) => c.kind === 'Secret');
+    const res = sync(mw);
+    const mjob = res.children.find((c) => c.kind === 'Job' && c.metadata.name.startsWith('orders-rotate-'))!;
+    const mplan = res.children.find((c) => c.kind === 'Secret' && c.metadata.name === mjob.metadata.name)!;
+    const mapi = await startSecretsApi('shop', secrets);
+    try {
+      // The superuser's Secret of this world still holds generation 0; the server has generation 1.
+      const env = { ...jobEnv(mjob, [...secrets, mplan], { server, api: mapi }), PGPASSWORD: newSu };
+      const run = await runScript(scriptOf(mjob), env, 60_000);
+      if (run.code !== 0) console.log(run.stdout, run.stderr);
+      expect(run).toMatchObject({ code: 0 });
+      expect(run.stdout).toContain('monitoring: role pgmeta_monitor does not exist yet');
+      const monitoring = mapi.secrets.get('orders-monitoring')!;
+      expect(decodedData(monitoring)['password']).toBe(
+        rotatedPassword(CTX.operatorKey, uid, { purpose: 'monitoring', generation: 1 }),
+      );
+      expect(monitoring.metadata.annotations?.[GENERATION_ANNOTATION]).toBe('1');
+    } finally {
+      await mapi.close();
+    }
+  });
+
   it('a retried Job whose pod still has the old superuser password logs in with the new one and redoes both', async () => {
     const run = await runScript(
       scriptOf(job!),
