@@ -1071,6 +1071,31 @@ export interface PostgresClusterSpec {
    */
   stopped?: boolean;
   /**
+   * Rotate a credential: raise its generation (0 when absent) by one. The new password is derived from the operator key, the cluster's UID and the generation; a Job sets it in PostgreSQL (as a SCRAM verifier), then writes it and every key derived from it (uri, jdbc-uri, ...) into the credential's Secret; the members (superuser, replication, monitoring) or the poolers (pooler) are then restarted one at a time. status.credentialRotation shows the progress. A generation never goes back.
+   */
+  credentialRotation?: {
+    /**
+     * Rotation generation of the application owner (`<cluster>-app`).
+     */
+    app?: number;
+    /**
+     * Rotation generation of the superuser `postgres` (`<cluster>-superuser`).
+     */
+    superuser?: number;
+    /**
+     * Rotation generation of the replication user `standby` (`<cluster>-replication`).
+     */
+    replication?: number;
+    /**
+     * Rotation generation of the pooler's lookup role (`<cluster>-pooler`).
+     */
+    pooler?: number;
+    /**
+     * Rotation generation of the monitoring role (`<cluster>-monitoring`).
+     */
+    monitoring?: number;
+  };
+  /**
    * How the primary's pod is replaced when its template changes (image, resources, local parameters), after every replica was updated: `switchover` (the default) first hands the primary role to an updated replica through Patroni, `restart` deletes the primary's pod and lets Patroni fail over.
    */
   primaryUpdateMethod?: 'switchover' | 'restart';

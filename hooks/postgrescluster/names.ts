@@ -169,7 +169,7 @@ export function patroniObjects(
 }
 
 /** Day-2 operations, each run by a Job named `<cluster>-<operation>-<hash of what it applies>`. */
-export type Operation = 'params' | 'switchover' | 'rollout' | 'resize' | 'cleanup';
+export type Operation = 'params' | 'switchover' | 'rollout' | 'resize' | 'cleanup' | 'rotate';
 
 /**
  * `<cluster>-<operation>`: the prefix of an operation's Job names and the name of its ServiceAccount,

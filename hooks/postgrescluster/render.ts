@@ -17,6 +17,7 @@ import { renderMetrics } from './metrics/index.js';
 import { renderNetworkPolicies } from './netpol/index.js';
 import { buildRestApiSecret, restApiPassword } from './patroni/rest-api.js';
 import { renderPooler } from './pooler/index.js';
+import { withCredentialGenerations } from './rotation/render.js';
 import type { ResolvedCluster } from './spec/resolved.js';
 
 export interface RenderInputs {
@@ -32,7 +33,7 @@ export interface RenderInputs {
 /** Every desired child of a valid cluster, in any order (the response builder sorts). */
 export function renderChildren(cluster: ResolvedCluster, inputs: RenderInputs): KubeObject[] {
   const credentials = resolveCredentials(cluster, inputs);
-  return [
+  const children = [
     buildServiceAccount(cluster),
     buildRole(cluster),
     buildRoleBinding(cluster),
@@ -46,6 +47,7 @@ export function renderChildren(cluster: ResolvedCluster, inputs: RenderInputs): 
     ...renderNetworkPolicies(cluster),
     ...renderMetrics(cluster, inputs),
   ];
+  return withCredentialGenerations(children, cluster, inputs.observedSecrets);
 }
 
 /** How Metacontroller updates an observed child that differs from the desired one. */

@@ -85,7 +85,7 @@ export function renderPlan(plan: Plan, ctx: HookContext): KubeObject[] {
 export function syncCluster(req: SyncRequest, ctx: HookContext): DesiredState {
   const plan = planCluster(req, ctx);
   // Day-2: the StatefulSet's size, operation Jobs, and a paused cluster's last rendered state.
-  const day2 = planDay2(req, plan);
+  const day2 = planDay2(req, plan, ctx.operatorKey);
   // No members before a new cluster's certificate shows whether it carries a CA (tls/ca.ts).
   const ca = day2.render.cluster ? certificateCaOf(day2.render.cluster, day2.render.observed) : false;
   const rendered = holdUntilIssued(applyDay2(renderPlan(day2.render, ctx), day2), ca);

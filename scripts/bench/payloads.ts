@@ -152,6 +152,8 @@ export function fullSpec(replicas: number): Record<string, unknown> {
     switchover: { target: 'orders-0' },
     // Image updates held for a weekly window: the policy's comparison runs on every sync.
     maintenance: { imageUpdates: 'Window', window: { days: ['Sun'], start: '02:00', durationMinutes: 120 } },
+    // Generations the Secrets already hold (none observed here: the Secrets are created with them).
+    credentialRotation: { app: 1, superuser: 1, replication: 1, pooler: 1, monitoring: 1 },
   };
 }
 

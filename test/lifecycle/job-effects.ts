@@ -14,6 +14,8 @@
  *   replace) the primary;
  * - day2/resize-script.ts: patch each claim's storage request;
  * - day2/cleanup.ts: delete Patroni's leftover Endpoints and Service;
+ * - rotation/script.ts: wait for the primary, then per credential set the password and merge-patch
+ *   its Secret (effects/rotate.ts);
  * - postgresbackup/job.ts: `pg_isready` until the Service (primary, or replicas with
  *   backupFromReplica) has a backend whose PostgreSQL accepts connections, then one psql session
  *   that has that server run `wal-g backup-push` (COPY ... TO PROGRAM) with the WAL-G configuration
@@ -35,6 +37,7 @@ import type { JobEffect, JobWorld } from './effects/common';
 import { cleanup, resize } from './effects/kube-jobs';
 import { bootstrap, params, switchover } from './effects/patroni-jobs';
 import { rollout } from './effects/rollout';
+import { rotate } from './effects/rotate';
 import type { JsonObject } from './lib/json';
 import type { JobOutcome } from './sim/jobs';
 
@@ -51,6 +54,7 @@ export const JOB_EFFECTS: readonly JobEffect[] = [
   rollout,
   resize,
   cleanup,
+  rotate,
 ];
 
 /** Runs the effect of `job`; throws for a Job no effect matches. */

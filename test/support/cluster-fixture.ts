@@ -43,6 +43,7 @@ function defaults(): ResolvedCluster {
     tls: { enabled: true },
     scheduling: { affinity: {}, tolerations: [], nodeSelector: {}, topologySpreadConstraints: [] },
     lifecycle: { paused: false, stopped: false, primaryUpdateMethod: 'switchover' },
+    credentialRotation: { app: 0, superuser: 0, replication: 0, pooler: 0, monitoring: 0 },
   };
 }
 

@@ -40,7 +40,21 @@ export type PasswordPurpose = CredentialPurpose | 'pooler' | 'monitoring' | 'pat
 
 /** The password derived for a purpose when no Secret holds one: base64url without padding. */
 export function derivePassword(operatorKey: Uint8Array, uid: string, purpose: PasswordPurpose): string {
-  return createHmac('sha256', operatorKey).update(`${uid}/${purpose}`).digest('base64url');
+  return rotatedPassword(operatorKey, uid, { purpose, generation: 0 });
+}
+
+/**
+ * The password of a rotation generation (spec.credentialRotation). The generation is part of the
+ * HMAC input above 0, so each generation has its own password and generation 0 keeps the one clusters
+ * always had.
+ */
+export function rotatedPassword(
+  operatorKey: Uint8Array,
+  uid: string,
+  o: { purpose: PasswordPurpose; generation: number },
+): string {
+  const input = o.generation > 0 ? `${uid}/${o.purpose}/${String(o.generation)}` : `${uid}/${o.purpose}`;
+  return createHmac('sha256', operatorKey).update(input).digest('base64url');
 }
 
 /** The decoded `data.password` of an observed Secret, or undefined when it has none. */
@@ -58,14 +72,17 @@ export interface CredentialInputs {
   observedSecrets: Readonly<Record<string, KubeObject>>;
 }
 
-/** The password of the Secret `secretName` when it holds one, else the one derived for `purpose`. */
+/**
+ * The password of the Secret `secretName` when it holds one, else the one derived for `purpose` and
+ * the requested rotation `generation` (default 0).
+ */
 export function keptPassword(
   inputs: CredentialInputs,
-  o: { uid: string; secretName: string; purpose: PasswordPurpose },
+  o: { uid: string; secretName: string; purpose: PasswordPurpose; generation?: number },
 ): string {
   return (
     observedPassword(inputs.observedSecrets[o.secretName]) ??
-    derivePassword(inputs.operatorKey, o.uid, o.purpose)
+    rotatedPassword(inputs.operatorKey, o.uid, { purpose: o.purpose, generation: o.generation ?? 0 })
   );
 }
 
@@ -73,7 +90,12 @@ export function keptPassword(
 export function resolveCredentials(cluster: ResolvedCluster, inputs: CredentialInputs): Credentials {
   const names = clusterNames(cluster).secrets;
   const password = (purpose: CredentialPurpose): string =>
-    keptPassword(inputs, { uid: cluster.uid, secretName: names[purpose], purpose });
+    keptPassword(inputs, {
+      uid: cluster.uid,
+      secretName: names[purpose],
+      purpose,
+      generation: cluster.credentialRotation[purpose],
+    });
   const credential = (purpose: CredentialPurpose, username: string, dbname: string): Credential => ({
     purpose,
     username,

@@ -24,6 +24,7 @@ const OPERATIONS: Record<Operation, true> = {
   rollout: true,
   resize: true,
   cleanup: true,
+  rotate: true,
 };
 
 /** Kinds whose names a user or another tool may plausibly hold already. */

@@ -31,6 +31,7 @@ import {
   pauseRequested,
   withObservedSize,
 } from './paused.js';
+import { planRotation } from '../rotation/job.js';
 import { planRollout } from './rollout.js';
 import { planScale, type ScaleDecision } from './scale.js';
 import { planResize } from './storage.js';
@@ -90,11 +91,15 @@ const DAY2_OPERATIONS: ReadonlySet<string> = new Set<Operation>([
   'switchover',
   'rollout',
   'resize',
+  'rotate',
 ]);
+
+/** Operations that take no member down, so they run beside the disruptive ones. */
+const NON_DISRUPTIVE: ReadonlySet<string> = new Set<Operation>(['resize', 'rotate']);
 
 /**
  * Observed operation Jobs that still run and no planner returned, kept as observed: disruptive
- * (except a resize), so no new disruptive operation starts beside them.
+ * (except a resize or a rotation), so no new disruptive operation starts beside them.
  */
 export function runningJobsKept(ctx: Day2Context, proposals: readonly (Proposal | undefined)[]): Proposal[] {
   const returned = new Set(
@@ -106,7 +111,9 @@ export function runningJobsKept(ctx: Day2Context, proposals: readonly (Proposal 
       const operation = job.metadata.annotations?.[ANNOTATIONS.operation];
       if (operation === undefined || !DAY2_OPERATIONS.has(operation)) return [];
       const op = operation as Operation;
-      return [{ operation: op, children: [asDesired(job)], existing: job, disruptive: op !== 'resize' }];
+      return [
+        { operation: op, children: [asDesired(job)], existing: job, disruptive: !NON_DISRUPTIVE.has(op) },
+      ];
     });
 }
 
@@ -115,8 +122,11 @@ function withRunningJobs(ctx: Day2Context, proposals: (Proposal | undefined)[]):
   return [...proposals, ...runningJobsKept(ctx, proposals)];
 }
 
-/** The day-2 plan of one sync. */
-export function planDay2(req: SyncRequest, plan: Plan): Day2Plan {
+/**
+ * The day-2 plan of one sync. `operatorKey` derives the passwords of a credential rotation; without
+ * it (callers that only read the plan) no rotation is planned.
+ */
+export function planDay2(req: SyncRequest, plan: Plan, operatorKey?: Uint8Array): Day2Plan {
   if (pauseRequested(req.parent)) {
     const render = pausedPlan(req, plan);
     const ctx = context(req, render);
@@ -138,6 +148,7 @@ export function planDay2(req: SyncRequest, plan: Plan): Day2Plan {
       planParams(ctx),
       planRollout(ctx),
       planResize(ctx),
+      planRotation(ctx, operatorKey),
     ]),
   );
   return { ...none, context: ctx, scale, ...chosen };

@@ -13,6 +13,8 @@ import { paramsStatus } from './params-status.js';
 import { staleMembers } from './rollout.js';
 import { storageCondition, storageStatus, type StorageStatus } from './storage-status.js';
 import { switchoverStatus, type SwitchoverStatus } from './switchover-status.js';
+import { rotationStatus, type RotationStatus } from '../rotation/status.js';
+import type { RotatedPurpose } from '../spec/resolved.js';
 import type { Day2Context } from './types.js';
 
 export interface RolloutStatus {
@@ -61,6 +63,7 @@ export interface Day2StatusFields {
   switchover?: SwitchoverStatus;
   rollout?: RolloutStatus;
   storage?: StorageStatus;
+  credentialRotation?: Partial<Record<RotatedPurpose, RotationStatus>>;
 }
 
 /** Status fields of the day-2 operations (only those that apply are present). */
@@ -71,11 +74,13 @@ export function day2StatusFields(day2: Day2Plan | undefined): Day2StatusFields {
   const switchover = switchoverStatus(day2, ctx);
   const rollout = rolloutStatus(day2, ctx);
   const storage = storageStatus(ctx);
+  const rotation = rotationStatus(day2, ctx);
   return {
     ...(pending.length > 0 ? { pendingRestart: pending } : {}),
     ...(switchover ? { switchover } : {}),
     ...(rollout ? { rollout } : {}),
     ...(storage ? { storage } : {}),
+    ...(rotation ? { credentialRotation: rotation } : {}),
   };
 }
 

@@ -9,7 +9,7 @@ import { childMetadata } from '../children/metadata.js';
 import { buildRoleJob } from '../children/psql-job.js';
 import { keptPassword, type CredentialInputs } from '../children/secrets.js';
 import { COMPONENTS } from '../names.js';
-import type { ClusterIdentity, ResolvedCluster } from '../spec/resolved.js';
+import type { ClusterIdentity, CredentialGenerations, ResolvedCluster } from '../spec/resolved.js';
 import { MONITOR_USER, monitoringJobPrefix, monitoringSecretName } from './names.js';
 
 /**
@@ -43,11 +43,15 @@ export const MONITOR_ROLE_SCRIPT = [
 export type MonitorInputs = CredentialInputs;
 
 /** The monitoring role's password: the observed Secret's, or HMAC(operator key, `<uid>/monitoring`). */
-export function monitorPassword(cluster: ClusterIdentity, inputs: MonitorInputs): string {
+export function monitorPassword(
+  cluster: ClusterIdentity & { credentialRotation: CredentialGenerations },
+  inputs: MonitorInputs,
+): string {
   return keptPassword(inputs, {
     uid: cluster.uid,
     secretName: monitoringSecretName(cluster),
     purpose: 'monitoring',
+    generation: cluster.credentialRotation.monitoring,
   });
 }
 

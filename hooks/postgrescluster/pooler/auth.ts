@@ -10,7 +10,7 @@
  * the default template carry the function too. Both scripts are idempotent.
  */
 import { keptPassword, type CredentialInputs } from '../children/secrets.js';
-import type { ClusterIdentity } from '../spec/resolved.js';
+import type { ClusterIdentity, CredentialGenerations } from '../spec/resolved.js';
 import { LOOKUP_FUNCTION, LOOKUP_SCHEMA, poolerSecretName } from './names.js';
 
 /**
@@ -87,6 +87,14 @@ export type PoolerPasswordInputs = CredentialInputs;
  * The lookup role's password: the observed Secret's, or HMAC(operator key, `<uid>/pooler`) as for the
  * other credentials (DESIGN rule 6), so a stale cache renders the very same password.
  */
-export function poolerPassword(cluster: ClusterIdentity, inputs: PoolerPasswordInputs): string {
-  return keptPassword(inputs, { uid: cluster.uid, secretName: poolerSecretName(cluster), purpose: 'pooler' });
+export function poolerPassword(
+  cluster: ClusterIdentity & { credentialRotation: CredentialGenerations },
+  inputs: PoolerPasswordInputs,
+): string {
+  return keptPassword(inputs, {
+    uid: cluster.uid,
+    secretName: poolerSecretName(cluster),
+    purpose: 'pooler',
+    generation: cluster.credentialRotation.pooler,
+  });
 }

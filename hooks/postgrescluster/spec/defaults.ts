@@ -11,6 +11,7 @@ import { canonicalQuantity } from '../../lib/quantity.js';
 import { resolveBackupFields } from '../backup/resolve.js';
 import { podSelector } from '../names.js';
 import { resolveLifecycle } from '../day2/lifecycle.js';
+import { resolveCredentialRotation } from '../rotation/generations.js';
 import { CLUSTER_LABEL } from './labels.js';
 import { resolveMetrics } from './metrics.js';
 import { resolveNetworkPolicy } from './netpol.js';
@@ -166,6 +167,7 @@ export function resolveSpec(identity: ClusterIdentity, spec: PostgresClusterSpec
     tls: resolveTls(spec),
     scheduling: resolveScheduling(identity.name, spec),
     lifecycle: resolveLifecycle(spec),
+    credentialRotation: resolveCredentialRotation(spec),
     ...resolveBackupFields(identity, spec),
     ...(pgbouncer ? { pgbouncer } : {}),
     ...(networkPolicy ? { networkPolicy } : {}),

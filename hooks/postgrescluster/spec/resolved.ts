@@ -55,6 +55,12 @@ export interface ClusterIdentity {
   uid: string;
 }
 
+/** The credentials `spec.credentialRotation` rotates (rotation/generations.ts). */
+export type RotatedPurpose = 'app' | 'superuser' | 'replication' | 'pooler' | 'monitoring';
+
+/** A rotation generation per credential. */
+export type CredentialGenerations = Readonly<Record<RotatedPurpose, number>>;
+
 /** How the primary is updated when its pod must be replaced: after a switchover, or in place. */
 export type PrimaryUpdateMethod = 'switchover' | 'restart';
 
@@ -107,6 +113,8 @@ export interface ResolvedCluster extends ClusterIdentity {
   tls: ResolvedTls;
   scheduling: ResolvedScheduling;
   lifecycle: ResolvedLifecycle;
+  /** `spec.credentialRotation`: each rotatable credential's generation, 0 when never rotated. */
+  credentialRotation: CredentialGenerations;
   /** Continuous archiving and base backups: present only with `spec.backup`. */
   backup?: ResolvedBackup;
   /** Bootstrap from another cluster's archive: present only with `spec.restore`. */

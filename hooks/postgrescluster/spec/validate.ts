@@ -123,6 +123,9 @@ export const MIRRORS: Readonly<Record<string, Mirror>> = {
   // spec.patroni: once recorded, the DCS stays (spec/dcs.ts fills the recorded value in first).
   '!has(oldSelf.dcs) || (has(self.dcs) && self.dcs == oldSelf.dcs)': (self, oldSelf) =>
     !has(oldSelf, 'dcs') || (has(self, 'dcs') && (self as Obj)['dcs'] === (oldSelf as Obj)['dcs']),
+  // spec.credentialRotation.*: a lower generation would bring an earlier password back.
+  'self >= oldSelf': (self, oldSelf) =>
+    typeof self !== 'number' || typeof oldSelf !== 'number' || self >= oldSelf,
   "!(self in ['postgres', 'template0', 'template1'])": (self) =>
     typeof self !== 'string' || !RESERVED_DATABASES.includes(self),
   "!(self in ['postgres', 'standby', 'admin', 'cron_admin', 'robot_zmon', 'zalandos', 'public', 'none']) && !self.startsWith('pg_')":

@@ -51,6 +51,10 @@ export const DAY2_CASES: Record<string, () => World> = {
 
   'switchover-request': () => world({ spec: { switchover: { target: 'orders-2' } } }),
 
+  // spec.credentialRotation over a running cluster whose Secrets hold generation 0.
+  'credential-rotation-request': () =>
+    world({ before: {}, spec: { credentialRotation: { app: 1, superuser: 1 } } }),
+
   'switchover-done': () => {
     const first = world({ spec: { switchover: { target: 'orders-2' } } });
     // The Job the request made, finished; Patroni moved the leader to orders-2.

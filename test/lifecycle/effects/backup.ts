@@ -23,7 +23,7 @@ const ENVDIR_FATAL = 111;
 type Member = NonNullable<ReturnType<PatroniSim['member']>>;
 
 /** A PostgreSQL server a client reached: the member pod and what Patroni runs in it. */
-interface Server {
+export interface Server {
   pod: KubeObject;
   scope: string;
   member: Member;

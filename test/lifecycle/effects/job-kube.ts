@@ -11,6 +11,7 @@ const KINDS: Readonly<Record<string, { kind: string; group: string }>> = {
   configmaps: { kind: 'ConfigMap', group: '' },
   services: { kind: 'Service', group: '' },
   statefulsets: { kind: 'StatefulSet', group: 'apps' },
+  secrets: { kind: 'Secret', group: '' },
 };
 
 /** The Kubernetes API as the Job's pod sees it: its ServiceAccount, its namespace, HTTP-like answers. */
@@ -78,6 +79,32 @@ export class JobKube {
     };
     try {
       this.store.update(pvc, `job:${this.sa ?? ''}`);
+      return { status: 200 };
+    } catch (err) {
+      if (err instanceof ApiError) return { status: err.code, message: err.message };
+      throw err;
+    }
+  }
+
+  /**
+   * A JSON merge patch (RFC 7386) of a Secret's `data` and `metadata.annotations`, the two parts the
+   * rotation Job patches: the given keys replaced, the others kept.
+   */
+  patchSecret(
+    name: string,
+    patch: { annotations: Record<string, string>; data: Record<string, string> },
+  ): { status: number; message?: string } {
+    const code = this.allowed('secrets', 'patch', name);
+    if (code !== 200) return { status: code };
+    const secret = this.store.get({ kind: 'Secret', namespace: this.ns, name });
+    if (!secret) return { status: 404 };
+    const data = { ...(secret['data'] as Record<string, string> | undefined), ...patch.data };
+    const annotations = { ...secret.metadata.annotations, ...patch.annotations };
+    try {
+      this.store.update(
+        { ...secret, metadata: { ...secret.metadata, annotations }, data },
+        `job:${this.sa ?? ''}`,
+      );
       return { status: 200 };
     } catch (err) {
       if (err instanceof ApiError) return { status: err.code, message: err.message };

@@ -2,7 +2,9 @@
  * The effects of the Jobs that talk to Patroni's REST API: the bootstrap Job (waits for the primary)
  * and the day-2 `params` and `switchover` Jobs.
  */
+import { monitoringJobPrefix } from '../../../hooks/postgrescluster/metrics/names';
 import { CLUSTER_LABEL, clusterNames } from '../../../hooks/postgrescluster/names';
+import { poolerJobPrefix } from '../../../hooks/postgrescluster/pooler/names';
 import { RESTART_REQUEST, planRestarts } from '../../../hooks/postgrescluster/patroni/restart-plan';
 import type { JsonObject } from '../lib/json';
 import { PatroniRestError } from '../sim/patroni';
@@ -25,14 +27,21 @@ import {
   type JobEffect,
 } from './common';
 
+/**
+ * The psql Jobs (children/psql-job.ts): the bootstrap Job, the pooler's lookup role Job and the
+ * monitoring role Job. Each waits for the primary, then runs idempotent SQL.
+ */
 export const bootstrap: JobEffect = {
   name: 'bootstrap',
   matches: (job) => {
     const cluster = job.metadata.labels?.[CLUSTER_LABEL];
-    return (
-      cluster !== undefined &&
-      job.metadata.name.startsWith(`${clusterNames({ name: cluster }).bootstrapJobPrefix}-`)
-    );
+    if (cluster === undefined) return false;
+    const prefixes = [
+      clusterNames({ name: cluster }).bootstrapJobPrefix,
+      poolerJobPrefix({ name: cluster }),
+      monitoringJobPrefix({ name: cluster }),
+    ];
+    return prefixes.some((p) => job.metadata.name.startsWith(`${p}-`));
   },
   run(job, world) {
     const members = clusterOf(patroniOf(job, world)) ?? [];

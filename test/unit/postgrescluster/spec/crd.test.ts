@@ -125,6 +125,7 @@ describe('the PostgresCluster CRD', () => {
       [
         'conditions',
         'connectionInfo',
+        'credentialRotation',
         'backup',
         'currentVersion',
         'imageUpdate',

@@ -59,6 +59,7 @@ describe('resolveSpec', () => {
         topologySpreadConstraints: [],
       }),
       lifecycle: { paused: false, stopped: false, primaryUpdateMethod: 'switchover' },
+      credentialRotation: { app: 0, superuser: 0, replication: 0, pooler: 0, monitoring: 0 },
     });
     expect(r.storage).not.toHaveProperty('storageClass');
     expect(r.scheduling).not.toHaveProperty('priorityClassName');

@@ -91,6 +91,16 @@ export const FAILING: CelCase[] = [
     error: { path: 'spec.version', message: 'cannot downgrade from 16 to 15' },
   },
   {
+    rule: 'self >= oldSelf',
+    what: 'a lower rotation generation',
+    spec: { ...BASE, credentialRotation: { replication: 1 } },
+    previous: { ...BASE, credentialRotation: { replication: 2 } },
+    error: {
+      path: 'spec.credentialRotation.replication',
+      message: 'a rotation generation can only grow (a lower one would bring back an earlier password)',
+    },
+  },
+  {
     rule: 'has(self.storageClass) == has(oldSelf.storageClass) && (!has(self.storageClass) || self.storageClass == oldSelf.storageClass)',
     what: 'a StorageClass change',
     spec: { ...BASE, storage: { size: '10Gi', storageClass: 'slow' } },
