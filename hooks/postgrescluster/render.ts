@@ -6,7 +6,7 @@
  */
 import type { KubeObject } from '../lib/k8s.js';
 import { buildBootstrapJob } from './children/bootstrap-job.js';
-import { buildPodDisruptionBudget } from './children/pdb.js';
+import { buildPodDisruptionBudgets } from './children/pdb.js';
 import { buildRole } from './children/role.js';
 import { buildRoleBinding } from './children/rolebinding.js';
 import { buildSecrets, resolveCredentials } from './children/secrets.js';
@@ -27,6 +27,8 @@ export interface RenderInputs {
   specJson: string;
   /** The issued certificate carries a CA the members name (tls/ca.ts). @default false */
   certificateCa?: boolean;
+  /** The observed primary is ready, so a drain may take one replica (children/pdb.ts). @default false */
+  primaryReady?: boolean;
 }
 
 /** Every desired child of a valid cluster, in any order (the response builder sorts). */
@@ -40,7 +42,7 @@ export function renderChildren(cluster: ResolvedCluster, inputs: RenderInputs): 
     buildRestApiSecret(cluster, restApiPassword(cluster, inputs)),
     ...buildServices(cluster),
     buildStatefulSet(cluster, { specJson: inputs.specJson, certificateCa: inputs.certificateCa ?? false }),
-    buildPodDisruptionBudget(cluster),
+    ...buildPodDisruptionBudgets(cluster, { primaryReady: inputs.primaryReady ?? false }),
     ...buildBootstrapJob(cluster, { operatorKey: inputs.operatorKey, appPassword: credentials.app.password }),
     ...renderPooler(cluster, inputs),
     ...renderNetworkPolicies(cluster),

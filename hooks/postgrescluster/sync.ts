@@ -56,6 +56,7 @@ export function renderPlan(plan: Plan, ctx: HookContext): KubeObject[] {
     observedSecrets: plan.observed.secrets,
     specJson: plan.specJson,
     certificateCa: certificateCa ?? false,
+    primaryReady: plan.observed.members.some((m) => m.role === 'primary' && m.ready && !m.terminating),
   });
   // A backup or restore whose Secrets are missing is never rolled out (backup/guard.ts).
   const guarded = guardChildren(
