@@ -27,7 +27,7 @@ export interface RenderInputs {
   specJson: string;
   /** The issued certificate carries a CA the members name (tls/ca.ts). @default false */
   certificateCa?: boolean;
-  /** The observed primary is ready, so a drain may take one replica (children/pdb.ts). @default false */
+  /** A drain may take one replica: the primary is ready and no operation moves it (children/pdb.ts). @default false */
   primaryReady?: boolean;
 }
 

@@ -54,6 +54,12 @@ export function drainCandidate(ctx: Day2Context): { member: MemberFacts } | { bl
   const synchronous = ctx.cluster.synchronous.mode !== 'async';
   const replicas = ctx.facts.members.filter((m) => m.role === 'replica');
   if (replicas.length === 0) return { blocked: 'the cluster has no replica to hand the primary over to' };
+  // The switchover restarts the old primary as a replica: with another member down, two would be.
+  const up = ctx.facts.members.filter((m) => m.ready).length;
+  if (up < Math.max(ctx.cluster.replicas, ctx.facts.members.length))
+    return {
+      blocked: 'waiting for every member to be ready (the switchover restarts the primary as a replica)',
+    };
   const eligible = replicas
     .filter((m) => isUp(m) && !m.cordoned && (!synchronous || sync.length === 0 || sync.includes(m.name)))
     .sort((a, b) => (b.walPosition ?? -1) - (a.walPosition ?? -1) || a.ordinal - b.ordinal);

@@ -146,6 +146,22 @@ export function planDay2(req: SyncRequest, plan: Plan): Day2Plan {
   return { ...none, context: ctx, scale, ...chosen };
 }
 
+/**
+ * Whether the PodDisruptionBudget of the replicas may let a drain take one of them this sync: only
+ * while the primary is ready (the budget's own count keeps the other replicas up), and no disruptive operation Job (a switchover, a
+ * rollout, restarts) is made or runs. A switchover stops the old primary's PostgreSQL and leaves a
+ * moment without any member labelled primary, and a rollout takes members down itself: an eviction
+ * then would put a second member down.
+ */
+export function replicaDisruptionAllowed(day2: Day2Plan): boolean {
+  const ctx = day2.context;
+  if (!ctx || day2.paused || !ctx.facts.primary) return false;
+  const running = day2.accepted.some(
+    (p) => p.disruptive && (!p.existing || jobState(p.existing) === 'active'),
+  );
+  return !running;
+}
+
 function adjustStatefulSet(rendered: KubeObject, day2: Day2Plan): KubeObject {
   const { observed } = day2.render;
   const initialized = observed.configEndpoints?.metadata.annotations?.['initialize'] !== undefined;
