@@ -145,4 +145,38 @@ describe('lifecycle: node drain', () => {
     expect(s.then.patroniEvents('failover')).toEqual([]);
     s.then.phase('Running');
   });
+
+  // Every Node reports its status at least every 5 minutes (the kubelet's nodeStatusReportFrequency).
+  // The cluster relates only the Nodes its members run on, by name: of 53 nodes reporting one after
+  // the other, 3 wake it (36 syncs an hour), however many nodes the cluster has. A rule over every
+  // Node would wake every cluster on every report: 53 per round, 636 an hour, times the clusters.
+  it('node status reports wake the cluster only for the nodes its members run on', async () => {
+    const s = world.scenario();
+    await s.given.cluster(HA);
+    await runningFor20Minutes(s);
+    for (let i = 0; i < 50; i++)
+      s.store.create(
+        { apiVersion: 'v1', kind: 'Node', metadata: { name: `spare-${i}` }, spec: {} },
+        'kubelet',
+      );
+    await s.mc.syncDue();
+    const nodes = s.store.list('Node');
+    expect(nodes).toHaveLength(53);
+    expect(s.then.status()['nodes']).toEqual(['node-0', 'node-1', 'node-2']);
+
+    let woken = 0;
+    for (const node of nodes) {
+      const before = s.mc.history.length;
+      s.store.updateStatus(
+        {
+          ...node,
+          status: { conditions: [{ type: 'Ready', status: 'True', lastHeartbeatTime: s.clock.iso() }] },
+        },
+        'kubelet',
+      );
+      await s.mc.syncDue();
+      woken += s.mc.history.slice(before).filter((r) => r.parent === 'shop/orders').length;
+    }
+    expect(woken).toBe(3);
+  });
 });
