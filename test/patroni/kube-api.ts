@@ -85,25 +85,38 @@ export async function startFakeKube(rig: Rig, o: { revision: string; target: str
     const url = req.url ?? '';
     if (url.endsWith(`/statefulsets/${sts}`)) {
       const status = { observedGeneration: 1, updateRevision: o.target };
-      return send(200, {
+      send(200, {
         metadata: { name: sts, generation: 1 },
         spec: { replicas: rig.members.length },
         status,
       });
+      return;
     }
     const name = /\/pods\/([^/]+)$/.exec(url)?.[1] ?? '';
     const m = rig.members.find((x) => x.name === name);
     const s = pods.get(name);
-    if (!m || !s) return send(404, { kind: 'Status', code: 404 });
-    if (req.method === 'GET') return send(200, await pod(m, s));
-    if (req.method !== 'DELETE') return send(405, {});
+    if (!m || !s) {
+      send(404, { kind: 'Status', code: 404 });
+      return;
+    }
+    if (req.method === 'GET') {
+      send(200, await pod(m, s));
+      return;
+    }
+    if (req.method !== 'DELETE') {
+      send(405, {});
+      return;
+    }
     let raw = '';
     for await (const chunk of req) raw += String(chunk);
     const uid = (JSON.parse(raw || '{}') as { preconditions?: { uid?: string } }).preconditions?.uid;
-    if (uid !== undefined && uid !== s.uid) return send(409, { kind: 'Status', code: 409 });
+    if (uid !== undefined && uid !== s.uid) {
+      send(409, { kind: 'Status', code: 409 });
+      return;
+    }
     deletions.push({ name, role: await roleLabel(m) });
     void replace(m, s);
-    return send(200, { kind: 'Status', status: 'Success' });
+    send(200, { kind: 'Status', status: 'Success' });
   }
 
   const server = createServer((req, res) => {
@@ -116,6 +129,11 @@ export async function startFakeKube(rig: Rig, o: { revision: string; target: str
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     serviceAccountDir,
     deletions,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) =>
+        server.close(() => {
+          resolve();
+        }),
+      ),
   };
 }
