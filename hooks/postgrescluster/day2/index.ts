@@ -155,11 +155,13 @@ export function planDay2(req: SyncRequest, plan: Plan): Day2Plan {
  */
 export function replicaDisruptionAllowed(day2: Day2Plan): boolean {
   const ctx = day2.context;
-  if (!ctx || day2.paused || !ctx.facts.primary) return false;
-  const running = day2.accepted.some(
-    (p) => p.disruptive && (!p.existing || jobState(p.existing) === 'active'),
-  );
-  return !running;
+  if (!ctx?.facts.primary) return false;
+  const made = day2.accepted.some((p) => p.disruptive && !p.existing);
+  const runs = ctx.observed.jobs.some((job) => {
+    const op = job.metadata.annotations?.[ANNOTATIONS.operation];
+    return op !== undefined && op !== 'resize' && DAY2_OPERATIONS.has(op) && jobState(job) === 'active';
+  });
+  return !made && !runs;
 }
 
 function adjustStatefulSet(rendered: KubeObject, day2: Day2Plan): KubeObject {
