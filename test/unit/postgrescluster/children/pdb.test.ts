@@ -3,10 +3,10 @@ import { buildPodDisruptionBudgets } from '../../../../hooks/postgrescluster/chi
 import { commonLabels, podLabels } from '../../../../hooks/postgrescluster/names.js';
 import { aCluster } from '../../../support/cluster-fixture.js';
 
-type Selector = {
+interface Selector {
   matchLabels?: Record<string, string>;
   matchExpressions?: { key: string; operator: string; values?: string[] }[];
-};
+}
 
 /** A label selector as the API server evaluates it (In/NotIn/Exists/DoesNotExist). */
 function selects(selector: Selector, labels: Record<string, string>): boolean {
@@ -54,12 +54,15 @@ describe('buildPodDisruptionBudgets', () => {
   });
 
   // The eviction API answers 500 for a pod that two budgets select.
-  it.each(['master', 'replica', undefined])('a member labelled %s is selected by exactly one budget', (role) => {
-    const cluster = aCluster().withName('demo').build();
-    const labels = { ...podLabels(cluster), ...(role === undefined ? {} : { 'spilo-role': role }) };
-    const selecting = budgets(3).filter((b) => selects(b.spec!.selector as Selector, labels));
-    expect(selecting.map((b) => b.metadata.name)).toEqual([role === 'master' ? 'demo-primary' : 'demo']);
-  });
+  it.each(['master', 'replica', undefined])(
+    'a member labelled %s is selected by exactly one budget',
+    (role) => {
+      const cluster = aCluster().withName('demo').build();
+      const labels = { ...podLabels(cluster), ...(role === undefined ? {} : { 'spilo-role': role }) };
+      const selecting = budgets(3).filter((b) => selects(b.spec!.selector as Selector, labels));
+      expect(selecting.map((b) => b.metadata.name)).toEqual([role === 'master' ? 'demo-primary' : 'demo']);
+    },
+  );
 
   it('selects only database pods (never the bootstrap Job or a pooler)', () => {
     const cluster = aCluster().withName('demo').build();

@@ -211,7 +211,9 @@ describe('pooler pods and database selectors', () => {
       roleSelector(cluster, 'replica'),
       patroniLabels(cluster),
       sts.spec!.selector.matchLabels!,
-      ...buildPodDisruptionBudgets(cluster, { primaryReady: true }).map((b) => b.spec!.selector!.matchLabels!),
+      ...buildPodDisruptionBudgets(cluster, { primaryReady: true }).map(
+        (b) => b.spec!.selector!.matchLabels!,
+      ),
       ...services,
       ...affinity.map((t) => t.podAffinityTerm.labelSelector!.matchLabels!),
     ];
