@@ -1,14 +1,14 @@
 /**
  * What the PostgresCluster hooks observe without owning (DESIGN rule 4): the member Pods, their
- * PVCs, Patroni's Endpoints or ConfigMaps, and any object that holds the name of one of its children. Related
- * objects are read-only, so Metacontroller can never adopt or delete them. Rules depend on the parent
- * only (Metacontroller caches them per generation).
+ * PVCs, Patroni's Endpoints or ConfigMaps, the Nodes the members run on, and any object that holds
+ * the name of one of its children. Related objects are read-only, so Metacontroller can never adopt or
+ * delete them. Rules depend on the parent only (Metacontroller caches them per generation).
  */
 import type { HookContext } from '../lib/context.js';
 import type { CustomizeRequest, CustomizeResponse } from '../metacontroller/types.js';
 import { backupRelatedRules } from './backup/customize.js';
 import { collisionRules } from './collisions/index.js';
-import { storageClassRules } from './day2/customize.js';
+import { nodeRules, storageClassRules } from './day2/customize.js';
 import { patroniObjects, podSelector } from './names.js';
 import { orphanRules } from './orphans.js';
 import { tlsRelatedRules } from './tls/customize.js';
@@ -39,6 +39,8 @@ export function customizeCluster(req: CustomizeRequest, ctx: HookContext): Custo
       }),
       // The volumes' StorageClass: may they grow?
       ...storageClassRules(req.parent),
+      // The Nodes the members run on: a cordoned one makes the primary switch over (day2/drain.ts)
+      ...nodeRules(req.parent),
       // Secrets named by spec.backup / spec.restore, and PostgresBackups (none without either)
       ...backupRelatedRules(req.parent),
       // The cert-manager Secret, so status can say whether it was issued (only with an issuer)

@@ -75,6 +75,13 @@ export const ANNOTATIONS = {
   operation: 'pgmeta.io/operation',
   /** On the parent, set by a user: the token of waiting image updates to roll now (images/policy.ts). */
   approveImages: 'pgmeta.io/approve-images',
+  /**
+   * On the parent, set by a user (any value, e.g. a time): restart every member, one at a time. Copied
+   * to the pod template, so each new value is a new StatefulSet revision that the rollout carries out.
+   */
+  restartedAt: 'pgmeta.io/restartedAt',
+  /** On the StatefulSet's pod template, set by `kubectl rollout restart` (kept by pgmeta, day2/restart.ts). */
+  kubectlRestartedAt: 'kubectl.kubernetes.io/restartedAt',
 } as const;
 
 /** The value of {@link ANNOTATIONS.protected}. */
@@ -111,7 +118,10 @@ export interface ClusterNames {
   serviceAccount: string;
   role: string;
   roleBinding: string;
+  /** PodDisruptionBudget of the members not labelled primary (of all of them with a single member). */
   pdb: string;
+  /** PodDisruptionBudget of the member Patroni labels primary: its eviction is always refused (children/pdb.ts). */
+  primaryPdb: string;
   secrets: Record<CredentialPurpose, string>;
   /** Patroni's REST API credentials (patroni/rest-api.ts): not a database login, not in `secrets`. */
   restApiSecret: string;
@@ -137,6 +147,7 @@ export function clusterNames(id: Pick<ClusterIdentity, 'name'>): ClusterNames {
     role: `${n}-patroni`,
     roleBinding: `${n}-patroni`,
     pdb: n,
+    primaryPdb: `${n}-primary`,
     secrets: { superuser: `${n}-superuser`, replication: `${n}-replication`, app: `${n}-app` },
     restApiSecret: `${n}-patroni-api`,
     bootstrapJobPrefix: `${n}-bootstrap`,

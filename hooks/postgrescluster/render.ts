@@ -6,7 +6,7 @@
  */
 import type { KubeObject } from '../lib/k8s.js';
 import { buildBootstrapJob } from './children/bootstrap-job.js';
-import { buildPodDisruptionBudget } from './children/pdb.js';
+import { buildPodDisruptionBudgets } from './children/pdb.js';
 import { buildRole } from './children/role.js';
 import { buildRoleBinding } from './children/rolebinding.js';
 import { buildSecrets, resolveCredentials } from './children/secrets.js';
@@ -28,6 +28,8 @@ export interface RenderInputs {
   specJson: string;
   /** The issued certificate carries a CA the members name (tls/ca.ts). @default false */
   certificateCa?: boolean;
+  /** A drain may take one replica: the primary is ready and no operation moves it (children/pdb.ts). @default false */
+  primaryReady?: boolean;
 }
 
 /** Every desired child of a valid cluster, in any order (the response builder sorts). */
@@ -41,7 +43,7 @@ export function renderChildren(cluster: ResolvedCluster, inputs: RenderInputs): 
     buildRestApiSecret(cluster, restApiPassword(cluster, inputs)),
     ...buildServices(cluster),
     buildStatefulSet(cluster, { specJson: inputs.specJson, certificateCa: inputs.certificateCa ?? false }),
-    buildPodDisruptionBudget(cluster),
+    ...buildPodDisruptionBudgets(cluster, { primaryReady: inputs.primaryReady ?? false }),
     ...buildBootstrapJob(cluster, { operatorKey: inputs.operatorKey, appPassword: credentials.app.password }),
     ...renderPooler(cluster, inputs),
     ...renderNetworkPolicies(cluster),

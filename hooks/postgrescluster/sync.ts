@@ -12,7 +12,7 @@ import type { DesiredState, SyncRequest } from '../metacontroller/types.js';
 import { catalogChildren, guardChildren } from './backup/index.js';
 import { holdPsqlJobs } from './children/psql-wait.js';
 import { findConflicts, holdNewChildren } from './collisions/index.js';
-import { applyDay2, planDay2 } from './day2/index.js';
+import { applyDay2, planDay2, replicaDisruptionAllowed } from './day2/index.js';
 import { refuseMajorUpgrade } from './day2/major.js';
 import { keepImmutable } from './immutable.js';
 import { lastValidSpec, observe } from './observe.js';
@@ -61,7 +61,15 @@ function planSpec(req: SyncRequest): Plan {
   return { observed, specErrors: check.errors };
 }
 
-export function renderPlan(plan: Plan, ctx: HookContext): KubeObject[] {
+/**
+ * The children of a plan. `o.disruptionAllowed`: a drain may take one replica now (children/pdb.ts);
+ * false (the default) unless the sync's day-2 plan says so.
+ */
+export function renderPlan(
+  plan: Plan,
+  ctx: HookContext,
+  o: { disruptionAllowed?: boolean } = {},
+): KubeObject[] {
   if (!plan.cluster || plan.specJson === undefined) return [];
   // Whether the issued certificate carries a CA; unknown until a new cluster's is issued (tls/ca.ts).
   const certificateCa = certificateCaOf(plan.cluster, plan.observed);
@@ -70,6 +78,7 @@ export function renderPlan(plan: Plan, ctx: HookContext): KubeObject[] {
     observedSecrets: plan.observed.secrets,
     specJson: plan.specJson,
     certificateCa: certificateCa ?? false,
+    primaryReady: o.disruptionAllowed ?? false,
   });
   // A backup or restore whose Secrets are missing is never rolled out (backup/guard.ts).
   const guarded = guardChildren(
@@ -88,7 +97,8 @@ export function syncCluster(req: SyncRequest, ctx: HookContext): DesiredState {
   const day2 = planDay2(req, plan, ctx.operatorKey);
   // No members before a new cluster's certificate shows whether it carries a CA (tls/ca.ts).
   const ca = day2.render.cluster ? certificateCaOf(day2.render.cluster, day2.render.observed) : false;
-  const rendered = holdUntilIssued(applyDay2(renderPlan(day2.render, ctx), day2), ca);
+  const disruptionAllowed = replicaDisruptionAllowed(day2);
+  const rendered = holdUntilIssued(applyDay2(renderPlan(day2.render, ctx, { disruptionAllowed }), day2), ca);
   // Data of an earlier cluster without its credentials: nothing new, no member (retained.ts).
   const retained = day2.render.cluster ? retainedVolumes(req.parent, plan.observed) : undefined;
   const children = retained ? onlyObserved(req, rendered) : rendered;

@@ -1,13 +1,15 @@
 /**
  * What Kubernetes and Patroni do around pgmeta's children, one pass per `tick()`, in this order:
  * Patroni (every member's HA loop), the kubelets (start, probe, restart, remove pods), the node
- * lifecycle controller (taint-based eviction), the StatefulSet controller, the Job controller (with
+ * lifecycle controller (taint-based eviction), the disruption controller and `kubectl drain` (evictions
+ * through the PodDisruptionBudgets), the StatefulSet controller, the Job controller (with
  * job-effects.ts), the TTL-after-finished controller, the volume controllers (binding, expansion,
  * pvc-protection), the endpoints controller and the garbage collector. Each controller acts on what
  * the previous ones wrote in the same pass; the hooks see the result after the pass. Where each
  * behaviour comes from: sim/UPSTREAM.md.
  *
- * Events scenarios inject: a container crash, a pod deletion, a lost (and returning) node, a failing
+ * Events scenarios inject: a container crash, a pod deletion, a lost (and returning) node, a node
+ * drain (`drains.drain`), a failing
  * Job, a failing volume expansion (`volumes.failExpansion`), a controller-manager restart, client
  * writes, replication lag and an unreachable backup store.
  */
@@ -18,6 +20,8 @@ import { runJob } from './job-effects';
 import type { SimClock } from './lib/clock';
 import type { ApiStore } from './lib/store';
 import type { SimContext } from './sim/context';
+import { DisruptionController } from './sim/disruption';
+import { Drains } from './sim/drain';
 import { EndpointsController } from './sim/endpoints';
 import { JobController } from './sim/jobs';
 import { Kubelets } from './sim/kubelet';
@@ -41,6 +45,10 @@ export class ClusterSim {
   readonly backups = new BackupStore();
   private readonly endpoints: EndpointsController;
   readonly nodes: NodeLifecycle;
+  /** PodDisruptionBudgets' status and the eviction API (sim/disruption.ts). */
+  readonly disruption: DisruptionController;
+  /** `kubectl cordon` and `kubectl drain` (sim/drain.ts). */
+  readonly drains: Drains;
 
   constructor(o: { store: ApiStore; clock: SimClock; trace: (line: string) => void }) {
     this.ctx = { store: o.store, clock: o.clock, lostNodes: new Set(), trace: o.trace };
@@ -72,12 +80,16 @@ export class ClusterSim {
     this.endpoints = new EndpointsController(this.ctx);
     this.volumes = new VolumeControllers(this.ctx);
     this.nodes = new NodeLifecycle(this.ctx);
+    this.disruption = new DisruptionController(this.ctx);
+    this.drains = new Drains(this.ctx, this.disruption);
   }
 
   tick(): void {
     this.patroni.tick();
     this.kubelets.tick();
     this.nodes.tick();
+    this.disruption.tick();
+    this.drains.tick();
     this.statefulSets.tick();
     this.jobs.tick();
     ttlTick(this.ctx);
@@ -94,6 +106,7 @@ export class ClusterSim {
       this.kubelets.nextTimer(),
       ttlNextTimer(this.ctx),
       this.nodes.nextTimer(),
+      this.drains.nextTimer(),
     ].filter((t) => t !== undefined);
     return times.length > 0 ? Math.min(...times) : undefined;
   }

@@ -75,6 +75,36 @@ export class When {
     return this.s.sim.loseNodeOf(this.s.namespace, this.pod(ordinal));
   }
 
+  /** `kubectl drain` of the node member `ordinal` runs on; returns the node's name. */
+  nodeDrained(ordinal: number): string {
+    const pod = this.s.store.get({ kind: 'Pod', namespace: this.s.namespace, name: this.pod(ordinal) });
+    const node = String((pod?.['spec'] as { nodeName?: string } | undefined)?.nodeName);
+    this.event(`kubectl drain ${node} (runs ${this.pod(ordinal)})`);
+    this.s.sim.drains.drain(node);
+    return node;
+  }
+
+  /** `kubectl uncordon <node>`. */
+  nodeUncordoned(node: string): void {
+    this.event(`kubectl uncordon ${node}`);
+    this.s.sim.drains.uncordon(node);
+  }
+
+  /**
+   * `kubectl rollout restart statefulset <name>`: a merge patch of the pod template's
+   * `kubectl.kubernetes.io/restartedAt` annotation (kubectl's own field manager).
+   */
+  rolloutRestart(at: string): void {
+    const ref = { kind: 'StatefulSet', namespace: this.s.namespace, name: this.s.name };
+    const sts = this.s.store.get(ref);
+    if (!sts) this.s.fail('rolloutRestart: no StatefulSet');
+    this.event(`kubectl rollout restart statefulset ${this.s.name}`);
+    const patch = {
+      spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': at } } } },
+    };
+    this.s.store.update(mergePatch(sts, patch) as typeof sts, 'kubectl-rollout');
+  }
+
   nodeRestored(node: string): void {
     this.event(`node ${node} restored`);
     this.s.sim.restoreNode(node);

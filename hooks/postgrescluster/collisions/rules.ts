@@ -41,7 +41,7 @@ function baseNames(parent: KubeObject): Record<string, string[]> {
     ServiceAccount: [n.serviceAccount, ...ops],
     Role: [n.role, ...ops],
     RoleBinding: [n.roleBinding, ...ops],
-    PodDisruptionBudget: [n.pdb],
+    PodDisruptionBudget: [n.pdb, n.primaryPdb],
   };
 }
 

@@ -15,3 +15,22 @@ export function storageClassRules(parent: KubeObject): RelatedResourceRule[] {
     typeof cls === 'string' && cls !== '' ? { ...target, names: [cls] } : { ...target, labelSelector: {} },
   ];
 }
+
+/**
+ * The Nodes the members run on, by name, as the parent's last status lists them (`status.nodes`), so
+ * a drain (`kubectl drain` cordons the node first) wakes this cluster, and only this cluster: a rule
+ * that selected every Node would sync every cluster on every status report of every node, so the syncs
+ * would grow with the nodes times the clusters. No rule without names (`names: []` would mean every
+ * Node). Metacontroller keeps a customize answer per (uid, generation) for up to 20 minutes
+ * (v4.17.2 pkg/controller/common/customize/manager.go `newResponseCache`, `getCustomizeHookResponse`):
+ * a member that moved to another node is watched there once that answer expires (docs/operations.md).
+ */
+export function nodeRules(parent: KubeObject): RelatedResourceRule[] {
+  const listed = (parent['status'] as { nodes?: unknown } | undefined)?.nodes;
+  const names = Array.isArray(listed)
+    ? listed.filter((n): n is string => typeof n === 'string' && n !== '')
+    : [];
+  return names.length === 0
+    ? []
+    : [{ apiVersion: 'v1', resource: 'nodes', names: [...new Set(names)].sort() }];
+}

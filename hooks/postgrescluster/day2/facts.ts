@@ -1,7 +1,8 @@
 /**
  * What the day-2 operations read from the observed state beyond `observe.ts`: each member's ordinal,
  * StatefulSet revision and parameters pending a restart, the parameters Patroni holds in the DCS,
- * the synchronous standbys, the StatefulSet's update revision and the StorageClasses.
+ * the synchronous standbys, the StatefulSet's update revision, the StorageClasses, and which members
+ * run on a cordoned Node (of the Nodes the customize hook relates: day2/customize.ts).
  * All of it comes from the request; nothing here is a guess about objects not observed.
  */
 import type { KubeObject } from '../../lib/k8s.js';
@@ -19,6 +20,10 @@ export interface MemberFacts extends ObservedMember {
   revision?: string;
   /** Parameters this member has not applied yet (Patroni 4's `pending_restart_reason`). */
   pendingParameters: string[];
+  /** The node the pod runs on (`spec.nodeName`), once scheduled. */
+  node?: string;
+  /** Its node is observed cordoned (`spec.unschedulable`, what `kubectl cordon` and `drain` set). */
+  cordoned: boolean;
 }
 
 export interface Day2Facts {
@@ -60,14 +65,35 @@ function pendingParameters(pod: KubeObject | undefined): string[] {
   return isObj(reason) ? Object.keys(reason).sort() : [];
 }
 
-function memberFacts(m: ObservedMember, pods: readonly KubeObject[]): MemberFacts {
-  const pod = pods.find((p) => p.metadata.name === m.name);
+/** The node a pod is bound to (`spec.nodeName`), if any. */
+export function podNode(pod: KubeObject | undefined): string | undefined {
+  const node = (pod?.['spec'] as { nodeName?: unknown } | undefined)?.nodeName;
+  return typeof node === 'string' && node !== '' ? node : undefined;
+}
+
+/** Names of the observed Nodes that are cordoned. */
+function cordonedNodes(req: SyncRequest): Set<string> {
+  const nodes = listObjects(req.related, 'Node', 'v1');
+  const cordoned = nodes.filter(
+    (n) => (n['spec'] as { unschedulable?: unknown } | undefined)?.unschedulable === true,
+  );
+  return new Set(cordoned.map((n) => n.metadata.name));
+}
+
+function memberFacts(
+  m: ObservedMember,
+  o: { pods: readonly KubeObject[]; cordoned: Set<string> },
+): MemberFacts {
+  const pod = o.pods.find((p) => p.metadata.name === m.name);
   const revision = pod?.metadata.labels?.[REVISION_LABEL];
+  const node = podNode(pod);
   return {
     ...m,
     ordinal: ordinalOf(m.name),
     ...(revision === undefined ? {} : { revision }),
     pendingParameters: pendingParameters(pod),
+    ...(node === undefined ? {} : { node }),
+    cordoned: node !== undefined && o.cordoned.has(node),
   };
 }
 
@@ -97,9 +123,10 @@ function synchronousStandbys(req: SyncRequest): string[] {
 /** The facts of one request. */
 export function day2Facts(req: SyncRequest, observed: ObservedCluster): Day2Facts {
   const pods = listObjects(req.related, 'Pod', 'v1');
+  const cordoned = cordonedNodes(req);
   const members = observed.members
     .filter((m) => !m.terminating)
-    .map((m) => memberFacts(m, pods))
+    .map((m) => memberFacts(m, { pods, cordoned }))
     .sort((a, b) => a.ordinal - b.ordinal);
   const primaries = members.filter((m) => m.role === 'primary' && m.ready);
   const config = observed.configEndpoints;

@@ -6,7 +6,7 @@
  * Disruptive operations (those that take a member down or move the primary) run one at a time, so
  * the cluster never loses more than one member to pgmeta: an operation whose Job runs is kept, and a
  * new one starts only when none runs, the first in this order: a switchover a scale-down needs, a
- * requested switchover, parameters, a rollout. A Job that exists is always kept until its operation
+ * switchover away from a cordoned node (drain.ts), a requested switchover, parameters, a rollout. A Job that exists is always kept until its operation
  * no longer applies, so no Job is ever deleted while it runs because another one became due.
  * Beyond that, an operation Job that still runs is never dropped, whatever this sync observes
  * (`runningJobsKept`): a moment without a ready primary, a StatefulSet not observed, a request
@@ -21,6 +21,7 @@ import { ANNOTATIONS, clusterNames, type Operation } from '../names.js';
 import type { Plan } from '../plan.js';
 import { lastValidSpec } from '../observe.js';
 import { keepBootstrapSection } from './bootstrap-freeze.js';
+import { planDrain } from './drain.js';
 import { day2Facts } from './facts.js';
 import { jobState } from './job.js';
 import { planParams } from './params.js';
@@ -34,6 +35,7 @@ import {
 import { planRotation } from '../rotation/job.js';
 import { planRollout } from './rollout.js';
 import { planScale, type ScaleDecision } from './scale.js';
+import { restartAnnotations, withRestartAnnotations } from './restart.js';
 import { planResize } from './storage.js';
 import { planRequestedSwitchover } from './switchover.js';
 import type { Day2Context, Proposal } from './types.js';
@@ -144,6 +146,7 @@ export function planDay2(req: SyncRequest, plan: Plan, operatorKey?: Uint8Array)
   const chosen = arbitrate(
     withRunningJobs(ctx, [
       scale.proposal,
+      planDrain(ctx),
       planRequestedSwitchover(ctx),
       planParams(ctx),
       planRollout(ctx),
@@ -154,10 +157,31 @@ export function planDay2(req: SyncRequest, plan: Plan, operatorKey?: Uint8Array)
   return { ...none, context: ctx, scale, ...chosen };
 }
 
+/**
+ * Whether the PodDisruptionBudget of the replicas may let a drain take one of them this sync: only
+ * while the primary is ready (the budget's own count keeps the other replicas up), and no disruptive operation Job (a switchover, a
+ * rollout, restarts) is made or runs. A switchover stops the old primary's PostgreSQL and leaves a
+ * moment without any member labelled primary, and a rollout takes members down itself: an eviction
+ * then would put a second member down.
+ */
+export function replicaDisruptionAllowed(day2: Day2Plan): boolean {
+  const ctx = day2.context;
+  if (!ctx?.facts.primary) return false;
+  const made = day2.accepted.some((p) => p.disruptive && !p.existing);
+  const runs = ctx.observed.jobs.some((job) => {
+    const op = job.metadata.annotations?.[ANNOTATIONS.operation];
+    return op !== undefined && op !== 'resize' && DAY2_OPERATIONS.has(op) && jobState(job) === 'active';
+  });
+  return !made && !runs;
+}
+
 function adjustStatefulSet(rendered: KubeObject, day2: Day2Plan): KubeObject {
   const { observed } = day2.render;
   const initialized = observed.configEndpoints?.metadata.annotations?.['initialize'] !== undefined;
-  const sts = keepBootstrapSection(rendered, { observed: observed.statefulSet, initialized });
+  const kept = keepBootstrapSection(rendered, { observed: observed.statefulSet, initialized });
+  // A restart asked for (the parent's annotation, or kubectl's on the template): day2/restart.ts.
+  const parent = day2.context?.parent;
+  const sts = parent ? withRestartAnnotations(kept, restartAnnotations(parent, observed.statefulSet)) : kept;
   if (day2.paused) return withObservedSize(sts, observed.statefulSet);
   if (day2.stopped) return stopped(sts);
   const replicas = day2.scale?.replicas;

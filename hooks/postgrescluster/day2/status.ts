@@ -9,7 +9,9 @@ import type { ConditionInput } from '../../lib/conditions.js';
 import type { PhaseVerdict } from '../status/phase.js';
 import type { Day2Plan } from './index.js';
 import { jobFailure, jobState } from './job.js';
+import { drainStatus, type DrainStatus } from './drain.js';
 import { paramsStatus } from './params-status.js';
+import { restartStatus, type RestartStatus } from './restart.js';
 import { staleMembers } from './rollout.js';
 import { storageCondition, storageStatus, type StorageStatus } from './storage-status.js';
 import { switchoverStatus, type SwitchoverStatus } from './switchover-status.js';
@@ -64,6 +66,28 @@ export interface Day2StatusFields {
   rollout?: RolloutStatus;
   storage?: StorageStatus;
   credentialRotation?: Partial<Record<RotatedPurpose, RotationStatus>>;
+  /** A restart asked for with pgmeta.io/restartedAt or kubectl rollout restart, and how far it is. */
+  restart?: RestartStatus;
+  /** The primary's node is cordoned: the switchover that lets the drain go on. */
+  drain?: DrainStatus;
+  /** The nodes the members run on: the Nodes the customize hook relates (customize.ts `nodeRules`). */
+  nodes?: string[];
+}
+
+/** Node maintenance and restarts: `restart`, `drain` and the members' `nodes`. */
+function maintenanceStatus(
+  day2: Day2Plan,
+  ctx: Day2Context,
+  rollout: RolloutStatus | undefined,
+): Pick<Day2StatusFields, 'restart' | 'drain' | 'nodes'> {
+  const restart = restartStatus(ctx, rollout);
+  const drain = drainStatus(ctx, day2.deferred);
+  const nodes = [...new Set(ctx.facts.members.flatMap((m) => (m.node === undefined ? [] : [m.node])))].sort();
+  return {
+    ...(restart ? { restart } : {}),
+    ...(drain ? { drain } : {}),
+    ...(nodes.length > 0 ? { nodes } : {}),
+  };
 }
 
 /** Status fields of the day-2 operations (only those that apply are present). */
@@ -81,6 +105,7 @@ export function day2StatusFields(day2: Day2Plan | undefined): Day2StatusFields {
     ...(rollout ? { rollout } : {}),
     ...(storage ? { storage } : {}),
     ...(rotation ? { credentialRotation: rotation } : {}),
+    ...maintenanceStatus(day2, ctx, rollout),
   };
 }
 

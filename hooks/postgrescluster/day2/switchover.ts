@@ -20,14 +20,14 @@ export const SWITCHOVER_ANNOTATIONS = {
   target: 'pgmeta.io/switchover-target',
   /** The primary when the Job was made. */
   from: 'pgmeta.io/switchover-from',
-  /** `request` or `scale-down`. */
+  /** `request`, `scale-down` or `drain`. */
   reason: 'pgmeta.io/switchover-reason',
 } as const;
 
 /** Target of a request that names no member: Patroni picks the healthiest replica. */
 export const ANY_MEMBER = 'any';
 
-export type SwitchoverReason = 'request' | 'scale-down';
+export type SwitchoverReason = 'request' | 'scale-down' | 'drain';
 
 /** Minutes enough for a lagging replica to catch up and Patroni to hand the leader lock over. */
 export const SWITCHOVER_DEADLINE_SECONDS = 900;
@@ -44,7 +44,12 @@ export function switchoverJob(ctx: Day2Context, s: SwitchoverJobInput): KubeObje
   const host = `${clusterNames(cluster).headlessService}.${cluster.namespace}.svc`;
   return buildOperationJob(cluster, {
     operation: 'switchover',
-    hash: shortHash({ target: s.target, from: s.from }),
+    // A drain's Job is named apart from a request's of the same members (recordedSwitchover tells them by reason).
+    hash: shortHash(
+      s.reason === 'drain'
+        ? { target: s.target, from: s.from, reason: s.reason }
+        : { target: s.target, from: s.from },
+    ),
     script: SWITCHOVER_SCRIPT,
     env: [
       envValue('LEADER', s.from),

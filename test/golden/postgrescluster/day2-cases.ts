@@ -109,4 +109,30 @@ export const DAY2_CASES: Record<string, () => World> = {
   stopped: () => world({ spec: { stopped: true } }),
 
   'finalize-cleanup': () => stoppedWorld(),
+
+  // kubectl drain cordoned the primary's node: a switchover Job to the replica with the least lag.
+  'drain-primary-node': () => {
+    const w = world({
+      members: [
+        { ordinal: 0, role: 'master', xlog: 67_108_864 },
+        { ordinal: 1, role: 'replica', xlog: 67_100_000 },
+        { ordinal: 2, role: 'replica', xlog: 67_108_000 },
+      ],
+      related: [node('node-0', true), node('node-1', false), node('node-2', false)],
+    });
+    return { ...w, parent: { ...w.parent, status: { nodes: ['node-0', 'node-1', 'node-2'] } } };
+  },
+
+  // kubectl annotate pgc orders pgmeta.io/restartedAt=...: the pod template carries it (a new revision).
+  'restart-requested': () => world({ annotations: { 'pgmeta.io/restartedAt': '2026-11-21T09:59:00+00:00' } }),
 };
+
+/** A Node, cordoned (`kubectl cordon`, the first step of `kubectl drain`) or not. */
+function node(name: string, cordoned: boolean): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: { name, uid: `node-${name}`, labels: { 'kubernetes.io/hostname': name } },
+    spec: cordoned ? { unschedulable: true } : {},
+  };
+}

@@ -14,6 +14,7 @@
  * - status: observedGeneration, replicas, readyReplicas, currentReplicas, updatedReplicas,
  *   currentRevision, updateRevision.
  */
+import { scheduleMember } from './drain';
 import { createHash } from 'node:crypto';
 import type { KubeObject } from '../../../hooks/lib/k8s';
 import { controllerRef } from '../../support/apiserver';
@@ -172,7 +173,7 @@ export class StatefulSetController {
         ...podSpec,
         hostname: name,
         subdomain: specOf(sts)['serviceName'],
-        nodeName: `node-${ordinal}`,
+        nodeName: scheduleMember(this.ctx, ordinal),
         volumes: [...((podSpec['volumes'] as unknown[] | undefined) ?? []), ...claims],
       },
       status: { phase: 'Pending' },

@@ -60,6 +60,7 @@ describe('clusterNames', () => {
       role: 'demo-patroni',
       roleBinding: 'demo-patroni',
       pdb: 'demo',
+      primaryPdb: 'demo-primary',
       secrets: { superuser: 'demo-superuser', replication: 'demo-replication', app: 'demo-app' },
       bootstrapJobPrefix: 'demo-bootstrap',
       patroni: { leader: 'demo', config: 'demo-config', sync: 'demo-sync', failover: 'demo-failover' },

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import type { KubeObject } from '../../../../hooks/lib/k8s.js';
-import { buildPodDisruptionBudget } from '../../../../hooks/postgrescluster/children/pdb.js';
+import { buildPodDisruptionBudgets } from '../../../../hooks/postgrescluster/children/pdb.js';
 import { buildServices } from '../../../../hooks/postgrescluster/children/services.js';
 import { buildStatefulSet } from '../../../../hooks/postgrescluster/children/statefulset.js';
 import {
@@ -211,7 +211,9 @@ describe('pooler pods and database selectors', () => {
       roleSelector(cluster, 'replica'),
       patroniLabels(cluster),
       sts.spec!.selector.matchLabels!,
-      buildPodDisruptionBudget(cluster).spec!.selector!.matchLabels!,
+      ...buildPodDisruptionBudgets(cluster, { primaryReady: true }).map(
+        (b) => b.spec!.selector!.matchLabels!,
+      ),
       ...services,
       ...affinity.map((t) => t.podAffinityTerm.labelSelector!.matchLabels!),
     ];

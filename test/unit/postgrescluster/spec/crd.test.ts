@@ -145,6 +145,9 @@ describe('the PostgresCluster CRD', () => {
         'selector',
         'storage',
         'switchover',
+        'restart',
+        'drain',
+        'nodes',
       ].sort(),
     );
     expect(Object.keys(status.members.items.properties).sort()).toEqual(
