@@ -3,7 +3,7 @@
  * listening on 127.0.0.1 with an ephemeral port, and a small JSON client for it. The emulator calls
  * it over HTTP exactly as Metacontroller would; only the clock is the scenario's.
  */
-import { Agent, request as httpRequest, type Server } from 'node:http';
+import { Agent, createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { CONTROLLERS } from '../../../hooks/controllers';
@@ -27,6 +27,13 @@ export class HookServer {
   now: () => string = () => '2026-11-21T10:00:00Z';
   /** Counts calls per path, for tests of the emulator itself. */
   readonly calls = new Map<string, number>();
+  /**
+   * CPU the service spent per path (microseconds, user + system, `process.cpuUsage` from the request's
+   * arrival to the response's end): the emulator awaits each call, so nothing else runs meanwhile.
+   * The fleet benchmark (scripts/bench/fleet-sample.ts) reads it; `cpuSamples` keeps each call's.
+   */
+  readonly cpu = new Map<string, { calls: number; micros: number }>();
+  cpuSamples: { path: string; micros: number }[] | undefined;
 
   private readonly controllers: readonly ControllerDef[];
 
@@ -41,12 +48,26 @@ export class HookServer {
       now: () => this.now(),
       operatorKey: new Uint8Array(32).fill(42),
     });
-    this.server = await new Promise<Server>((resolve, reject) => {
-      const s = app.listen(0, '127.0.0.1', () => {
-        resolve(s);
+    const server = createServer((req, res) => {
+      const start = process.cpuUsage();
+      res.once('finish', () => {
+        this.account(req.url ?? '', process.cpuUsage(start));
       });
-      s.once('error', reject);
+      app(req, res);
     });
+    this.server = await new Promise<Server>((resolve, reject) => {
+      server.listen(0, '127.0.0.1', () => {
+        resolve(server);
+      });
+      server.once('error', reject);
+    });
+  }
+
+  private account(path: string, used: NodeJS.CpuUsage): void {
+    const micros = used.user + used.system;
+    const acc = this.cpu.get(path) ?? { calls: 0, micros: 0 };
+    this.cpu.set(path, { calls: acc.calls + 1, micros: acc.micros + micros });
+    this.cpuSamples?.push({ path, micros });
   }
 
   get port(): number {
