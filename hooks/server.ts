@@ -12,6 +12,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { Logger } from 'pino';
 import { DEFAULT_MAX_IN_FLIGHT } from './config.js';
 import { answer, record, type Scope } from './http/answer.js';
+import { AnswerMemo, memoKey } from './http/answer-memo.js';
 import { bearerMatches } from './http/auth.js';
 import { BodyError, DEFAULT_BODY_LIMIT, readJsonBody } from './http/body.js';
 import { sendWithEtag } from './http/etag.js';
@@ -41,6 +42,8 @@ export interface AppDeps {
   metrics?: HookMetrics;
   /** False while shutting down, so /readyz sends traffic elsewhere. */
   isReady?: () => boolean;
+  /** Bytes of remembered answers (http/answer-memo.ts; default 64 MiB, 0: none). */
+  answerMemoBytes?: number;
 }
 
 interface AppState {
@@ -48,6 +51,7 @@ interface AppState {
   metrics: HookMetrics;
   byName: ReadonlyMap<string, ControllerDef>;
   inFlight: InFlight;
+  memo: AnswerMemo;
 }
 
 export function createApp(deps: AppDeps): express.Express {
@@ -57,6 +61,7 @@ export function createApp(deps: AppDeps): express.Express {
     metrics: deps.metrics ?? createMetrics(),
     byName: new Map(deps.controllers.map((c) => [c.name, c])),
     inFlight: inFlightLimiter(deps.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT),
+    memo: new AnswerMemo(deps.answerMemoBytes),
   };
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -142,7 +147,7 @@ async function handleHookRoute(state: AppState, req: Request, res: Response): Pr
     bodyFailed(scope, res, err);
     return;
   }
-  runAndAnswer({ ...scope, deps: state.deps }, { req, res, def, hook, body });
+  runAndAnswer({ ...scope, deps: state.deps, memo: state.memo }, { req, res, def, hook, body });
 }
 
 function bodyFailed(scope: Scope, res: Response, err: unknown): void {
@@ -164,15 +169,36 @@ function bodyFailed(scope: Scope, res: Response, err: unknown): void {
   });
 }
 
-function runAndAnswer(
-  scope: Scope & { deps: AppDeps },
-  call: { req: Request; res: Response; def: ControllerDef; hook: HookName; body: unknown },
-): void {
-  const { req, res, def, hook, body } = call;
+interface HookRequest {
+  req: Request;
+  res: Response;
+  def: ControllerDef;
+  hook: HookName;
+  body: unknown;
+}
+
+/** The answer's bytes: remembered for the same facts (http/answer-memo.ts), else computed. */
+function payloadOf(
+  memo: AnswerMemo,
+  call: HookRequest,
+  ctx: { now: string; operatorKey: Uint8Array },
+): string {
+  const { def, hook, body } = call;
+  const facts = hook === 'sync' && def.kind === 'composite' ? def.syncFacts?.(body) : undefined;
+  const key = memoKey(`${def.name}/${hook}`, facts, body);
+  const hit = key && memo.get(key.parent, key.digest);
+  if (hit !== undefined) return hit;
+  const payload = JSON.stringify(runHook({ def, hook, body, ctx }));
+  if (key) memo.set(key.parent, key.digest, { payload, now: ctx.now });
+  return payload;
+}
+
+function runAndAnswer(scope: Scope & { deps: AppDeps; memo: AnswerMemo }, call: HookRequest): void {
+  const { req, res, body } = call;
   const timer = scope.metrics.duration.startTimer(scope.labels);
   try {
     const ctx = { now: scope.deps.now(), operatorKey: scope.deps.operatorKey };
-    const payload = JSON.stringify(runHook({ def, hook, body, ctx }));
+    const payload = payloadOf(scope.memo, call, ctx);
     const code = sendWithEtag(res, { payload, ifNoneMatch: req.get('if-none-match') });
     record(scope, { code, body, durationMs: timer() * 1000 });
   } catch (err) {
