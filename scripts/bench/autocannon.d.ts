@@ -16,6 +16,8 @@ declare module 'autocannon' {
       duration?: number;
       amount?: number;
       timeout?: number;
+      /** Sent in turn by each connection, looping (each entry overrides the options' body). */
+      requests?: { body?: string }[];
     }
 
     interface Histogram {

@@ -54,6 +54,8 @@ export interface LoadOptions {
   pid?: number;
   path: string;
   body: string;
+  /** Bodies each connection sends in turn instead of `body` (the varied stream, varied.ts). */
+  bodies?: readonly string[];
   headers?: Record<string, string>;
   connections: number;
   /** Seconds; or `amount` requests. */
@@ -68,6 +70,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadSummary> {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...o.headers },
     body: o.body,
+    ...(o.bodies === undefined ? {} : { requests: o.bodies.map((body) => ({ body })) }),
     connections: o.connections,
     pipelining: 1,
     timeout: 10,

@@ -11,11 +11,17 @@ import type { Payload } from './payloads';
 
 /** How far a healthy replica trails, loop by loop (as test/lifecycle/status-churn.test.ts). */
 const HEALTHY_LAGS = [40_000, 250_000, 700_000, 120_000, 900_000, 5_000];
+/** Loops in the stream: 100 minutes of one cluster's syncs at one per `loop_wait`. */
+export const VARIED_LOOPS = 600;
 /** Every this many loops, member 2 trails by 3 MiB for two loops. */
 const SLOW_EVERY = 50;
 
 type Json = Record<string, unknown>;
-interface Meta { name: string; resourceVersion?: string; annotations?: Record<string, string> }
+interface Meta {
+  name: string;
+  resourceVersion?: string;
+  annotations?: Record<string, string>;
+}
 
 function objects(map: unknown): { metadata: Meta }[] {
   return Object.values((map ?? {}) as Record<string, Record<string, { metadata: Meta }>>).flatMap((m) =>
