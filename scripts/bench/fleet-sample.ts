@@ -27,6 +27,8 @@ export interface SampleOptions {
   minutes: number;
   /** Failovers sampled (one cluster each, 1 s ticks). */
   failovers: number;
+  /** False: the hook service without its answer memo (to measure that lever). */
+  memo?: boolean;
 }
 
 /** What one class of clusters (idle or writing) did over the steady phase. */
@@ -104,8 +106,8 @@ function writeLoad(s: Scenario, name: string, i: number): void {
   }
 }
 
-async function classSample(o: SampleOptions, busy: boolean): Promise<ClassSample> {
-  const hooks = new HookServer();
+export async function classSample(o: SampleOptions, busy: boolean): Promise<ClassSample> {
+  const hooks = new HookServer(undefined, o.memo === false ? { answerMemoBytes: 0 } : {});
   await hooks.start();
   try {
     const s = await fleetWorld(hooks, o.clusters, 5);

@@ -29,7 +29,7 @@ import {
   targets,
   type VariantFigures,
 } from './fleet-report';
-import { sample, type Sample } from './fleet-sample';
+import { classSample, sample, type Sample } from './fleet-sample';
 import { ROOT, say } from './workdir';
 
 const arg = (name: string, dflt: number): number => {
@@ -67,7 +67,7 @@ export function baseConfig(clusters: number): FleetConfig {
     ...installed,
     hookRttMs: 1,
     apiLatencyMs: arg('api-latency-ms', 5),
-    seconds: arg('seconds', 600),
+    seconds: arg('seconds', 480),
     warmupSeconds: 120,
     edits: 200,
     failovers: 200,
@@ -107,7 +107,7 @@ export function sized(config: FleetConfig, costs: Costs): Partial<FleetConfig> {
   };
 }
 
-function variants(clusters: number, costs: Costs): VariantFigures[] {
+function variants(clusters: number, costs: Costs, noMemo: Costs): VariantFigures[] {
   const base = baseConfig(clusters);
   const plan: [string, Partial<FleetConfig>][] = [
     ['as installed', {}],
@@ -115,12 +115,13 @@ function variants(clusters: number, costs: Costs): VariantFigures[] {
     ['lever: leader Endpoints not watched', { watchLeaderEndpoints: false }],
     ['levers: both', { watchLeaderEndpoints: false, resyncPeriodSeconds: 300 }],
   ];
-  const out: VariantFigures[] = [];
+  say(`fleet of ${clusters}: without the answer memo`);
+  const out: VariantFigures[] = [runVariant('lever off: no answer memo', base, noMemo)];
   for (const [name, change] of plan) {
     say(`fleet of ${clusters}: ${name}`);
     out.push(runVariant(name, { ...base, ...change }, costs));
   }
-  for (const v of [out[0], out[3]].filter((x) => x !== undefined)) {
+  for (const v of [out[1], out[4]].filter((x) => x !== undefined)) {
     say(`fleet of ${clusters}: ${v.name}, sized`);
     out.push(runVariant(`${v.name}, sized`, { ...v.config, ...sized(v.config, costs) }, costs));
   }
@@ -141,12 +142,23 @@ async function main(): Promise<void> {
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? '?'}, Node ${process.version}, load ${loadavg()[0]?.toFixed(2)}`;
   say(`sampling the real hooks (${machine})`);
   const s = await sample({
-    clusters: arg('sample-clusters', 3),
-    minutes: arg('sample-minutes', 25),
-    failovers: 10,
+    clusters: arg('sample-clusters', 2),
+    minutes: arg('sample-minutes', 21),
+    failovers: 5,
   });
   const costs = costsOf(s);
-  const vs = variants(clusters, costs);
+  say('sampling the real hooks without their answer memo');
+  const opts = {
+    clusters: arg('sample-clusters', 2),
+    minutes: arg('sample-minutes', 21),
+    failovers: 0,
+    memo: false,
+  };
+  const noMemo = {
+    ...costs,
+    ...costsOf({ ...s, idle: await classSample(opts, false), busy: await classSample(opts, true) }),
+  };
+  const vs = variants(clusters, costs, noMemo);
   const checked = vs.map((v) => ({ variant: v.name, targets: targets(v) }));
   const out = {
     startedAt: new Date(t0).toISOString(),

@@ -36,9 +36,12 @@ export class HookServer {
   cpuSamples: { path: string; micros: number }[] | undefined;
 
   private readonly controllers: readonly ControllerDef[];
+  /** Bytes of the service's answer memo (hooks/http/answer-memo.ts); undefined: its default. */
+  private readonly answerMemoBytes: number | undefined;
 
-  constructor(controllers: readonly ControllerDef[] = CONTROLLERS) {
+  constructor(controllers: readonly ControllerDef[] = CONTROLLERS, o: { answerMemoBytes?: number } = {}) {
     this.controllers = controllers;
+    this.answerMemoBytes = o.answerMemoBytes;
   }
 
   async start(): Promise<void> {
@@ -47,6 +50,7 @@ export class HookServer {
       logger: pino({ level: 'silent' }),
       now: () => this.now(),
       operatorKey: new Uint8Array(32).fill(42),
+      ...(this.answerMemoBytes === undefined ? {} : { answerMemoBytes: this.answerMemoBytes }),
     });
     const server = createServer((req, res) => {
       const start = process.cpuUsage();
