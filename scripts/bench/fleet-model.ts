@@ -25,67 +25,11 @@
  * random per connection (kube-proxy); a call takes its measured CPU on the chosen replica, in turn.
  */
 import { EventHeap, quantile, rng, TokenBucket, WorkQueue, type Timed } from './fleet-queue';
-import type { EditSample, FailoverSample } from './fleet-sample';
+import type { ClassCounts, Costs, FleetConfig, FleetResult } from './fleet-types';
+
+export type { ClassCounts, Costs, FleetConfig, FleetResult } from './fleet-types';
 
 export const CUSTOMIZE_TTL_SECONDS = 20 * 60;
-
-export interface FleetConfig {
-  clusters: number;
-  busyFraction: number;
-  members: number;
-  loopWaitSeconds: number;
-  resyncPeriodSeconds: number;
-  /** Whether the leader Endpoints (renewed every loop_wait) is a related object of the cluster. */
-  watchLeaderEndpoints: boolean;
-  workers: number;
-  qps: number;
-  burst: number;
-  hookReplicas: number;
-  /** Network round trip to the hook service and to the API server (an API request's latency). */
-  hookRttMs: number;
-  apiLatencyMs: number;
-  seconds: number;
-  warmupSeconds: number;
-  edits: number;
-  failovers: number;
-  /** A failover storm: this fraction of the clusters fail at once at `stormAt`. */
-  stormFraction?: number;
-  stormAt?: number;
-  seed: number;
-}
-
-/** What the real hooks measured (fleet-sample.ts), per sync. */
-export interface Costs {
-  syncCpuMicros: { idle: number[]; busy: number[] };
-  customizeCpuMicros: number[];
-  /** Metacontroller's writes per steady sync (status, children): a Bernoulli rate each. */
-  statusWritesPerSync: { idle: number; busy: number };
-  childWritesPerSync: { idle: number; busy: number };
-  failovers: FailoverSample[];
-  edit: EditSample;
-}
-
-export interface ClassCounts {
-  clusterSeconds: number;
-  syncs: number;
-  hookCalls: number;
-  hookCpuMicros: number;
-  apiReads: number;
-  apiWrites: number;
-  statusWrites: number;
-}
-
-export interface FleetResult {
-  seconds: number;
-  idle: ClassCounts;
-  busy: ClassCounts;
-  hookCpuMicros: number;
-  apiRequests: number;
-  maxQueue: number;
-  edits: number[];
-  failovers: number[];
-  storm: number[];
-}
 
 type Op = { hook: number } | { api: 'read' | 'apply' | 'status'; marks?: 'edit' | 'failover' };
 interface Run {
