@@ -12,12 +12,13 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { Logger } from 'pino';
 import { DEFAULT_MAX_IN_FLIGHT } from './config.js';
 import { answer, record, type Scope } from './http/answer.js';
+import { AnswerMemo, memoKey } from './http/answer-memo.js';
 import { bearerMatches } from './http/auth.js';
 import { BodyError, DEFAULT_BODY_LIMIT, readJsonBody } from './http/body.js';
 import { sendWithEtag } from './http/etag.js';
 import { inFlightLimiter, RETRY_AFTER_SECONDS, type InFlight } from './http/limits.js';
 import { createMetrics, type HookMetrics } from './http/metrics.js';
-import type { ImageSettings } from './lib/context.js';
+import type { HookContext, ImageSettings } from './lib/context.js';
 import type { ControllerDef } from './metacontroller/controller.js';
 import { isHookName, runHook, type HookName } from './metacontroller/dispatch.js';
 import type { HookError } from './metacontroller/errors.js';
@@ -44,6 +45,8 @@ export interface AppDeps {
   metrics?: HookMetrics;
   /** False while shutting down, so /readyz sends traffic elsewhere. */
   isReady?: () => boolean;
+  /** Bytes of remembered answers (http/answer-memo.ts; default 64 MiB, 0: none). */
+  answerMemoBytes?: number;
 }
 
 interface AppState {
@@ -51,6 +54,7 @@ interface AppState {
   metrics: HookMetrics;
   byName: ReadonlyMap<string, ControllerDef>;
   inFlight: InFlight;
+  memo: AnswerMemo;
 }
 
 export function createApp(deps: AppDeps): express.Express {
@@ -60,6 +64,7 @@ export function createApp(deps: AppDeps): express.Express {
     metrics: deps.metrics ?? createMetrics(),
     byName: new Map(deps.controllers.map((c) => [c.name, c])),
     inFlight: inFlightLimiter(deps.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT),
+    memo: new AnswerMemo(deps.answerMemoBytes),
   };
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -145,7 +150,7 @@ async function handleHookRoute(state: AppState, req: Request, res: Response): Pr
     bodyFailed(scope, res, err);
     return;
   }
-  runAndAnswer({ ...scope, deps: state.deps }, { req, res, def, hook, body });
+  runAndAnswer({ ...scope, deps: state.deps, memo: state.memo }, { req, res, def, hook, body });
 }
 
 function bodyFailed(scope: Scope, res: Response, err: unknown): void {
@@ -167,16 +172,39 @@ function bodyFailed(scope: Scope, res: Response, err: unknown): void {
   });
 }
 
-function runAndAnswer(
-  scope: Scope & { deps: AppDeps },
-  call: { req: Request; res: Response; def: ControllerDef; hook: HookName; body: unknown },
-): void {
-  const { req, res, def, hook, body } = call;
+interface HookRequest {
+  req: Request;
+  res: Response;
+  def: ControllerDef;
+  hook: HookName;
+  body: unknown;
+}
+
+/** The answer's bytes: remembered for the same facts (http/answer-memo.ts), else computed. */
+function payloadOf(memo: AnswerMemo, call: HookRequest, ctx: HookContext): string {
+  const { def, hook, body } = call;
+  const facts = hook === 'sync' && def.kind === 'composite' ? def.syncFacts?.(body) : undefined;
+  // The install's images are an input too: a new images file must never be answered from memory.
+  const route = `${def.name}/${hook}${ctx.images ? `#${JSON.stringify(ctx.images)}` : ''}`;
+  const key = memoKey(route, facts, body);
+  const hit = key && memo.get(key.parent, key.digest);
+  if (hit !== undefined) return hit;
+  const payload = JSON.stringify(runHook({ def, hook, body, ctx }));
+  // An image update waiting for its maintenance window turns on the clock alone (images/policy.ts):
+  // such an answer is computed afresh until the window opens.
+  if (key && !payload.includes(WINDOW_WAIT)) memo.set(key.parent, key.digest, { payload, now: ctx.now });
+  return payload;
+}
+
+const WINDOW_WAIT = '"waitingFor":"window"';
+
+function runAndAnswer(scope: Scope & { deps: AppDeps; memo: AnswerMemo }, call: HookRequest): void {
+  const { req, res, body } = call;
   const timer = scope.metrics.duration.startTimer(scope.labels);
   try {
     const images = scope.deps.images?.();
     const ctx = { now: scope.deps.now(), operatorKey: scope.deps.operatorKey, ...(images ? { images } : {}) };
-    const payload = JSON.stringify(runHook({ def, hook, body, ctx }));
+    const payload = payloadOf(scope.memo, call, ctx);
     const code = sendWithEtag(res, { payload, ifNoneMatch: req.get('if-none-match') });
     record(scope, { code, body, durationMs: timer() * 1000 });
   } catch (err) {

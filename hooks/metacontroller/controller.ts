@@ -46,6 +46,12 @@ export interface CompositeControllerDef {
   finalize?(req: SyncRequest, ctx: HookContext): DesiredState;
   customize?(req: CustomizeRequest, ctx: HookContext): CustomizeResponse;
   /**
+   * The facts the sync hook reads from a request body (parsed, not yet checked): requests with the
+   * same facts must get the same answer, which the service then remembers (http/answer-memo.ts).
+   * Undefined: no memo for this request.
+   */
+  syncFacts?(body: unknown): unknown;
+  /**
    * Observed children that must never be omitted from a 200 response (DESIGN rule 3).
    * Defaults to objects annotated `pgmeta.io/protected: "true"`.
    */

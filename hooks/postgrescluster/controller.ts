@@ -2,6 +2,7 @@
 import type { KubeObject } from '../lib/k8s.js';
 import { hasProtectedAnnotation, type CompositeControllerDef } from '../metacontroller/controller.js';
 import { customizeCluster } from './customize.js';
+import { clusterSyncFacts } from './facts.js';
 import { finalizeCluster } from './finalize.js';
 import { CLUSTER_LABEL, clusterNames } from './names.js';
 import { CHILD_TYPES } from './render.js';
@@ -15,6 +16,7 @@ export const postgresClusterController: CompositeControllerDef = {
   sync: syncCluster,
   finalize: finalizeCluster,
   customize: customizeCluster,
+  syncFacts: clusterSyncFacts,
   isProtected: isDataBearing,
 };
 

@@ -16,6 +16,13 @@ declare module 'autocannon' {
       duration?: number;
       amount?: number;
       timeout?: number;
+      /** Sent in turn by each connection, looping; `setupRequest` may change each one just before it goes. */
+      requests?: { body?: string; setupRequest?: (req: RequestParams) => RequestParams }[];
+    }
+
+    interface RequestParams {
+      body?: string;
+      [key: string]: unknown;
     }
 
     interface Histogram {

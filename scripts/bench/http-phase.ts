@@ -9,6 +9,7 @@ import { CTX } from '../../test/support/cluster-world';
 import { responseOf, type SyncTiming } from './inprocess';
 import { meanLoad, onlyStatus, runLoad, type LoadSummary } from './load';
 import { SYNC_PATH, type Payload } from './payloads';
+import { variedBodies, VARIED_LOOPS } from './varied';
 import { HEAP_PROBE_ARGS, procMemory, startServer, type ServerProcess } from './procs';
 import type { BenchConfig, MemoryResult, MemorySample, PayloadResult } from './report';
 import { DIST, say, TMP } from './workdir';
@@ -83,13 +84,21 @@ interface HookUnderTest {
 
 async function loadOn(
   server: ServerProcess,
-  o: { cfg: BenchConfig; p: Payload; headers?: Record<string, string>; durationS?: number; amount?: number },
+  o: {
+    cfg: BenchConfig;
+    p: Payload;
+    headers?: Record<string, string>;
+    durationS?: number;
+    amount?: number;
+    bodies?: readonly string[];
+  },
 ): Promise<LoadSummary> {
   return runLoad({
     port: server.port,
     pid: server.pid,
     path: SYNC_PATH,
     body: o.p.body,
+    ...(o.bodies === undefined ? {} : { bodies: o.bodies }),
     headers: o.headers ?? {},
     connections: o.cfg.connections,
     ...(o.amount === undefined ? { duration: o.durationS ?? o.cfg.durationS } : { amount: o.amount }),
@@ -98,7 +107,13 @@ async function loadOn(
 
 async function onHook(
   hook: HookUnderTest,
-  o: { p: Payload; code: number; headers?: Record<string, string>; amount?: number },
+  o: {
+    p: Payload;
+    code: number;
+    headers?: Record<string, string>;
+    amount?: number;
+    bodies?: readonly string[];
+  },
 ): Promise<LoadSummary> {
   const s = expectAll(await loadOn(hook.server, { cfg: hook.cfg, ...o }), o.code, `${o.p.name} hook server`);
   hook.requestsSinceWarm += s.requests;
@@ -132,17 +147,23 @@ async function measurePayload(hook: HookUnderTest, p: Payload, sync: SyncTiming)
       floor: [] as LoadSummary[],
       stub: [] as LoadSummary[],
       etag: [] as LoadSummary[],
+      varied: [] as LoadSummary[],
     };
+    const bodies = variedBodies(p, VARIED_LOOPS);
     for (let round = 1; round <= cfg.rounds; round++) {
-      say(`${p.name}: round ${round}/${cfg.rounds}: hook server, floor, zero-cost hook, If-None-Match`);
+      say(
+        `${p.name}: round ${round}/${cfg.rounds}: hook server, floor, zero-cost hook, If-None-Match, varied`,
+      );
       runs.server.push(await onHook(hook, { p, code: 200 }));
       runs.floor.push(expectAll(await loadOn(floor, { cfg, p }), 200, `${p.name} floor`));
       runs.stub.push(expectAll(await loadOn(stub, { cfg, p }), 200, `${p.name} zero-cost hook`));
       runs.etag.push(await onHook(hook, { p, code: 304, headers: { 'if-none-match': etag } }));
+      runs.varied.push(await onHook(hook, { p, code: 200, bodies }));
     }
     await sampleMemory(hook);
     const server = meanLoad(runs.server);
     const floorLoad = meanLoad(runs.floor);
+    const varied = meanLoad(runs.varied);
     return {
       payload: p.name,
       requestBytes: Buffer.byteLength(p.body),
@@ -153,6 +174,8 @@ async function measurePayload(hook: HookUnderTest, p: Payload, sync: SyncTiming)
       zeroCostHook: meanLoad(runs.stub),
       ratio: server.rps / floorLoad.rps,
       etag: meanLoad(runs.etag),
+      varied,
+      variedRatio: varied.rps / floorLoad.rps,
       floorPeakRssBytes: procMemory(floor.pid).peakBytes,
     };
   } finally {

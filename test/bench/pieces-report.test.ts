@@ -59,6 +59,8 @@ function results(o: {
     zeroCostHook: load,
     ratio: o.ratio,
     etag: load,
+    varied: { ...load, rps: 1000 * o.ratio },
+    variedRatio: o.ratio,
     floorPeakRssBytes: 80 * MIB,
   });
   return {
@@ -90,6 +92,7 @@ describe('targets', () => {
     const m = met(results({ ratio, median, warm: 120 * MIB, after }));
     expect(m['hook server throughput vs floor, 3-member']).toBe(expected);
     expect(m['hook server throughput vs floor, 1-member']).toBe(expected);
+    expect(m['hook server throughput vs floor on the varied stream, 3-member']).toBe(expected);
   });
 
   it.each([

@@ -86,7 +86,8 @@ class BackupWhen {
       {
         apiVersion: 'pgmeta.io/v1alpha1',
         kind: 'PostgresBackup',
-        metadata: { name, namespace: this.s.namespace },
+        // The cluster lists its own backups by this label (hooks/postgrescluster/backup/customize.ts).
+        metadata: { name, namespace: this.s.namespace, labels: { 'pgmeta.io/cluster': cluster } },
         spec: { clusterRef: { name: cluster } },
       },
       USER,

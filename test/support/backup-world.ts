@@ -41,7 +41,7 @@ export function postgresBackup(
     {
       apiVersion: 'pgmeta.io/v1alpha1',
       kind: 'PostgresBackup',
-      metadata: { name, namespace: o.namespace ?? 'shop' },
+      metadata: { name, namespace: o.namespace ?? 'shop', labels: { 'pgmeta.io/cluster': cluster } },
       spec: { clusterRef: { name: cluster } },
     },
     o.status === undefined ? {} : { status: o.status },

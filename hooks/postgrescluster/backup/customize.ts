@@ -1,9 +1,13 @@
 /**
  * Related objects of a cluster's backup configuration, read-only: the user Secrets it names (so a
  * missing Secret or key is reported, and never rolled out, see guard.ts) and, when backups are
- * configured, the namespace's PostgresBackups (for the last on-demand backup in status) and the
- * pods of the catalog Jobs (whose termination messages carry the catalog). Derived from
- * the parent's spec only: Metacontroller caches customize answers per generation.
+ * configured, the cluster's own PostgresBackups (for the last on-demand backup in status), selected
+ * by the label `pgmeta.io/cluster: <cluster>`, and the pods of the catalog Jobs (whose termination
+ * messages carry the catalog). Without a selector every sync request of every cluster carried every
+ * PostgresBackup of the namespace (growing without bound as backups pile up, toward the body limit)
+ * and each backup's status change synced every cluster there (Metacontroller v4.17.2
+ * customize/manager.go `GetRelatedObjects`, `findRelatedParents`). Derived from the parent's spec
+ * only: Metacontroller caches customize answers per generation.
  */
 import type { KubeObject } from '../../lib/k8s.js';
 import type { RelatedResourceRule } from '../../metacontroller/types.js';
@@ -26,7 +30,12 @@ export function backupRelatedRules(parent: KubeObject): RelatedResourceRule[] {
     ...(secrets.length > 0 ? [{ apiVersion: 'v1', resource: 'secrets', namespace, names: secrets }] : []),
     ...(hasBackup
       ? [
-          { apiVersion: POSTGRES_BACKUP_TYPE.apiVersion, resource: POSTGRES_BACKUP_TYPE.resource, namespace },
+          {
+            apiVersion: POSTGRES_BACKUP_TYPE.apiVersion,
+            resource: POSTGRES_BACKUP_TYPE.resource,
+            namespace,
+            labelSelector: { matchLabels: { [CLUSTER_LABEL]: parent.metadata.name } },
+          },
           // The catalog Jobs' pods: their termination messages are the catalog (catalog.ts).
           {
             apiVersion: 'v1',

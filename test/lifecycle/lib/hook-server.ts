@@ -3,7 +3,7 @@
  * listening on 127.0.0.1 with an ephemeral port, and a small JSON client for it. The emulator calls
  * it over HTTP exactly as Metacontroller would; only the clock is the scenario's.
  */
-import { Agent, request as httpRequest, type Server } from 'node:http';
+import { Agent, createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { CONTROLLERS } from '../../../hooks/controllers';
@@ -30,11 +30,21 @@ export class HookServer {
   images: ImageSettings | undefined = undefined;
   /** Counts calls per path, for tests of the emulator itself. */
   readonly calls = new Map<string, number>();
+  /**
+   * CPU the service spent per path (microseconds, user + system, `process.cpuUsage` from the request's
+   * arrival to the response's end): the emulator awaits each call, so nothing else runs meanwhile.
+   * The fleet benchmark (scripts/bench/fleet-sample.ts) reads it; `cpuSamples` keeps each call's.
+   */
+  readonly cpu = new Map<string, { calls: number; micros: number }>();
+  cpuSamples: { path: string; micros: number }[] | undefined;
 
   private readonly controllers: readonly ControllerDef[];
+  /** Bytes of the service's answer memo (hooks/http/answer-memo.ts); undefined: its default. */
+  private readonly answerMemoBytes: number | undefined;
 
-  constructor(controllers: readonly ControllerDef[] = CONTROLLERS) {
+  constructor(controllers: readonly ControllerDef[] = CONTROLLERS, o: { answerMemoBytes?: number } = {}) {
     this.controllers = controllers;
+    this.answerMemoBytes = o.answerMemoBytes;
   }
 
   async start(): Promise<void> {
@@ -44,13 +54,28 @@ export class HookServer {
       now: () => this.now(),
       operatorKey: new Uint8Array(32).fill(42),
       images: () => this.images,
+      ...(this.answerMemoBytes === undefined ? {} : { answerMemoBytes: this.answerMemoBytes }),
+    });
+    const server = createServer((req, res) => {
+      const start = process.cpuUsage();
+      res.once('finish', () => {
+        this.account(req.url ?? '', process.cpuUsage(start));
+      });
+      app(req, res);
     });
     this.server = await new Promise<Server>((resolve, reject) => {
-      const s = app.listen(0, '127.0.0.1', () => {
-        resolve(s);
+      server.listen(0, '127.0.0.1', () => {
+        resolve(server);
       });
-      s.once('error', reject);
+      server.once('error', reject);
     });
+  }
+
+  private account(path: string, used: NodeJS.CpuUsage): void {
+    const micros = used.user + used.system;
+    const acc = this.cpu.get(path) ?? { calls: 0, micros: 0 };
+    this.cpu.set(path, { calls: acc.calls + 1, micros: acc.micros + micros });
+    this.cpuSamples?.push({ path, micros });
   }
 
   get port(): number {
