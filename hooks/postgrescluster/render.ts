@@ -17,6 +17,7 @@ import { renderMetrics } from './metrics/index.js';
 import { renderNetworkPolicies } from './netpol/index.js';
 import { buildRestApiSecret, restApiPassword } from './patroni/rest-api.js';
 import { renderPooler } from './pooler/index.js';
+import type { CredentialPurpose } from './names.js';
 import type { ResolvedCluster } from './spec/resolved.js';
 
 export interface RenderInputs {
@@ -27,6 +28,8 @@ export interface RenderInputs {
   specJson: string;
   /** The issued certificate carries a CA the members name (tls/ca.ts). @default false */
   certificateCa?: boolean;
+  /** Passwords new credential Secrets start from (a standby's source's: standby/credentials.ts). */
+  seedPasswords?: Readonly<Partial<Record<CredentialPurpose, string>>>;
 }
 
 /** Every desired child of a valid cluster, in any order (the response builder sorts). */

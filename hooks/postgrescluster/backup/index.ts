@@ -16,6 +16,7 @@ import {
   type BackupStatus,
   type BackupStatusInput,
 } from './status.js';
+import type { ResolvedStandby } from '../standby/types.js';
 import type { ResolvedBackup, ResolvedRestore } from './types.js';
 
 export { backupRelatedRules } from './customize.js';
@@ -38,7 +39,7 @@ export interface ObservedForBackup {
   members?: readonly ArchivingMember[];
 }
 
-type BackupCluster = { backup?: ResolvedBackup; restore?: ResolvedRestore } | undefined;
+type BackupCluster = { backup?: ResolvedBackup; restore?: ResolvedRestore; standby?: ResolvedStandby } | undefined;
 
 /** Missing Secrets and keys of the cluster's configuration. */
 export function backupProblems(cluster: BackupCluster, observed: ObservedForBackup): SecretProblem[] {

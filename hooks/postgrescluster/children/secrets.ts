@@ -56,6 +56,11 @@ export function observedPassword(secret: KubeObject | undefined): string | undef
 export interface CredentialInputs {
   operatorKey: Uint8Array;
   observedSecrets: Readonly<Record<string, KubeObject>>;
+  /**
+   * Passwords a new Secret starts from instead of a derived one: a standby's copies of its source's
+   * (standby/credentials.ts), since its data, and so its roles, are the source's.
+   */
+  seedPasswords?: Readonly<Partial<Record<CredentialPurpose, string>>>;
 }
 
 /** The password of the Secret `secretName` when it holds one, else the one derived for `purpose`. */
@@ -73,7 +78,9 @@ export function keptPassword(
 export function resolveCredentials(cluster: ResolvedCluster, inputs: CredentialInputs): Credentials {
   const names = clusterNames(cluster).secrets;
   const password = (purpose: CredentialPurpose): string =>
-    keptPassword(inputs, { uid: cluster.uid, secretName: names[purpose], purpose });
+    observedPassword(inputs.observedSecrets[names[purpose]]) ??
+    inputs.seedPasswords?.[purpose] ??
+    derivePassword(inputs.operatorKey, cluster.uid, purpose);
   const credential = (purpose: CredentialPurpose, username: string, dbname: string): Credential => ({
     purpose,
     username,

@@ -9,6 +9,7 @@ import type { PostgresClusterSpec } from '../../generated/postgrescluster.types.
 import type { Plain } from '../../lib/k8s.js';
 import { canonicalQuantity } from '../../lib/quantity.js';
 import { resolveBackupFields } from '../backup/resolve.js';
+import { resolveStandby } from '../standby/resolve.js';
 import { podSelector } from '../names.js';
 import { resolveLifecycle } from '../day2/lifecycle.js';
 import { CLUSTER_LABEL } from './labels.js';
@@ -138,6 +139,7 @@ export function resolveSpec(identity: ClusterIdentity, spec: PostgresClusterSpec
     scheduling: resolveScheduling(identity.name, spec),
     lifecycle: resolveLifecycle(spec),
     ...resolveBackupFields(identity, spec),
+    ...(spec.standby ? { standby: resolveStandby(identity, spec.standby, spec.version) } : {}),
     ...(pgbouncer ? { pgbouncer } : {}),
     ...(networkPolicy ? { networkPolicy } : {}),
     ...(metrics ? { metrics } : {}),
