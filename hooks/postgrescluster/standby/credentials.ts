@@ -45,7 +45,9 @@ export function holdUnseededSecrets(
   if (!cluster.standby) return [...children];
   const names = clusterNames(cluster).secrets;
   const held = new Set(
-    PURPOSES.filter((p) => seeds[p] === undefined && observedSecrets[names[p]] === undefined).map((p) => names[p]),
+    PURPOSES.filter((p) => seeds[p] === undefined && observedSecrets[names[p]] === undefined).map(
+      (p) => names[p],
+    ),
   );
   return children.filter((c) => !(c.kind === 'Secret' && held.has(c.metadata.name)));
 }

@@ -88,5 +88,9 @@ export function standbyCondition(input: StandbyInput): ConditionInput | undefine
     return condition('True', 'Streaming', `${leader.name} streams from the source and replays its WAL`);
   if (leader.replicationState === 'in archive recovery')
     return condition('True', 'ArchiveRecovery', `${leader.name} replays WAL from the source's archive`);
-  return condition('False', 'NotReplaying', `${leader.name} neither streams nor replays from the archive yet`);
+  return condition(
+    'False',
+    'NotReplaying',
+    `${leader.name} neither streams nor replays from the archive yet`,
+  );
 }

@@ -136,6 +136,7 @@ describe('the PostgresCluster CRD', () => {
         'replicas',
         'rollout',
         'selector',
+        'standby',
         'storage',
         'switchover',
       ].sort(),
