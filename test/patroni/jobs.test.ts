@@ -9,17 +9,14 @@
  * when a Debian package is missing.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { spawn } from 'node:child_process';
-import type { KubeObject } from '../../hooks/lib/k8s.js';
-import { buildOperationJob } from '../../hooks/postgrescluster/day2/job.js';
 import { dcsPatch } from '../../hooks/postgrescluster/day2/params.js';
 import { PARAMS_SCRIPT } from '../../hooks/postgrescluster/day2/params-script.js';
 import { SWITCHOVER_SCRIPT } from '../../hooks/postgrescluster/day2/switchover-script.js';
 import { renderChildren } from '../../hooks/postgrescluster/render.js';
 import { DCS_TIMING } from '../../hooks/postgrescluster/spilo/configuration.js';
 import { aCluster } from '../support/cluster-fixture.js';
-import { containerEnvValues, type RenderedEnvVar } from '../support/container-env.js';
 import { RIG_PG_MAJOR, skippedWithoutRig } from './binaries.js';
+import { jobApiEnv, runJob } from './job-run.js';
 import {
   clusterState,
   createRig,
@@ -38,38 +35,6 @@ const base = () => aCluster().withName('jobs').withVersion(RIG_PG_MAJOR).withRep
 const CLUSTER = base().withParams({ max_connections: '100' }).build();
 const CHANGED = base().withParams({ max_connections: '120' }).build();
 const OPERATOR_KEY = new TextEncoder().encode('pgmeta patroni jobs test key');
-
-/**
- * The REST API credentials a Patroni-calling Job gets: its rendered env (day2/job.ts, the builder
- * every such Job goes through), resolved against the rendered Secrets as the kubelet would.
- */
-function jobApiEnv(children: readonly KubeObject[]): Record<string, string> {
-  const job = buildOperationJob(CLUSTER, {
-    ...{ operation: 'switchover', hash: 'rig', script: '', env: [], annotations: {} },
-    ...{ deadlineSeconds: 60, patroniClient: true, kubernetesApi: false },
-  }) as unknown as { spec: { template: { spec: { containers: { env: RenderedEnvVar[] }[] } } } };
-  const env = job.spec.template.spec.containers[0]?.env ?? [];
-  const secrets = children.filter((c) => c.kind === 'Secret');
-  return Object.fromEntries(containerEnvValues(env, secrets));
-}
-
-/** Runs a Job's program with python3 -c, as the Job does; resolves with exit code and output. */
-function runJob(script: string, env: Record<string, string>, timeoutMs: number) {
-  return new Promise<{ code: number | null; out: string }>((resolve) => {
-    const child = spawn('python3', ['-c', script], {
-      env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', POLL_SECONDS: '0.5', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, out });
-    });
-  });
-}
 
 describe('day-2 Job programs on real Patroni', () => {
   if (skippedWithoutRig()) return;
@@ -97,7 +62,7 @@ describe('day-2 Job programs on real Patroni', () => {
       observedSecrets: {},
       specJson: '{}',
     });
-    apiEnv = jobApiEnv(children);
+    apiEnv = jobApiEnv(CLUSTER, children);
     rig = await createRig(rigSource(children));
     for (const m of rig.members) startMember(m);
   }, 60_000);
