@@ -111,7 +111,7 @@ describe('promotion and changes through PATCH /config', () => {
 
 describe('refusals, with field paths', () => {
   const errors = (spec: unknown, previous?: unknown) => {
-    const r = checkSpec(parent(spec) as KubeObject, previous);
+    const r = checkSpec(parent(spec), previous);
     return r.ok ? [] : r.errors;
   };
 
