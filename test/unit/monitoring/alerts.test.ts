@@ -182,12 +182,13 @@ describe('metric names', () => {
 describe('manifests/monitoring alerts', () => {
   const alerts = alertsOf(staticRules);
 
-  it('cover a missing primary, a member down, replication lag and failing backups', () => {
+  it('cover a missing primary, a member down, replication lag, failing backups and a stalled standby', () => {
     expect(alerts.map((a) => a['alert'])).toEqual([
       'PostgresPrimaryMissing',
       'PostgresMemberDown',
       'PostgresReplicationLag',
       'PostgresBackupFailing',
+      'PostgresStandbyReplayLagging',
     ]);
   });
 
