@@ -39,7 +39,8 @@ export interface ObservedForBackup {
   members?: readonly ArchivingMember[];
 }
 
-type BackupCluster = { backup?: ResolvedBackup; restore?: ResolvedRestore; standby?: ResolvedStandby } | undefined;
+type BackupCluster =
+  { backup?: ResolvedBackup; restore?: ResolvedRestore; standby?: ResolvedStandby } | undefined;
 
 /** Missing Secrets and keys of the cluster's configuration. */
 export function backupProblems(cluster: BackupCluster, observed: ObservedForBackup): SecretProblem[] {

@@ -94,7 +94,10 @@ export function dcsPatch(
   const doc = dcsDocument(cluster);
   const pg = isObj(doc['postgresql']) ? doc['postgresql'] : {};
   const params = splitParameters(cluster.postgresqlParams).dcs;
-  const standby = standbyPatch(isObj(doc['standby_cluster']) ? doc['standby_cluster'] : undefined, observedStandby);
+  const standby = standbyPatch(
+    isObj(doc['standby_cluster']) ? doc['standby_cluster'] : undefined,
+    observedStandby,
+  );
   return {
     ...doc,
     postgresql: { ...pg, ...dcsParametersPatch(params, previous).postgresql },
