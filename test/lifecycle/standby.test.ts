@@ -73,22 +73,35 @@ const secretPassword = (s: Scenario, name: string): string => {
   return Buffer.from(data['password'] ?? '', 'base64').toString('utf8');
 };
 
+const xlogOf = (s: Scenario, scope: string, member: string): number =>
+  s.sim.patroni.member(s.namespace, { scope, member })?.xlog ?? 0;
+const lsn = (n: number): string =>
+  `${Math.floor(n / 2 ** 32)
+    .toString(16)
+    .toUpperCase()}/${(n % 2 ** 32).toString(16).toUpperCase()}`;
+
+/** The source `orders` running, and its standby `orders-dr` created from copies of its Secrets. */
+async function standbyRunning(s: Scenario): Promise<void> {
+  await s.given.cluster(SOURCE);
+  copySourceSecrets(s);
+  await createStandby(s, { ...SOURCE, standby: STANDBY });
+}
+
 describe('lifecycle: a standby cluster (spec.standby)', () => {
   const world = useLifecycle();
+  const psqlJobs = (s: Scenario) =>
+    s.store.list('Job', s.namespace).filter((j) => j.metadata.name.startsWith(`${DR}-bootstrap`));
 
-  it('is created as a copy of its source, replays, reports lag, and is promoted when standby is removed', async () => {
+  it('creation: nothing before the source credentials exist, then a read-only copy of the source', async () => {
     const s = world.scenario({ name: 'orders' });
     await s.given.cluster(SOURCE);
     s.then.phase('Running');
-
-    // Without the copies of the source's credentials nothing of the standby is created.
     await createStandby(s, { ...SOURCE, standby: STANDBY });
     expect(s.store.get({ kind: 'StatefulSet', namespace: s.namespace, name: DR })).toBeUndefined();
     expect(s.store.get({ kind: 'Secret', namespace: s.namespace, name: `${DR}-superuser` })).toBeUndefined();
 
     copySourceSecrets(s);
     await s.settle();
-    // Creation: a copy of the source with the source's passwords; its leader is the standby leader.
     for (const purpose of ['superuser', 'replication', 'app'])
       expect(secretPassword(s, `${DR}-${purpose}`)).toBe(secretPassword(s, `orders-${purpose}`));
     const config = (name: string) =>
@@ -101,31 +114,34 @@ describe('lifecycle: a standby cluster (spec.standby)', () => {
       replicationState: 'streaming',
     });
     expect(conditionOf(s, DR, 'Standby')).toMatchObject({ status: 'True', reason: 'Streaming' });
-    // Read-only: no psql Job (the application bootstrap) runs on the standby.
-    const psqlJobs = () =>
-      s.store.list('Job', s.namespace).filter((j) => j.metadata.name.startsWith(`${DR}-bootstrap`));
-    expect(psqlJobs()).toEqual([]);
+    expect(conditionOf(s, DR, 'Ready')).toMatchObject({ status: 'True' });
+    expect(psqlJobs(s)).toEqual([]);
+    expect(s.sim.patroni.write(s.namespace, DR, 1024)).toBe(false);
+    s.then.noDataBearingObjectDeleted();
+    await s.then.steadyState();
+  });
 
-    // Lag: the source writes, the standby leader follows 16 MiB behind, then catches up.
+  it('lag: the standby leader trails its source by the lag, the status shows where it is, then it catches up', async () => {
+    const s = world.scenario({ name: 'orders' });
+    await standbyRunning(s);
     s.sim.patroni.setLag(s.namespace, { scope: DR, member: `${DR}-0`, bytes: 16 * 1024 * 1024 });
     s.when.primaryWrites(64 * 1024 * 1024);
     await s.settle();
-    const source = s.sim.patroni.member(s.namespace, { scope: 'orders', member: 'orders-0' })?.xlog ?? 0;
-    const behind = s.sim.patroni.member(s.namespace, { scope: DR, member: `${DR}-0` })?.xlog ?? 0;
-    expect(source - behind).toBe(16 * 1024 * 1024);
-    const lsn = (n: number) =>
-      `${Math.floor(n / 2 ** 32)
-        .toString(16)
-        .toUpperCase()}/${(n % 2 ** 32).toString(16).toUpperCase()}`;
+    const behind = xlogOf(s, DR, `${DR}-0`);
+    expect(xlogOf(s, 'orders', 'orders-0') - behind).toBe(16 * 1024 * 1024);
     expect(statusOf(s, DR).standby?.['walPosition']).toBe(lsn(behind));
+    // The cascading replica follows the standby leader, not the source.
+    expect(xlogOf(s, DR, `${DR}-1`)).toBe(behind);
     s.sim.patroni.setLag(s.namespace, { scope: DR, member: `${DR}-0`, bytes: 0 });
     s.when.primaryWrites(1024);
     await s.settle();
-    expect(statusOf(s, DR).standby?.['walPosition']).toBe(
-      lsn(s.sim.patroni.member(s.namespace, { scope: 'orders', member: 'orders-0' })?.xlog ?? 0),
-    );
+    expect(statusOf(s, DR).standby?.['walPosition']).toBe(lsn(xlogOf(s, 'orders', 'orders-0')));
+    await s.then.steadyState();
+  });
 
-    // Promotion: the user removes standby (the failover to the DR site).
+  it('promotion: removing standby promotes it through the parameter Job; the old primary cannot follow it in place', async () => {
+    const s = world.scenario({ name: 'orders' });
+    await standbyRunning(s);
     const dr = cluster(s, DR);
     const { standby: _standby, ...promotedSpec } = dr['spec'] as JsonObject;
     s.store.update({ ...dr, spec: promotedSpec }, USER);
@@ -140,25 +156,22 @@ describe('lifecycle: a standby cluster (spec.standby)', () => {
     expect(statusOf(s, DR).standby).toBeUndefined();
     expect(conditionOf(s, DR, 'Standby')).toBeUndefined();
     expect(conditionOf(s, DR, 'Ready')).toMatchObject({ status: 'True' });
-    // The members roll once afterwards to drop the STANDBY_* settings, never before the promotion.
     // The members roll once afterwards to drop the STANDBY_* settings (replicas, then a switchover),
     // never before the promotion.
-    const drEvents = s.then.patroniEvents().filter((e) => e.member.startsWith(DR));
+    const drEvents = s.then.patroniEvents().filter((e) => e.member.startsWith(DR) && e.type !== 'bootstrap');
     expect(drEvents.map((e) => e.type)).toEqual(['standby-promotion', 'switchover']);
     const timelines = [0, 1].map(
-      (i) => s.sim.patroni.member(s.namespace, { scope: DR, member: `${DR}-${i}` })?.timeline,
+      (i) => s.sim.patroni.member(s.namespace, { scope: DR, member: `${DR}-${i}` })?.timeline ?? 0,
     );
-    expect(Math.max(...timelines.map((t) => t ?? 0))).toBeGreaterThanOrEqual(2);
+    expect(Math.max(...timelines)).toBeGreaterThanOrEqual(2);
     // Writable now, and its psql Jobs run.
     expect(s.sim.patroni.write(s.namespace, DR, 1024)).toBe(true);
-    expect(psqlJobs().length).toBeGreaterThan(0);
+    expect(psqlJobs(s).length).toBeGreaterThan(0);
 
     // The old primary cannot be turned into a standby of the new one in place.
     const old = cluster(s, 'orders');
-    s.store.update(
-      { ...old, spec: { ...(old['spec'] as JsonObject), standby: { ...STANDBY, host: `${DR}.shop.svc` } } },
-      USER,
-    );
+    const oldSpec = { ...(old['spec'] as JsonObject), standby: { ...STANDBY, host: `${DR}.shop.svc` } };
+    s.store.update({ ...old, spec: oldSpec }, USER);
     await s.settle();
     expect(conditionOf(s, 'orders', 'SpecValid')).toMatchObject({ status: 'False', reason: 'InvalidSpec' });
     s.then.noDataBearingObjectDeleted();
