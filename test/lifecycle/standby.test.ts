@@ -99,6 +99,7 @@ describe('lifecycle: a standby cluster (spec.standby)', () => {
     await createStandby(s, { ...SOURCE, standby: STANDBY });
     expect(s.store.get({ kind: 'StatefulSet', namespace: s.namespace, name: DR })).toBeUndefined();
     expect(s.store.get({ kind: 'Secret', namespace: s.namespace, name: `${DR}-superuser` })).toBeUndefined();
+    expect(conditionOf(s, DR, 'Standby')).toMatchObject({ status: 'False', reason: 'SecretNotFound' });
 
     copySourceSecrets(s);
     await s.settle();

@@ -27,6 +27,8 @@ export interface StandbyStatus {
 
 export interface StandbyInput {
   standby?: ResolvedStandby;
+  /** Missing Secrets or keys the standby reads (backup/secrets.ts, purpose `standby`). */
+  problems?: readonly { reason: string; message: string }[];
   members: readonly ObservedMember[];
   leaderEndpoints?: KubeObject;
   configEndpoints?: KubeObject;
@@ -81,6 +83,11 @@ export function standbyCondition(input: StandbyInput): ConditionInput | undefine
           "spec.standby was removed: the parameter Job removes standby_cluster from Patroni's configuration, then the standby leader promotes",
         )
       : undefined;
+  }
+  const missing = input.problems?.[0];
+  if (missing) {
+    const message = (input.problems ?? []).map((p) => p.message).join('; ');
+    return condition('False', missing.reason, `${message}: a new standby is not created before they exist`);
   }
   const leader = leaderOf(input);
   if (!leader) return condition('False', 'WaitingForLeader', 'no standby leader holds the lock yet');

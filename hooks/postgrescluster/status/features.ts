@@ -5,6 +5,7 @@
  * feature applies.
  */
 import type { ConditionInput } from '../../lib/conditions.js';
+import { backupProblems } from '../backup/index.js';
 import type { ObservedCluster } from '../observe.js';
 import { poolerStatus, type PoolerStatus } from '../pooler/status.js';
 import type { ResolvedCluster } from '../spec/resolved.js';
@@ -25,6 +26,7 @@ export function featureStatus(
   const pooler = poolerStatus(cluster, observed.deployments ?? {});
   const standbyInput = {
     ...(cluster.standby ? { standby: cluster.standby } : {}),
+    problems: backupProblems(cluster, observed).filter((p) => p.purpose === 'standby'),
     members: observed.members,
     ...(observed.leaderEndpoints ? { leaderEndpoints: observed.leaderEndpoints } : {}),
     ...(observed.configEndpoints ? { configEndpoints: observed.configEndpoints } : {}),
