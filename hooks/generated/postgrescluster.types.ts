@@ -1507,4 +1507,187 @@ export interface PostgresClusterSpec {
       };
     };
   };
+  /**
+   * Run this cluster as a standby of another one (disaster recovery): its leader replays the source's WAL, streamed from the source's primary (host, port), fetched from the source's WAL-G archive (archive), or both; its other members cascade from its leader. It accepts no writes. Removing standby promotes it (the failover to the DR site, README "Standby clusters and disaster recovery"). Not with restore. The credential Secrets must hold the source's passwords: the data, and so its roles, is a copy of the source's.
+   */
+  standby?: {
+    /**
+     * Host name or IP address of the source's primary (e.g. its primary Service or a load balancer in front of it); the leader streams from it as the replication user.
+     */
+    host?: string;
+    /**
+     * PostgreSQL port on host.
+     */
+    port?: number;
+    /**
+     * Follow the source through its WAL-G archive: one store (as in backup.destination) and either the source archive path (its status.backup.path) or its name and UID. The archive is only read (Spilo's restore_command); this cluster's own spec.backup must point elsewhere.
+     */
+    archive?: {
+      /**
+       * Amazon S3 or an S3-compatible store (MinIO, Ceph RGW, Cloudflare R2...).
+       */
+      s3?: {
+        /**
+         * Bucket name.
+         */
+        bucket: string;
+        /**
+         * Region of the bucket, e.g. eu-central-1 (AWS_REGION).
+         */
+        region?: string;
+        /**
+         * URL of an S3-compatible service, scheme://host[:port] without a path, e.g. http://minio.minio.svc:9000 (AWS_ENDPOINT). Absent means AWS S3. The host is a DNS name, an IPv4 address or a bracketed IPv6 address: the value is written into environment variables and Spilo's envdir files that shell scripts and WAL-G read, so line breaks, blanks, quotes, $( ) and backticks are refused outright rather than trusted to be quoted everywhere.
+         */
+        endpoint?: string;
+        /**
+         * Path-style requests (https://host/bucket/key) instead of virtual-hosted ones (https://bucket.host/key). Defaults to true with an endpoint, false without.
+         */
+        forcePathStyle?: boolean;
+        /**
+         * Secret with the access key: keys AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY unless named otherwise below.
+         */
+        credentialsSecret: {
+          /**
+           * Name of a Secret in the cluster's namespace.
+           */
+          name: string;
+          /**
+           * Key of the access key ID in the Secret.
+           */
+          accessKeyIdKey?: string;
+          /**
+           * Key of the secret access key in the Secret.
+           */
+          secretAccessKeyKey?: string;
+        };
+      };
+      /**
+       * Google Cloud Storage.
+       */
+      gcs?: {
+        /**
+         * Bucket name.
+         */
+        bucket: string;
+        /**
+         * Secret with a service account key file (JSON) under key credentials.json unless named otherwise; it is mounted into the pods for GOOGLE_APPLICATION_CREDENTIALS.
+         */
+        credentialsSecret: {
+          /**
+           * Name of a Secret in the cluster's namespace.
+           */
+          name: string;
+          /**
+           * Key of the service account key file in the Secret.
+           */
+          key?: string;
+        };
+      };
+      /**
+       * Azure Blob Storage.
+       */
+      azure?: {
+        /**
+         * Blob container name.
+         */
+        container: string;
+        /**
+         * Storage account name (AZURE_STORAGE_ACCOUNT).
+         */
+        storageAccount: string;
+        /**
+         * Secret with the storage account access key under key AZURE_STORAGE_ACCESS_KEY unless named otherwise.
+         */
+        credentialsSecret: {
+          /**
+           * Name of a Secret in the cluster's namespace.
+           */
+          name: string;
+          /**
+           * Key of the storage account access key in the Secret.
+           */
+          key?: string;
+        };
+      };
+      /**
+       * The source's archive path inside the bucket, e.g. shop/orders/<uid> (without /wal/<major>).
+       */
+      path?: string;
+      /**
+       * The source cluster; its archive path is <namespace>/<name>/<uid>.
+       */
+      cluster?: {
+        /**
+         * Name of the source PostgresCluster.
+         */
+        name: string;
+        /**
+         * metadata.uid of the source PostgresCluster (it may be deleted since).
+         */
+        uid: string;
+        /**
+         * Namespace of the source; default this cluster's.
+         */
+        namespace?: string;
+      };
+    };
+    /**
+     * The key the source archive is encrypted with. Method libsodium reads a 32-byte key, base64-encoded (e.g. openssl rand -base64 32); pgp reads an ASCII-armored private key and, when keySecret.passphraseKey is set, its passphrase.
+     */
+    encryption?: {
+      /**
+       * libsodium (WALG_LIBSODIUM_KEY) or pgp (the key mounted as a file for WALG_PGP_KEY_PATH).
+       */
+      method: 'libsodium' | 'pgp';
+      /**
+       * Secret with the key, under key `key` unless named otherwise.
+       */
+      keySecret: {
+        /**
+         * Name of a Secret in the cluster's namespace.
+         */
+        name: string;
+        /**
+         * Key of the encryption key in the Secret.
+         */
+        key?: string;
+        /**
+         * pgp only: key of the passphrase in the Secret, if the private key has one. One line: WAL-G gets it through Spilo's envdir, which keeps only the first line.
+         */
+        passphraseKey?: string;
+      };
+    };
+    /**
+     * Secrets in this namespace holding the source's passwords under key password (copies of the source's <name>-superuser, -replication and -app Secrets do). They seed this cluster's own credential Secrets when those are first created; the cluster is not created before they exist.
+     */
+    credentials: {
+      /**
+       * Secret with the password of the superuser (postgres).
+       */
+      superuserSecret: {
+        /**
+         * Name of a Secret in the cluster's namespace.
+         */
+        name: string;
+      };
+      /**
+       * Secret with the password of the replication user (standby); the leader streams with it.
+       */
+      replicationSecret: {
+        /**
+         * Name of a Secret in the cluster's namespace.
+         */
+        name: string;
+      };
+      /**
+       * Secret with the password of the application owner.
+       */
+      appSecret: {
+        /**
+         * Name of a Secret in the cluster's namespace.
+         */
+        name: string;
+      };
+    };
+  };
 }

@@ -33,6 +33,8 @@ export interface ObservedMember {
   timeline?: number;
   /** WAL position (bytes) Patroni last reported for this member. */
   walPosition?: number;
+  /** A replica's `replication_state` as Patroni reports it: `streaming` or `in archive recovery`. */
+  replicationState?: string;
   pendingRestart: boolean;
   terminating: boolean;
   /**
@@ -165,6 +167,7 @@ interface PatroniStatus {
   timeline?: unknown;
   xlog_location?: unknown;
   pending_restart?: unknown;
+  replication_state?: unknown;
 }
 
 /** Patroni writes its view of each member into the pod's `status` annotation as JSON. */
@@ -192,6 +195,7 @@ function toMember(pod: KubeObject): ObservedMember {
     ready: podReady(pod),
     ...(timeline === undefined ? {} : { timeline }),
     ...(wal === undefined ? {} : { walPosition: wal }),
+    ...(typeof st.replication_state === 'string' ? { replicationState: st.replication_state } : {}),
     pendingRestart: st.pending_restart === true,
     terminating: typeof pod.metadata.deletionTimestamp === 'string',
     ...(archivePrefix === undefined ? {} : { archivePrefix }),

@@ -18,6 +18,7 @@ import { renderNetworkPolicies } from './netpol/index.js';
 import { buildRestApiSecret, restApiPassword } from './patroni/rest-api.js';
 import { renderPooler } from './pooler/index.js';
 import { withCredentialGenerations } from './rotation/render.js';
+import type { CredentialPurpose } from './names.js';
 import type { ResolvedCluster } from './spec/resolved.js';
 
 export interface RenderInputs {
@@ -30,6 +31,8 @@ export interface RenderInputs {
   certificateCa?: boolean;
   /** A drain may take one replica: the primary is ready and no operation moves it (children/pdb.ts). @default false */
   primaryReady?: boolean;
+  /** Passwords new credential Secrets start from (a standby's source's: standby/credentials.ts). */
+  seedPasswords?: Readonly<Partial<Record<CredentialPurpose, string>>>;
 }
 
 /** Every desired child of a valid cluster, in any order (the response builder sorts). */

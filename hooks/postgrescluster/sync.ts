@@ -20,6 +20,7 @@ import { planFromLastValid, type Plan } from './plan.js';
 import { renderChildren } from './render.js';
 import { retainedVolumes, retainedVolumesCondition } from './retained.js';
 import { canonicalSpecJson, checkParsedSpec } from './spec/index.js';
+import { holdUnseededSecrets, standbySeeds } from './standby/credentials.js';
 import { computeStatus } from './status/index.js';
 import { certificateCa as certificateCaOf, holdUntilIssued } from './tls/ca.js';
 import { chooseImages } from './images/policy.js';
@@ -73,12 +74,20 @@ export function renderPlan(
   if (!plan.cluster || plan.specJson === undefined) return [];
   // Whether the issued certificate carries a CA; unknown until a new cluster's is issued (tls/ca.ts).
   const certificateCa = certificateCaOf(plan.cluster, plan.observed);
-  const children = renderChildren(plan.cluster, {
+  // A standby's credential Secrets start from its source's passwords (standby/credentials.ts).
+  const seeds = standbySeeds(plan.cluster, plan.observed.userSecrets ?? {});
+  const rendered = renderChildren(plan.cluster, {
     operatorKey: ctx.operatorKey,
     observedSecrets: plan.observed.secrets,
     specJson: plan.specJson,
     certificateCa: certificateCa ?? false,
     primaryReady: o.disruptionAllowed ?? false,
+    seedPasswords: seeds,
+  });
+  const children = holdUnseededSecrets(rendered, {
+    cluster: plan.cluster,
+    observedSecrets: plan.observed.secrets,
+    seeds,
   });
   // A backup or restore whose Secrets are missing is never rolled out (backup/guard.ts).
   const guarded = guardChildren(
@@ -88,7 +97,7 @@ export function renderPlan(
   // The backup catalog's Jobs (backup/catalog.ts) follow what is observed, not only the spec.
   const catalog = catalogChildren(plan.cluster, plan.observed);
   // No psql Job before the cluster is bootstrapped: its deadline would run through a long restore.
-  return holdPsqlJobs([...guarded, ...catalog], plan.observed);
+  return holdPsqlJobs([...guarded, ...catalog], plan.observed, plan.cluster.standby !== undefined);
 }
 
 export function syncCluster(req: SyncRequest, ctx: HookContext): DesiredState {

@@ -62,13 +62,19 @@ export function relatedRules(clusterName: string, namespace: string): RelatedRes
   ];
 }
 
-function isReady(cluster: KubeObject): boolean {
+function conditionsOf(cluster: KubeObject): { type?: unknown; status?: unknown }[] {
   const status = cluster['status'] as { conditions?: unknown } | undefined;
-  const conditions = Array.isArray(status?.conditions)
+  return Array.isArray(status?.conditions)
     ? (status.conditions as { type?: unknown; status?: unknown }[])
     : [];
-  return conditions.some((c) => c.type === 'Ready' && c.status === 'True');
 }
+
+function isReady(cluster: KubeObject): boolean {
+  return conditionsOf(cluster).some((c) => c.type === 'Ready' && c.status === 'True');
+}
+
+const hasCondition = (cluster: KubeObject, type: string): boolean =>
+  conditionsOf(cluster).some((c) => c.type === type);
 
 /** The cluster as observed: ready for SQL (with the Spilo image, which ships psql), or why not. */
 export function observeCluster(
@@ -103,6 +109,12 @@ export function observeCluster(
   }
   if (!spec.ok)
     return notReady('ClusterSpecInvalid', `PostgresCluster ${id.clusterName} has an invalid spec`);
+  // A standby cluster is read-only (docs/standby.md): its roles and databases are its source's.
+  if (spec.resolved.standby || hasCondition(cluster, 'Standby'))
+    return notReady(
+      'ClusterNotReady',
+      `PostgresCluster ${id.clusterName} is a standby (read-only) until it is promoted`,
+    );
   // The install's current images: a Job restarts no member, so no update policy applies (images/set.ts).
   const { image, images: current } = withInstallImages(spec.resolved, images);
   return { ...known, ready: true, image, pullSecrets: current.pullSecrets, platform: spec.resolved.platform };

@@ -116,18 +116,9 @@ export function fullSpec(replicas: number): Record<string, unknown> {
       connectionsPerReplica: 200,
       maxLagBytes: 33554432,
     },
-    // A cluster created from another one's backups keeps spec.restore for life (it cannot change).
-    restore: {
-      source: {
-        s3: {
-          bucket: 'pg-backups',
-          endpoint: 'http://minio.minio.svc:9000',
-          credentialsSecret: { name: BACKUP_SECRET },
-        },
-        cluster: { name: 'orders-old', uid: '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d' },
-      },
-      target: { latest: true },
-    },
+    // restore and standby exclude each other (Spilo reads STANDBY_* only when it does not clone): the
+    // 1-member cluster was restored, the 3-member one is a standby following another site.
+    ...(replicas === 1 ? { restore: restoreSpec() } : { standby: standbySpec() }),
     affinity: {
       podAntiAffinity: {
         requiredDuringSchedulingIgnoredDuringExecution: [
@@ -157,6 +148,48 @@ export function fullSpec(replicas: number): Record<string, unknown> {
   };
 }
 
+/** A cluster created from another one's backups keeps spec.restore for life (it cannot change). */
+function restoreSpec(): Record<string, unknown> {
+  return {
+    source: {
+      s3: {
+        bucket: 'pg-backups',
+        endpoint: 'http://minio.minio.svc:9000',
+        credentialsSecret: { name: BACKUP_SECRET },
+      },
+      cluster: { name: 'orders-old', uid: '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d' },
+    },
+    target: { latest: true },
+  };
+}
+
+/** A standby of the primary site, streaming and with its archive, credentials copied from it. */
+function standbySpec(): Record<string, unknown> {
+  return {
+    host: 'orders.dc1.example.com',
+    archive: {
+      s3: {
+        bucket: 'pg-backups',
+        endpoint: 'http://minio.minio.svc:9000',
+        credentialsSecret: { name: BACKUP_SECRET },
+      },
+      cluster: { name: 'orders', uid: '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d', namespace: 'dc1' },
+    },
+    credentials: {
+      superuserSecret: { name: SOURCE_SECRETS.superuser },
+      replicationSecret: { name: SOURCE_SECRETS.replication },
+      appSecret: { name: SOURCE_SECRETS.app },
+    },
+  };
+}
+
+/** Copies of the primary site's credential Secrets (spec.standby.credentials). */
+const SOURCE_SECRETS = {
+  superuser: 'dc1-superuser',
+  replication: 'dc1-replication',
+  app: 'dc1-app',
+} as const;
+
 /** The user Secrets the backup and restore settings name, as the API server returns them. */
 const BACKUP_SECRET = 'minio-backup';
 const ENCRYPTION_SECRET = 'backup-encryption';
@@ -168,6 +201,7 @@ function userSecrets(): KubeObject[] {
       AWS_SECRET_ACCESS_KEY: 'bench-secret-key-0123456789',
     }),
     userSecret(ENCRYPTION_SECRET, { key: Buffer.alloc(32, 7).toString('base64') }),
+    ...Object.values(SOURCE_SECRETS).map((name) => userSecret(name, { password: `${name}-password` })),
   ];
 }
 

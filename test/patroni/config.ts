@@ -94,9 +94,39 @@ function loopbackValues(m: MemberPlacement): Doc {
   };
 }
 
+/**
+ * Stand-in for Spilo's replica method `basebackup_fast_xlog` (TEMPLATE `postgresql.basebackup_fast_xlog`:
+ * `/scripts/basebackup.sh`, which runs pg_basebackup from the `--connstring` Patroni passes and fetches
+ * the WAL alongside), which a standby cluster's `standby_cluster.create_replica_methods` names. The rig
+ * has no Spilo image, so this script runs pg_basebackup with the WAL streamed, from the same arguments
+ * (Patroni v4.0.4 patroni/postgresql/bootstrap.py `Bootstrap.create_replica`: `--scope`, `--role`,
+ * `--datadir`, `--connstring`, and the source's password in the PGPASSFILE it writes).
+ */
+export const BASEBACKUP_STANDIN = [
+  '#!/bin/bash',
+  'for arg in "$@"; do case "$arg" in --datadir=*) DATADIR="${arg#*=}";; --connstring=*) CONNSTR="${arg#*=}";; esac; done',
+  '[[ -n "$DATADIR" && -n "$CONNSTR" ]] || exit 1',
+  'rm -rf "$DATADIR"',
+  `exec ${PG_BIN_DIR}/pg_basebackup --pgdata="$DATADIR" --dbname="$CONNSTR" --wal-method=stream --checkpoint=fast`,
+  '',
+].join('\n');
+
+/** Where a member's copy of {@link BASEBACKUP_STANDIN} is. */
+export const basebackupStandinPath = (m: MemberPlacement): string => join(m.dir, 'basebackup_fast_xlog.sh');
+
+/** A standby cluster's replica method, as Spilo defines it, pointing at the stand-in. */
+function standbyValues(rendered: Doc, m: MemberPlacement): Doc {
+  const dcs = isDoc(rendered['bootstrap']) ? rendered['bootstrap']['dcs'] : undefined;
+  if (!isDoc(dcs) || !isDoc(dcs['standby_cluster'])) return {};
+  return {
+    postgresql: { basebackup_fast_xlog: { command: `bash ${basebackupStandinPath(m)}`, retries: 2 } },
+  };
+}
+
 /** The Patroni YAML (as JSON, which YAML reads) of one member. */
 export function patroniConfig(source: RigSource, m: MemberPlacement): Doc {
   // The Kubernetes DCS section, if pgmeta ever renders one, is replaced by etcd3 (see loopbackValues).
   const { kubernetes: _kubernetes, ...rendered } = source.spilo;
-  return deepMerge(deepMerge(spiloTemplateValues(source), rendered), loopbackValues(m));
+  const template = deepMerge(spiloTemplateValues(source), standbyValues(rendered, m));
+  return deepMerge(deepMerge(template, rendered), loopbackValues(m));
 }

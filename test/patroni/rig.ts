@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { freePort } from '../support/pgbin.js';
 import { PATRONI_BIN } from './binaries.js';
-import { patroniConfig, type MemberPlacement } from './config.js';
+import { BASEBACKUP_STANDIN, basebackupStandinPath, patroniConfig, type MemberPlacement } from './config.js';
 import { startEtcd, type Etcd } from './etcd.js';
 import {
   killAll,
@@ -56,6 +56,7 @@ export async function createRig(source: RigSource): Promise<Rig> {
     };
     const configFile = join(memberDir, 'patroni.yml');
     writeFileSync(configFile, JSON.stringify(patroniConfig(source, placement), null, 2), { mode: 0o644 });
+    writeFileSync(basebackupStandinPath(placement), BASEBACKUP_STANDIN, { mode: 0o755 });
     trackDataDir(placement.dataDir);
     members.push({
       ...placement,

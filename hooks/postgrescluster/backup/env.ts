@@ -14,7 +14,8 @@
  * @see docs/contract.md (what Spilo does with each variable, with its upstream file and function)
  */
 import type { EnvVar } from '../spilo/env.js';
-import { keyFilePath, type Prefix } from './files.js';
+import type { ResolvedStandby } from '../standby/types.js';
+import { keyFilePath, type ArchiveUsers, type Prefix } from './files.js';
 import type {
   ResolvedBackup,
   ResolvedDestination,
@@ -33,6 +34,7 @@ export const BACKUP_ENV_PREFIXES = [
   'AZURE_',
   'BACKUP_',
   'CLONE_',
+  'STANDBY_',
 ] as const;
 
 /** Whether a container variable belongs to the backup or restore configuration. */
@@ -156,11 +158,41 @@ export function restoreEnv(r: ResolvedRestore): EnvVar[] {
   ];
 }
 
-/** Both, for the Spilo container; empty when the cluster has neither. */
-export function clusterBackupEnv(cluster: { backup?: ResolvedBackup; restore?: ResolvedRestore }): EnvVar[] {
+/**
+ * A standby cluster's source (`spec.standby`). Spilo reads the `STANDBY_` variables only when it does
+ * not clone (configure_spilo.py `get_placeholders`, the `else` of `CLONE_METHOD`), so a standby never
+ * restores (the CRD refuses both). A `STANDBY_*_PREFIX` makes `set_extended_wale_placeholders('STANDBY_')`
+ * set `STANDBY_WITH_WALE` and the envdir `/run/etc/wal-e.d/env-standby-<STANDBY_SCOPE>`, which
+ * `main()` fills (`update_and_write_wale_configuration`, the `standby-cluster` section); `STANDBY_HOST`
+ * and `STANDBY_PORT` go into the template's `bootstrap.dcs.standby_cluster`, as standby/dcs.ts renders
+ * it too. `STANDBY_USE_WALG_RESTORE` must be explicit for GCS (`set_walg_placeholders`), as for a clone.
+ */
+export function standbyEnv(s: ResolvedStandby): EnvVar[] {
+  const { streaming, archive } = s;
+  return [
+    ...(streaming
+      ? [value('STANDBY_HOST', streaming.host), value('STANDBY_PORT', String(streaming.port))]
+      : []),
+    ...(archive
+      ? [
+          value('STANDBY_SCOPE', archive.scope),
+          value('STANDBY_USE_WALG_RESTORE', 'true'),
+          value('STANDBY_USE_WALG_BACKUP', 'true'),
+          ...storeEnv(archive.destination, archive.prefix, 'STANDBY_'),
+          ...encryptionEnv(archive.encryption, 'STANDBY_'),
+        ]
+      : []),
+  ];
+}
+
+/** Every archive variable of the Spilo container; empty when the cluster uses no archive. */
+export function clusterBackupEnv(
+  cluster: ArchiveUsers & { backup?: ResolvedBackup; restore?: ResolvedRestore },
+): EnvVar[] {
   return [
     ...(cluster.backup ? backupEnv(cluster.backup) : []),
     ...(cluster.restore ? restoreEnv(cluster.restore) : []),
+    ...(cluster.standby ? standbyEnv(cluster.standby) : []),
   ];
 }
 

@@ -17,15 +17,18 @@
  */
 import type { V1Volume, V1VolumeMount } from '@kubernetes/client-node';
 import type { Plain } from '../../lib/k8s.js';
-import type { ResolvedBackup, ResolvedRestore, SecretKeyRef } from './types.js';
+import type { ResolvedStandby } from '../standby/types.js';
+import type { ArchiveLocation, ResolvedEncryption, SecretKeyRef } from './types.js';
 
-/** `CLONE_` for the restore source, empty for the cluster's own archive. */
-export type Prefix = '' | 'CLONE_';
+/** `CLONE_` for the restore source, `STANDBY_` for a standby's source, empty for the own archive. */
+export type Prefix = '' | 'CLONE_' | 'STANDBY_';
 
 /** Volumes holding key files; their names start with this. */
 export const BACKUP_VOLUME_PREFIX = 'pgmeta-';
 /** Names of the restore source's key file volumes start with this. */
 export const RESTORE_VOLUME_PREFIX = 'pgmeta-restore-';
+/** Names of a standby source's key file volumes start with this. */
+export const STANDBY_VOLUME_PREFIX = 'pgmeta-standby-';
 
 type FileKind = 'gcs' | 'pgp';
 
@@ -34,11 +37,13 @@ export const KEY_FILES = {
   gcs: {
     '': { volume: 'pgmeta-backup-gcs', dir: '/var/run/pgmeta/backup-gcs' },
     CLONE_: { volume: 'pgmeta-restore-gcs', dir: '/var/run/pgmeta/restore-gcs' },
+    STANDBY_: { volume: 'pgmeta-standby-gcs', dir: '/var/run/pgmeta/standby-gcs' },
     file: 'credentials.json',
   },
   pgp: {
     '': { volume: 'pgmeta-backup-pgp', dir: '/var/run/pgmeta/backup-pgp' },
     CLONE_: { volume: 'pgmeta-restore-pgp', dir: '/var/run/pgmeta/restore-pgp' },
+    STANDBY_: { volume: 'pgmeta-standby-pgp', dir: '/var/run/pgmeta/standby-pgp' },
     file: 'key.asc',
   },
 } as const;
@@ -57,7 +62,7 @@ interface KeyFile {
   ref: SecretKeyRef;
 }
 
-function filesOf(archive: ResolvedBackup | ResolvedRestore, prefix: Prefix): KeyFile[] {
+function filesOf(archive: ArchiveLocation & { encryption?: ResolvedEncryption }, prefix: Prefix): KeyFile[] {
   const { destination: d, encryption: e } = archive;
   return [
     ...(d.kind === 'gcs' && d.credentials ? [{ kind: 'gcs' as const, prefix, ref: d.credentials }] : []),
@@ -65,10 +70,18 @@ function filesOf(archive: ResolvedBackup | ResolvedRestore, prefix: Prefix): Key
   ];
 }
 
-function keyFiles(cluster: { backup?: ResolvedBackup; restore?: ResolvedRestore }): KeyFile[] {
+/** The archives a cluster reads or writes: its own, a restore source, a standby's source. */
+export interface ArchiveUsers {
+  backup?: ArchiveLocation & { encryption?: ResolvedEncryption };
+  restore?: ArchiveLocation & { encryption?: ResolvedEncryption };
+  standby?: ResolvedStandby;
+}
+
+function keyFiles(cluster: ArchiveUsers): KeyFile[] {
   return [
     ...(cluster.backup ? filesOf(cluster.backup, '') : []),
     ...(cluster.restore ? filesOf(cluster.restore, 'CLONE_') : []),
+    ...(cluster.standby?.archive ? filesOf(cluster.standby.archive, 'STANDBY_') : []),
   ];
 }
 
@@ -79,10 +92,7 @@ const byName = <T extends { name: string }>(a: T, b: T): number =>
  * The Secret volumes with key files, sorted by name. `optional`: the hook only renders a Secret it
  * has observed (guard.ts); should it go later, a restarting member still starts.
  */
-export function backupVolumes(cluster: {
-  backup?: ResolvedBackup;
-  restore?: ResolvedRestore;
-}): Plain<V1Volume>[] {
+export function backupVolumes(cluster: ArchiveUsers): Plain<V1Volume>[] {
   return keyFiles(cluster)
     .map((f) => ({
       name: KEY_FILES[f.kind][f.prefix].volume,
@@ -97,10 +107,7 @@ export function backupVolumes(cluster: {
 }
 
 /** Read-only mounts of {@link backupVolumes} in the Spilo container, in the same order. */
-export function backupVolumeMounts(cluster: {
-  backup?: ResolvedBackup;
-  restore?: ResolvedRestore;
-}): Plain<V1VolumeMount>[] {
+export function backupVolumeMounts(cluster: ArchiveUsers): Plain<V1VolumeMount>[] {
   return keyFiles(cluster)
     .map((f) => ({ name: KEY_FILES[f.kind][f.prefix].volume, mountPath: KEY_FILES[f.kind][f.prefix].dir }))
     .sort(byName)

@@ -20,7 +20,7 @@ import type { V1Container, V1PodSpec, V1Volume, V1VolumeMount } from '@kubernete
 import type { KubeObject, Plain } from '../../lib/k8s.js';
 import type { EnvVar } from '../spilo/env.js';
 import { isBackupEnvName } from './env.js';
-import { BACKUP_VOLUME_PREFIX, RESTORE_VOLUME_PREFIX } from './files.js';
+import { BACKUP_VOLUME_PREFIX, RESTORE_VOLUME_PREFIX, STANDBY_VOLUME_PREFIX } from './files.js';
 import type { SecretProblem } from './secrets.js';
 
 /** The container of the StatefulSet whose environment carries the configuration. */
@@ -124,13 +124,15 @@ export function withBackupPart(sts: KubeObject, part: BackupPart, from: KubeObje
 }
 
 /**
- * Only the restore part of a rendered part: what a new cluster keeps while archiving must wait (for
- * a missing Secret, or for the restore to finish).
+ * Only the restore and standby part of a rendered part: what a new cluster keeps while archiving
+ * must wait (for a missing Secret, or for the restore to finish). Without it, Spilo would initialise
+ * an empty primary in place of the restore or the standby.
  */
 function restoreOnly(part: BackupPart): BackupPart {
-  const restoreVolume = (name: string): boolean => name.startsWith(RESTORE_VOLUME_PREFIX);
+  const restoreVolume = (name: string): boolean =>
+    name.startsWith(RESTORE_VOLUME_PREFIX) || name.startsWith(STANDBY_VOLUME_PREFIX);
   return {
-    env: part.env.filter((e) => e.name.startsWith('CLONE_')),
+    env: part.env.filter((e) => e.name.startsWith('CLONE_') || e.name.startsWith('STANDBY_')),
     volumes: part.volumes.filter((v) => restoreVolume(v.name)),
     mounts: part.mounts.filter((m) => restoreVolume(m.name)),
   };
@@ -149,7 +151,8 @@ function withoutMissingSecrets(child: KubeObject, input: GuardInput): KubeObject
   const { observed, problems } = input;
   if (problems.length === 0) return child;
   if (observed) return withBackupPart(child, backupPart(observed), observed);
-  if (problems.some((p) => p.purpose === 'restore')) return undefined;
+  // Without its source, a new cluster would start as an empty primary instead of a copy.
+  if (problems.some((p) => p.purpose === 'restore' || p.purpose === 'standby')) return undefined;
   return withBackupPart(child, restoreOnly(backupPart(child)), child);
 }
 

@@ -16,6 +16,7 @@ import {
   type BackupStatus,
   type BackupStatusInput,
 } from './status.js';
+import type { ResolvedStandby } from '../standby/types.js';
 import type { ResolvedBackup, ResolvedRestore } from './types.js';
 import type { ResolvedCluster } from '../spec/resolved.js';
 import { catalogJobs, observeCatalog } from './catalog.js';
@@ -44,7 +45,8 @@ export interface ObservedForBackup {
   catalogPods?: readonly KubeObject[];
 }
 
-type BackupCluster = { backup?: ResolvedBackup; restore?: ResolvedRestore } | undefined;
+type BackupCluster =
+  { backup?: ResolvedBackup; restore?: ResolvedRestore; standby?: ResolvedStandby } | undefined;
 
 /** Missing Secrets and keys of the cluster's configuration. */
 export function backupProblems(cluster: BackupCluster, observed: ObservedForBackup): SecretProblem[] {

@@ -118,7 +118,7 @@ export function sourceArchivePath(id: ClusterIdentity, source: RestoreSpec['sour
   return liveArchivePath({ name: c.name, namespace: c.namespace ?? id.namespace, uid: c.uid }, undefined);
 }
 
-function resolveEncryption(spec: EncryptionSpec | undefined): { encryption?: ResolvedEncryption } {
+export function resolveEncryption(spec: EncryptionSpec | undefined): { encryption?: ResolvedEncryption } {
   if (!spec) return {};
   const { name, key, passphraseKey } = spec.keySecret;
   return {
@@ -132,7 +132,7 @@ function resolveEncryption(spec: EncryptionSpec | undefined): { encryption?: Res
   };
 }
 
-function location(dest: ResolvedDestination, path: string, major: string): ArchiveLocation {
+export function location(dest: ResolvedDestination, path: string, major: string): ArchiveLocation {
   return { destination: dest, path, prefix: walgPrefix(dest, path, major) };
 }
 

@@ -6,6 +6,7 @@
  * CreateContainerConfigError or WAL-G failing on every archive attempt.
  */
 import type { KubeObject } from '../../lib/k8s.js';
+import type { ResolvedStandby } from '../standby/types.js';
 import type {
   ResolvedBackup,
   ResolvedDestination,
@@ -14,7 +15,8 @@ import type {
   SecretKeyRef,
 } from './types.js';
 
-export type SecretPurpose = 'backup' | 'restore';
+/** `standby`: a standby's source archive and the Secrets with the source's passwords. */
+export type SecretPurpose = 'backup' | 'restore' | 'standby';
 
 /** One Secret key the configuration reads, and the spec field that names it. */
 export interface SecretUse {
@@ -64,8 +66,30 @@ function encryptionUses(enc: ResolvedEncryption | undefined, at: string): Use[] 
   ];
 }
 
-/** Every Secret key the cluster's backup and restore configuration reads. */
-export function secretUses(cluster: { backup?: ResolvedBackup; restore?: ResolvedRestore }): SecretUse[] {
+/** The Secret keys a standby reads: its source archive's, and the source's passwords (seeds). */
+function standbyUses(standby: ResolvedStandby | undefined): SecretUse[] {
+  if (!standby) return [];
+  const { archive, credentials } = standby;
+  const seeds: Use[] = (['superuser', 'replication', 'app'] as const).map((purpose) => ({
+    ref: { name: credentials[purpose], key: 'password' },
+    field: `spec.standby.credentials.${purpose}Secret`,
+    oneLine: false,
+  }));
+  const archiveUses = archive
+    ? [
+        ...destinationUses(archive.destination, 'spec.standby.archive'),
+        ...encryptionUses(archive.encryption, 'spec.standby'),
+      ]
+    : [];
+  return [...archiveUses, ...seeds].map((u) => ({ ...u, purpose: 'standby' as const }));
+}
+
+/** Every Secret key the cluster's backup, restore and standby configuration reads. */
+export function secretUses(cluster: {
+  backup?: ResolvedBackup;
+  restore?: ResolvedRestore;
+  standby?: ResolvedStandby;
+}): SecretUse[] {
   const { backup, restore } = cluster;
   return [
     ...(backup
@@ -80,6 +104,7 @@ export function secretUses(cluster: { backup?: ResolvedBackup; restore?: Resolve
           ...encryptionUses(restore.encryption, 'spec.restore'),
         ].map((u) => ({ ...u, purpose: 'restore' as const }))
       : []),
+    ...standbyUses(cluster.standby),
   ];
 }
 
@@ -159,11 +184,17 @@ export function referencedSecretNames(spec: unknown): string[] {
   const s = isObj(spec) ? spec : {};
   const backup = s['backup'];
   const restore = s['restore'];
+  const standby = s['standby'];
   const names = [
     ...storeSecretNames(isObj(backup) ? backup['destination'] : undefined),
     secretNameAt(backup, 'encryption', 'keySecret', 'name'),
     ...storeSecretNames(isObj(restore) ? restore['source'] : undefined),
     secretNameAt(restore, 'encryption', 'keySecret', 'name'),
+    ...storeSecretNames(isObj(standby) ? standby['archive'] : undefined),
+    secretNameAt(standby, 'encryption', 'keySecret', 'name'),
+    ...['superuserSecret', 'replicationSecret', 'appSecret'].map((k) =>
+      secretNameAt(standby, 'credentials', k, 'name'),
+    ),
   ].filter((n): n is string => n !== undefined);
   return [...new Set(names)].sort();
 }

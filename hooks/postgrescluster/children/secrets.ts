@@ -70,6 +70,11 @@ export function observedPassword(secret: KubeObject | undefined): string | undef
 export interface CredentialInputs {
   operatorKey: Uint8Array;
   observedSecrets: Readonly<Record<string, KubeObject>>;
+  /**
+   * Passwords a new Secret starts from instead of a derived one: a standby's copies of its source's
+   * (standby/credentials.ts), since its data, and so its roles, are the source's.
+   */
+  seedPasswords?: Readonly<Partial<Record<CredentialPurpose, string>>>;
 }
 
 /**
@@ -90,6 +95,8 @@ export function keptPassword(
 export function resolveCredentials(cluster: ResolvedCluster, inputs: CredentialInputs): Credentials {
   const names = clusterNames(cluster).secrets;
   const password = (purpose: CredentialPurpose): string =>
+    observedPassword(inputs.observedSecrets[names[purpose]]) ??
+    inputs.seedPasswords?.[purpose] ??
     keptPassword(inputs, {
       uid: cluster.uid,
       secretName: names[purpose],

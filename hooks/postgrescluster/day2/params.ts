@@ -18,6 +18,7 @@ import type { ResolvedCluster } from '../spec/resolved.js';
 import { DCS_TIMING, sortedJson, spiloConfiguration } from '../spilo/configuration.js';
 import { envValue } from '../spilo/env.js';
 import { splitParameters } from '../spilo/parameters.js';
+import { standbyPatch } from '../standby/dcs.js';
 import { buildOperationJob, operationJobName, operationJobs, shortHash } from './job.js';
 import { PARAMS_SCRIPT } from './params-script.js';
 import type { Day2Context, Proposal } from './types.js';
@@ -79,12 +80,45 @@ function previousParameters(ctx: Day2Context, jobs: readonly KubeObject[]): Reco
   >;
 }
 
-/** The `PATCH /config` body: the whole DCS document, removed parameters as null. */
-export function dcsPatch(cluster: ResolvedCluster, previous: Readonly<Record<string, string>>): Json {
+/**
+ * The `PATCH /config` body: the whole DCS document, removed parameters as null, and the standby
+ * section as standby/dcs.ts `standbyPatch` says (null when the spec no longer has one: the promotion).
+ * `observedStandby` is the section Patroni holds, or, before that is observed, a marker that the last
+ * valid spec had one.
+ */
+export function dcsPatch(
+  cluster: ResolvedCluster,
+  previous: Readonly<Record<string, string>>,
+  observedStandby?: unknown,
+): Json {
   const doc = dcsDocument(cluster);
   const pg = isObj(doc['postgresql']) ? doc['postgresql'] : {};
   const params = splitParameters(cluster.postgresqlParams).dcs;
-  return { ...doc, postgresql: { ...pg, ...dcsParametersPatch(params, previous).postgresql } };
+  const standby = standbyPatch(
+    isObj(doc['standby_cluster']) ? doc['standby_cluster'] : undefined,
+    observedStandby,
+  );
+  return {
+    ...doc,
+    postgresql: { ...pg, ...dcsParametersPatch(params, previous).postgresql },
+    ...(standby === undefined ? {} : { standby_cluster: standby }),
+  };
+}
+
+/** The standby section Patroni holds; `{}` for one the last valid spec had, while the DCS is unseen. */
+function observedStandbySection(ctx: Day2Context): unknown {
+  const observed = ctx.facts.dcsDocument;
+  if (observed !== undefined) return observed['standby_cluster'];
+  return isObj(ctx.previousSpec) && ctx.previousSpec['standby'] !== undefined ? {} : undefined;
+}
+
+/** Keys the patch deletes (null) that Patroni still holds. */
+function deletes(patch: Json, observed: Json): boolean {
+  return Object.entries(patch).some(([k, v]) => {
+    if (!(k in observed)) return false;
+    if (v === null) return true;
+    return isObj(v) && isObj(observed[k]) && deletes(v, observed[k]);
+  });
 }
 
 /** Whether the observed DCS (or, before Patroni's config is observed, the last valid spec) differs. */
@@ -95,13 +129,11 @@ function differs(ctx: Day2Context, patch: Json): boolean {
   if (observed === undefined) {
     const before = dcsParametersOf(ctx.previousSpec);
     const now = splitParameters(ctx.cluster.postgresqlParams).dcs;
-    return removed.length > 0 || Object.entries(now).some(([k, v]) => before[k] !== v);
+    const promote = patch['standby_cluster'] === null;
+    return promote || removed.length > 0 || Object.entries(now).some(([k, v]) => before[k] !== v);
   }
   const have = leaves(observed);
-  return (
-    Object.entries(leaves(patch)).some(([k, v]) => have[k] !== v) ||
-    removed.some((k) => `postgresql.parameters.${k}` in have)
-  );
+  return Object.entries(leaves(patch)).some(([k, v]) => have[k] !== v) || deletes(patch, observed);
 }
 
 function paramsJob(ctx: Day2Context, o: { hash: string; parameters: string; patch: string }): KubeObject {
@@ -138,6 +170,7 @@ export function planParams(ctx: Day2Context): Proposal | undefined {
       ctx,
       jobs.filter((j) => j !== existing),
     ),
+    observedStandbySection(ctx),
   );
   if (existing) {
     // Rendered from what it recorded, so the kept Job is the very object that was created.

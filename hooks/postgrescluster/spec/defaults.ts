@@ -9,6 +9,7 @@ import type { PostgresClusterSpec } from '../../generated/postgrescluster.types.
 import type { Plain } from '../../lib/k8s.js';
 import { canonicalQuantity } from '../../lib/quantity.js';
 import { resolveBackupFields } from '../backup/resolve.js';
+import { resolveStandby } from '../standby/resolve.js';
 import { podSelector } from '../names.js';
 import { resolveLifecycle } from '../day2/lifecycle.js';
 import { resolveCredentialRotation } from '../rotation/generations.js';
@@ -169,6 +170,7 @@ export function resolveSpec(identity: ClusterIdentity, spec: PostgresClusterSpec
     lifecycle: resolveLifecycle(spec),
     credentialRotation: resolveCredentialRotation(spec),
     ...resolveBackupFields(identity, spec),
+    ...(spec.standby ? { standby: resolveStandby(identity, spec.standby, spec.version) } : {}),
     ...(pgbouncer ? { pgbouncer } : {}),
     ...(networkPolicy ? { networkPolicy } : {}),
     ...(metrics ? { metrics } : {}),

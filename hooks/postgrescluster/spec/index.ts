@@ -11,6 +11,7 @@ import { setOwn, sortedJson } from '../../lib/canonical-json.js';
 import type { KubeObject } from '../../lib/k8s.js';
 import { PER_CLUSTER_MEMO_CAPACITY, createMemo } from '../../lib/memo.js';
 import { backupErrors } from '../backup/validate.js';
+import { standbyErrors } from '../standby/validate.js';
 import { resolveSpec } from './defaults.js';
 import { fillDcs } from './dcs.js';
 import { sortErrors, type FieldError } from '../../lib/field-errors.js';
@@ -99,6 +100,7 @@ function collectErrors(parent: unknown, spec: unknown, previous: unknown): Field
     ...hbaErrors(spec),
     ...majorErrors(spec),
     ...backupErrors(identityOf(parent), spec),
+    ...standbyErrors(identityOf(parent), spec),
     ...paramErrors(spec),
   ];
 }

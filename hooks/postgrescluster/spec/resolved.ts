@@ -10,6 +10,7 @@ import type {
 } from '@kubernetes/client-node';
 import type { Plain } from '../../lib/k8s.js';
 import type { ResolvedBackup, ResolvedRestore } from '../backup/types.js';
+import type { ResolvedStandby } from '../standby/types.js';
 import type { ResolvedMetrics } from './metrics.js';
 import type { ResolvedNetworkPolicy } from './netpol.js';
 import type { ResolvedPgbouncer } from './pooler.js';
@@ -119,6 +120,8 @@ export interface ResolvedCluster extends ClusterIdentity {
   backup?: ResolvedBackup;
   /** Bootstrap from another cluster's archive: present only with `spec.restore`. */
   restore?: ResolvedRestore;
+  /** A standby of another cluster (disaster recovery): present only with `spec.standby`. */
+  standby?: ResolvedStandby;
   /** PgBouncer poolers: present only when `spec.pgbouncer.enabled`, so other clusters render as before. */
   pgbouncer?: ResolvedPgbouncer;
   /** NetworkPolicies: present only when `spec.networkPolicy.enabled`. */

@@ -16,6 +16,7 @@ import { celEqual } from '../../lib/crd-schema.js';
 import { compareQuantities, parseQuantity } from '../../lib/quantity.js';
 import { RESERVED_DATABASES, SPILO_ROLES } from '../../lib/reserved-names.js';
 import { BACKUP_MIRRORS } from '../backup/validate.js';
+import { STANDBY_MIRRORS } from '../standby/validate.js';
 import { appendFieldPath, childPath, type FieldError } from '../../lib/field-errors.js';
 import { QUANTITY_FORMAT_RULES } from './formats.js';
 import { SPEC_SCHEMA } from './schema.js';
@@ -60,6 +61,8 @@ function limitsCoverRequests(self: unknown): boolean {
 export const MIRRORS: Readonly<Record<string, Mirror>> = {
   // spec.backup and spec.restore (their module keeps the rule texts and mirrors together)
   ...BACKUP_MIRRORS,
+  // spec.standby
+  ...STANDBY_MIRRORS,
   'size(self.metadata.name) <= 40': (self) => {
     const name = isObj(self) && isObj(self['metadata']) ? self['metadata']['name'] : undefined;
     return typeof name !== 'string' || codePoints(name) <= 40;

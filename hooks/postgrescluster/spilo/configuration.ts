@@ -8,6 +8,7 @@
  * @see docs/contract.md (what Spilo does with each variable, with its upstream file and function)
  */
 import { RESTAPI_AUTHENTICATION } from '../patroni/rest-api.js';
+import { standbyClusterSection } from '../standby/dcs.js';
 import type { ResolvedCluster } from '../spec/resolved.js';
 import { pgHba } from './hba.js';
 import { splitParameters } from './parameters.js';
@@ -50,6 +51,8 @@ export interface SpiloDcs {
   synchronous_mode_strict: boolean;
   synchronous_node_count: number;
   postgresql: { use_pg_rewind: boolean; use_slots: boolean; parameters?: Record<string, string> };
+  /** Present for a standby cluster (standby/dcs.ts). */
+  standby_cluster?: Record<string, unknown>;
 }
 
 /** The document pgmeta merges over Spilo's template. */
@@ -75,6 +78,7 @@ function dcsSection(cluster: ResolvedCluster, dcsParameters: Record<string, stri
       use_slots: true,
       ...(Object.keys(dcsParameters).length > 0 ? { parameters: dcsParameters } : {}),
     },
+    ...(cluster.standby ? { standby_cluster: standbyClusterSection(cluster.standby) } : {}),
   };
 }
 

@@ -1,17 +1,21 @@
 /**
  * The status of the optional features, in one place so computeStatus only spreads it: the poolers'
- * endpoints and readiness (and their `PoolerReady` condition), and which certificate the members
- * serve. Each field is present only where its feature applies.
+ * endpoints and readiness (and their `PoolerReady` condition), which certificate the members serve,
+ * and a standby's source and replay (its `Standby` condition). Each field is present only where its
+ * feature applies.
  */
 import type { ConditionInput } from '../../lib/conditions.js';
+import { backupProblems } from '../backup/index.js';
 import type { ObservedCluster } from '../observe.js';
 import { poolerStatus, type PoolerStatus } from '../pooler/status.js';
 import type { ResolvedCluster } from '../spec/resolved.js';
+import { standbyCondition, standbyStatus, type StandbyStatus } from '../standby/status.js';
 import { tlsStatus, type TlsStatus } from '../tls/index.js';
 
 export interface FeatureStatusFields {
   pooler?: PoolerStatus;
   tls?: TlsStatus;
+  standby?: StandbyStatus;
 }
 
 export function featureStatus(
@@ -20,11 +24,21 @@ export function featureStatus(
 ): { fields: FeatureStatusFields; conditions: ConditionInput[] } {
   if (!cluster) return { fields: {}, conditions: [] };
   const pooler = poolerStatus(cluster, observed.deployments ?? {});
+  const standbyInput = {
+    ...(cluster.standby ? { standby: cluster.standby } : {}),
+    problems: backupProblems(cluster, observed).filter((p) => p.purpose === 'standby'),
+    members: observed.members,
+    ...(observed.leaderEndpoints ? { leaderEndpoints: observed.leaderEndpoints } : {}),
+    ...(observed.configEndpoints ? { configEndpoints: observed.configEndpoints } : {}),
+  };
+  const standby = standbyStatus(standbyInput);
+  const standbyCond = standbyCondition(standbyInput);
   return {
     fields: {
       ...(pooler.pooler ? { pooler: pooler.pooler } : {}),
       tls: tlsStatus(cluster, observed.tlsSecret),
+      ...(standby ? { standby } : {}),
     },
-    conditions: pooler.conditions,
+    conditions: [...pooler.conditions, ...(standbyCond ? [standbyCond] : [])],
   };
 }

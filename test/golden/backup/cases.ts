@@ -254,6 +254,32 @@ export const CASES: Record<string, () => World> = {
       'orders-copy',
     ),
 
+  // A new standby of `orders` (spec.standby): streaming from its primary and replaying its archive,
+  // its own archive elsewhere, credentials seeded from copies of the source's Secrets.
+  'standby-create': () =>
+    fresh(
+      {
+        ...HA,
+        standby: {
+          host: 'orders.shop.svc',
+          archive: { ...MINIO, cluster: { name: 'orders', uid: ORDERS_UID } },
+          credentials: {
+            superuserSecret: { name: 'orders-copy-superuser' },
+            replicationSecret: { name: 'orders-copy-replication' },
+            appSecret: { name: 'orders-copy-app' },
+          },
+        },
+        backup: { destination: MINIO },
+      },
+      [
+        minioSecret,
+        userSecret('orders-copy-superuser', { password: 'source-superuser-password' }),
+        userSecret('orders-copy-replication', { password: 'source-replication-password' }),
+        userSecret('orders-copy-app', { password: 'source-app-password' }),
+      ],
+      'orders-dr',
+    ),
+
   'missing-secret': () => {
     const before = parentFrom(HA);
     const parent = parentFrom({ ...HA, backup: { destination: MINIO } }, { generation: 2 });

@@ -14,6 +14,7 @@ import {
   type VolumeData,
 } from './patroni-model';
 import { PatroniPart } from './patroni-roster';
+import { PatroniStandby } from './patroni-standby';
 
 export const BOOTSTRAPPING: ReadonlySet<string> = new Set([
   'initializing new cluster',
@@ -45,6 +46,10 @@ export class PatroniBootstrap extends PatroniPart {
     this.ctx.trace(`patroni: ${m.name} won the initialize race: ${m.state}`);
   }
 
+  private standbySource(s: ScopeState, cfg: PatroniConfig): string | undefined {
+    return new PatroniStandby(this.world, { dcs: this.dcs, roster: this.roster }).sourceSysid(s, cfg);
+  }
+
   /**
    * The end of a bootstrap (ha.py `Ha.post_bootstrap`): the system identifier in `initialize`, the
    * dynamic configuration, the leader lock. A failed one removes the key and moves the data directory
@@ -64,7 +69,8 @@ export class PatroniBootstrap extends PatroniPart {
   }
 
   bootstrap(s: ScopeState, cfg: PatroniConfig, m: Member, pod: KubeObject): void {
-    const sysid = String(++this.sysidSeq);
+    // A standby cluster's leader is a copy of its source (patroni-standby.ts), with its identifier.
+    const sysid = this.standbySource(s, cfg) ?? String(++this.sysidSeq);
     const dcs = (cfg.spilo['bootstrap'] as { dcs?: JsonObject } | undefined)?.dcs ?? {};
     const labels = { ...cfg.labels, [cfg.scopeLabel]: s.scope };
     this.dcs.upsertEndpoints(s, `${s.scope}-config`, {

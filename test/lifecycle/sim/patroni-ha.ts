@@ -8,12 +8,14 @@ import { specOf, statusOf } from './context';
 import { type Member, type PatroniConfig, type ScopeState } from './patroni-model';
 import { BOOTSTRAPPING, PatroniBootstrap, RUNIT_RESTARTS } from './patroni-bootstrap';
 import { PatroniPart } from './patroni-roster';
+import { PatroniStandby } from './patroni-standby';
 import { PatroniSync } from './patroni-sync';
 
 /** What Patroni does on each HA loop of a scope. */
 export class PatroniHa extends PatroniPart {
   private readonly boot = new PatroniBootstrap(this.world, { dcs: this.dcs, roster: this.roster });
   private readonly sync = new PatroniSync(this.world, { dcs: this.dcs, roster: this.roster });
+  private readonly standby = new PatroniStandby(this.world, { dcs: this.dcs, roster: this.roster });
 
   tickScope(s: ScopeState, cfg: PatroniConfig): void {
     const pods = this.roster.memberPods(s, cfg);
@@ -26,6 +28,7 @@ export class PatroniHa extends PatroniPart {
     this.switchoverStep(s, pods, cfg);
     if (this.dcs.initialized(s) && !this.roster.lockValid(s, pods, cfg)) this.elect(s, pods, cfg);
     this.follow(s, pods);
+    this.standby.process(s, pods, cfg);
     this.sync.process(s, pods, cfg);
     for (const pod of pods) this.roster.publish(s, pod, cfg);
   }

@@ -87,6 +87,8 @@ export interface ScopeState {
   switchover?: { leader: string; candidate?: string; at: number };
   /** When the leader lock was released: the others race on their next HA loop, not this one. */
   releasedAt?: number;
+  /** The standby leader of a standby cluster (patroni-standby.ts), until it is promoted. */
+  standbyLeader?: string;
 }
 
 /** Spilo's reading of a pod's environment. */
@@ -125,6 +127,8 @@ export interface PatroniWorld {
   kubelets: Kubelets;
   events: PatroniEvent[];
   volumes: Map<string, VolumeData>;
+  /** Every scope by `<namespace>/<scope>`: a standby cluster finds its source there. */
+  scopes: Map<string, ScopeState>;
 }
 
 export class PatroniRestError extends Error {
@@ -178,7 +182,15 @@ export function configOf(pod: KubeObject): PatroniConfig | undefined {
 /** What Patroni did, in order, for assertions about how an operation went. */
 export interface PatroniEvent {
   at: number;
-  type: 'bootstrap' | 'failover' | 'switchover' | 'restart' | 'patch-config' | 'adopt' | 'sysid-mismatch';
+  type:
+    | 'bootstrap'
+    | 'failover'
+    | 'switchover'
+    | 'restart'
+    | 'patch-config'
+    | 'adopt'
+    | 'sysid-mismatch'
+    | 'standby-promotion';
   /** The member acted on: bootstrapped, promoted, restarted, or the switchover's candidate. */
   member: string;
   /** restart: the member's role then; switchover: the former leader. */
@@ -199,3 +211,20 @@ export const PG_MAJORS: Readonly<Record<string, true>> = {
   '17': true,
   '18': true,
 };
+
+/**
+ * What a standby leader reports instead of a primary's role, and how it replays (patroni-standby.ts
+ * says where Patroni does this); undefined for any other member.
+ */
+export function standbyReport(
+  s: ScopeState,
+  dcs: JsonObject,
+  m: Member,
+): { role: string; replication: string } | undefined {
+  const section = dcs['standby_cluster'];
+  if (!isObject(section) || s.standbyLeader !== m.name || m.role !== 'primary') return undefined;
+  return {
+    role: 'standby_leader',
+    replication: typeof section['host'] === 'string' ? 'streaming' : 'in archive recovery',
+  };
+}

@@ -23,6 +23,7 @@ import {
   type Member,
   type PatroniConfig,
   type PatroniWorld,
+  standbyReport,
   type ScopeState,
 } from './patroni-model';
 
@@ -164,12 +165,13 @@ export class PatroniRoster {
     if (!m || (!o.stopping && (!this.up(s, m.name, [pod]) || m.state === 'stopped'))) return;
     const reasons = m.state === 'running' ? this.pendingReasons(s, cfg, pod, m) : {};
     const pending = Object.keys(reasons).length > 0;
-    const replication = this.replicationState(s, pod, m);
+    const standby = standbyReport(s, this.dcs.dcsConfig(s, cfg), m);
+    const replication = standby?.replication ?? this.replicationState(s, pod, m);
     const status: JsonObject = {
       conn_url: `postgres://${m.ip}:5432/postgres`,
       api_url: `http://${m.ip}:8008/patroni`,
       state: m.state,
-      role: this.statusRole(m),
+      role: standby?.role ?? this.statusRole(m),
       version: '4.0.4',
       ...(m.timeline > 0 && WAL_STATES.has(m.state) ? { xlog_location: m.xlog, timeline: m.timeline } : {}),
       ...(pending ? { pending_restart: true, pending_restart_reason: reasons } : {}),

@@ -77,6 +77,7 @@ export class PatroniSim {
       events: this.events,
       volumes: new Map(),
       bootstrap: this.bootstrap,
+      scopes: this.scopes,
     };
     this.dcs = new PatroniDcs(ctx);
     this.roster = new PatroniRoster(world, this.dcs);
@@ -171,6 +172,8 @@ export class PatroniSim {
     const { s, cfg, pods } = this.scopeOf(namespace, scope);
     const leader = this.roster.leaderMember(s, pods);
     if (leader?.state !== 'running' || this.sync.writesBlocked(s, cfg)) return false;
+    // A standby leader is in recovery: read-only (patroni-standby.ts).
+    if (s.standbyLeader === leader.name) return false;
     leader.xlog += bytes;
     return true;
   }

@@ -192,12 +192,13 @@ describe('metric names', () => {
 describe('manifests/monitoring alerts', () => {
   const alerts = alertsOf(staticRules);
 
-  it('cover a missing primary, a member down, replication lag, failing backups and the backup catalog', () => {
+  it('cover a missing primary, a member down, replication lag, failing backups, a stalled standby and the backup catalog', () => {
     expect(alerts.map((a) => a['alert'])).toEqual([
       'PostgresPrimaryMissing',
       'PostgresMemberDown',
       'PostgresReplicationLag',
       'PostgresBackupFailing',
+      'PostgresStandbyReplayLagging',
       'PostgresBaseBackupOverdue',
       'PostgresWalArchivingFailing',
       'PostgresRecoveryWindowShort',

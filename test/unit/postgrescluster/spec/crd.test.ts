@@ -143,6 +143,7 @@ describe('the PostgresCluster CRD', () => {
         'replicas',
         'rollout',
         'selector',
+        'standby',
         'storage',
         'switchover',
         'restart',

@@ -5,6 +5,7 @@
  */
 import { expect } from '@jest/globals';
 import { BACKUP_FAILING, type CelCase } from '../backup/cel-cases.js';
+import { STANDBY_FAILING } from '../standby/cel-cases.js';
 
 /** The smallest valid spec, which each case breaks in one place. */
 export const BASE = { version: '16', storage: { size: '10Gi' } };
@@ -18,6 +19,8 @@ const LIMITS =
 export const FAILING: CelCase[] = [
   // spec.backup and spec.restore
   ...BACKUP_FAILING,
+  // spec.standby
+  ...STANDBY_FAILING,
   {
     rule: '!has(self.restore) || !has(self.restore.source.version) || int(self.restore.source.version) <= int(self.version)',
     what: 'a restore from a newer major (pg_upgrade cannot downgrade)',
