@@ -20,13 +20,16 @@ import { planFromLastValid, type Plan } from './plan.js';
 import { renderChildren } from './render.js';
 import { retainedVolumes, retainedVolumesCondition } from './retained.js';
 import { canonicalSpecJson, checkParsedSpec } from './spec/index.js';
+import { withLoggingDefault } from './spec/logging.js';
 import { computeStatus } from './status/index.js';
 import { certificateCa as certificateCaOf, holdUntilIssued } from './tls/ca.js';
 
 export function planCluster(req: SyncRequest): Plan {
   const observed = observe(req);
   const previous = lastValidSpec(observed);
-  const check = refuseMajorUpgrade(checkParsedSpec(req.parent, previous), { previous, observed });
+  // A new cluster's logging default, or the one it was created with (spec/logging.ts).
+  const parent = withLoggingDefault(req.parent, previous);
+  const check = refuseMajorUpgrade(checkParsedSpec(parent, previous), { previous, observed });
   if (check.ok)
     return { observed, cluster: check.resolved, specJson: canonicalSpecJson(check.spec), specErrors: [] };
   if (previous !== undefined) {

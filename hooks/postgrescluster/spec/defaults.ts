@@ -12,6 +12,7 @@ import { resolveBackupFields } from '../backup/resolve.js';
 import { podSelector } from '../names.js';
 import { resolveLifecycle } from '../day2/lifecycle.js';
 import { CLUSTER_LABEL } from './labels.js';
+import { resolveLogging } from './logging.js';
 import { resolveMetrics } from './metrics.js';
 import { resolveNetworkPolicy } from './netpol.js';
 import { resolvePgbouncer } from './pooler.js';
@@ -119,6 +120,7 @@ export function resolveSpec(identity: ClusterIdentity, spec: PostgresClusterSpec
   const networkPolicy = resolveNetworkPolicy(spec);
   const metrics = resolveMetrics(spec);
   const scaling = resolveScaling(spec);
+  const logging = resolveLogging(spec);
   return {
     ...identity,
     version: spec.version,
@@ -142,5 +144,6 @@ export function resolveSpec(identity: ClusterIdentity, spec: PostgresClusterSpec
     ...(networkPolicy ? { networkPolicy } : {}),
     ...(metrics ? { metrics } : {}),
     ...(scaling ? { scaling } : {}),
+    ...(logging ? { logging } : {}),
   };
 }

@@ -14,6 +14,7 @@ import { backupErrors } from '../backup/validate.js';
 import { resolveSpec } from './defaults.js';
 import { sortErrors, type FieldError } from '../../lib/field-errors.js';
 import { hbaErrors } from './hba/policy.js';
+import { loggingErrors } from './logging.js';
 import { majorErrors } from './majors.js';
 import { checkParams } from './params.js';
 import { SUPPORTED_MAJORS, type ClusterIdentity, type PgMajor, type ResolvedCluster } from './resolved.js';
@@ -90,6 +91,7 @@ function collectErrors(parent: unknown, spec: unknown, previous: unknown): Field
     ...majorErrors(spec),
     ...backupErrors(identityOf(parent), spec),
     ...paramErrors(spec),
+    ...loggingErrors(spec),
   ];
 }
 
