@@ -104,6 +104,8 @@ export function fullSpec(replicas: number): Record<string, unknown> {
       allowCidrs: ['10.20.0.0/16'],
     },
     metrics: { enabled: true },
+    // The JSON log on stdout adds the follower container to every member.
+    logging: { destination: 'stdout', format: 'json' },
     // The connections trigger logs in as the monitoring role, which needs metrics.
     scaling: {
       enabled: true,
