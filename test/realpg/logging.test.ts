@@ -1,7 +1,6 @@
 /**
- * spec.logging on real servers: with Spilo's logging settings (scripts/configure_spilo.py TEMPLATE,
- * local `postgresql.parameters`, and its bootstrap `log_line_prefix`) overlaid with what pgmeta
- * renders (spilo/logging.ts), a failing statement must show up
+ * spec.logging on real servers: with Spilo's logging settings (test/support/spilo-logging.ts)
+ * overlaid with what pgmeta renders (spilo/logging.ts), a failing statement must show up
  * - stdout/text: on the postmaster's stderr, which Patroni passes on to the container's output
  *   (patroni/postgresql/postmaster.py `pg_ctl_start`: Popen without redirection);
  * - files/json: as a JSON object in the jsonlog file on the volume, not on stderr;
@@ -24,18 +23,7 @@ import {
   type Major,
   type RealServer,
 } from '../support/pgbin.js';
-
-/** Spilo 4.0-p3's logging settings (configure_spilo.py TEMPLATE), without LOG_SHIP_HOURLY. */
-const SPILO_LOGGING: Readonly<Record<string, string>> = {
-  logging_collector: 'on',
-  log_destination: 'csvlog',
-  log_directory: '../pg_log',
-  log_filename: 'postgresql-%u.log',
-  log_file_mode: '0644',
-  log_rotation_age: '1d',
-  log_truncate_on_rotation: 'on',
-  log_line_prefix: '%t [%p]: [%l-1] %c %x %d %u %a %h ',
-};
+import { SPILO_LOGGING } from '../support/spilo-logging.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -48,7 +36,11 @@ interface Started {
   stderr: () => string;
 }
 
-async function start(major: Major, logging: ResolvedLogging, extra: Record<string, string> = {}): Promise<Started> {
+async function start(
+  major: Major,
+  logging: ResolvedLogging,
+  extra: Record<string, string> = {},
+): Promise<Started> {
   const base = makeTempDir(`log${major}`);
   cleanups.push(() => Promise.resolve(rmSync(base, { recursive: true, force: true })));
   const dataDir = join(base, 'data');
@@ -101,7 +93,10 @@ describe.each(['13', '17'] as const)('stdout, text (PostgreSQL %s)', (major) => 
     const s = await start(major, { destination: 'stdout', format: 'text' });
     await failingStatement(s.server);
     const line = await until('the error on stderr', () =>
-      s.stderr().split('\n').find((l) => l.includes('ERROR:  division by zero')),
+      s
+        .stderr()
+        .split('\n')
+        .find((l) => l.includes('ERROR:  division by zero')),
     );
     expect(line).toMatch(/^\d{4}-\d\d-\d\d .* \[\d+\]: \[\d+-1\] /);
     expect(s.stderr()).toContain('STATEMENT:  SELECT 1/0');
@@ -146,7 +141,11 @@ function follow(dataDir: string): { child: ChildProcess; out: () => string } {
 }
 
 /** Repeats a failing statement until the follower printed it (it starts at the end of the file). */
-async function seenByFollower(s: Started, f: { out: () => string }, sql: string): Promise<Record<string, unknown>> {
+async function seenByFollower(
+  s: Started,
+  f: { out: () => string },
+  sql: string,
+): Promise<Record<string, unknown>> {
   let last = 0;
   return until('the error on the follower stdout', () => {
     if (Date.now() - last > 1000) {
@@ -160,9 +159,13 @@ async function seenByFollower(s: Started, f: { out: () => string }, sql: string)
 describe.each(['15', '17'] as const)('stdout, json (PostgreSQL %s)', (major) => {
   it('the follower prints JSON lines, across a rotation to a new file, and stops on SIGTERM', async () => {
     // A file name per second, so pg_rotate_logfile() moves to a new file (Spilo's changes daily).
-    const s = await start(major, { destination: 'stdout', format: 'json' }, {
-      log_filename: 'postgresql-%Y%m%d-%H%M%S.log',
-    });
+    const s = await start(
+      major,
+      { destination: 'stdout', format: 'json' },
+      {
+        log_filename: 'postgresql-%Y%m%d-%H%M%S.log',
+      },
+    );
     const f = follow(s.server.dataDir);
     expectErrorObject(await seenByFollower(s, f, 'SELECT 1/0'), 'SELECT 1/0');
     const client = await s.server.connect();
