@@ -1,5 +1,6 @@
 /**
- * PostgreSQL's log through real Patroni (Debian's patroni and PostgreSQL 15, one member on loopback):
+ * PostgreSQL's log through real Patroni (Debian's patroni 3.0.2 and PostgreSQL 15, one member on
+ * loopback; its `pg_ctl_start` differs from v4.0.4's, which Spilo runs, only in type annotations):
  * Spilo's logging template (test/support/spilo-logging.ts) under the rendered SPILO_CONFIGURATION.
  * With spec.logging stdout/text the postmaster's stderr is Patroni's own output, because Patroni
  * starts the postmaster without redirecting it (Patroni v4.0.4 patroni/postgresql/postmaster.py
