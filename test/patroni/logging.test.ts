@@ -72,7 +72,7 @@ describe('PostgreSQL log through real Patroni', () => {
         ),
       { timeoutMs: 15_000 },
     );
-    expect(line).toMatch(/ \[\d+\]: \[\d+-1\] .*ERROR:  division by zero/);
+    expect(line).toMatch(/ \[\d+\]: \[\d+-1\] .*ERROR: {2}division by zero/);
     expect(patroniOutput(started.m)).toContain('STATEMENT:  SELECT 1/0 AS logging_probe');
   }, 180_000);
 

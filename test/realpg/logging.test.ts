@@ -42,7 +42,10 @@ async function start(
   extra: Record<string, string> = {},
 ): Promise<Started> {
   const base = makeTempDir(`log${major}`);
-  cleanups.push(() => Promise.resolve(rmSync(base, { recursive: true, force: true })));
+  cleanups.push(() => {
+    rmSync(base, { recursive: true, force: true });
+    return Promise.resolve();
+  });
   const dataDir = join(base, 'data');
   await initdb(major, dataDir);
   let stderr = '';
@@ -72,7 +75,7 @@ async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 15
 function jsonLines(text: string, needle: string): Record<string, unknown>[] {
   const lines = text.split('\n').filter((l) => l !== '');
   const parsed = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
-  return parsed.filter((o) => typeof o['statement'] === 'string' && String(o['statement']).includes(needle));
+  return parsed.filter((o) => typeof o['statement'] === 'string' && o['statement'].includes(needle));
 }
 
 function expectErrorObject(o: Record<string, unknown> | undefined, statement: string): void {
@@ -135,7 +138,7 @@ function follow(dataDir: string): { child: ChildProcess; out: () => string } {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';
-  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   cleanups.push(() => stopChild(child, { signal: 'SIGKILL', timeoutMs: 5_000 }));
   return { child, out: () => out };
 }
@@ -176,7 +179,11 @@ describe.each(['15', '17'] as const)('stdout, json (PostgreSQL %s)', (major) => 
     expect(f.out().endsWith('\n')).toBe(true);
     const files = readdirSync(join(s.base, 'pg_log')).filter((n) => n.endsWith('.json'));
     expect(files.length).toBeGreaterThanOrEqual(2);
-    const exited = new Promise<number | null>((r) => f.child.once('exit', (code) => r(code)));
+    const exited = new Promise<number | null>((r) => {
+      f.child.once('exit', (code) => {
+        r(code);
+      });
+    });
     f.child.kill('SIGTERM');
     expect(await exited).toBe(0);
   });

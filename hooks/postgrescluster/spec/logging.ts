@@ -46,7 +46,8 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 export function withLoggingDefault(parent: KubeObject, previous: unknown): KubeObject {
   const spec = parent['spec'];
   if (!isObj(spec) || spec['logging'] !== undefined) return parent;
-  const logging = previous === undefined ? NEW_CLUSTER_LOGGING : isObj(previous) ? previous['logging'] : undefined;
+  const logging =
+    previous === undefined ? NEW_CLUSTER_LOGGING : isObj(previous) ? previous['logging'] : undefined;
   if (logging === undefined) return parent;
   return { ...parent, spec: { ...spec, logging } };
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import type { KubeObject } from '../../../../hooks/lib/k8s.js';
 import { checkSpec } from '../../../../hooks/postgrescluster/spec/index.js';
 import {
   NEW_CLUSTER_LOGGING,
@@ -8,7 +9,7 @@ import {
 import type { PostgresClusterSpec } from '../../../../hooks/postgrescluster/spec/index.js';
 import { BASE, errorsOf, parent } from './check-spec-support.js';
 
-const specOf = (o: { spec?: unknown }): Record<string, unknown> => o.spec as Record<string, unknown>;
+const specOf = (o: KubeObject): Record<string, unknown> => o['spec'] as Record<string, unknown>;
 
 describe('withLoggingDefault: a new cluster gets stdout, an existing one keeps what it had', () => {
   it('a new cluster (no last valid spec) gets the container output', () => {
