@@ -13,6 +13,7 @@ import { runHook } from './metacontroller/dispatch.js';
 import { postgresClusterController } from './postgrescluster/controller.js';
 import { CHILD_TYPES } from './postgrescluster/render.js';
 import { checkSpec } from './postgrescluster/spec/index.js';
+import { withLoggingDefault } from './postgrescluster/spec/logging.js';
 
 const USAGE = `usage: pgmeta render -f FILE [--key-file KEY] [--status]
        pgmeta validate -f FILE`;
@@ -49,7 +50,8 @@ export function runCli(argv: readonly string[], io: CliIo): number {
 function validate(clusters: KubeObject[], io: CliIo): number {
   let failed = 0;
   for (const c of clusters) {
-    const check = checkSpec(withIdentity(c));
+    // Checked as a new cluster, which gets the logging default (spec/logging.ts).
+    const check = checkSpec(withLoggingDefault(withIdentity(c), undefined));
     if (check.ok) {
       io.out(`${c.metadata.name}: valid`);
       continue;

@@ -347,6 +347,19 @@ export interface PostgresClusterSpec {
     enabled?: boolean;
   };
   /**
+   * Where PostgreSQL's own log goes (docs/logging.md). `stdout` makes it part of the pod's output (`kubectl logs`): text in the `postgres` container, JSON in a `postgres-log` container that follows the JSON log file. `files` keeps it in files on the data volume (pgroot/pg_log), as Spilo does by default. Left out, a new cluster gets `stdout` and a cluster created before this field keeps its files, so upgrading pgmeta restarts no member; changing it restarts the members one at a time.
+   */
+  logging?: {
+    /**
+     * The pod's output (stdout) or files on the data volume.
+     */
+    destination?: 'stdout' | 'files';
+    /**
+     * text (PostgreSQL's stderr format), json (jsonlog, PostgreSQL 15 and later) or csv (csvlog, files only). Default: text for stdout, csv for files.
+     */
+    format?: 'text' | 'json' | 'csv';
+  };
+  /**
    * Autoscaling of the members with KEDA (needs KEDA and the keda component, manifests/components/keda): a ScaledObject on this PostgresCluster's scale subresource, never below the HA minimum (two members, more with synchronous replication), one member at a time, paused while a replica lags more than maxLagBytes. It then owns spec.replicas: do not also set it from elsewhere.
    */
   scaling?: {

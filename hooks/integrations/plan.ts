@@ -14,6 +14,7 @@ import { HookError } from '../metacontroller/errors.js';
 import type { CustomizeRequest, CustomizeResponse, DecoratorRequest } from '../metacontroller/types.js';
 import { ANNOTATIONS, clusterNames } from '../postgrescluster/names.js';
 import { checkParsedSpec } from '../postgrescluster/spec/index.js';
+import { withLoggingDefault } from '../postgrescluster/spec/logging.js';
 import type { ResolvedCluster } from '../postgrescluster/spec/resolved.js';
 
 /** Related objects of every PostgresCluster decorator: the cluster's StatefulSet, read-only. */
@@ -60,7 +61,8 @@ function attachmentCount(req: DecoratorRequest): number {
 /** The cluster to render attachments from; undefined when there is nothing valid and nothing to keep. */
 export function decoratorCluster(req: DecoratorRequest): ResolvedCluster | undefined {
   const previous = lastValidSpec(req);
-  const check = checkParsedSpec(req.object, previous);
+  // The same logging default as the sync hook, so both agree on whether the spec is valid.
+  const check = checkParsedSpec(withLoggingDefault(req.object, previous), previous);
   if (check.ok) return check.resolved;
   if (previous !== undefined) {
     const kept = checkParsedSpec({ ...req.object, spec: previous }, previous);

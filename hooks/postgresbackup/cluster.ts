@@ -74,6 +74,8 @@ export function observeCluster(related: ObjectMap, id: { name: string; namespace
   if (!obj) {
     return { ready: false, reason: 'ClusterNotFound', message: `PostgresCluster ${id.name} not found` };
   }
+  // Without the sync hook's logging default (spec/logging.ts): with no last valid spec at hand, a
+  // cluster older than spec.logging that sets log_destination would look invalid and stop its backups.
   const checked = checkParsedSpec(obj);
   if (!checked.ok) {
     return {

@@ -21,6 +21,7 @@ import { renderChildren } from './render.js';
 import { retainedVolumes, retainedVolumesCondition } from './retained.js';
 import { canonicalSpecJson, checkParsedSpec } from './spec/index.js';
 import { holdUnseededSecrets, standbySeeds } from './standby/credentials.js';
+import { withLoggingDefault } from './spec/logging.js';
 import { computeStatus } from './status/index.js';
 import { certificateCa as certificateCaOf, holdUntilIssued } from './tls/ca.js';
 import { chooseImages } from './images/policy.js';
@@ -41,7 +42,9 @@ export function planCluster(req: SyncRequest, ctx?: Pick<HookContext, 'images' |
 function planSpec(req: SyncRequest): Plan {
   const observed = observe(req);
   const previous = lastValidSpec(observed);
-  const check = refuseMajorUpgrade(checkParsedSpec(req.parent, previous), { previous, observed });
+  // A new cluster's logging default, or the one it was created with (spec/logging.ts).
+  const parent = withLoggingDefault(req.parent, previous);
+  const check = refuseMajorUpgrade(checkParsedSpec(parent, previous), { previous, observed });
   if (check.ok)
     return { observed, cluster: check.resolved, specJson: canonicalSpecJson(check.spec), specErrors: [] };
   if (previous !== undefined) {

@@ -107,6 +107,8 @@ export function fullSpec(replicas: number): Record<string, unknown> {
     // Endpoints, the default: related objects then hold Patroni's Endpoints, as the payload's are.
     platform: 'kubernetes',
     patroni: { dcs: 'endpoints' },
+    // The JSON log on stdout adds the follower container to every member.
+    logging: { destination: 'stdout', format: 'json' },
     // The connections trigger logs in as the monitoring role, which needs metrics.
     scaling: {
       enabled: true,

@@ -53,6 +53,15 @@ const CLUSTERS: [string, Record<string, unknown>][] = [
     },
   ],
   [
+    'the JSON log on stdout (the follower container) with metrics',
+    {
+      ...HA,
+      metrics: { enabled: true },
+      logging: { destination: 'stdout', format: 'json' },
+    },
+  ],
+  ['the text log in files', { ...HA, logging: { destination: 'files', format: 'text' } }],
+  [
     'autoscaling on CPU and connections',
     {
       ...HA,

@@ -140,6 +140,12 @@ export class ClusterBuilder {
     return this;
   }
 
+  withLogging(logging: ResolvedCluster['logging']): this {
+    if (logging === undefined) delete this.cluster.logging;
+    else this.cluster.logging = logging;
+    return this;
+  }
+
   build(): ResolvedCluster {
     return structuredClone(this.cluster);
   }

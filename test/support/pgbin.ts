@@ -97,7 +97,8 @@ export function childResult(
   });
 }
 
-function unprivilegedSpawnOptions(): { uid?: number; gid?: number; cwd: string } {
+/** Spawn options that run a child as the server user, from a directory that user can read. */
+export function unprivilegedSpawnOptions(): { uid?: number; gid?: number; cwd: string } {
   const id = unprivileged();
   // cwd must be readable by the server user; the repository may not be.
   return id ? { uid: id.uid, gid: id.gid, cwd: tmpdir() } : { cwd: tmpdir() };
@@ -154,7 +155,13 @@ export interface RealServer {
  */
 export async function startServer(
   major: Major,
-  opts: { dataDir: string; settings?: Readonly<Record<string, string>>; timeoutMs?: number },
+  opts: {
+    dataDir: string;
+    settings?: Readonly<Record<string, string>>;
+    timeoutMs?: number;
+    /** Everything the postmaster writes to its stderr (what a container's output would show). */
+    onStderr?: (text: string) => void;
+  },
 ): Promise<RealServer> {
   const port = await freePort();
   const flags = Object.entries({
@@ -169,7 +176,10 @@ export async function startServer(
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let log = '';
-  child.stderr.on('data', (d: Buffer) => (log = (log + d.toString()).slice(-8000)));
+  child.stderr.on('data', (d: Buffer) => {
+    log = (log + d.toString()).slice(-8000);
+    opts.onStderr?.(d.toString());
+  });
   const server = makeServer({ major, port, dataDir: opts.dataDir, child });
   try {
     await waitReady(server, child, opts.timeoutMs ?? 30_000);

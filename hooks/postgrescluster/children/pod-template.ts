@@ -14,7 +14,8 @@ import { backupVolumeMounts, backupVolumes } from '../backup/env.js';
 import { clusterNames, PORTS, podLabels } from '../names.js';
 import { metricsContainers } from '../metrics/index.js';
 import type { ResolvedCluster } from '../spec/resolved.js';
-import { PGDATA_MOUNT, spiloEnv, type SpiloPodInputs } from '../spilo/env.js';
+import { PGDATA, PGDATA_MOUNT, spiloEnv, type SpiloPodInputs } from '../spilo/env.js';
+import { logFollowerContainers } from '../spilo/logging.js';
 import { spiloTlsMounts, spiloTlsVolumes } from '../tls/index.js';
 import { pullSecretsField } from './pull-secrets.js';
 import { podSecurity } from './security.js';
@@ -142,8 +143,12 @@ export function buildPodTemplate(
       securityContext: podSecurityContext(cluster.platform),
       terminationGracePeriodSeconds: TERMINATION_GRACE_SECONDS,
       ...pullSecretsField(cluster),
-      // The postgres_exporter sidecar (spec.metrics), none without it
-      containers: [spiloContainer(cluster, inputs), ...metricsContainers(cluster)],
+      // The postgres_exporter sidecar (spec.metrics), the JSON log follower (spec.logging), or none
+      containers: [
+        spiloContainer(cluster, inputs),
+        ...metricsContainers(cluster),
+        ...logFollowerContainers(cluster, { volume: DATA_VOLUME, mountPath: PGDATA_MOUNT, pgdata: PGDATA }),
+      ],
       // PostgreSQL's parallel workers use /dev/shm, which container runtimes cap at 64 MiB.
       volumes: [
         { name: SHM_VOLUME, emptyDir: { medium: 'Memory' } },

@@ -14,6 +14,7 @@ import { podSelector } from '../names.js';
 import { resolveLifecycle } from '../day2/lifecycle.js';
 import { resolveCredentialRotation } from '../rotation/generations.js';
 import { CLUSTER_LABEL } from './labels.js';
+import { resolveLogging } from './logging.js';
 import { resolveMetrics } from './metrics.js';
 import { resolveNetworkPolicy } from './netpol.js';
 import { resolvePgbouncer } from './pooler.js';
@@ -141,6 +142,7 @@ export function resolveSpec(identity: ClusterIdentity, spec: PostgresClusterSpec
   const networkPolicy = resolveNetworkPolicy(spec);
   const metrics = resolveMetrics(spec);
   const scaling = resolveScaling(spec);
+  const logging = resolveLogging(spec);
   return {
     ...identity,
     version: spec.version,
@@ -175,5 +177,6 @@ export function resolveSpec(identity: ClusterIdentity, spec: PostgresClusterSpec
     ...(networkPolicy ? { networkPolicy } : {}),
     ...(metrics ? { metrics } : {}),
     ...(scaling ? { scaling } : {}),
+    ...(logging ? { logging } : {}),
   };
 }

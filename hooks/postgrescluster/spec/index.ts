@@ -16,6 +16,7 @@ import { resolveSpec } from './defaults.js';
 import { fillDcs } from './dcs.js';
 import { sortErrors, type FieldError } from '../../lib/field-errors.js';
 import { hbaErrors } from './hba/policy.js';
+import { loggingErrors } from './logging.js';
 import { majorErrors } from './majors.js';
 import { checkParams } from './params.js';
 import { SUPPORTED_MAJORS, type ClusterIdentity, type PgMajor, type ResolvedCluster } from './resolved.js';
@@ -102,6 +103,7 @@ function collectErrors(parent: unknown, spec: unknown, previous: unknown): Field
     ...backupErrors(identityOf(parent), spec),
     ...standbyErrors(identityOf(parent), spec),
     ...paramErrors(spec),
+    ...loggingErrors(spec),
   ];
 }
 

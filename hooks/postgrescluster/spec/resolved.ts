@@ -11,6 +11,7 @@ import type {
 import type { Plain } from '../../lib/k8s.js';
 import type { ResolvedBackup, ResolvedRestore } from '../backup/types.js';
 import type { ResolvedStandby } from '../standby/types.js';
+import type { ResolvedLogging } from './logging.js';
 import type { ResolvedMetrics } from './metrics.js';
 import type { ResolvedNetworkPolicy } from './netpol.js';
 import type { ResolvedPgbouncer } from './pooler.js';
@@ -128,6 +129,8 @@ export interface ResolvedCluster extends ClusterIdentity {
   networkPolicy?: ResolvedNetworkPolicy;
   /** The exporter sidecar: present only when `spec.metrics.enabled`. */
   metrics?: ResolvedMetrics;
+  /** PostgreSQL's log: absent for Spilo's own CSV files, so clusters older than `spec.logging` render as before. */
+  logging?: ResolvedLogging;
   /** KEDA autoscaling: present only when `spec.scaling.enabled`. */
   scaling?: ResolvedScaling;
 }

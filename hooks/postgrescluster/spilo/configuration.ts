@@ -11,6 +11,7 @@ import { RESTAPI_AUTHENTICATION } from '../patroni/rest-api.js';
 import { standbyClusterSection } from '../standby/dcs.js';
 import type { ResolvedCluster } from '../spec/resolved.js';
 import { pgHba } from './hba.js';
+import { loggingParameters } from './logging.js';
 import { splitParameters } from './parameters.js';
 import { mergedPreloadLibraries, PRELOAD_PARAMETER } from './preload.js';
 import { sortedJson } from '../../lib/canonical-json.js';
@@ -84,7 +85,8 @@ function dcsSection(cluster: ResolvedCluster, dcsParameters: Record<string, stri
 
 /**
  * The local parameters: the user's, a user `shared_preload_libraries` merged with Spilo's own list
- * (Spilo stops adding its libraries as soon as the key is present: preload.ts), then pgmeta's own.
+ * (Spilo stops adding its libraries as soon as the key is present: preload.ts), then spec.logging's
+ * (the spec validation refuses a user value for those: spec/logging.ts), then pgmeta's own.
  */
 function localParameters(cluster: ResolvedCluster, local: Record<string, string>): Record<string, string> {
   const preload = local[PRELOAD_PARAMETER];
@@ -93,6 +95,7 @@ function localParameters(cluster: ResolvedCluster, local: Record<string, string>
     ...(preload === undefined
       ? {}
       : { [PRELOAD_PARAMETER]: mergedPreloadLibraries(cluster.version, preload) }),
+    ...loggingParameters(cluster.logging),
     ...PGMETA_LOCAL_PARAMETERS,
   };
 }

@@ -41,6 +41,17 @@ describe('pgmeta CLI', () => {
     expect(res.out).toContain('bad: spec.storage.size');
   });
 
+  it('validates as a new cluster, which gets spec.logging: log_destination is then refused', () => {
+    const spec =
+      'apiVersion: pgmeta.io/v1alpha1\nkind: PostgresCluster\nmetadata: {name: logs}\n' +
+      "spec:\n  version: '16'\n  storage: {size: 1Gi}\n  postgresqlParams: {log_destination: csvlog}\n";
+    const res = cli(['validate', '-f', 'c.yaml'], { 'c.yaml': spec });
+    expect(res.code).toBe(1);
+    expect(res.out).toBe(
+      'logs: spec.postgresqlParams.log_destination: is set by spec.logging (destination and format)',
+    );
+  });
+
   it('renders the children the hook returns for a new cluster', () => {
     const res = cli(['render', '-f', 'examples/cluster.yaml']);
     expect(res.code).toBe(0);
@@ -101,7 +112,10 @@ describe('pgmeta CLI', () => {
       const res = cli(['render', '-f', 'c.yaml'], { 'c.yaml': cluster(spec) });
       expect(res.code).toBe(0);
       // 0200 is octal 128 (kB) for kubectl; YAML 1.2 would read 200.
-      expect(res.out).toContain('"jit":"off","password_encryption":"scram-sha-256","work_mem":"128"');
+      // A new cluster's log goes to the container output (spec/logging.ts): log_* between them.
+      expect(res.out).toContain(
+        '"jit":"off","log_destination":"stderr","logging_collector":"off","password_encryption":"scram-sha-256","work_mem":"128"',
+      );
     });
 
     it('renders YAML that kubectl reads back unchanged (render | kubectl apply -f -)', () => {
