@@ -4,6 +4,7 @@
  * hooks' own validation): an example a user copies is one the API and the hook accept. Fragments (a `spec:` excerpt) are not objects
  * and are not checked here; examples/ files are checked by the goldens and the CLI tests.
  */
+import { readdirSync } from 'node:fs';
 import { readKubectlYaml } from '../../../hooks/lib/kubectl-yaml';
 import type { KubeObject } from '../../../hooks/lib/k8s';
 import { review } from '../../../hooks/admission/review';
@@ -78,4 +79,27 @@ describe('pgmeta objects shown in the documentation', () => {
     };
     expect(errorsOf(bad as KubeObject).join('\n')).toMatch(/spec\.version/);
   });
+});
+
+describe('examples/', () => {
+  const files = readdirSync('examples')
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort();
+  const objects = files.flatMap((f) =>
+    (readKubectlYaml(read(`examples/${f}`)).documents as KubeObject[]).map((o) => ({ file: f, object: o })),
+  );
+
+  it('hold a cluster, a database and a backup, each object named once per kind', () => {
+    const kinds = new Set(objects.map((o) => o.object.kind));
+    expect([...kinds].sort()).toEqual(['PostgresBackup', 'PostgresCluster', 'PostgresDatabase']);
+    const ids = objects.map((o) => `${o.object.kind}/${o.object.metadata.name}`);
+    expect(ids.filter((id, i) => ids.indexOf(id) !== i)).toEqual([]);
+  });
+
+  it.each(objects.map((o) => [o.file, o.object] as const))(
+    '%s is accepted as kubectl apply would send it',
+    (_f, o) => {
+      expect(errorsOf(o)).toEqual([]);
+    },
+  );
 });
