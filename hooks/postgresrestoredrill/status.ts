@@ -18,7 +18,7 @@ type Previous = Partial<Record<keyof PostgresRestoreDrillStatus, unknown>>;
 
 export function previousStatus(parent: KubeObject): Previous {
   const s = parent['status'];
-  return typeof s === 'object' && s !== null ? (s as Previous) : {};
+  return typeof s === 'object' && s !== null ? s : {};
 }
 
 export function isFinal(previous: Previous): boolean {
@@ -48,12 +48,13 @@ export interface StatusNames {
 }
 
 /** The full status: the verdict, the names, and `Completed` (True: passed, False: failed). */
-export function drillObjectStatus(
-  parent: KubeObject,
-  verdict: DrillStatus,
-  names: StatusNames,
-  now: string,
-): PostgresRestoreDrillStatus {
+export function drillObjectStatus(o: {
+  parent: KubeObject;
+  verdict: DrillStatus;
+  names: StatusNames;
+  now: string;
+}): PostgresRestoreDrillStatus {
+  const { parent, verdict, names, now } = o;
   const previous = previousStatus(parent);
   const status = verdict.phase === 'Succeeded' ? 'True' : verdict.phase === 'Failed' ? 'False' : 'Unknown';
   const generation = parent.metadata.generation;

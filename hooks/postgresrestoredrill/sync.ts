@@ -23,7 +23,7 @@ import { checkMessage, jobView, observeSource, sourceSystemIdentifier } from './
 import { drillClusterSpec } from './plan.js';
 import { type DrillObjectSpec, checkDrillObject } from './spec.js';
 import { drillObjectStatus, isFinal, keptFinal, previousStatus } from './status.js';
-import { drillStatus, keepDrillCluster, type DrillStatus } from './verdict.js';
+import { drillStatus, keepDrillCluster, type DrillObserved, type DrillStatus } from './verdict.js';
 
 export const CLUSTER_API = { kind: 'PostgresCluster', apiVersion: 'pgmeta.io/v1alpha1' } as const;
 
@@ -37,7 +37,9 @@ function plan(req: SyncRequest, spec: DrillObjectSpec): Planned {
   const source = observeSource(req.related, { name: spec.clusterName, namespace });
   if (!source.ok) return source;
   const planned = drillClusterSpec(source.source, spec.resources ? { resources: spec.resources } : {});
-  if (!planned.ok) return { ok: false, reason: 'NoArchive', message: planned.errors[0]!.message };
+  if (!planned.ok) {
+    return { ok: false, reason: 'NoArchive', message: planned.errors.map((e) => e.message).join('; ') };
+  }
   const name = drillClusterName(uid);
   const cluster: KubeObject = {
     ...CLUSTER_API,
@@ -55,7 +57,7 @@ function plan(req: SyncRequest, spec: DrillObjectSpec): Planned {
     cluster: resolved.resolved,
     spec,
   });
-  return { ok: true, children: [cluster, job as KubeObject] };
+  return { ok: true, children: [cluster, job] };
 }
 
 interface Observed {
@@ -63,41 +65,53 @@ interface Observed {
   job: KubeObject | undefined;
 }
 
-/** The children and verdict of a drill whose spec is valid. */
-function run(
-  req: SyncRequest,
-  spec: DrillObjectSpec,
-  seen: Observed,
-): { children: KubeObject[]; verdict: DrillStatus } {
-  const previous = previousStatus(req.parent);
-  const kept = [seen.job, seen.cluster].flatMap((o) => (o ? [keepJob(o)] : []));
-  if (!seen.job && isFinal(previous)) return { children: [], verdict: keptFinal(previous, !!seen.cluster) };
+/** What the verdict reads: the drill's creation, its Job and the pod's message, the source's identity. */
+function observe(req: SyncRequest, spec: DrillObjectSpec, seen: Observed): DrillObserved {
   const id = { name: spec.clusterName, namespace: req.parent.metadata.namespace ?? 'default' };
   const job = jobView(seen.job);
   const jobName = drillJobName(req.parent.metadata.uid ?? '');
-  const observed = {
+  return {
     createdAt: req.parent.metadata.creationTimestamp ?? '',
     ...(job ? { job } : {}),
     ...(seen.job ? { message: checkMessage(listObjects(req.related, 'Pod', 'v1'), jobName) } : {}),
     clusterPresent: seen.cluster !== undefined,
     sourceSystemIdentifier: sourceSystemIdentifier(req.related, id),
   };
-  const verdict = drillStatus(observed);
-  if (!keepDrillCluster(observed)) return { children: seen.job ? [keepJob(seen.job)] : [], verdict };
+}
+
+const keptOf = (seen: Observed): KubeObject[] =>
+  [seen.job, seen.cluster].flatMap((o) => (o ? [keepJob(o)] : []));
+
+interface Run {
+  children: KubeObject[];
+  verdict: DrillStatus;
+}
+
+/** A drill still restoring (or not started): keep what is observed, plan what is missing. */
+function restoring(req: SyncRequest, spec: DrillObjectSpec, now: Observed & { verdict: DrillStatus }): Run {
+  const { verdict, ...seen } = now;
+  const kept = keptOf(seen);
   if (seen.job && seen.cluster) return { children: kept, verdict };
   const planned = plan(req, spec);
   if (!planned.ok) {
-    const waiting: DrillStatus = {
-      phase: 'Pending',
-      reason: planned.reason,
-      message: planned.message,
-      cleanedUp: false,
-    };
+    const { reason, message } = planned;
+    const waiting: DrillStatus = { phase: 'Pending', reason, message, cleanedUp: false };
     return { children: kept, verdict: seen.job ? verdict : waiting };
   }
-  // Keep what is observed, plan what is missing (the Job only ever comes with a cluster).
+  // The Job only ever comes with a cluster; a cluster deleted by hand is planned again.
   const missing = planned.children.filter((c) => !kept.some((k) => k.kind === c.kind));
   return { children: [...kept, ...missing], verdict };
+}
+
+/** The children and verdict of a drill whose spec is valid. */
+function run(req: SyncRequest, spec: DrillObjectSpec, seen: Observed): Run {
+  const previous = previousStatus(req.parent);
+  if (!seen.job && isFinal(previous)) return { children: [], verdict: keptFinal(previous, !!seen.cluster) };
+  const observed = observe(req, spec, seen);
+  const verdict = drillStatus(observed);
+  if (keepDrillCluster(observed)) return restoring(req, spec, { ...seen, verdict });
+  // Finished: the temporary cluster is left out, so Metacontroller deletes it (and its volumes).
+  return { children: seen.job ? [keepJob(seen.job)] : [], verdict };
 }
 
 export function syncDrill(req: SyncRequest, ctx: HookContext): DesiredState {
@@ -112,13 +126,13 @@ export function syncDrill(req: SyncRequest, ctx: HookContext): DesiredState {
   const checked = checkDrillObject(parent);
   if (!checked.ok) {
     // Keep whatever runs; a spec the API server would have refused starts nothing.
-    const children = [seen.job, seen.cluster].flatMap((o) => (o ? [keepJob(o)] : []));
+    const children = keptOf(seen);
     const previous = previousStatus(parent);
     const message = checked.errors.map((e) => `${e.path}: ${e.message}`).join('; ');
     const verdict: DrillStatus = isFinal(previous)
       ? keptFinal(previous, !!seen.cluster)
       : { phase: 'Failed', reason: 'InvalidSpec', message, cleanedUp: !seen.cluster };
-    return { status: { ...drillObjectStatus(parent, verdict, {}, ctx.now) }, children };
+    return { status: { ...drillObjectStatus({ parent, verdict, names: {}, now: ctx.now }) }, children };
   }
   const { children, verdict } = run(req, checked.spec, seen);
   const started = children.length > 0 || seen.job !== undefined;
@@ -126,5 +140,5 @@ export function syncDrill(req: SyncRequest, ctx: HookContext): DesiredState {
     cluster: checked.spec.clusterName,
     ...(started ? { drillCluster: drillClusterName(uid), jobName: drillJobName(uid) } : {}),
   };
-  return { status: { ...drillObjectStatus(parent, verdict, names, ctx.now) }, children };
+  return { status: { ...drillObjectStatus({ parent, verdict, names, now: ctx.now }) }, children };
 }
