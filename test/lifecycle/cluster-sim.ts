@@ -38,6 +38,8 @@ export class ClusterSim {
   readonly volumes: VolumeControllers;
   /** The object store outside the cluster that WAL-G archives and backs up to. */
   readonly backups = new BackupStore();
+  /** What a query returns on a restored copy of the data (the drill's check query), set by scenarios. */
+  readonly queryResults = new Map<string, string>();
   private readonly endpoints: EndpointsController;
   readonly nodes: NodeLifecycle;
 
@@ -59,6 +61,7 @@ export class ClusterSim {
             store: o.store,
             patroni: this.patroni,
             backups: this.backups,
+            queryResults: this.queryResults,
             podRunning: (pod) => this.kubelets.running(pod),
             now: () => o.clock.now,
             trace: o.trace,

@@ -23,10 +23,13 @@
  *   and the object store (sim/walg.ts). Its superuser credentials come from secretKeyRefs, which the
  *   kubelet resolves before the container starts (sim/kubelet.ts); it has no timeout of its own
  *   besides the Job's activeDeadlineSeconds (sim/jobs.ts).
+ * - postgresrestoredrill/script.ts: wait until the temporary cluster runs as a primary, then read
+ *   the restored point, the system identifier, amcheck and the user's query (effects/drill.ts).
  * A Job nothing here matches fails the scenario loudly: a new kind of Job needs its effect written.
  */
 import type { KubeObject } from '../../hooks/lib/k8s';
 import { backup } from './effects/backup';
+import { drill } from './effects/drill';
 import type { JobEffect, JobWorld } from './effects/common';
 import { cleanup, resize } from './effects/kube-jobs';
 import { bootstrap, params, switchover } from './effects/patroni-jobs';
@@ -40,6 +43,7 @@ export type { JobEffect, JobWorld } from './effects/common';
 /** The backup effect first: its label is its own, while a backup may be named like a bootstrap Job. */
 export const JOB_EFFECTS: readonly JobEffect[] = [
   backup,
+  drill,
   bootstrap,
   params,
   switchover,

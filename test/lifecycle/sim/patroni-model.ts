@@ -100,6 +100,8 @@ export interface PatroniConfig {
   version: string;
   /** Spilo clones from an archive (CLONE_METHOD): Patroni runs a custom bootstrap script. */
   clone: boolean;
+  /** The archive a clone restores (`CLONE_WALG_S3_PREFIX` and the like), when it clones. */
+  clonePrefix?: string;
 }
 
 /** One scope as an operation sees it: its state, its configuration and its member pods. */
@@ -168,7 +170,15 @@ export function configOf(pod: KubeObject): PatroniConfig | undefined {
     spilo: json(env['SPILO_CONFIGURATION'], {}),
     version: env['PGVERSION'] ?? '17',
     clone: env['CLONE_METHOD'] !== undefined,
+    ...clonePrefixOf(env),
   };
+}
+
+/** The clone's archive: the prefix variables configure_spilo.py reads with CLONE_ in front. */
+function clonePrefixOf(env: Record<string, string>): { clonePrefix?: string } {
+  const names = ['WALG_S3_PREFIX', 'WALE_S3_PREFIX', 'WALG_GS_PREFIX', 'WALE_GS_PREFIX', 'WALG_AZ_PREFIX'];
+  const prefix = names.map((n) => env[`CLONE_${n}`]).find((v) => v !== undefined && v !== '');
+  return prefix === undefined ? {} : { clonePrefix: prefix };
 }
 
 /** What Patroni did, in order, for assertions about how an operation went. */
