@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import Ajv from 'ajv';
-import { parse } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import type { KubeObject } from '../../../hooks/lib/k8s';
 import { checkSpec } from '../../../hooks/postgrescluster/spec/index';
 import { customizeDrill } from '../../../hooks/postgresrestoredrill/customize';
@@ -216,5 +216,31 @@ describe('the customize hook', () => {
         labelSelector: { matchLabels: { 'pgmeta.io/postgresrestoredrill': 'weekly' } },
       },
     ]);
+  });
+});
+
+describe('docs/drills.md', () => {
+  const md = readFileSync(join(__dirname, '..', '..', '..', 'docs', 'drills.md'), 'utf8');
+  const objects = [...md.matchAll(/```yaml\n([\s\S]*?)```/g)].flatMap((m) =>
+    parseAllDocuments(m[1] ?? '').map((d) => d.toJS() as KubeObject),
+  );
+
+  it('shows a drill the CRD and the hook accept', () => {
+    const drill = objects.find((o) => o.kind === 'PostgresRestoreDrill')!;
+    expect(new Ajv({ strict: false }).compile(root['properties'].spec)(drill['spec'])).toBe(true);
+    expect(checkDrillObject(drill).ok).toBe(true);
+  });
+
+  it('shows a CronJob and its RBAC that validate against the Kubernetes schemas', () => {
+    const k8s = objects.filter((o) => !o.apiVersion.startsWith('pgmeta.io'));
+    expect(k8s.map((o) => o.kind)).toEqual(['ServiceAccount', 'Role', 'RoleBinding', 'CronJob']);
+    const run = validateObjects(k8s);
+    expect(invalidEntries(run.report)).toEqual([]);
+    // The drill the CronJob creates is valid too.
+    const script = JSON.stringify(k8s[3]).match(/kubectl create -f -\\n([\s\S]*?)EOF/)?.[1] ?? '';
+    const created = parse(script.replace(/\\n/g, '\n')) as KubeObject;
+    expect(
+      checkDrillObject({ ...created, metadata: { ...created.metadata, name: 'orders-weekly-x7k2p' } }).ok,
+    ).toBe(true);
   });
 });
