@@ -39,8 +39,7 @@ function drillCreated(s: Scenario, name: string, spec: Record<string, unknown> =
 
 const drillOf = (s: Scenario, name: string): KubeObject | undefined =>
   s.store.get({ kind: 'PostgresRestoreDrill', namespace: s.namespace, name });
-const statusOf = (s: Scenario, name: string): DrillStatusView =>
-  (drillOf(s, name)?.['status'] ?? {}) as DrillStatusView;
+const statusOf = (s: Scenario, name: string): DrillStatusView => drillOf(s, name)?.['status'] ?? {};
 
 /**
  * Objects of the temporary cluster still in the store: itself, its pods, claims, Secrets. The check

@@ -237,7 +237,7 @@ describe('docs/drills.md', () => {
     const run = validateObjects(k8s);
     expect(invalidEntries(run.report)).toEqual([]);
     // The drill the CronJob creates is valid too.
-    const script = JSON.stringify(k8s[3]).match(/kubectl create -f -\\n([\s\S]*?)EOF/)?.[1] ?? '';
+    const script = /kubectl create -f -\\n([\s\S]*?)EOF/.exec(JSON.stringify(k8s[3]))?.[1] ?? '';
     const created = parse(script.replace(/\\n/g, '\n')) as KubeObject;
     expect(
       checkDrillObject({ ...created, metadata: { ...created.metadata, name: 'orders-weekly-x7k2p' } }).ok,
