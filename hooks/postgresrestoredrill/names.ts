@@ -16,3 +16,9 @@ export function drillClusterName(drillUid: string): string {
 export function drillJobName(drillUid: string): string {
   return `${drillClusterName(drillUid)}-check`;
 }
+
+/** Label on the check Job's pods, with the drill's name: the customize hook selects them by it. */
+export const DRILL_LABEL = 'pgmeta.io/postgresrestoredrill';
+
+/** `app.kubernetes.io/component` of the check Job and its pods. */
+export const DRILL_COMPONENT = 'restore-drill';

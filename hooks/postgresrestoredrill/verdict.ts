@@ -25,11 +25,11 @@ export interface DrillObserved {
   /** The check Job's creation time and state, when observed. */
   job?: { createdAt: string; state: 'active' | 'succeeded' | 'failed'; failureReason?: string };
   /** The Job pod's termination message. */
-  message?: string;
+  message?: string | undefined;
   /** Whether the temporary cluster is still observed. */
   clusterPresent: boolean;
   /** The source's system identifier (Patroni's `initialize` on `<source>-config`), when observed. */
-  sourceSystemIdentifier?: string;
+  sourceSystemIdentifier?: string | undefined;
 }
 
 export interface DrillStatus {

@@ -43,6 +43,8 @@ export class ClusterSim {
   readonly volumes: VolumeControllers;
   /** The object store outside the cluster that WAL-G archives and backs up to. */
   readonly backups = new BackupStore();
+  /** What a query returns on a restored copy of the data (the drill's check query), set by scenarios. */
+  readonly queryResults = new Map<string, string>();
   private readonly endpoints: EndpointsController;
   readonly nodes: NodeLifecycle;
   /** PodDisruptionBudgets' status and the eviction API (sim/disruption.ts). */
@@ -68,6 +70,7 @@ export class ClusterSim {
             store: o.store,
             patroni: this.patroni,
             backups: this.backups,
+            queryResults: this.queryResults,
             podRunning: (pod) => this.kubelets.running(pod),
             now: () => o.clock.now,
             trace: o.trace,

@@ -39,6 +39,8 @@ export function syncViolations(r: SyncRecord, ctx: InvariantContext): string[] {
       return clusterViolations(r, ctx);
     case 'postgresbackup':
       return backupViolations(r, ctx);
+    case 'postgresrestoredrill':
+      return drillViolations(r, ctx);
     default:
       return [];
   }
@@ -108,6 +110,37 @@ function backupViolations(r: SyncRecord, ctx: InvariantContext): string[] {
   if (!final && (phase === 'Succeeded' || phase === 'Failed')) {
     ctx.finalBackups.set(r.parentUid, { phase, backupName });
   }
+  return out;
+}
+
+/**
+ * A restore drill: its check Job is never dropped (its pod holds the result), its temporary cluster
+ * has a `pgdrill-` name of its own (never the source's), there is at most one of each, and a
+ * finished drill stays finished with the same reason (it never runs twice).
+ */
+function drillViolations(r: SyncRecord, ctx: InvariantContext): string[] {
+  const out: string[] = [];
+  const of = (list: readonly string[] | undefined, kind: string) =>
+    (list ?? []).filter((c) => c.startsWith(`${kind}/`));
+  const dropped = of(r.observedChildren, 'Job').filter((j) => !(r.desiredChildren ?? []).includes(j));
+  if (dropped.length > 0) out.push(`the drill dropped its check Job ${dropped.join(', ')}`);
+  const clusters = of(r.desiredChildren, 'PostgresCluster');
+  const source = typeof r.status?.['cluster'] === 'string' ? r.status['cluster'] : undefined;
+  if (clusters.length > 1) out.push(`the drill asks for ${clusters.length} clusters`);
+  for (const c of clusters) {
+    if (!c.startsWith('PostgresCluster/pgdrill-') || c === `PostgresCluster/${String(source)}`)
+      out.push(`the drill's temporary cluster ${c} is not a name of its own`);
+  }
+  if (of(r.desiredChildren, 'Job').length > 1) out.push('the drill asks for more than one Job');
+  const phase = typeof r.status?.['phase'] === 'string' ? r.status['phase'] : undefined;
+  const reason = typeof r.status?.['reason'] === 'string' ? r.status['reason'] : undefined;
+  const final = ctx.finalBackups.get(r.parentUid);
+  if (final && (final.phase !== phase || final.backupName !== reason))
+    out.push(
+      `drill status was final (${final.phase}, ${String(final.backupName)}) and is now ${String(phase)}`,
+    );
+  if (!final && (phase === 'Succeeded' || phase === 'Failed'))
+    ctx.finalBackups.set(r.parentUid, { phase, backupName: reason });
   return out;
 }
 

@@ -28,11 +28,14 @@
  * - postgrescluster/backup/catalog-job.ts: sleep, `pg_isready` on the primary Service, then one
  *   psql session that has the server list its archive with WAL-G and reads `pg_stat_archiver`
  *   (effects/catalog.ts); a background Job, whose waits set no timer.
+ * - postgresrestoredrill/script.ts: wait until the temporary cluster runs as a primary, then read
+ *   the restored point, the system identifier, amcheck and the user's query (effects/drill.ts).
  * A Job nothing here matches fails the scenario loudly: a new kind of Job needs its effect written.
  */
 import type { KubeObject } from '../../hooks/lib/k8s';
 import { backup } from './effects/backup';
 import { catalog } from './effects/catalog';
+import { drill } from './effects/drill';
 import type { JobEffect, JobWorld } from './effects/common';
 import { cleanup, resize } from './effects/kube-jobs';
 import { bootstrap, params, switchover } from './effects/patroni-jobs';
@@ -48,6 +51,7 @@ export type { JobEffect, JobWorld } from './effects/common';
 export const JOB_EFFECTS: readonly JobEffect[] = [
   backup,
   catalog,
+  drill,
   bootstrap,
   params,
   switchover,

@@ -44,7 +44,7 @@ export { Given, USER } from './scenario-given';
 export { Then, type DeletionAllowance } from './scenario-then';
 export { When } from './scenario-when';
 /** The CompositeControllers a scenario runs, in the order a step syncs their parents. */
-export const CONTROLLERS = ['postgrescluster', 'postgresbackup'] as const;
+export const CONTROLLERS = ['postgrescluster', 'postgresbackup', 'postgresrestoredrill'] as const;
 const TRACE_TAIL = 80;
 
 export interface ScenarioOptions {

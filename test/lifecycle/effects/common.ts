@@ -19,6 +19,8 @@ export interface JobWorld {
   patroni: PatroniSim;
   /** The object store of the WAL-G archives. */
   backups: BackupStore;
+  /** What a query returns on a restored copy of the data, by query text (restore drill checks). */
+  queryResults: ReadonlyMap<string, string>;
   /** Whether a pod's container runs and its node answers (the kubelets' view). */
   podRunning(pod: KubeObject): boolean;
   /** Simulated seconds, for the programs' bounded waits. */

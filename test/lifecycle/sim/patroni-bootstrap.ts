@@ -15,6 +15,7 @@ import {
 } from './patroni-model';
 import { PatroniPart } from './patroni-roster';
 import { PatroniStandby } from './patroni-standby';
+import { walgPrefixOf } from './walg';
 
 export const BOOTSTRAPPING: ReadonlySet<string> = new Set([
   'initializing new cluster',
@@ -30,7 +31,12 @@ export const RUNIT_RESTARTS: ReadonlySet<string> = new Set([
 const RUNIT_BACKOFF = 30;
 
 export class PatroniBootstrap extends PatroniPart {
-  private sysidSeq = 7_437_218_811_431_043_000;
+  /**
+   * Systems bootstrapped so far. A system identifier is a 64-bit number, beyond a JavaScript number's
+   * 53 exact bits (`++` on 7437218811431043000 leaves it unchanged, so every system had one identifier
+   * and no test could tell two systems apart): counted in BigInt.
+   */
+  private systems = 0n;
 
   /**
    * The race winner writes `initialize` empty (ha.py `Ha.bootstrap`, kubernetes.py `initialize`) and
@@ -68,9 +74,33 @@ export class PatroniBootstrap extends PatroniPart {
     this.bootstrap(s, cfg, m, pod);
   }
 
+  /**
+   * The system a clone restores: Spilo's clone_with_wale.py fetches a base backup of the archive
+   * CLONE_WALG_*_PREFIX names (configure_spilo.py, `clone_with_wale` bootstrap method), and a base
+   * backup is a copy of its data directory, so the clone carries that system's identifier (WAL-G
+   * v3.0.5 records it in the sentinel: backup_push_handler.go). Found as the system whose members
+   * archive to that prefix; undefined when the simulation runs none.
+   */
+  private cloneSource(s: ScopeState, cfg: PatroniConfig): string | undefined {
+    if (cfg.clonePrefix === undefined) return undefined;
+    for (const src of this.world.scopes.values()) {
+      if (src === s) continue;
+      for (const member of src.members.values()) {
+        const pod = this.ctx.store.get({ kind: 'Pod', namespace: src.namespace, name: member.name });
+        const sysid = this.world.volumes.get(member.pvcUid)?.sysid;
+        if (pod && sysid !== undefined && walgPrefixOf(pod) === cfg.clonePrefix) return sysid;
+      }
+    }
+    return undefined;
+  }
+
   bootstrap(s: ScopeState, cfg: PatroniConfig, m: Member, pod: KubeObject): void {
-    // A standby cluster's leader is a copy of its source (patroni-standby.ts), with its identifier.
-    const sysid = this.standbySource(s, cfg) ?? String(++this.sysidSeq);
+    // A standby cluster's leader is a copy of its source (patroni-standby.ts), with its identifier;
+    // so is a clone of an archive whose system the simulation runs.
+    const sysid =
+      this.standbySource(s, cfg) ??
+      this.cloneSource(s, cfg) ??
+      String(7_437_218_811_431_043_000n + ++this.systems);
     const dcs = (cfg.spilo['bootstrap'] as { dcs?: JsonObject } | undefined)?.dcs ?? {};
     const labels = { ...cfg.labels, [cfg.scopeLabel]: s.scope };
     this.dcs.upsertEndpoints(s, `${s.scope}-config`, {

@@ -107,6 +107,8 @@ export interface PatroniConfig {
    * `configure_spilo.py` `get_dcs_config` leaves `use_endpoints` out (Patroni's own default, false).
    */
   configMaps: boolean;
+  /** The archive a clone restores (`CLONE_WALG_S3_PREFIX` and the like), when it clones. */
+  clonePrefix?: string;
 }
 
 /** One scope as an operation sees it: its state, its configuration and its member pods. */
@@ -176,7 +178,15 @@ export function configOf(pod: KubeObject): PatroniConfig | undefined {
     version: env['PGVERSION'] ?? '17',
     clone: env['CLONE_METHOD'] !== undefined,
     configMaps: (env['KUBERNETES_USE_CONFIGMAPS'] ?? '') !== '',
+    ...clonePrefixOf(env),
   };
+}
+
+/** The clone's archive: the prefix variables configure_spilo.py reads with CLONE_ in front. */
+function clonePrefixOf(env: Record<string, string>): { clonePrefix?: string } {
+  const names = ['WALG_S3_PREFIX', 'WALE_S3_PREFIX', 'WALG_GS_PREFIX', 'WALE_GS_PREFIX', 'WALG_AZ_PREFIX'];
+  const prefix = names.map((n) => env[`CLONE_${n}`]).find((v) => v !== undefined && v !== '');
+  return prefix === undefined ? {} : { clonePrefix: prefix };
 }
 
 /** What Patroni did, in order, for assertions about how an operation went. */

@@ -75,7 +75,7 @@ function misread(w: Word): string | undefined {
  */
 const KUBERNETES_WORDS = new Set(['v1alpha1:.status.conditions[].status']);
 
-const CRDS = ['postgresclusters', 'postgresdatabases', 'postgresbackups'];
+const CRDS = ['postgresclusters', 'postgresdatabases', 'postgresbackups', 'postgresrestoredrills'];
 
 function crdWords(name: string): Word[] {
   const text = readFileSync(join(ROOT, 'crds', `${name}.yaml`), 'utf8');

@@ -36,10 +36,13 @@ describe('ignoreStatusChanges, controller by controller', () => {
     expect(ignoresClusterStatus(name)).toBe(expected);
   });
 
-  it.each(['postgresbackup', 'postgresdatabase'])('%s leaves it unset (its status is its memory)', (name) => {
-    const c = controllers.find((o) => o['metadata'].name === name)!;
-    expect(c['spec'].parentResource.ignoreStatusChanges).toBeUndefined();
-  });
+  it.each(['postgresbackup', 'postgresdatabase', 'postgresrestoredrill'])(
+    '%s leaves it unset (its status is its memory)',
+    (name) => {
+      const c = controllers.find((o) => o['metadata'].name === name)!;
+      expect(c['spec'].parentResource.ignoreStatusChanges).toBeUndefined();
+    },
+  );
 
   // Two clusters that differ only in status: one calm, one with a replica far behind.
   const spec = {

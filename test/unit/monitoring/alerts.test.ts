@@ -106,7 +106,18 @@ const ksm = parse(readFileSync(join(ROOT, 'manifests', 'monitoring', 'kube-state
 const KSM_RESOURCES = ksm.spec.resources;
 /** kube-state-metrics' custom resource state metrics: `<metricNamePrefix>_<name>`, from a status path. */
 const KSM_METRICS = KSM_RESOURCES.flatMap((r) => r.metrics.map((m) => `${r.metricNamePrefix}_${m.name}`));
-const KNOWN = new Set([...EXPORTER_METRICS, ...PATRONI_METRICS, ...KSM_METRICS]);
+/**
+ * The restore drills' series: kube-state-metrics makes `<metricNamePrefix>_<name>` of each metric of
+ * the shipped custom resource state configuration (kube-state-metrics
+ * docs/metrics/extend/customresourcestate-metrics.md), so the names are read from that file.
+ */
+const drillConfig = parse(
+  readFileSync(join(ROOT, 'manifests', 'monitoring', 'drill-metrics.yaml'), 'utf8'),
+) as { spec: { resources: { metricNamePrefix: string; metrics: { name: string }[] }[] } };
+const DRILL_METRICS = drillConfig.spec.resources.flatMap((r) =>
+  r.metrics.map((m) => `${r.metricNamePrefix}_${m.name}`),
+);
+const KNOWN = new Set([...EXPORTER_METRICS, ...PATRONI_METRICS, ...KSM_METRICS, ...DRILL_METRICS]);
 
 const FUNCTIONS = new Set(
   'abs absent absent_over_time avg_over_time ceil changes clamp clamp_max clamp_min count_over_time delta deriv exp floor histogram_quantile holt_winters idelta increase irate label_join label_replace label_values last_over_time ln log2 log10 max_over_time min_over_time predict_linear quantile_over_time rate resets round scalar sgn sort sort_desc sqrt stddev_over_time sum_over_time time timestamp vector'.split(
@@ -192,13 +203,14 @@ describe('metric names', () => {
 describe('manifests/monitoring alerts', () => {
   const alerts = alertsOf(staticRules);
 
-  it('cover a missing primary, a member down, replication lag, failing backups, a stalled standby and the backup catalog', () => {
+  it('cover a missing primary, a member down, replication lag, failing backups, a stalled standby, a failed drill and the backup catalog', () => {
     expect(alerts.map((a) => a['alert'])).toEqual([
       'PostgresPrimaryMissing',
       'PostgresMemberDown',
       'PostgresReplicationLag',
       'PostgresBackupFailing',
       'PostgresStandbyReplayLagging',
+      'PostgresRestoreDrillFailed',
       'PostgresBaseBackupOverdue',
       'PostgresWalArchivingFailing',
       'PostgresRecoveryWindowShort',
@@ -254,6 +266,29 @@ describe('manifests/monitoring alerts', () => {
   });
 });
 
+describe('the restore drill series', () => {
+  it('export the phase, creation time, recovery time and data loss window of every drill', () => {
+    expect(DRILL_METRICS).toEqual([
+      'pgmeta_restore_drill_phase',
+      'pgmeta_restore_drill_created',
+      'pgmeta_restore_drill_recovery_time_seconds',
+      'pgmeta_restore_drill_data_loss_window_seconds',
+    ]);
+  });
+
+  it('read status fields the CRD has', () => {
+    const crd = parse(readFileSync(join(ROOT, 'crds', 'postgresrestoredrills.yaml'), 'utf8')) as Obj;
+    const status = crd['spec'].versions[0].schema.openAPIV3Schema.properties.status.properties as Obj;
+    const paths = drillConfig.spec.resources.flatMap((r) =>
+      (r.metrics as Obj[]).map((m) => (m['each'].gauge ?? m['each'].stateSet).path as string[]),
+    );
+    for (const [root, field] of paths) {
+      if (root === 'status') expect(Object.keys(status)).toContain(field);
+    }
+    expect(paths.filter(([root]) => root === 'status')).toHaveLength(3);
+  });
+});
+
 describe("a cluster's own PrometheusRule (disk filling)", () => {
   it('compares databases and WAL with the volume the spec asks for', () => {
     expect(quantityBytes('10Gi')).toBe(10_737_418_240n);
@@ -302,6 +337,7 @@ const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8'
     expect(docs.map((d) => `${d['kind']}/${d['metadata'].namespace}/${d['metadata'].name}`).sort()).toEqual([
       'ConfigMap/pgmeta-system/pgmeta-kube-state-metrics',
       'ConfigMap/pgmeta-system/pgmeta-postgresql-dashboard',
+      'ConfigMap/pgmeta-system/pgmeta-restore-drill-metrics',
       'PrometheusRule/pgmeta-system/pgmeta-postgresql',
     ]);
   });
