@@ -80,6 +80,8 @@ interface ClusterSpec {
 }
 
 function why(conditions: readonly ConditionView[]): { reason?: string; message?: string } {
+  if (conditions.some((c) => c.type === 'SpecValid' && c.status === 'False'))
+    return { reason: 'InvalidSpec', message: 'the spec is invalid: the children keep the last valid spec (see Spec errors)' };
   const ready = conditions.find((c) => c.type === 'Ready');
   const progressing = conditions.find((c) => c.type === 'Progressing' && c.status === 'True');
   const c = ready?.status === 'True' ? undefined : (progressing ?? ready);

@@ -88,10 +88,18 @@ function backups(v: StatusView, paint: Paint): string[] {
   return lines;
 }
 
+/** `{mode: X, readWrite: {host: h}}` as `mode X, readWrite.host h`. */
+function flat(value: unknown, prefix = ''): string {
+  if (typeof value !== 'object' || value === null) return `${prefix}${prefix ? ' ' : ''}${String(value as string)}`;
+  return Object.entries(value)
+    .map(([k, v]) => flat(v, prefix ? `${prefix}.${k}` : k))
+    .join(', ');
+}
+
 function extras(v: StatusView): string[] {
   const lines: string[] = [];
-  if (v.pooler) lines.push('', `Pooler: ${JSON.stringify(v.pooler)}`);
-  if (v.tls) lines.push('', `TLS: ${JSON.stringify(v.tls)}`);
+  if (v.pooler) lines.push('', `Pooler: ${flat(v.pooler)}`);
+  if (v.tls) lines.push('', `TLS: ${flat(v.tls)}`);
   if (v.transitions.length > 0) lines.push('', 'Recent transitions:', ...v.transitions.map((t) => `  ${t.at}  ${t.what}`));
   return lines;
 }
