@@ -49,6 +49,13 @@ export class LogBook {
     res.on('close', () => set.delete(listener));
   }
 
+  /** How many clients follow some log now (a test appends only once its client listens). */
+  followers(): number {
+    let n = 0;
+    for (const set of this.listeners.values()) n += set.size;
+    return n;
+  }
+
   /** Ends every follower of a pod's logs (the pod is gone). */
   endFollowers(): void {
     for (const set of this.listeners.values()) for (const l of set) l.end();
