@@ -20,6 +20,23 @@ export interface Parsed {
 
 export class UsageError extends Error {}
 
+/** Reads the flag at argv[i] into `out`; returns the index of the last argument it consumed. */
+function readFlag(argv: readonly string[], i: number, o: { spec: FlagSpec; out: Parsed }): number {
+  const a = argv[i] ?? '';
+  const eq = a.indexOf('=');
+  const name = eq > 0 ? a.slice(0, eq) : a;
+  if (o.spec.booleans.includes(name)) {
+    if (eq > 0) throw new UsageError(`${name} takes no value`);
+    o.out.flags.set(name, true);
+    return i;
+  }
+  if (!o.spec.values.includes(name)) throw new UsageError(`unknown flag ${name}`);
+  const value = eq > 0 ? a.slice(eq + 1) : argv[i + 1];
+  if (value === undefined) throw new UsageError(`${name} needs a value`);
+  o.out.flags.set(name, value);
+  return eq > 0 ? i : i + 1;
+}
+
 export function parseArgs(argv: readonly string[], spec: FlagSpec): Parsed {
   const out: Parsed = { positionals: [], flags: new Map(), passthrough: [] };
   for (let i = 0; i < argv.length; i++) {
@@ -28,20 +45,8 @@ export function parseArgs(argv: readonly string[], spec: FlagSpec): Parsed {
       out.passthrough = argv.slice(i + 1);
       break;
     }
-    if (!a.startsWith('-') || a === '-') {
-      out.positionals.push(a);
-      continue;
-    }
-    const eq = a.indexOf('=');
-    const name = eq > 0 ? a.slice(0, eq) : a;
-    if (spec.booleans.includes(name)) {
-      if (eq > 0) throw new UsageError(`${name} takes no value`);
-      out.flags.set(name, true);
-    } else if (spec.values.includes(name)) {
-      const value = eq > 0 ? a.slice(eq + 1) : argv[++i];
-      if (value === undefined) throw new UsageError(`${name} needs a value`);
-      out.flags.set(name, value);
-    } else throw new UsageError(`unknown flag ${name}`);
+    if (!a.startsWith('-') || a === '-') out.positionals.push(a);
+    else i = readFlag(argv, i, { spec, out });
   }
   return out;
 }

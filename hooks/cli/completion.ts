@@ -9,10 +9,15 @@ import { COMMANDS } from './commands.js';
 import type { CliIo } from './io.js';
 
 function flagsOf(): string {
-  return COMMANDS.map((c) => `    ${c.name}) flags="${[...c.flags.values, ...c.flags.booleans, '--help'].join(' ')}" ;;`).join('\n');
+  return COMMANDS.map(
+    (c) => `    ${c.name}) flags="${[...c.flags.values, ...c.flags.booleans, '--help'].join(' ')}" ;;`,
+  ).join('\n');
 }
 
-const CLUSTER_COMMANDS = (): string => COMMANDS.filter((c) => c.cluster).map((c) => c.name).join('|');
+const CLUSTER_COMMANDS = (): string =>
+  COMMANDS.filter((c) => c.cluster)
+    .map((c) => c.name)
+    .join('|');
 
 function bash(): string {
   return `# pgmeta bash completion: source <(pgmeta completion bash)

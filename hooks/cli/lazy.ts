@@ -4,7 +4,7 @@
  * because the package is CommonJS and jest runs it without ESM support; client-node itself is ESM
  * and is imported with `import()` where it is needed (kube/client.ts).
  */
-export function load<T>(path: string): T {
+export function load(path: string): unknown {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require(path) as T;
+  return require(path) as unknown;
 }

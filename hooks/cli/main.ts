@@ -4,7 +4,7 @@
  * error), 2 wrong usage. No stack trace reaches the user: an unexpected error prints its message.
  */
 import { parseArgs, UsageError } from './args.js';
-import { findCommand, type Run } from './commands.js';
+import { findCommand, type Command, type Run } from './commands.js';
 import { commandHelp, overview } from './help.js';
 import type { CliIo } from './io.js';
 import { load } from './lazy.js';
@@ -21,13 +21,33 @@ export class CliError extends Error {
   }
 }
 
-export async function main(argv: readonly string[], io: CliIo, prog = 'pgmeta'): Promise<number> {
-  const [name, ...rest] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    const topic = name === 'help' ? findCommand(rest[0]) : undefined;
-    (name === undefined ? io.err : io.out)(topic ? commandHelp(prog, topic) : overview(prog));
-    return name === undefined ? 2 : 0;
+/** `pgmeta`, `pgmeta --help`, `pgmeta help CMD`: the usage; undefined for anything else. */
+function helpAsked(argv: readonly string[], io: CliIo, prog: string): number | undefined {
+  const [name, topic] = argv;
+  if (name === undefined) {
+    io.err(overview(prog));
+    return 2;
   }
+  if (name !== '--help' && name !== '-h' && name !== 'help') return undefined;
+  const command = name === 'help' ? findCommand(topic) : undefined;
+  io.out(command ? commandHelp(prog, command) : overview(prog));
+  return 0;
+}
+
+function failed(e: unknown, o: { io: CliIo; prog: string; command: Command }): number {
+  const { io, prog, command } = o;
+  if (e instanceof UsageError) {
+    io.err(`${prog} ${command.name}: ${e.message}\nusage: ${prog} ${command.usage}`);
+    return 2;
+  }
+  io.err(`error: ${e instanceof Error ? e.message : String(e)}`);
+  return e instanceof CliError ? e.exitCode : 1;
+}
+
+export async function main(argv: readonly string[], io: CliIo, prog = 'pgmeta'): Promise<number> {
+  const help = helpAsked(argv, io, prog);
+  if (help !== undefined) return help;
+  const [name, ...rest] = argv;
   const command = findCommand(name);
   if (!command) {
     io.err(`${prog}: unknown command ${JSON.stringify(name)}\n\n${overview(prog)}`);
@@ -39,20 +59,10 @@ export async function main(argv: readonly string[], io: CliIo, prog = 'pgmeta'):
   }
   try {
     const parsed = parseArgs(rest, command.flags);
-    const mod = load<Record<string, Run>>(command.module);
-    const run = mod[command.run];
+    const run = (load(command.module) as Record<string, Run | undefined>)[command.run];
     if (!run) throw new Error(`command ${command.name} has no ${command.run}`);
     return await run(parsed, io);
   } catch (e) {
-    if (e instanceof UsageError) {
-      io.err(`${prog} ${command.name}: ${e.message}\nusage: ${prog} ${command.usage}`);
-      return 2;
-    }
-    if (e instanceof CliError) {
-      io.err(`error: ${e.message}`);
-      return e.exitCode;
-    }
-    io.err(`error: ${e instanceof Error ? e.message : String(e)}`);
-    return 1;
+    return failed(e, { io, prog, command });
   }
 }

@@ -21,11 +21,19 @@ function listFiles(dir: string, prefix = ''): string[] {
 
 describe('pgmeta psql, logs, report', () => {
   const world = useLifecycle();
-  beforeAll(() => ensureBuilt(), 180_000);
+  beforeAll(() => {
+    ensureBuilt();
+  }, 180_000);
   const calls: { pod: string; container: string; command: string[]; tty: boolean; stdin: string }[] = [];
   const exec: ExecHandler = async (call, io) => {
     const stdin = (await io.stdin()).toString();
-    calls.push({ pod: call.pod.metadata.name, container: call.container, command: call.command, tty: call.tty, stdin });
+    calls.push({
+      pod: call.pod.metadata.name,
+      container: call.container,
+      command: call.command,
+      tty: call.tty,
+      stdin,
+    });
     io.stdout(`server ${call.pod.metadata.name} got: ${stdin}`);
     io.stderr('a notice\n');
     return call.command.includes('fail') ? 3 : 0;
@@ -36,9 +44,18 @@ describe('pgmeta psql, logs, report', () => {
     await s.given.cluster(HA);
     const rig = await CliRig.start(s, { exec });
     try {
-      const res = await rig.run(['psql', 'orders', '--', '-c', 'select 1'], { input: 'select 2;\n', step: false });
+      const res = await rig.run(['psql', 'orders', '--', '-c', 'select 1'], {
+        input: 'select 2;\n',
+        step: false,
+      });
       expect(res).toEqual({ code: 0, stdout: 'server orders-0 got: select 2;\n', stderr: 'a notice\n' });
-      expect(calls.at(-1)).toEqual({ pod: 'orders-0', container: 'postgres', command: ['psql', '-U', 'postgres', '-c', 'select 1'], tty: false, stdin: 'select 2;\n' });
+      expect(calls.at(-1)).toEqual({
+        pod: 'orders-0',
+        container: 'postgres',
+        command: ['psql', '-U', 'postgres', '-c', 'select 1'],
+        tty: false,
+        stdin: 'select 2;\n',
+      });
       expect(rig.api.requests.at(-1)).toMatch(/^UPGRADE \/api\/v1\/namespaces\/shop\/pods\/orders-0\/exec\?/);
 
       const replica = await rig.run(['psql', 'orders', '--replica', '--', 'fail'], { step: false });
@@ -55,16 +72,23 @@ describe('pgmeta psql, logs, report', () => {
     const rig = await CliRig.start(s);
     try {
       for (const pod of ['orders-0', 'orders-1', 'orders-2'])
-        rig.api.logs.append({ namespace: 'shop', pod, container: 'postgres' }, `${pod}: INFO: no action. I am (${pod})`);
+        rig.api.logs.append(
+          { namespace: 'shop', pod, container: 'postgres' },
+          `${pod}: INFO: no action. I am (${pod})`,
+        );
       const all = await rig.run(['logs', 'orders'], { step: false });
       expect(all.code).toBe(0);
-      expect(all.stdout.split('\n').sort()).toEqual(['', ...['0', '1', '2'].map((i) => `[orders-${i}] orders-${i}: INFO: no action. I am (orders-${i})`)]);
+      expect(all.stdout.split('\n').sort()).toEqual([
+        '',
+        ...['0', '1', '2'].map((i) => `[orders-${i}] orders-${i}: INFO: no action. I am (orders-${i})`),
+      ]);
       const one = await rig.run(['logs', 'orders', '--member', 'orders-1'], { step: false });
       expect(one.stdout).toBe('orders-1: INFO: no action. I am (orders-1)\n');
 
       rig.api.logs.append({ namespace: 'shop', pod: 'orders-0', container: 'postgres' }, 'last line before');
       const follow = rig.spawn(['logs', 'orders', '--member', 'orders-0', '-f', '--tail', '1']);
-      for (let i = 0; i < 300 && rig.api.logs.followers() === 0; i++) await new Promise((r) => setTimeout(r, 50));
+      for (let i = 0; i < 300 && rig.api.logs.followers() === 0; i++)
+        await new Promise((r) => setTimeout(r, 50));
       rig.api.logs.append({ namespace: 'shop', pod: 'orders-0', container: 'postgres' }, 'later line');
       await new Promise((r) => setTimeout(r, 300));
       rig.api.logs.endFollowers();
@@ -79,23 +103,50 @@ describe('pgmeta psql, logs, report', () => {
     const s = world.scenario();
     await s.given.cluster(HA);
     const rig = await CliRig.start(s);
-    const password = Buffer.from((s.store.get({ kind: 'Secret', namespace: 'shop', name: 'orders-superuser' })?.['data'] as { password: string }).password, 'base64').toString();
+    const password = Buffer.from(
+      (
+        s.store.get({ kind: 'Secret', namespace: 'shop', name: 'orders-superuser' })?.['data'] as {
+          password: string;
+        }
+      ).password,
+      'base64',
+    ).toString();
     // A password that leaked into a log must not reach the report either.
-    rig.api.logs.append({ namespace: 'shop', pod: 'orders-0', container: 'postgres' }, `connecting with password=${password}`);
+    rig.api.logs.append(
+      { namespace: 'shop', pod: 'orders-0', container: 'postgres' },
+      `connecting with password=${password}`,
+    );
     try {
       const out = join(rig.dir, 'report.tar.gz');
       const res = await rig.run(['report', 'orders', '-o', out], { step: false });
       expect(res.code).toBe(0);
-      expect(res.stdout).toMatch(/report\.tar\.gz: \d+ objects, \d+ events, \d+ logs \(Secret values redacted\)/);
+      expect(res.stdout).toMatch(
+        /report\.tar\.gz: \d+ objects, \d+ events, \d+ logs \(Secret values redacted\)/,
+      );
       const dir = mkdtempSync(join(tmpdir(), 'pgmeta-report-'));
       execFileSync('tar', ['-xzf', out, '-C', dir]);
       const files = listFiles(dir);
-      expect(files).toEqual(expect.arrayContaining(['shop-orders/README.txt', 'shop-orders/status.txt', 'shop-orders/status.json', 'shop-orders/objects/PostgresCluster/orders.yaml', 'shop-orders/objects/StatefulSet/orders.yaml', 'shop-orders/objects/Secret/orders-superuser.yaml', 'shop-orders/events.yaml', 'shop-orders/logs/orders-0/postgres.log']));
+      expect(files).toEqual(
+        expect.arrayContaining([
+          'shop-orders/README.txt',
+          'shop-orders/status.txt',
+          'shop-orders/status.json',
+          'shop-orders/objects/PostgresCluster/orders.yaml',
+          'shop-orders/objects/StatefulSet/orders.yaml',
+          'shop-orders/objects/Secret/orders-superuser.yaml',
+          'shop-orders/events.yaml',
+          'shop-orders/logs/orders-0/postgres.log',
+        ]),
+      );
       const everything = files.map((f) => readFileSync(join(dir, f), 'utf8')).join('\n');
       expect(password.length).toBeGreaterThan(10);
       expect(everything).not.toContain(password);
-      expect(readFileSync(join(dir, 'shop-orders/logs/orders-0/postgres.log'), 'utf8')).toBe('connecting with password=[REDACTED]\n');
-      expect(readFileSync(join(dir, 'shop-orders/objects/Secret/orders-superuser.yaml'), 'utf8')).toMatch(/password: REDACTED \(\d+ bytes\)/);
+      expect(readFileSync(join(dir, 'shop-orders/logs/orders-0/postgres.log'), 'utf8')).toBe(
+        'connecting with password=[REDACTED]\n',
+      );
+      expect(readFileSync(join(dir, 'shop-orders/objects/Secret/orders-superuser.yaml'), 'utf8')).toMatch(
+        /password: REDACTED \(\d+ bytes\)/,
+      );
     } finally {
       await rig.stop();
     }

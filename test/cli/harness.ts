@@ -5,7 +5,15 @@
  * stepping, so `--wait` sees the hooks, Metacontroller and the simulated cluster move.
  */
 import { spawn, execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+  mkdirSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Scenario } from '../lifecycle/scenario';
@@ -49,7 +57,10 @@ export class CliRig {
   }
 
   static async start(s: Scenario, o: { exec?: ExecHandler } = {}): Promise<CliRig> {
-    return new CliRig(s, await KubeApiServer.start(s.store, { actor: 'kubectl-pgmeta', ...(o.exec ? { exec: o.exec } : {}) }));
+    return new CliRig(
+      s,
+      await KubeApiServer.start(s.store, { actor: 'kubectl-pgmeta', ...(o.exec ? { exec: o.exec } : {}) }),
+    );
   }
 
   async stop(): Promise<void> {
@@ -67,16 +78,26 @@ export class CliRig {
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.stdin.end(o.input ?? '');
-    return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+    return new Promise((resolve) =>
+      child.on('close', (code) => {
+        resolve({ code, stdout, stderr });
+      }),
+    );
   }
 
   /** Runs the CLI while the scenario keeps stepping (one tick every `everyMs` of real time). */
-  async run(args: readonly string[], o: { input?: string; env?: Record<string, string>; step?: boolean; everyMs?: number } = {}): Promise<Run> {
-    let done = false;
-    const p = this.spawn(args, o).finally(() => (done = true));
-    while (!done && o.step !== false) {
+  async run(
+    args: readonly string[],
+    o: { input?: string; env?: Record<string, string>; step?: boolean; everyMs?: number } = {},
+  ): Promise<Run> {
+    const state = { done: false };
+    const p = this.spawn(args, o).finally(() => {
+      state.done = true;
+    });
+    while (!state.done && o.step !== false) {
       await new Promise((r) => setTimeout(r, o.everyMs ?? 40));
-      if (!done) await this.s.step();
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- set by the child's exit meanwhile
+      if (!state.done) await this.s.step();
     }
     return p;
   }

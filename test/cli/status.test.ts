@@ -10,7 +10,9 @@ const HA = { version: '16', replicas: 3, storage: { size: '10Gi' } };
 
 describe('pgmeta status', () => {
   const world = useLifecycle();
-  beforeAll(() => ensureBuilt(), 180_000);
+  beforeAll(() => {
+    ensureBuilt();
+  }, 180_000);
 
   async function snapshot(rig: CliRig, phase: string): Promise<void> {
     const text = await rig.run(['status', 'orders'], { step: false });
@@ -54,7 +56,12 @@ describe('pgmeta status', () => {
     const rig = await CliRig.start(s);
     try {
       s.when.annotated({ 'pgmeta.io/switchover-to': 'orders-1' });
-      for (let i = 0; i < 20 && (s.then.status() as { switchover?: { phase: string } }).switchover?.phase !== 'Running'; i++) await s.step();
+      for (
+        let i = 0;
+        i < 20 && (s.then.status() as { switchover?: { phase: string } }).switchover?.phase !== 'Running';
+        i++
+      )
+        await s.step();
       await snapshot(rig, 'switching-over');
       await s.settle();
       b.when.requested('nightly');

@@ -37,16 +37,26 @@ export async function logs(p: Parsed, io: CliIo): Promise<number> {
   const kube = await connect(p, io);
   await kube.cluster(name);
   const member = flagValue(p, '--member');
-  const pods = (await memberPods(kube, name)).filter((pod) => member === undefined || pod.metadata.name === member);
-  if (pods.length === 0) throw new CliError(member ? `no member ${member} in ${name}` : `${name} has no member pods`);
+  const pods = (await memberPods(kube, name)).filter(
+    (pod) => member === undefined || pod.metadata.name === member,
+  );
+  if (pods.length === 0)
+    throw new CliError(member ? `no member ${member} in ${name}` : `${name} has no member pods`);
   const log = new kube.k8s.Log(kube.kc);
   const many = pods.length > 1;
   await Promise.all(
     pods.map(async (pod) => {
       const stream = prefixed(many ? `[${pod.metadata.name}] ` : '', io.out);
-      const finished = new Promise<void>((r) => stream.on('finish', () => r()));
+      const finished = new Promise<void>((r) =>
+        stream.on('finish', () => {
+          r();
+        }),
+      );
       try {
-        await log.log(kube.namespace, pod.metadata.name, DATABASE_CONTAINER, stream, { follow, ...(tail ? { tailLines: Number(tail) } : {}) });
+        await log.log(kube.namespace, pod.metadata.name, DATABASE_CONTAINER, stream, {
+          follow,
+          ...(tail ? { tailLines: Number(tail) } : {}),
+        });
       } catch (e) {
         throw apiError(e, kube.server);
       }

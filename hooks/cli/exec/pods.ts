@@ -16,7 +16,10 @@ export function memberSelector(cluster: string): string {
 
 function ready(pod: KubeObject): boolean {
   const st = pod['status'] as { conditions?: { type: string; status: string }[] } | undefined;
-  return pod.metadata.deletionTimestamp === undefined && (st?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
+  return (
+    pod.metadata.deletionTimestamp === undefined &&
+    (st?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True')
+  );
 }
 
 export async function memberPods(kube: Kube, cluster: string): Promise<KubeObject[]> {
@@ -24,14 +27,25 @@ export async function memberPods(kube: Kube, cluster: string): Promise<KubeObjec
   return pods.sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
 }
 
-export async function choosePod(kube: Kube, cluster: KubeObject, role: 'primary' | 'replica'): Promise<KubeObject> {
+export async function choosePod(
+  kube: Kube,
+  cluster: KubeObject,
+  role: 'primary' | 'replica',
+): Promise<KubeObject> {
   const name = cluster.metadata.name;
   const pods = (await memberPods(kube, name)).filter(ready);
   const label = role === 'primary' ? 'master' : 'replica';
-  const members = ((cluster['status'] as { members?: { name: string; lagBytes?: number }[] } | undefined)?.members ?? []);
-  const lagOf = (p: KubeObject) => members.find((m) => m.name === p.metadata.name)?.lagBytes ?? Number.MAX_SAFE_INTEGER;
-  const candidates = pods.filter((p) => p.metadata.labels?.['spilo-role'] === label).sort((a, b) => lagOf(a) - lagOf(b));
+  const members =
+    (cluster['status'] as { members?: { name: string; lagBytes?: number }[] } | undefined)?.members ?? [];
+  const lagOf = (p: KubeObject) =>
+    members.find((m) => m.name === p.metadata.name)?.lagBytes ?? Number.MAX_SAFE_INTEGER;
+  const candidates = pods
+    .filter((p) => p.metadata.labels?.['spilo-role'] === label)
+    .sort((a, b) => lagOf(a) - lagOf(b));
   const pod = candidates[0];
-  if (!pod) throw new CliError(`${name} has no ready ${role}${role === 'primary' ? ' (see `status`)' : ' (a single-member cluster has none)'}`);
+  if (!pod)
+    throw new CliError(
+      `${name} has no ready ${role}${role === 'primary' ? ' (see `status`)' : ' (a single-member cluster has none)'}`,
+    );
   return pod;
 }

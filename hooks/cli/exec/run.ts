@@ -21,7 +21,10 @@ export function exitCodeOf(s: ExecStatus): number {
   return Number.isInteger(code) && code > 0 ? code : 1;
 }
 
-export async function runExec(kube: Kube, o: { pod: string; container: string; command: string[] }): Promise<number> {
+export async function runExec(
+  kube: Kube,
+  o: { pod: string; container: string; command: string[] },
+): Promise<number> {
   const stdin = process.stdin;
   const tty = stdin.isTTY;
   if (tty) stdin.setRawMode(true);
@@ -30,20 +33,36 @@ export async function runExec(kube: Kube, o: { pod: string; container: string; c
     return await new Promise<number>((resolve, reject) => {
       let status: ExecStatus | undefined;
       exec
-        .exec(kube.namespace, o.pod, o.container, o.command, process.stdout, process.stderr, stdin, tty, (s) => {
-          status = s as ExecStatus;
-        })
-        .then((ws) => {
-          ws.on('close', () => {
-            if (!status) reject(new CliError(`the connection to ${o.pod} closed without an exit status`));
-            else {
-              if (status.status !== 'Success' && status.reason !== 'NonZeroExitCode') process.stderr.write(`error: ${status.message ?? 'exec failed'}\n`);
-              resolve(exitCodeOf(status));
-            }
-          });
-        }, (e: unknown) => {
-          reject(new CliError(`cannot exec in pod ${o.pod}: ${e instanceof Error ? e.message : String(e)}`));
-        });
+        .exec(
+          kube.namespace,
+          o.pod,
+          o.container,
+          o.command,
+          process.stdout,
+          process.stderr,
+          stdin,
+          tty,
+          (s) => {
+            status = s;
+          },
+        )
+        .then(
+          (ws: { on(event: 'close', cb: () => void): void }) => {
+            ws.on('close', () => {
+              if (!status) reject(new CliError(`the connection to ${o.pod} closed without an exit status`));
+              else {
+                if (status.status !== 'Success' && status.reason !== 'NonZeroExitCode')
+                  process.stderr.write(`error: ${status.message ?? 'exec failed'}\n`);
+                resolve(exitCodeOf(status));
+              }
+            });
+          },
+          (e: unknown) => {
+            reject(
+              new CliError(`cannot exec in pod ${o.pod}: ${e instanceof Error ? e.message : String(e)}`),
+            );
+          },
+        );
     });
   } finally {
     if (tty) stdin.setRawMode(false);

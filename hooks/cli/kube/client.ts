@@ -76,7 +76,13 @@ export class Kube {
   /** A pgmeta object, or undefined when it does not exist. */
   async get(kind: string, name: string): Promise<KubeObject | undefined> {
     try {
-      return (await this.custom().getNamespacedCustomObject({ group: 'pgmeta.io', version: 'v1alpha1', namespace: this.namespace, plural: this.plural(kind), name })) as KubeObject;
+      return (await this.custom().getNamespacedCustomObject({
+        group: 'pgmeta.io',
+        version: 'v1alpha1',
+        namespace: this.namespace,
+        plural: this.plural(kind),
+        name,
+      })) as KubeObject;
     } catch (e) {
       if (httpCode(e) === 404) return undefined;
       throw apiError(e, this.server);
@@ -86,39 +92,89 @@ export class Kube {
   /** The named PostgresCluster; a clear error when there is none. */
   async cluster(name: string): Promise<KubeObject> {
     const c = await this.get('PostgresCluster', name);
-    if (!c) throw new CliError(`PostgresCluster ${JSON.stringify(name)} not found in namespace ${JSON.stringify(this.namespace)}`);
+    if (!c)
+      throw new CliError(
+        `PostgresCluster ${JSON.stringify(name)} not found in namespace ${JSON.stringify(this.namespace)}`,
+      );
     return c;
   }
 
   async list(kind: string, sel: Selector = {}): Promise<KubeObject[]> {
     const plural = PGMETA[kind];
     if (plural) {
-      const res = await this.call(() => this.custom().listNamespacedCustomObject({ group: 'pgmeta.io', version: 'v1alpha1', namespace: this.namespace, plural, ...sel }));
-      return ((res as { items?: KubeObject[] }).items ?? []).map((o) => ({ ...o, apiVersion: 'pgmeta.io/v1alpha1', kind }));
+      const res: unknown = await this.call(() =>
+        this.custom().listNamespacedCustomObject({
+          group: 'pgmeta.io',
+          version: 'v1alpha1',
+          namespace: this.namespace,
+          plural,
+          ...sel,
+        }),
+      );
+      return ((res as { items?: KubeObject[] }).items ?? []).map((o) => ({
+        ...o,
+        apiVersion: 'pgmeta.io/v1alpha1',
+        kind,
+      }));
     }
     const b = BUILTIN[kind];
     if (!b) throw new Error(`the CLI does not list ${kind}`);
     const ctor = this.k8s[b.api] as unknown as Parameters<KubeConfig['makeApiClient']>[0];
-    const api = this.kc.makeApiClient(ctor) as unknown as Record<string, (p: object) => Promise<{ items: unknown[] }>>;
-    const res = await this.call(() => (api[b.method] as (p: object) => Promise<{ items: unknown[] }>).call(api, { namespace: this.namespace, ...sel }));
+    const api = this.kc.makeApiClient(ctor) as unknown as Record<
+      string,
+      (p: object) => Promise<{ items: unknown[] }>
+    >;
+    const res = await this.call(() =>
+      (api[b.method] as (p: object) => Promise<{ items: unknown[] }>).call(api, {
+        namespace: this.namespace,
+        ...sel,
+      }),
+    );
     // The models' Dates become RFC 3339 strings again; their property names are the JSON ones for these kinds.
-    const apiVersion = b.api === 'CoreV1Api' ? 'v1' : b.api === 'AppsV1Api' ? 'apps/v1' : b.api === 'BatchV1Api' ? 'batch/v1' : 'policy/v1';
+    const apiVersion =
+      b.api === 'CoreV1Api'
+        ? 'v1'
+        : b.api === 'AppsV1Api'
+          ? 'apps/v1'
+          : b.api === 'BatchV1Api'
+            ? 'batch/v1'
+            : 'policy/v1';
     return res.items.map((o) => ({ ...(JSON.parse(JSON.stringify(o)) as KubeObject), apiVersion, kind }));
   }
 
   async create(kind: string, body: KubeObject): Promise<KubeObject> {
-    return (await this.call(() => this.custom().createNamespacedCustomObject({ group: 'pgmeta.io', version: 'v1alpha1', namespace: this.namespace, plural: this.plural(kind), body }))) as KubeObject;
+    return (await this.call(() =>
+      this.custom().createNamespacedCustomObject({
+        group: 'pgmeta.io',
+        version: 'v1alpha1',
+        namespace: this.namespace,
+        plural: this.plural(kind),
+        body,
+      }),
+    )) as KubeObject;
   }
 
   /** A JSON merge patch (RFC 7386): `null` removes a key. */
   async mergePatch(kind: string, name: string, patch: object): Promise<KubeObject> {
     const opts = this.k8s.setHeaderOptions('Content-Type', this.k8s.PatchStrategy.MergePatch);
-    return (await this.call(() => this.custom().patchNamespacedCustomObject({ group: 'pgmeta.io', version: 'v1alpha1', namespace: this.namespace, plural: this.plural(kind), name, body: patch }, opts))) as KubeObject;
+    return (await this.call(() =>
+      this.custom().patchNamespacedCustomObject(
+        {
+          group: 'pgmeta.io',
+          version: 'v1alpha1',
+          namespace: this.namespace,
+          plural: this.plural(kind),
+          name,
+          body: patch,
+        },
+        opts,
+      ),
+    )) as KubeObject;
   }
 }
 
 /** Loads client-node and the kubeconfig for a command's flags. */
-export async function connect(p: Parsed, io: CliIo): Promise<Kube> {
+export async function connect(p: Parsed, _io: CliIo): Promise<Kube> {
   const k8s = await import('@kubernetes/client-node');
   const kc = new k8s.KubeConfig();
   const file = flagValue(p, '--kubeconfig');
@@ -130,11 +186,12 @@ export async function connect(p: Parsed, io: CliIo): Promise<Kube> {
   }
   const context = flagValue(p, '--context');
   if (context !== undefined) {
-    if (!kc.getContextObject(context)) throw new CliError(`no context ${JSON.stringify(context)} in the kubeconfig`);
+    if (!kc.getContextObject(context))
+      throw new CliError(`no context ${JSON.stringify(context)} in the kubeconfig`);
     kc.setCurrentContext(context);
   }
   if (!kc.getCurrentCluster()) throw new CliError('the kubeconfig names no cluster (set a context)');
-  const ns = flagValue(p, '-n', '--namespace') ?? kc.getContextObject(kc.getCurrentContext())?.namespace ?? 'default';
-  void io;
+  const ns =
+    flagValue(p, '-n', '--namespace') ?? kc.getContextObject(kc.getCurrentContext())?.namespace ?? 'default';
   return new Kube(k8s, kc, ns);
 }

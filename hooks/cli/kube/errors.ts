@@ -21,19 +21,24 @@ function statusOf(body: unknown): { reason?: string; message?: string } | undefi
       return undefined;
     }
   }
-  return typeof b === 'object' && b !== null ? (b as { reason?: string; message?: string }) : undefined;
+  return typeof b === 'object' && b !== null ? b : undefined;
 }
+
+const NETWORK = new Set(['ECONNREFUSED', 'ENOTFOUND', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH']);
 
 export function apiError(e: unknown, server: string): CliError {
   const x = e as ApiExceptionLike;
-  const network = typeof x.code === 'string' ? x.code : x.cause?.code;
-  if (network === 'ECONNREFUSED' || network === 'ENOTFOUND' || network === 'ECONNRESET' || network === 'ETIMEDOUT')
-    return new CliError(`cannot reach the API server at ${server} (${network}): is the kubeconfig context right?`);
-  if (typeof x.code === 'number') {
-    const s = statusOf(x.body);
-    return new CliError(`Error from server (${s?.reason ?? String(x.code)}): ${s?.message ?? 'no message'}`);
-  }
-  return new CliError(x.message ?? String(e));
+  const network = typeof x.code === 'string' ? x.code : (x.cause?.code ?? '');
+  if (NETWORK.has(network))
+    return new CliError(
+      `cannot reach the API server at ${server} (${network}): is the kubeconfig context right?`,
+    );
+  if (typeof x.code !== 'number') return new CliError(x.message ?? String(e));
+  return fromServer(x.code, statusOf(x.body));
+}
+
+function fromServer(code: number, s: { reason?: string; message?: string } | undefined): CliError {
+  return new CliError(`Error from server (${s?.reason ?? String(code)}): ${s?.message ?? 'no message'}`);
 }
 
 /** The HTTP status of an API error, if it is one. */

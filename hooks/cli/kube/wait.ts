@@ -27,42 +27,85 @@ export interface WaitSpec {
 
 const PLURALS = { PostgresCluster: 'postgresclusters', PostgresBackup: 'postgresbackups' } as const;
 
+/** One wait: the watch (re-opened when it ends), the last state line, the timeout. */
+class Waiter {
+  private finished = false;
+  private abort: AbortController | undefined;
+  private lastLine: string | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly path: string;
+
+  private readonly kube: Kube;
+  private readonly w: WaitSpec;
+  private readonly done: { resolve: (o: Outcome) => void; reject: (e: Error) => void };
+
+  constructor(kube: Kube, w: WaitSpec, done: { resolve: (o: Outcome) => void; reject: (e: Error) => void }) {
+    this.kube = kube;
+    this.w = w;
+    this.done = done;
+    this.path = `/apis/pgmeta.io/v1alpha1/namespaces/${kube.namespace}/${PLURALS[w.kind]}`;
+  }
+
+  start(): void {
+    this.timer = setTimeout(() => {
+      const last = this.lastLine ? ` (last seen: ${this.lastLine})` : '';
+      const secs = Math.round(this.w.timeoutMs / 1000);
+      this.finish(() => {
+        this.done.reject(new CliError(`timed out after ${secs}s waiting for ${this.w.what}${last}`));
+      });
+    }, this.w.timeoutMs);
+    this.open();
+  }
+
+  private finish(f: () => void): void {
+    if (this.finished) return;
+    this.finished = true;
+    clearTimeout(this.timer);
+    this.abort?.abort();
+    f();
+  }
+
+  private seen(o: KubeObject | undefined): void {
+    const line = this.w.progress?.(o);
+    if (line !== undefined && line !== this.lastLine) this.w.log?.(line);
+    this.lastLine = line ?? this.lastLine;
+    const outcome = this.w.check(o);
+    if (outcome)
+      this.finish(() => {
+        this.done.resolve(outcome);
+      });
+  }
+
+  private open(): void {
+    if (this.finished) return;
+    const again = (ms: number) =>
+      setTimeout(() => {
+        this.open();
+      }, ms).unref();
+    new this.kube.k8s.Watch(this.kube.kc)
+      .watch(
+        this.path,
+        { fieldSelector: `metadata.name=${this.w.name}` },
+        (type: string, obj: KubeObject) => {
+          this.seen(type === 'DELETED' ? undefined : obj);
+        },
+        // The server ends watches now and then; a failing server is retried until the timeout.
+        (err: unknown) => {
+          if (!this.finished) again(err ? 1000 : 0);
+        },
+      )
+      .then(
+        (a) => {
+          this.abort = a;
+          if (this.finished) a.abort();
+        },
+        () => again(1000),
+      );
+  }
+}
+
 export function waitFor(kube: Kube, w: WaitSpec): Promise<Outcome> {
-  const path = `/apis/pgmeta.io/v1alpha1/namespaces/${kube.namespace}/${PLURALS[w.kind]}`;
-  const watch = new kube.k8s.Watch(kube.kc);
   return new Promise<Outcome>((resolve, reject) => {
-    let finished = false;
-    let abort: AbortController | undefined;
-    let lastLine: string | undefined;
-    const finish = (f: () => void): void => {
-      if (finished) return;
-      finished = true;
-      clearTimeout(timer);
-      abort?.abort();
-      f();
-    };
-    const seen = (o: KubeObject | undefined): void => {
-      const line = w.progress?.(o);
-      if (line !== undefined && line !== lastLine) w.log?.(line);
-      lastLine = line ?? lastLine;
-      const outcome = w.check(o);
-      if (outcome) finish(() => resolve(outcome));
-    };
-    const open = (): void => {
-      if (finished) return;
-      watch
-        .watch(path, { fieldSelector: `metadata.name=${w.name}` }, (type: string, obj: KubeObject) => {
-          seen(type === 'DELETED' ? undefined : obj);
-        }, (err: unknown) => {
-          if (finished) return;
-          // The server ends watches now and then; a failing server is retried until the timeout.
-          setTimeout(open, err ? 1000 : 0).unref();
-        })
-        .then((a) => (abort = a), () => setTimeout(open, 1000).unref());
-    };
-    const timer = setTimeout(() => {
-      finish(() => reject(new CliError(`timed out after ${Math.round(w.timeoutMs / 1000)}s waiting for ${w.what}${lastLine ? ` (last seen: ${lastLine})` : ''}`)));
-    }, w.timeoutMs);
-    open();
+    new Waiter(kube, w, { resolve, reject }).start();
   });
 }

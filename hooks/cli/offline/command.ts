@@ -26,7 +26,9 @@ export function render(p: Parsed, io: CliIo): Promise<number> {
   if (typeof read === 'number') return Promise.resolve(read);
   const keyFile = flagValue(p, '--key-file');
   if (!keyFile)
-    io.err('note: Secrets are rendered with a placeholder operator key: their values are placeholders (pass --key-file for real ones)');
+    io.err(
+      'note: Secrets are rendered with a placeholder operator key: their values are placeholders (pass --key-file for real ones)',
+    );
   let key: Uint8Array;
   try {
     key = keyFile ? new Uint8Array(io.readFile(keyFile)) : new Uint8Array(32);
@@ -34,7 +36,11 @@ export function render(p: Parsed, io: CliIo): Promise<number> {
     io.err(`${keyFile ?? ''}: cannot read the key file`);
     return Promise.resolve(1);
   }
-  const out = renderObjects(read.objects, { operatorKey: key, realKey: keyFile !== undefined, withStatus: hasFlag(p, '--status') });
+  const out = renderObjects(read.objects, {
+    operatorKey: key,
+    realKey: keyFile !== undefined,
+    withStatus: hasFlag(p, '--status'),
+  });
   if ('invalid' in out) return Promise.resolve(validateObjects([out.invalid], io) === 0 ? 0 : 1);
   io.out(out.yaml);
   return Promise.resolve(0);

@@ -18,6 +18,10 @@ export function hidePasswords(children: readonly KubeObject[]): KubeObject[] {
     const s = c as KubeObject & { data?: Record<string, string>; stringData?: Record<string, string> };
     const hide = (m: Record<string, string> | undefined) =>
       m && Object.fromEntries(Object.entries(m).map(([k, v]) => [k, PUBLIC_KEYS.has(k) ? v : PLACEHOLDER]));
-    return { ...s, ...(s.data ? { data: hide(s.data) } : {}), ...(s.stringData ? { stringData: hide(s.stringData) } : {}) };
+    return {
+      ...s,
+      ...(s.data ? { data: hide(s.data) } : {}),
+      ...(s.stringData ? { stringData: hide(s.stringData) } : {}),
+    };
   });
 }

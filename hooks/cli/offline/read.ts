@@ -30,18 +30,32 @@ function readText(file: string, io: CliIo): { text?: string; error?: string } {
   }
 }
 
-function check(doc: unknown, at: string): { object?: KubeObject; error?: string; skipped?: string } {
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc))
-    return { error: `${at}: not a Kubernetes object (a mapping with apiVersion, kind and metadata)` };
-  const o = doc as Partial<KubeObject>;
+interface Checked {
+  object?: KubeObject;
+  error?: string;
+  skipped?: string;
+}
+
+/** What is wrong with the document's identity (kind, apiVersion, name), if anything. */
+function identityProblem(o: Partial<KubeObject>, at: string): Checked | undefined {
   if (typeof o.kind !== 'string' || o.kind === '') return { error: `${at}: kind is missing` };
-  if (!(KINDS as readonly string[]).includes(o.kind)) return { skipped: `${at}: ${o.kind} skipped (not a pgmeta kind)` };
+  if (!(KINDS as readonly string[]).includes(o.kind))
+    return { skipped: `${at}: ${o.kind} skipped (not a pgmeta kind)` };
   if (o.apiVersion !== API_VERSION)
-    return { error: `${at}: ${o.kind} must have apiVersion ${API_VERSION} (found ${JSON.stringify(o.apiVersion ?? null)})` };
+    return {
+      error: `${at}: ${o.kind} must have apiVersion ${API_VERSION} (found ${JSON.stringify(o.apiVersion ?? null)})`,
+    };
   // A name YAML 1.1 read as a boolean (`name: yes`) is still checked: the spec errors say the rest.
   const name = o.metadata?.name as unknown;
   if (name === undefined || name === null || name === '') return { error: `${at}: metadata.name is missing` };
-  return { object: o as KubeObject };
+  return undefined;
+}
+
+function check(doc: unknown, at: string): Checked {
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc))
+    return { error: `${at}: not a Kubernetes object (a mapping with apiVersion, kind and metadata)` };
+  const o = doc as Partial<KubeObject>;
+  return identityProblem(o, at) ?? { object: o as KubeObject };
 }
 
 export function readManifests(file: string, io: CliIo): Manifests {

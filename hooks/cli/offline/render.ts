@@ -32,7 +32,10 @@ export interface RenderOptions {
 
 type ObjectMap = Record<string, Record<string, KubeObject>>;
 
-function sync(parent: KubeObject, o: { related: ObjectMap; key: Uint8Array }): { children: KubeObject[]; status: unknown } {
+function sync(
+  parent: KubeObject,
+  o: { related: ObjectMap; key: Uint8Array },
+): { children: KubeObject[]; status: unknown } {
   const def = CONTROLLERS[parent.kind];
   if (!def) throw new Error(`no controller for ${parent.kind}`);
   const body = {
@@ -60,7 +63,12 @@ function runningClusters(objects: readonly KubeObject[], key: Uint8Array): Objec
   for (const c of objects.filter((x) => x.kind === 'PostgresCluster').map(withIdentity)) {
     if (specProblems(c).length > 0) continue;
     const { children } = sync(c, { related: {}, key });
-    add({ ...c, status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] } });
+    const backup = (c['spec'] as { backup?: unknown } | undefined)?.backup !== undefined;
+    const conditions = [
+      { type: 'Ready', status: 'True' },
+      ...(backup ? [{ type: 'BackupConfigured', status: 'True' }] : []),
+    ];
+    add({ ...c, status: { phase: 'Running', primary: `${c.metadata.name}-0`, conditions } });
     for (const s of children.filter((x) => x.kind === 'Secret')) add(s);
   }
   return related;
@@ -76,7 +84,10 @@ export function renderObjects(
   for (const obj of objects) {
     const parent = withIdentity(obj);
     if (specProblems(parent).length > 0) return { invalid: obj };
-    const { children, status } = sync(parent, { related: parent.kind === 'PostgresCluster' ? {} : related, key: o.operatorKey });
+    const { children, status } = sync(parent, {
+      related: parent.kind === 'PostgresCluster' ? {} : related,
+      key: o.operatorKey,
+    });
     docs.push(...(o.realKey ? children : hidePasswords(children)), ...(o.withStatus ? [{ status }] : []));
   }
   // Written so that `pgmeta render ... | kubectl apply -f -` sends exactly these objects.

@@ -30,7 +30,10 @@ export function validateObjects(objects: readonly KubeObject[], io: CliIo): numb
   let failed = 0;
   for (const o of objects) {
     const problems = specProblems(o);
-    const label = objects.length > 1 && new Set(objects.map((x) => x.kind)).size > 1 ? `${o.kind} ${o.metadata.name}` : o.metadata.name;
+    const label =
+      objects.length > 1 && new Set(objects.map((x) => x.kind)).size > 1
+        ? `${o.kind} ${o.metadata.name}`
+        : o.metadata.name;
     if (problems.length === 0) io.out(`${label}: valid`);
     else failed++;
     for (const e of problems) io.out(`${label}: ${e.path}: ${e.message}`);

@@ -29,12 +29,17 @@ interface BackupStatus {
 export async function backup(p: Parsed, io: CliIo): Promise<number> {
   const cluster = clusterArg(p);
   const name = flagValue(p, '--name') ?? defaultBackupName(cluster, io.now?.() ?? new Date());
-  if (!NAME.test(name) || name.length > 253) throw new UsageError(`--name ${JSON.stringify(name)} is not a valid object name (lower-case letters, digits and '-')`);
+  if (!NAME.test(name) || name.length > 253)
+    throw new UsageError(
+      `--name ${JSON.stringify(name)} is not a valid object name (lower-case letters, digits and '-')`,
+    );
   const w = waitFlags(p, '1h');
   const kube = await connect(p, io);
   const c = await kube.cluster(cluster);
   if ((c['spec'] as { backup?: unknown } | undefined)?.backup === undefined)
-    throw new CliError(`${cluster} has no spec.backup: configure a backup destination first (README "Backups and restore")`);
+    throw new CliError(
+      `${cluster} has no spec.backup: configure a backup destination first (README "Backups and restore")`,
+    );
   await kube.create('PostgresBackup', {
     apiVersion: 'pgmeta.io/v1alpha1',
     kind: 'PostgresBackup',
@@ -43,19 +48,27 @@ export async function backup(p: Parsed, io: CliIo): Promise<number> {
   });
   io.out(`postgresbackup/${name} created for ${cluster}`);
   if (!w.wait) return 0;
-  const statusOf = (o: KubeObject | undefined): BackupStatus => (o?.['status'] ?? {}) as BackupStatus;
+  const statusOf = (o: KubeObject | undefined): BackupStatus => o?.['status'] ?? {};
   const outcome = await waitFor(kube, {
     kind: 'PostgresBackup',
     name,
     timeoutMs: w.timeoutMs,
     what: `backup ${name}`,
     log: io.err,
-    progress: (o) => (statusOf(o).phase ? `backup ${statusOf(o).phase ?? ''}${statusOf(o).message ? `: ${statusOf(o).message ?? ''}` : ''}` : undefined),
+    progress: (o) =>
+      statusOf(o).phase
+        ? `backup ${statusOf(o).phase ?? ''}${statusOf(o).message ? `: ${statusOf(o).message ?? ''}` : ''}`
+        : undefined,
     check: (o) => {
       if (!o) return { ok: false, message: `postgresbackup/${name} was deleted` };
       const s = statusOf(o);
-      if (s.phase === 'Succeeded') return { ok: true, message: `backup ${name} succeeded: ${s.backupName ?? '?'} at ${s.completedAt ?? '?'}` };
-      if (s.phase === 'Failed') return { ok: false, message: `backup ${name} failed (${s.reason ?? 'unknown'}): ${s.message ?? ''}` };
+      if (s.phase === 'Succeeded')
+        return {
+          ok: true,
+          message: `backup ${name} succeeded: ${s.backupName ?? '?'} at ${s.completedAt ?? '?'}`,
+        };
+      if (s.phase === 'Failed')
+        return { ok: false, message: `backup ${name} failed (${s.reason ?? 'unknown'}): ${s.message ?? ''}` };
       return undefined;
     },
   });

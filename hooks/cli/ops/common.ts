@@ -47,7 +47,7 @@ export interface ClusterStatusLike {
 }
 
 export function statusOf(o: KubeObject | undefined): ClusterStatusLike {
-  return (o?.['status'] ?? {}) as ClusterStatusLike;
+  return o?.['status'] ?? {};
 }
 
 export function condition(o: KubeObject | undefined, type: string): Condition | undefined {
@@ -62,5 +62,7 @@ export function observed(o: KubeObject | undefined, generation: number | undefin
 /** An invalid spec ends any wait: nothing will happen until it is fixed. */
 export function invalidSpec(o: KubeObject | undefined): Outcome | undefined {
   const c = condition(o, 'SpecValid');
-  return c?.status === 'False' ? { ok: false, message: `the spec is invalid: ${c.message ?? ''}` } : undefined;
+  return c?.status === 'False'
+    ? { ok: false, message: `the spec is invalid: ${c.message ?? ''}` }
+    : undefined;
 }

@@ -19,7 +19,10 @@ export const RESTART_ANNOTATION = 'pgmeta.io/restartedAt';
 export async function restart(p: Parsed, io: CliIo): Promise<number> {
   const name = clusterArg(p);
   if (flagValue(p, '--member') !== undefined)
-    throw new CliError('restarting a single member is not part of pgmeta\'s API (the restart annotation restarts every member, one at a time)', 2);
+    throw new CliError(
+      "restarting a single member is not part of pgmeta's API (the restart annotation restarts every member, one at a time)",
+      2,
+    );
   const w = waitFlags(p, '30m');
   const kube = await connect(p, io);
   await kube.cluster(name);
@@ -38,7 +41,10 @@ export async function restart(p: Parsed, io: CliIo): Promise<number> {
       const s = statusOf(o);
       const members = s.members ?? [];
       const healthy = s.phase === 'Running' && members.length > 0 && members.every((m) => m.ready === true);
-      return invalidSpec(o) ?? (healthy ? { ok: true, message: `${name} is running, ${members.length} members ready` } : undefined);
+      return (
+        invalidSpec(o) ??
+        (healthy ? { ok: true, message: `${name} is running, ${members.length} members ready` } : undefined)
+      );
     },
   });
   return reportOutcome(outcome, io);

@@ -16,22 +16,34 @@ import { clusterArg, reportOutcome, statusOf, waitFlags } from './common.js';
 export const SWITCHOVER_ANNOTATION = 'pgmeta.io/switchover-to';
 const ANY = 'any';
 
-function checkRequest(c: KubeObject, to: string): void {
-  if ((c['spec'] as { switchover?: unknown } | undefined)?.switchover !== undefined)
-    throw new CliError('spec.switchover is set: the spec\'s request wins over this command; edit or remove spec.switchover instead');
+function checkTarget(c: KubeObject, to: string): void {
   const s = statusOf(c);
   const members = (s.members ?? []).map((m) => m.name);
-  if (to !== ANY && !members.includes(to))
-    throw new CliError(`no member ${JSON.stringify(to)} in ${c.metadata.name} (members: ${members.join(', ') || 'none'})`);
-  if (to !== ANY && s.primary === to) throw new CliError(`${to} is already the primary`, 0);
-  const running = s.switchover;
-  if (running && (running.phase === 'Pending' || running.phase === 'Running') && c.metadata.annotations?.[SWITCHOVER_ANNOTATION] !== undefined)
+  if (to === ANY) return;
+  if (!members.includes(to))
+    throw new CliError(
+      `no member ${JSON.stringify(to)} in ${c.metadata.name} (members: ${members.join(', ') || 'none'})`,
+    );
+  if (s.primary === to) throw new CliError(`${to} is already the primary`, 0);
+}
+
+function checkRequest(c: KubeObject, to: string): void {
+  if ((c['spec'] as { switchover?: unknown } | undefined)?.switchover !== undefined)
+    throw new CliError(
+      "spec.switchover is set: the spec's request wins over this command; edit or remove spec.switchover instead",
+    );
+  checkTarget(c, to);
+  const running = statusOf(c).switchover;
+  const open = running?.phase === 'Pending' || running?.phase === 'Running';
+  if (running && open && c.metadata.annotations?.[SWITCHOVER_ANNOTATION] !== undefined)
     throw new CliError(`a switchover to ${running.target} is already ${running.phase}: ${running.message}`);
 }
 
 /** Withdraws a finished request and waits until its status is gone, so the next one counts as new. */
 async function withdraw(kube: Kube, name: string, io: CliIo): Promise<void> {
-  await kube.mergePatch('PostgresCluster', name, { metadata: { annotations: { [SWITCHOVER_ANNOTATION]: null } } });
+  await kube.mergePatch('PostgresCluster', name, {
+    metadata: { annotations: { [SWITCHOVER_ANNOTATION]: null } },
+  });
   io.err(`the earlier switchover request was withdrawn`);
   await waitFor(kube, {
     kind: 'PostgresCluster',
@@ -50,8 +62,12 @@ export async function switchover(p: Parsed, io: CliIo): Promise<number> {
   const c = await kube.cluster(name);
   checkRequest(c, to);
   if (c.metadata.annotations?.[SWITCHOVER_ANNOTATION] !== undefined) await withdraw(kube, name, io);
-  await kube.mergePatch('PostgresCluster', name, { metadata: { annotations: { [SWITCHOVER_ANNOTATION]: to } } });
-  io.out(`switchover of ${name} to ${to === ANY ? 'the healthiest replica' : to} requested (annotation ${SWITCHOVER_ANNOTATION}=${to})`);
+  await kube.mergePatch('PostgresCluster', name, {
+    metadata: { annotations: { [SWITCHOVER_ANNOTATION]: to } },
+  });
+  io.out(
+    `switchover of ${name} to ${to === ANY ? 'the healthiest replica' : to} requested (annotation ${SWITCHOVER_ANNOTATION}=${to})`,
+  );
   if (!w.wait) return 0;
   const outcome = await waitFor(kube, {
     kind: 'PostgresCluster',

@@ -9,7 +9,15 @@ import type { CliIo } from '../io.js';
 import type { KubeObject } from '../../lib/k8s.js';
 import { connect } from '../kube/client.js';
 import { waitFor, type Outcome } from '../kube/wait.js';
-import { clusterArg, condition, invalidSpec, observed, reportOutcome, statusOf, waitFlags } from './common.js';
+import {
+  clusterArg,
+  condition,
+  invalidSpec,
+  observed,
+  reportOutcome,
+  statusOf,
+  waitFlags,
+} from './common.js';
 
 interface Toggle {
   field: 'paused' | 'stopped';
@@ -19,13 +27,38 @@ interface Toggle {
   reached: (o: KubeObject) => boolean;
 }
 
-const specReplicas = (o: KubeObject): number => ((o['spec'] as { replicas?: number } | undefined)?.replicas ?? 1);
+const specReplicas = (o: KubeObject): number =>
+  (o['spec'] as { replicas?: number } | undefined)?.replicas ?? 1;
 
 const TOGGLES: Record<string, Toggle> = {
-  pause: { field: 'paused', value: true, done: 'paused: its children stay as they are', timeout: '5m', reached: (o) => condition(o, 'Paused')?.status === 'True' },
-  resume: { field: 'paused', value: null, done: 'resumed', timeout: '5m', reached: (o) => condition(o, 'Paused')?.status !== 'True' },
-  stop: { field: 'stopped', value: true, done: 'stopped: no member runs, volumes kept', timeout: '10m', reached: (o) => statusOf(o).phase === 'Stopped' },
-  start: { field: 'stopped', value: null, done: 'running', timeout: '10m', reached: (o) => statusOf(o).phase === 'Running' && statusOf(o).readyReplicas === specReplicas(o) },
+  pause: {
+    field: 'paused',
+    value: true,
+    done: 'paused: its children stay as they are',
+    timeout: '5m',
+    reached: (o) => condition(o, 'Paused')?.status === 'True',
+  },
+  resume: {
+    field: 'paused',
+    value: null,
+    done: 'resumed',
+    timeout: '5m',
+    reached: (o) => condition(o, 'Paused')?.status !== 'True',
+  },
+  stop: {
+    field: 'stopped',
+    value: true,
+    done: 'stopped: no member runs, volumes kept',
+    timeout: '10m',
+    reached: (o) => statusOf(o).phase === 'Stopped',
+  },
+  start: {
+    field: 'stopped',
+    value: null,
+    done: 'running',
+    timeout: '10m',
+    reached: (o) => statusOf(o).phase === 'Running' && statusOf(o).readyReplicas === specReplicas(o),
+  },
 };
 
 async function run(verb: string, p: Parsed, io: CliIo): Promise<number> {
@@ -51,7 +84,8 @@ async function run(verb: string, p: Parsed, io: CliIo): Promise<number> {
     what: `${name} to be ${t.done.split(':')[0] ?? t.done}`,
     check,
     log: io.err,
-    progress: (o) => (o ? `phase ${statusOf(o).phase ?? '?'}, ${statusOf(o).readyReplicas ?? 0} ready` : undefined),
+    progress: (o) =>
+      o ? `phase ${statusOf(o).phase ?? '?'}, ${statusOf(o).readyReplicas ?? 0} ready` : undefined,
   });
   return reportOutcome(outcome, io);
 }

@@ -18,7 +18,9 @@ import { redactSecret, scrub, secretValues } from './redact.js';
 import { tarGz, type TarFile } from './tar.js';
 
 function plain(o: KubeObject): KubeObject {
-  const { managedFields: _m, ...metadata } = o.metadata as KubeObject['metadata'] & { managedFields?: unknown };
+  const { managedFields: _m, ...metadata } = o.metadata as KubeObject['metadata'] & {
+    managedFields?: unknown;
+  };
   return { ...o, metadata };
 }
 
@@ -35,15 +37,23 @@ function files(cluster: KubeObject, c: Collected, at: Date): TarFile[] {
   });
   const root = `${cluster.metadata.namespace ?? 'default'}-${cluster.metadata.name}`;
   return [
-    text(`${root}/README.txt`, [
-      `pgmeta support report of PostgresCluster ${cluster.metadata.namespace ?? ''}/${cluster.metadata.name}`,
-      `collected ${at.toISOString()}: ${c.objects.length} objects, ${c.events.length} events, ${c.logs.length} logs`,
-      'Every Secret value is redacted, here and wherever it appeared in other text.',
-      ...(c.problems.length > 0 ? ['', 'Could not collect:', ...c.problems.map((p) => `- ${p}`)] : []),
-    ].join('\n') + '\n'),
+    text(
+      `${root}/README.txt`,
+      [
+        `pgmeta support report of PostgresCluster ${cluster.metadata.namespace ?? ''}/${cluster.metadata.name}`,
+        `collected ${at.toISOString()}: ${c.objects.length} objects, ${c.events.length} events, ${c.logs.length} logs`,
+        'Every Secret value is redacted, here and wherever it appeared in other text.',
+        ...(c.problems.length > 0 ? ['', 'Could not collect:', ...c.problems.map((p) => `- ${p}`)] : []),
+      ].join('\n') + '\n',
+    ),
     text(`${root}/status.txt`, `${statusText(view, (_c, t) => t)}\n`),
     text(`${root}/status.json`, `${JSON.stringify(view, null, 2)}\n`),
-    ...c.objects.map((o) => text(`${root}/objects/${o.kind}/${o.metadata.name}.yaml`, stringify(o.kind === 'Secret' ? redactSecret(o) : plain(o)))),
+    ...c.objects.map((o) =>
+      text(
+        `${root}/objects/${o.kind}/${o.metadata.name}.yaml`,
+        stringify(o.kind === 'Secret' ? redactSecret(o) : plain(o)),
+      ),
+    ),
     text(`${root}/events.yaml`, stringify(c.events.map(plain))),
     ...c.logs.map((l) => text(`${root}/logs/${l.pod}/${l.container}.log`, l.text)),
   ];
@@ -53,7 +63,8 @@ export async function report(p: Parsed, io: CliIo): Promise<number> {
   const name = clusterArg(p);
   const out = flagValue(p, '-o', '--output');
   if (out === undefined) throw new UsageError('-o FILE is required (e.g. -o report.tar.gz)');
-  if (!/\.(tar\.gz|tgz)$/.test(out)) throw new UsageError('the report is a gzip-compressed tar: name it *.tar.gz or *.tgz');
+  if (!/\.(tar\.gz|tgz)$/.test(out))
+    throw new UsageError('the report is a gzip-compressed tar: name it *.tar.gz or *.tgz');
   if (!io.writeFile) throw new CliError('cannot write files here');
   const kube = await connect(p, io);
   const cluster = await kube.cluster(name);
@@ -61,7 +72,9 @@ export async function report(p: Parsed, io: CliIo): Promise<number> {
   const at = io.now?.() ?? new Date();
   const archive = tarGz(files(cluster, collected, at), at);
   io.writeFile(out, archive);
-  io.out(`${out}: ${collected.objects.length} objects, ${collected.events.length} events, ${collected.logs.length} logs (Secret values redacted)`);
+  io.out(
+    `${out}: ${collected.objects.length} objects, ${collected.events.length} events, ${collected.logs.length} logs (Secret values redacted)`,
+  );
   for (const problem of collected.problems) io.err(`note: could not collect ${problem}`);
   return 0;
 }

@@ -17,27 +17,40 @@ export function redactSecret(s: KubeObject): KubeObject {
   const stringData = (s['stringData'] ?? {}) as Record<string, string>;
   const annotations = { ...s.metadata.annotations };
   delete annotations['kubectl.kubernetes.io/last-applied-configuration'];
-  const bytes = (v: string, b64: boolean) => `REDACTED (${b64 ? Buffer.from(v, 'base64').length : Buffer.byteLength(v)} bytes)`;
-  const { managedFields: _m, ...metadata } = s.metadata as KubeObject['metadata'] & { managedFields?: unknown };
+  const bytes = (v: string, b64: boolean) =>
+    `REDACTED (${b64 ? Buffer.from(v, 'base64').length : Buffer.byteLength(v)} bytes)`;
+  const { managedFields: _m, ...metadata } = s.metadata as KubeObject['metadata'] & {
+    managedFields?: unknown;
+  };
   return {
     ...s,
     metadata: { ...metadata, ...(Object.keys(annotations).length > 0 ? { annotations } : {}) },
-    ...(s['data'] ? { data: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, bytes(v, true)])) } : {}),
-    ...(s['stringData'] ? { stringData: Object.fromEntries(Object.entries(stringData).map(([k, v]) => [k, bytes(v, false)])) } : {}),
+    ...(s['data']
+      ? { data: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, bytes(v, true)])) }
+      : {}),
+    ...(s['stringData']
+      ? { stringData: Object.fromEntries(Object.entries(stringData).map(([k, v]) => [k, bytes(v, false)])) }
+      : {}),
   };
+}
+
+/** The forms of one value that text could carry: as written, decoded, percent-encoded. */
+function forms(value: string, base64: boolean): string[] {
+  const decoded = base64 ? Buffer.from(value, 'base64').toString('utf8') : value;
+  return [decoded, value, encodeURIComponent(decoded)].filter((f) => f.length >= MIN_SECRET_LENGTH);
 }
 
 /** Every form in which a Secret's values could appear in other text, longest first. */
 export function secretValues(secrets: readonly KubeObject[]): string[] {
   const values = new Set<string>();
   for (const s of secrets) {
-    for (const [k, v] of Object.entries((s['data'] ?? {}) as Record<string, string>)) {
-      if (NAME_KEYS.has(k)) continue;
-      const decoded = Buffer.from(v, 'base64').toString('utf8');
-      for (const form of [decoded, v, encodeURIComponent(decoded)]) if (form.length >= MIN_SECRET_LENGTH) values.add(form);
+    for (const [field, base64] of [
+      ['data', true],
+      ['stringData', false],
+    ] as const) {
+      for (const [k, v] of Object.entries((s[field] ?? {}) as Record<string, string>))
+        if (!NAME_KEYS.has(k)) for (const f of forms(v, base64)) values.add(f);
     }
-    for (const [k, v] of Object.entries((s['stringData'] ?? {}) as Record<string, string>))
-      if (!NAME_KEYS.has(k) && v.length >= MIN_SECRET_LENGTH) values.add(v);
   }
   return [...values].sort((a, b) => b.length - a.length);
 }

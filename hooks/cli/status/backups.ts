@@ -5,6 +5,7 @@
  * succeeded base backup known here to now, while archiving works.
  */
 import type { KubeObject } from '../../lib/k8s.js';
+import { compact } from './compact.js';
 
 export interface BackupsView {
   configured: boolean;
@@ -26,29 +27,61 @@ interface Cond {
   message?: string;
 }
 
+interface BackupObjectStatus {
+  phase?: string;
+  backupName?: string;
+  completedAt?: string;
+  message?: string;
+}
+
+function recentOf(cluster: KubeObject, backups: readonly KubeObject[]): BackupsView['recent'] {
+  return backups
+    .filter(
+      (b) =>
+        (b['spec'] as { clusterRef?: { name?: string } } | undefined)?.clusterRef?.name ===
+        cluster.metadata.name,
+    )
+    .map((b) => {
+      const s = (b['status'] ?? {}) as BackupObjectStatus;
+      const failed = s.phase === 'Failed' ? s.message : undefined;
+      return {
+        name: b.metadata.name,
+        phase: s.phase ?? 'Pending',
+        ...compact({ backupName: s.backupName, completedAt: s.completedAt, message: failed }),
+      };
+    })
+    .sort((a, b) => (b.completedAt ?? '~').localeCompare(a.completedAt ?? '~'));
+}
+
 export function backupsOf(cluster: KubeObject, backups: readonly KubeObject[]): BackupsView {
-  const status = (cluster['status'] ?? {}) as { conditions?: Cond[]; backup?: { path?: string; schedule?: string; retention?: number; lastOnDemand?: unknown } };
+  const status = (cluster['status'] ?? {}) as {
+    conditions?: Cond[];
+    backup?: { path?: string; schedule?: string; retention?: number; lastOnDemand?: unknown };
+  };
   const cond = (t: string) => status.conditions?.find((c) => c.type === t);
   const configured = cond('BackupConfigured');
   const archiving = cond('ContinuousArchiving');
-  const mine = backups
-    .filter((b) => (b['spec'] as { clusterRef?: { name?: string } } | undefined)?.clusterRef?.name === cluster.metadata.name)
-    .map((b) => {
-      const s = (b['status'] ?? {}) as { phase?: string; backupName?: string; completedAt?: string; message?: string };
-      return { name: b.metadata.name, phase: s.phase ?? 'Pending', ...(s.backupName ? { backupName: s.backupName } : {}), ...(s.completedAt ? { completedAt: s.completedAt } : {}), ...(s.phase === 'Failed' && s.message ? { message: s.message } : {}) };
-    })
-    .sort((a, b) => (b.completedAt ?? '~').localeCompare(a.completedAt ?? '~'));
-  const oldest = mine.filter((b) => b.phase === 'Succeeded' && b.completedAt).map((b) => b.completedAt ?? '').sort()[0];
-  const b = status.backup;
+  const recent = recentOf(cluster, backups);
+  const oldest = recent
+    .filter((b) => b.phase === 'Succeeded')
+    .map((b) => b.completedAt ?? '')
+    .filter(Boolean)
+    .sort()[0];
+  const b = status.backup ?? {};
   return {
     configured: configured?.status === 'True',
-    ...(configured?.message ? { configuredMessage: configured.message } : {}),
-    ...(archiving ? { archiving: { status: archiving.status, ...(archiving.reason ? { reason: archiving.reason } : {}), ...(archiving.message ? { message: archiving.message } : {}) } } : {}),
-    ...(b?.path ? { path: b.path } : {}),
-    ...(b?.schedule ? { schedule: b.schedule } : {}),
-    ...(b?.retention !== undefined ? { retention: b.retention } : {}),
-    ...(b?.lastOnDemand ? { lastOnDemand: b.lastOnDemand } : {}),
-    ...(oldest && archiving?.status === 'True' ? { recoveryWindowFrom: oldest } : {}),
-    recent: mine.slice(0, 5),
+    ...compact({
+      configuredMessage: configured?.message,
+      archiving: archiving && {
+        status: archiving.status,
+        ...compact({ reason: archiving.reason, message: archiving.message }),
+      },
+      path: b.path,
+      schedule: b.schedule,
+      retention: b.retention,
+      lastOnDemand: b.lastOnDemand,
+      recoveryWindowFrom: archiving?.status === 'True' ? oldest : undefined,
+    }),
+    recent: recent.slice(0, 5),
   };
 }

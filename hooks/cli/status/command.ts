@@ -27,7 +27,8 @@ export async function gather(kube: Kube, name: string): Promise<Gathered> {
 export async function status(p: Parsed, io: CliIo): Promise<number> {
   const name = clusterArg(p);
   const output = flagValue(p, '-o', '--output') ?? 'text';
-  if (!['text', 'json', 'yaml'].includes(output)) throw new UsageError(`-o must be text, json or yaml (not ${JSON.stringify(output)})`);
+  if (!['text', 'json', 'yaml'].includes(output))
+    throw new UsageError(`-o must be text, json or yaml (not ${JSON.stringify(output)})`);
   const kube = await connect(p, io);
   const view = statusView(await gather(kube, name));
   if (output === 'json') io.out(JSON.stringify(view, null, 2));

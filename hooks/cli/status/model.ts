@@ -4,6 +4,7 @@
  * PostgresBackups, pooler Deployments and events). `-o json|yaml` prints this; text.ts draws it.
  */
 import type { KubeObject } from '../../lib/k8s.js';
+import { compact } from './compact.js';
 import { splitSpecErrors } from './spec-errors.js';
 import { backupsOf, type BackupsView } from './backups.js';
 import { operationsOf, type OperationView } from './operations.js';
@@ -48,7 +49,12 @@ export interface StatusView {
   primary?: string;
   replicas: { desired: number; ready: number };
   members: MemberView[];
-  endpoints: { readWrite?: string; readOnly?: string; database?: string; secrets?: { app: string; superuser: string } };
+  endpoints: {
+    readWrite?: string;
+    readOnly?: string;
+    database?: string;
+    secrets?: { app: string; superuser: string };
+  };
   specErrors: { path: string; message: string }[];
   conditions: ConditionView[];
   operations: OperationView[];
@@ -66,7 +72,12 @@ interface ClusterStatus {
   readyReplicas?: number;
   currentVersion?: string;
   members?: Omit<MemberView, 'node'>[];
-  connectionInfo?: { readWrite: { host: string; port: number }; readOnly: { host: string; port: number }; database: string; secrets: { app: string; superuser: string } };
+  connectionInfo?: {
+    readWrite: { host: string; port: number };
+    readOnly: { host: string; port: number };
+    database: string;
+    secrets: { app: string; superuser: string };
+  };
   pooler?: unknown;
   tls?: unknown;
 }
@@ -81,7 +92,10 @@ interface ClusterSpec {
 
 function why(conditions: readonly ConditionView[]): { reason?: string; message?: string } {
   if (conditions.some((c) => c.type === 'SpecValid' && c.status === 'False'))
-    return { reason: 'InvalidSpec', message: 'the spec is invalid: the children keep the last valid spec (see Spec errors)' };
+    return {
+      reason: 'InvalidSpec',
+      message: 'the spec is invalid: the children keep the last valid spec (see Spec errors)',
+    };
   const ready = conditions.find((c) => c.type === 'Ready');
   const progressing = conditions.find((c) => c.type === 'Progressing' && c.status === 'True');
   const c = ready?.status === 'True' ? undefined : (progressing ?? ready);
@@ -97,44 +111,58 @@ function membersOf(s: ClusterStatus, pods: readonly KubeObject[]): MemberView[] 
   });
 }
 
-function transitionsOf(conditions: readonly ConditionView[], events: readonly KubeObject[]): StatusView['transitions'] {
+const text = (v: unknown): string => (typeof v === 'string' ? v : '');
+
+function transitionsOf(
+  conditions: readonly ConditionView[],
+  events: readonly KubeObject[],
+): StatusView['transitions'] {
   const fromConditions = conditions
     .filter((c) => c.lastTransitionTime !== undefined)
-    .map((c) => ({ at: c.lastTransitionTime ?? '', what: `${c.type}=${c.status}${c.reason ? ` (${c.reason})` : ''}` }));
+    .map((c) => ({
+      at: c.lastTransitionTime ?? '',
+      what: `${c.type}=${c.status}${c.reason ? ` (${c.reason})` : ''}`,
+    }));
   const fromEvents = events
     .filter((e) => e['type'] === 'Warning')
     .map((e) => ({
-      at: String(e['lastTimestamp'] ?? e['eventTime'] ?? e.metadata.creationTimestamp ?? ''),
-      what: `${String(e['reason'] ?? 'Warning')}: ${String(e['message'] ?? '')}`,
+      at: text(e['lastTimestamp']) || text(e['eventTime']) || text(e.metadata.creationTimestamp),
+      what: `${text(e['reason']) || 'Warning'}: ${text(e['message'])}`,
     }));
   return [...fromConditions, ...fromEvents].sort((a, b) => b.at.localeCompare(a.at)).slice(0, 10);
+}
+
+function endpointsOf(ci: ClusterStatus['connectionInfo']): StatusView['endpoints'] {
+  if (!ci) return {};
+  return {
+    readWrite: `${ci.readWrite.host}:${ci.readWrite.port}`,
+    readOnly: `${ci.readOnly.host}:${ci.readOnly.port}`,
+    database: ci.database,
+    secrets: ci.secrets,
+  };
 }
 
 export function statusView(g: Gathered): StatusView {
   const spec = (g.cluster['spec'] ?? {}) as ClusterSpec;
   const s = (g.cluster['status'] ?? {}) as ClusterStatus;
   const conditions = s.conditions ?? [];
-  const ci = s.connectionInfo;
   return {
     name: g.cluster.metadata.name,
     namespace: g.cluster.metadata.namespace ?? '',
     phase: s.phase ?? 'Unknown (no status yet: is pgmeta installed and running?)',
     ...why(conditions),
-    version: { ...(spec.version ? { requested: spec.version } : {}), ...(s.currentVersion ? { running: s.currentVersion } : {}), ...(spec.image ? { image: spec.image } : {}) },
+    version: compact({ requested: spec.version, running: s.currentVersion, image: spec.image }),
     paused: spec.paused === true,
     stopped: spec.stopped === true,
-    ...(s.primary ? { primary: s.primary } : {}),
+    ...compact({ primary: s.primary }),
     replicas: { desired: spec.replicas ?? 1, ready: s.readyReplicas ?? 0 },
     members: membersOf(s, g.pods),
-    endpoints: ci
-      ? { readWrite: `${ci.readWrite.host}:${ci.readWrite.port}`, readOnly: `${ci.readOnly.host}:${ci.readOnly.port}`, database: ci.database, secrets: ci.secrets }
-      : {},
+    endpoints: endpointsOf(s.connectionInfo),
     specErrors: splitSpecErrors(conditions.find((c) => c.type === 'SpecValid')),
     conditions,
     operations: operationsOf(g.cluster, g.jobs),
     backups: backupsOf(g.cluster, g.backups),
-    ...(s.pooler ? { pooler: s.pooler } : {}),
-    ...(s.tls ? { tls: s.tls } : {}),
+    ...compact({ pooler: s.pooler, tls: s.tls }),
     transitions: transitionsOf(conditions, g.events),
   };
 }

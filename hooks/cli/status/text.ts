@@ -17,14 +17,20 @@ function tone(paint: Paint, text: string): string {
 }
 
 function header(v: StatusView, paint: Paint): string[] {
+  const flags = `${piece(v.paused, () => paint('yellow', '  PAUSED'))}${piece(v.stopped, () => paint('yellow', '  STOPPED'))}`;
   const lines = [
-    `${paint('bold', `${v.namespace}/${v.name}`)}  ${tone(paint, v.phase)}${v.reason ? ` (${v.reason})` : ''}${v.paused ? paint('yellow', '  PAUSED') : ''}${v.stopped ? paint('yellow', '  STOPPED') : ''}`,
+    `${paint('bold', `${v.namespace}/${v.name}`)}  ${tone(paint, v.phase)}${piece(v.reason, (r) => ` (${r})`)}${flags}`,
   ];
   if (v.message) lines.push(`  ${v.message}`);
-  const running = v.version.running ?? 'not yet known';
-  const differs = v.version.requested !== undefined && v.version.running !== undefined && v.version.requested !== v.version.running;
-  lines.push(`  version: ${v.version.requested ?? '?'} requested, ${differs ? paint('yellow', running) : running} running${v.version.image ? `  image ${v.version.image}` : ''}`);
-  lines.push(`  primary: ${v.primary ?? paint('red', 'none')}   ready: ${v.replicas.ready}/${v.replicas.desired}`);
+  const { requested, running, image } = v.version;
+  const differs = requested !== undefined && running !== undefined && requested !== running;
+  const shown = differs ? paint('yellow', running) : (running ?? 'not yet known');
+  lines.push(
+    `  version: ${requested ?? '?'} requested, ${shown} running${piece(image, (i) => `  image ${i}`)}`,
+  );
+  lines.push(
+    `  primary: ${v.primary ?? paint('red', 'none')}   ready: ${v.replicas.ready}/${v.replicas.desired}`,
+  );
   return lines;
 }
 
@@ -68,29 +74,63 @@ function endpoints(v: StatusView): string[] {
 
 function specErrors(v: StatusView, paint: Paint): string[] {
   if (v.specErrors.length === 0) return [];
-  return ['', paint('red', 'Spec errors (children keep the last valid spec):'), ...v.specErrors.map((e) => `  ${e.path}: ${e.message}`)];
+  return [
+    '',
+    paint('red', 'Spec errors (children keep the last valid spec):'),
+    ...v.specErrors.map((e) => `  ${e.path}: ${e.message}`),
+  ];
 }
 
 function operations(v: StatusView, paint: Paint): string[] {
   if (v.operations.length === 0) return [];
-  const rows = v.operations.slice(0, 8).map((o) => [o.kind === 'Job' ? (o.operation ?? 'job') : o.kind, o.name, tone(paint, o.state), o.message ?? '']);
+  const rows = v.operations
+    .slice(0, 8)
+    .map((o) => [
+      o.kind === 'Job' ? (o.operation ?? 'job') : o.kind,
+      o.name,
+      tone(paint, o.state),
+      o.message ?? '',
+    ]);
   return ['', 'Operations:', ...table(['OPERATION', 'NAME', 'STATE', 'MESSAGE'], rows)];
+}
+
+/** `f(v)` when there is a value, else nothing: keeps optional parts of a line flat. */
+function piece<T>(v: T | undefined | false, f: (v: T) => string): string {
+  return v === undefined || v === false || v === '' ? '' : f(v);
+}
+
+function backupLines(b: StatusView['backups'], paint: Paint): string[] {
+  const configured = b.configured ? paint('green', 'yes') : paint('red', 'no');
+  const lines = [
+    `  configured: ${configured}${piece(!b.configured && b.configuredMessage, (m) => ` (${m})`)}` +
+      `${piece(b.path, (x) => `   path ${x}`)}${piece(b.schedule, (x) => `   schedule ${x}`)}` +
+      piece(b.retention, (x) => `   keep ${x}`),
+  ];
+  const a = b.archiving;
+  if (a)
+    lines.push(
+      `  archiving: ${tone(paint, a.status)}${piece(a.reason, (x) => ` (${x})`)}${piece(a.message, (x) => `: ${x}`)}`,
+    );
+  if (b.recoveryWindowFrom) lines.push(`  recovery window: from ${b.recoveryWindowFrom} to now`);
+  for (const r of b.recent)
+    lines.push(
+      `  ${r.name}  ${tone(paint, r.phase)}${piece(r.backupName, (x) => `  ${x}`)}` +
+        `${piece(r.completedAt, (x) => `  ${x}`)}${piece(r.message, (x) => `  ${x}`)}`,
+    );
+  return lines;
 }
 
 function backups(v: StatusView, paint: Paint): string[] {
   const b = v.backups;
-  if (!b.configured && !b.configuredMessage && b.recent.length === 0) return ['', 'Backups: not configured (spec.backup)'];
-  const lines = ['', 'Backups:'];
-  lines.push(`  configured: ${b.configured ? paint('green', 'yes') : paint('red', 'no')}${b.configuredMessage && !b.configured ? ` (${b.configuredMessage})` : ''}${b.path ? `   path ${b.path}` : ''}${b.schedule ? `   schedule ${b.schedule}` : ''}${b.retention !== undefined ? `   keep ${b.retention}` : ''}`);
-  if (b.archiving) lines.push(`  archiving: ${tone(paint, b.archiving.status)}${b.archiving.reason ? ` (${b.archiving.reason})` : ''}${b.archiving.message ? `: ${b.archiving.message}` : ''}`);
-  if (b.recoveryWindowFrom) lines.push(`  recovery window: from ${b.recoveryWindowFrom} to now`);
-  for (const r of b.recent) lines.push(`  ${r.name}  ${tone(paint, r.phase)}${r.backupName ? `  ${r.backupName}` : ''}${r.completedAt ? `  ${r.completedAt}` : ''}${r.message ? `  ${r.message}` : ''}`);
-  return lines;
+  if (!b.configured && !b.configuredMessage && b.recent.length === 0)
+    return ['', 'Backups: not configured (spec.backup)'];
+  return ['', 'Backups:', ...backupLines(b, paint)];
 }
 
 /** `{mode: X, readWrite: {host: h}}` as `mode X, readWrite.host h`. */
 function flat(value: unknown, prefix = ''): string {
-  if (typeof value !== 'object' || value === null) return `${prefix}${prefix ? ' ' : ''}${String(value as string)}`;
+  if (typeof value !== 'object' || value === null)
+    return `${prefix}${prefix ? ' ' : ''}${typeof value === 'string' ? value : JSON.stringify(value)}`;
   return Object.entries(value)
     .map(([k, v]) => flat(v, prefix ? `${prefix}.${k}` : k))
     .join(', ');
@@ -100,10 +140,19 @@ function extras(v: StatusView): string[] {
   const lines: string[] = [];
   if (v.pooler) lines.push('', `Pooler: ${flat(v.pooler)}`);
   if (v.tls) lines.push('', `TLS: ${flat(v.tls)}`);
-  if (v.transitions.length > 0) lines.push('', 'Recent transitions:', ...v.transitions.map((t) => `  ${t.at}  ${t.what}`));
+  if (v.transitions.length > 0)
+    lines.push('', 'Recent transitions:', ...v.transitions.map((t) => `  ${t.at}  ${t.what}`));
   return lines;
 }
 
 export function statusText(v: StatusView, paint: Paint): string {
-  return [...header(v, paint), ...members(v, paint), ...endpoints(v), ...specErrors(v, paint), ...operations(v, paint), ...backups(v, paint), ...extras(v)].join('\n');
+  return [
+    ...header(v, paint),
+    ...members(v, paint),
+    ...endpoints(v),
+    ...specErrors(v, paint),
+    ...operations(v, paint),
+    ...backups(v, paint),
+    ...extras(v),
+  ].join('\n');
 }

@@ -74,10 +74,16 @@ export function runExec(
     else if (channel === CHANNEL.close && body[0] === CHANNEL.stdin && ws.protocol === 'v5.channel.k8s.io')
       stdinDone();
   });
-  ws.on('close', () => stdinDone());
+  ws.on('close', () => {
+    stdinDone();
+  });
   const io: ExecIo = {
-    stdout: (d) => ws.send(frame(CHANNEL.stdout, d)),
-    stderr: (d) => ws.send(frame(CHANNEL.stderr, d)),
+    stdout: (d) => {
+      ws.send(frame(CHANNEL.stdout, d));
+    },
+    stderr: (d) => {
+      ws.send(frame(CHANNEL.stderr, d));
+    },
     stdin: async () => {
       await stdinClosed;
       return Buffer.concat(chunks);
@@ -95,6 +101,8 @@ export function runExec(
             reason: 'NonZeroExitCode',
             details: { causes: [{ reason: 'ExitCode', message: String(code) }] },
           };
-    ws.send(frame(CHANNEL.error, JSON.stringify(status)), () => ws.close(1000));
+    ws.send(frame(CHANNEL.error, JSON.stringify(status)), () => {
+      ws.close(1000);
+    });
   });
 }

@@ -15,6 +15,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { writeFileSync } from 'node:fs';
+import type { Duplex } from 'node:stream';
 import { join } from 'node:path';
 import type { KubeObject } from '../../../hooks/lib/k8s';
 import type { ApiStore } from '../../lifecycle/lib/store';
@@ -83,7 +84,11 @@ export class KubeApiServer {
     this.watch.closeAll();
     this.logs.endFollowers();
     this.server.closeAllConnections();
-    await new Promise<void>((r) => this.server.close(() => r()));
+    await new Promise<void>((r) =>
+      this.server.close(() => {
+        r();
+      }),
+    );
   }
 
   /** A kubeconfig file for this server (one cluster, one user with no credentials, one context). */
@@ -206,7 +211,7 @@ export class KubeApiServer {
 
   private upgrade(
     req: IncomingMessage,
-    socket: import('node:stream').Duplex,
+    socket: Duplex,
     head: Buffer,
     ws: ReturnType<typeof execServer>,
   ): void {

@@ -10,11 +10,14 @@ import { StatusError } from './status';
 
 export function mergePatch(target: unknown, patch: unknown): unknown {
   if (!isObject(patch)) return clone(patch);
-  const out: Record<string, unknown> = isObject(target) ? { ...target } : {};
-  for (const [k, v] of Object.entries(patch)) {
-    if (v === null) delete out[k];
-    else out[k] = mergePatch(out[k], v);
-  }
+  const base: Record<string, unknown> = isObject(target) ? target : {};
+  const removed = new Set(
+    Object.entries(patch)
+      .filter(([, v]) => v === null)
+      .map(([k]) => k),
+  );
+  const out = Object.fromEntries(Object.entries(base).filter(([k]) => !removed.has(k)));
+  for (const [k, v] of Object.entries(patch)) if (v !== null) out[k] = mergePatch(out[k], v);
   return out;
 }
 
@@ -67,7 +70,7 @@ function put(doc: unknown, path: string, value: unknown, replace: boolean): void
 function remove(doc: unknown, path: string): void {
   const { parent, key } = locate(doc, path);
   if (Array.isArray(parent)) parent.splice(Number(key), 1);
-  else if (isObject(parent) && key in parent) delete parent[key];
+  else if (isObject(parent) && key in parent) Reflect.deleteProperty(parent, key);
   else throw new StatusError('Invalid', `remove: no value at ${path}`);
 }
 

@@ -55,7 +55,7 @@ function field(o: KubeObject, path: string): string | undefined {
   let v: unknown = o;
   for (const p of path.split('.'))
     v = typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[p] : undefined;
-  return v === undefined ? undefined : String(v as string);
+  return v === undefined ? undefined : typeof v === 'string' ? v : JSON.stringify(v);
 }
 
 const FIELDS =
