@@ -107,8 +107,8 @@ export const COMMANDS: readonly Command[] = [
   {
     name: 'logs',
     summary: 'Patroni and PostgreSQL logs of the members',
-    usage: 'logs CLUSTER [--member M] [-f|--follow] [--tail N]',
-    flags: { values: [...API, '--member', '--tail'], booleans: ['-f', '--follow'] },
+    usage: 'logs CLUSTER [--member M] [-f|--follow] [--tail N] [--postgres]',
+    flags: { values: [...API, '--member', '--tail'], booleans: ['-f', '--follow', '--postgres'] },
     module: './exec/logs.js',
     run: 'logs',
     cluster: true,

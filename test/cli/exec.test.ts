@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { useLifecycle } from '../lifecycle/scenario';
 import type { ExecHandler } from '../support/kube-api';
+import { POSTGRES_LOG_SCRIPT } from '../../hooks/cli/exec/logs';
 import { CliRig, ensureBuilt } from './harness';
 
 const HA = { version: '16', replicas: 3, storage: { size: '10Gi' } };
@@ -69,7 +70,7 @@ describe('pgmeta psql, logs, report', () => {
   it('logs prints each member prefixed, one member alone, and follows until the stream ends', async () => {
     const s = world.scenario();
     await s.given.cluster(HA);
-    const rig = await CliRig.start(s);
+    const rig = await CliRig.start(s, { exec });
     try {
       for (const pod of ['orders-0', 'orders-1', 'orders-2'])
         rig.api.logs.append(
@@ -94,6 +95,19 @@ describe('pgmeta psql, logs, report', () => {
       rig.api.logs.endFollowers();
       expect(await follow).toEqual({ code: 0, stdout: 'last line before\nlater line\n', stderr: '' });
       expect(rig.api.requests.filter((r) => r.includes('/log?')).at(-1)).toContain('follow=true');
+
+      // PostgreSQL's own log: the newest csvlog file in $PGROOT/pg_log, tailed through exec.
+      const pg = await rig.run(['logs', 'orders', '--member', 'orders-1', '--postgres', '--tail', '5'], {
+        step: false,
+      });
+      expect(pg).toEqual({ code: 0, stdout: 'server orders-1 got: \n', stderr: 'a notice\n' });
+      expect(calls.at(-1)).toEqual({
+        pod: 'orders-1',
+        container: 'postgres',
+        command: ['sh', '-c', POSTGRES_LOG_SCRIPT, 'sh', '5'],
+        tty: false,
+        stdin: '',
+      });
     } finally {
       await rig.stop();
     }

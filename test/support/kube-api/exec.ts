@@ -59,12 +59,21 @@ function frame(channel: number, data: string | Buffer): Buffer {
 /** Runs one exec on an upgraded socket and ends it with the status the kubelet would send. */
 export function runExec(
   ws: Socket,
-  o: { pod: KubeObject; container: string; command: string[]; tty: boolean; handler: ExecHandler },
+  o: {
+    pod: KubeObject;
+    container: string;
+    command: string[];
+    tty: boolean;
+    stdin: boolean;
+    handler: ExecHandler;
+  },
 ): void {
   const chunks: Buffer[] = [];
   const resizes: ExecIo['resizes'] = [];
   let stdinDone: () => void = () => undefined;
   const stdinClosed = new Promise<void>((r) => (stdinDone = r));
+  // Without `stdin=true` in the request the command gets no stdin at all: EOF at once.
+  if (!o.stdin) stdinDone();
   ws.on('message', (data) => {
     const channel = data[0];
     const body = data.subarray(1);

@@ -239,6 +239,7 @@ export class KubeApiServer {
         container,
         command: url.searchParams.getAll('command'),
         tty: url.searchParams.get('tty') === 'true',
+        stdin: url.searchParams.get('stdin') === 'true',
         handler,
       });
     });
