@@ -57,7 +57,11 @@ async function containerLog(
   kube: Kube,
   o: { pod: string; out: Writable; tail: string | undefined; follow: boolean },
 ): Promise<number> {
-  const finished = new Promise<void>((r) => o.out.on('finish', () => { r(); }));
+  const finished = new Promise<void>((r) =>
+    o.out.on('finish', () => {
+      r();
+    }),
+  );
   try {
     await new kube.k8s.Log(kube.kc).log(kube.namespace, o.pod, DATABASE_CONTAINER, o.out, {
       follow: o.follow,
