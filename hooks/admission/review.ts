@@ -21,6 +21,7 @@ import type { KubeObject } from '../lib/k8s.js';
 import type { FieldError } from '../lib/field-errors.js';
 import { checkBackupObject } from '../postgresbackup/spec.js';
 import { checkSpec as checkCluster } from '../postgrescluster/spec/index.js';
+import { withLoggingDefault } from '../postgrescluster/spec/logging.js';
 import { checkSpec as checkDatabase } from '../postgresdatabase/spec/index.js';
 
 type Obj = Record<string, unknown>;
@@ -104,7 +105,9 @@ function errorsOf(object: KubeObject, old: KubeObject | undefined): FieldError[]
 const CHECKS: Partial<Record<string, (o: KubeObject, old: KubeObject | undefined) => FieldError[]>> = {
   PostgresCluster(o, old) {
     const previous = old !== undefined && checkCluster(old).ok ? old['spec'] : undefined;
-    const r = checkCluster(o, previous);
+    // A new cluster gets the logging default as the sync hook gives it (spec/logging.ts); an update is
+    // judged without it, since only the StatefulSet knows what the cluster was created with.
+    const r = checkCluster(old === undefined ? withLoggingDefault(o, undefined) : o, previous);
     return r.ok ? [] : r.errors;
   },
   PostgresDatabase(o, old) {

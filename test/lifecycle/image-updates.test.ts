@@ -34,7 +34,7 @@ const stsImage = (s: Scenario, name: string): string | undefined =>
 const pods = (s: Scenario, name: string): KubeObject[] =>
   s.store
     .list('Pod', s.namespace)
-    .filter((p) => p.metadata.name?.startsWith(`${name}-`) && /-\d+$/.test(p.metadata.name));
+    .filter((p) => p.metadata.name.startsWith(`${name}-`) && /-\d+$/.test(p.metadata.name));
 const podIds = (s: Scenario, name: string) =>
   pods(s, name)
     .map((p) => `${p.metadata.name}:${p.metadata.uid}`)

@@ -69,6 +69,10 @@ export class HookServer {
       });
       server.once('error', reject);
     });
+    // The client keeps sockets alive with no idle limit; a server closing an idle one after its default
+    // 5 s can race a new request on it (read ECONNRESET), which a scenario idle for a few seconds (a CLI
+    // test waiting on a child process) hit. stop() closes every connection.
+    this.server.keepAliveTimeout = 0;
   }
 
   private account(path: string, used: NodeJS.CpuUsage): void {

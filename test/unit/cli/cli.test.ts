@@ -1,18 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { runCli } from '../../../hooks/cli';
+import { main } from '../../../hooks/cli';
 import { readKubectlYaml } from '../../../hooks/lib/kubectl-yaml';
 
 const ROOT = join(__dirname, '..', '..', '..');
 
-function cli(args: string[], files: Record<string, string> = {}) {
+async function cli(args: string[], files: Record<string, string> = {}) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = runCli(args, {
-    out: (t) => out.push(t),
-    err: (t) => err.push(t),
-    readFile: (p) => (p in files ? Buffer.from(files[p]!) : readFileSync(join(ROOT, p))),
+  const code = await main(args, {
+    out: (t: string) => out.push(t),
+    err: (t: string) => err.push(t),
+    readFile: (p: string) => (p in files ? Buffer.from(files[p]!) : readFileSync(join(ROOT, p))),
   });
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
@@ -27,33 +27,33 @@ spec:
 `;
 
 describe('pgmeta CLI', () => {
-  it('validates the examples', () => {
-    const res = cli(['validate', '-f', 'examples/cluster.yaml']);
+  it('validates the examples', async () => {
+    const res = await cli(['validate', '-f', 'examples/cluster.yaml']);
     expect(res.code).toBe(0);
     expect(res.out).toMatch(/: valid$/);
   });
 
-  it('reports every spec error with its field path and exits 1', () => {
-    const res = cli(['validate', '-f', 'bad.yaml'], { 'bad.yaml': invalid });
+  it('reports every spec error with its field path and exits 1', async () => {
+    const res = await cli(['validate', '-f', 'bad.yaml'], { 'bad.yaml': invalid });
     expect(res.code).toBe(1);
     expect(res.out).toContain('bad: spec.version');
     expect(res.out).toContain('bad: spec.replicas');
     expect(res.out).toContain('bad: spec.storage.size');
   });
 
-  it('validates as a new cluster, which gets spec.logging: log_destination is then refused', () => {
+  it('validates as a new cluster, which gets spec.logging: log_destination is then refused', async () => {
     const spec =
       'apiVersion: pgmeta.io/v1alpha1\nkind: PostgresCluster\nmetadata: {name: logs}\n' +
       "spec:\n  version: '16'\n  storage: {size: 1Gi}\n  postgresqlParams: {log_destination: csvlog}\n";
-    const res = cli(['validate', '-f', 'c.yaml'], { 'c.yaml': spec });
+    const res = await cli(['validate', '-f', 'c.yaml'], { 'c.yaml': spec });
     expect(res.code).toBe(1);
     expect(res.out).toBe(
       'logs: spec.postgresqlParams.log_destination: is set by spec.logging (destination and format)',
     );
   });
 
-  it('renders the children the hook returns for a new cluster', () => {
-    const res = cli(['render', '-f', 'examples/cluster.yaml']);
+  it('renders the children the hook returns for a new cluster', async () => {
+    const res = await cli(['render', '-f', 'examples/cluster.yaml']);
     expect(res.code).toBe(0);
     const kinds = parseAllDocuments(res.out).map((d) => (d.toJS() as { kind: string }).kind);
     expect(kinds).toContain('StatefulSet');
@@ -61,8 +61,8 @@ describe('pgmeta CLI', () => {
     expect(res.err).toContain('placeholder operator key');
   });
 
-  it('renders the OpenShift example with no fixed ids and Patroni on ConfigMaps', () => {
-    const res = cli(['render', '-f', 'examples/cluster-openshift.yaml']);
+  it('renders the OpenShift example with no fixed ids and Patroni on ConfigMaps', async () => {
+    const res = await cli(['render', '-f', 'examples/cluster-openshift.yaml']);
     expect(res.code).toBe(0);
     const docs = parseAllDocuments(res.out).map((d) => d.toJS() as Record<string, any>); // eslint-disable-line @typescript-eslint/no-explicit-any
     const sts = docs.find((d) => d['kind'] === 'StatefulSet')!;
@@ -72,7 +72,7 @@ describe('pgmeta CLI', () => {
     expect(primary['spec'].selector).toMatchObject({ 'spilo-role': 'master' });
   });
 
-  it('validates every example as kubectl reads it', () => {
+  it('validates every example as kubectl reads it', async () => {
     for (const f of [
       'cluster.yaml',
       'cluster-ha.yaml',
@@ -80,7 +80,7 @@ describe('pgmeta CLI', () => {
       'cluster-backup.yaml',
       'cluster-openshift.yaml',
     ]) {
-      const res = cli(['validate', '-f', `examples/${f}`]);
+      const res = await cli(['validate', '-f', `examples/${f}`]);
       expect([f, res.code, res.out]).toEqual([f, 0, expect.stringMatching(/: valid$/) as unknown]);
     }
   });
@@ -90,8 +90,8 @@ describe('pgmeta CLI', () => {
       `apiVersion: pgmeta.io/v1alpha1\nkind: PostgresCluster\nmetadata: {name: ${name}}\n` +
       `spec:\n  version: '16'\n  storage: {size: 1Gi}\n${spec}`;
 
-    it('an unquoted on/off is the boolean kubectl sends, and the error says to quote it', () => {
-      const res = cli(['validate', '-f', 'c.yaml'], {
+    it('an unquoted on/off is the boolean kubectl sends, and the error says to quote it', async () => {
+      const res = await cli(['validate', '-f', 'c.yaml'], {
         'c.yaml': cluster(
           '  replicas: 2\n  synchronous: {mode: on}\n  postgresqlParams: {jit: off}\n',
           'yes',
@@ -106,10 +106,10 @@ describe('pgmeta CLI', () => {
       ]);
     });
 
-    it('quoted, the same words are strings; a leading 0 is octal, as in go-yaml v2', () => {
+    it('quoted, the same words are strings; a leading 0 is octal, as in go-yaml v2', async () => {
       const spec =
         "  replicas: 2\n  synchronous: {mode: sync}\n  postgresqlParams: {jit: 'off', work_mem: 0200}\n";
-      const res = cli(['render', '-f', 'c.yaml'], { 'c.yaml': cluster(spec) });
+      const res = await cli(['render', '-f', 'c.yaml'], { 'c.yaml': cluster(spec) });
       expect(res.code).toBe(0);
       // 0200 is octal 128 (kB) for kubectl; YAML 1.2 would read 200.
       // A new cluster's log goes to the container output (spec/logging.ts): log_* between them.
@@ -118,9 +118,9 @@ describe('pgmeta CLI', () => {
       );
     });
 
-    it('renders YAML that kubectl reads back unchanged (render | kubectl apply -f -)', () => {
+    it('renders YAML that kubectl reads back unchanged (render | kubectl apply -f -)', async () => {
       const spec = "  service: {annotations: {example.com/proxy: 'on', example.com/mode: '0755'}}\n";
-      const res = cli(['render', '-f', 'c.yaml'], { 'c.yaml': cluster(spec) });
+      const res = await cli(['render', '-f', 'c.yaml'], { 'c.yaml': cluster(spec) });
       expect(res.code).toBe(0);
       const asKubectl = readKubectlYaml(res.out);
       expect(asKubectl.errors).toEqual([]);
@@ -128,14 +128,14 @@ describe('pgmeta CLI', () => {
       expect(JSON.stringify(asKubectl.documents)).toContain('"example.com/proxy":"on"');
     });
 
-    it('refuses a file kubectl could not read', () => {
-      const res = cli(['validate', '-f', 'c.yaml'], { 'c.yaml': cluster('  replicas: [2\n') });
+    it('refuses a file kubectl could not read', async () => {
+      const res = await cli(['validate', '-f', 'c.yaml'], { 'c.yaml': cluster('  replicas: [2\n') });
       expect(res.code).toBe(1);
       expect(res.err).toMatch(/^c\.yaml: /);
     });
   });
 
-  it('prints usage for a wrong command', () => {
-    expect(cli(['deploy']).code).toBe(2);
+  it('prints usage for a wrong command', async () => {
+    expect((await cli(['deploy'])).code).toBe(2);
   });
 });
