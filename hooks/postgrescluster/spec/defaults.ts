@@ -133,6 +133,22 @@ function resolvePlatform(spec: PostgresClusterSpec): Pick<ResolvedCluster, 'plat
   };
 }
 
+/** The images and their update policy; the install's images replace these in the sync (images/policy.ts). */
+function resolveImageFields(
+  spec: PostgresClusterSpec,
+): Pick<ResolvedCluster, 'image' | 'images' | 'imageFromSpec' | 'maintenance'> {
+  return {
+    image: spec.image ?? DEFAULT_IMAGES[spec.version],
+    images: {
+      pgbouncer: DEFAULT_IMAGE_TABLE.pgbouncer,
+      exporter: DEFAULT_IMAGE_TABLE.exporter,
+      pullSecrets: [],
+    },
+    imageFromSpec: spec.image !== undefined,
+    maintenance: resolveMaintenance(spec),
+  };
+}
+
 /**
  * The cluster after defaults. `spec` must be valid (checkSpec calls this only then); the fallbacks
  * below repeat the CRD defaults only so that a spec whose defaults were not applied resolves alike.
@@ -147,15 +163,7 @@ export function resolveSpec(identity: ClusterIdentity, spec: PostgresClusterSpec
     ...identity,
     version: spec.version,
     ...resolvePlatform(spec),
-    image: spec.image ?? DEFAULT_IMAGES[spec.version],
-    // The install's images and update policy replace these in the sync (images/policy.ts).
-    images: {
-      pgbouncer: DEFAULT_IMAGE_TABLE.pgbouncer,
-      exporter: DEFAULT_IMAGE_TABLE.exporter,
-      pullSecrets: [],
-    },
-    imageFromSpec: spec.image !== undefined,
-    maintenance: resolveMaintenance(spec),
+    ...resolveImageFields(spec),
     replicas: spec.replicas ?? 1,
     storage: resolveStorage(spec),
     resources: resolveResources(spec),
