@@ -59,7 +59,7 @@ export default defineConfig(
     },
   },
   {
-    // Rule 5 of DESIGN.md: everything below the HTTP layer is a pure function of the request.
+    // Rule 5 of docs/architecture.md: everything below the HTTP layer is a pure function of the request.
     files: ['hooks/**/*.ts'],
     // The CLI (hooks/cli.ts, hooks/cli/) is a process talking to a cluster, not a hook.
     ignores: [

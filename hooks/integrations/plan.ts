@@ -2,7 +2,7 @@
  * What every PostgresCluster DecoratorController renders from: the same resolved cluster the
  * CompositeController renders its children from.
  *
- * An invalid spec must not change or remove an attachment either (DESIGN rule 2): like the sync hook,
+ * An invalid spec must not change or remove an attachment either (docs/architecture.md rule 2): like the sync hook,
  * a decorator falls back to the last valid spec, which the cluster's StatefulSet carries and which
  * the decorator observes as a related object. When the spec is invalid and nothing records a valid
  * one, it renders nothing if nothing exists yet, and otherwise refuses (500), so Metacontroller keeps

@@ -4,7 +4,7 @@
  *
  * Why exact: the API server stores every quantity of a built-in object in its canonical form. A child
  * that carries `1024Mi` comes back as `1Gi`, so Metacontroller would see a difference and rewrite the
- * child on every sync (DESIGN rule 7). The CRD's CEL `isQuantity()` and `quantity()` use the same parser,
+ * child on every sync (docs/architecture.md rule 7). The CRD's CEL `isQuantity()` and `quantity()` use the same parser,
  * so validation here accepts exactly what the API server accepts, quirks included (`+1`, `.`, `e3` and
  * `1.G` are valid quantities there).
  *

@@ -1,5 +1,5 @@
 /**
- * Canonical JSON for everything we send to Metacontroller (DESIGN rule 7): no null or undefined,
+ * Canonical JSON for everything we send to Metacontroller (docs/architecture.md rule 7): no null or undefined,
  * no empty-string env values, keys sorted. Any difference from what the API server stores makes
  * Metacontroller rewrite the child on every sync, so this runs on every response.
  */

@@ -52,7 +52,7 @@ export interface CompositeControllerDef {
    */
   syncFacts?(body: unknown): unknown;
   /**
-   * Observed children that must never be omitted from a 200 response (DESIGN rule 3).
+   * Observed children that must never be omitted from a 200 response (docs/architecture.md rule 3).
    * Defaults to objects annotated `pgmeta.io/protected: "true"`.
    */
   isProtected?(child: KubeObject): boolean;

@@ -9,7 +9,7 @@ export const HOOK_ERROR_STATUS = {
   NotFound: 404,
   /** The handler produced something the contract forbids; answering it could corrupt children. */
   InvalidResponse: 500,
-  /** The response would delete a data-bearing child (DESIGN rule 3). */
+  /** The response would delete a data-bearing child (docs/architecture.md rule 3). */
   ProtectedChildOmitted: 500,
   /** Anything unexpected inside a handler. */
   Internal: 500,

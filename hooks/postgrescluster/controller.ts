@@ -21,7 +21,7 @@ export const postgresClusterController: CompositeControllerDef = {
 };
 
 /**
- * Data-bearing children (DESIGN rule 3): the annotation, and independently of it the StatefulSet,
+ * Data-bearing children (docs/architecture.md rule 3): the annotation, and independently of it the StatefulSet,
  * the credential Secrets and the primary Service by name, so a stripped annotation protects nothing less.
  */
 export function isDataBearing(child: KubeObject): boolean {

@@ -1,5 +1,5 @@
 /**
- * What the PostgresCluster hooks observe without owning (DESIGN rule 4): the member Pods, their
+ * What the PostgresCluster hooks observe without owning (docs/architecture.md rule 4): the member Pods, their
  * PVCs, Patroni's Endpoints or ConfigMaps, the Nodes the members run on, and any object that holds
  * the name of one of its children. Related objects are read-only, so Metacontroller can never adopt or
  * delete them. Rules depend on the parent only (Metacontroller caches them per generation).

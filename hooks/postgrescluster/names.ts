@@ -56,14 +56,14 @@ export const ROLE_VALUES = { primary: 'master', replica: 'replica' } as const;
  * The labels Patroni puts on the objects it creates (`KUBERNETES_LABELS`) and, together with the scope
  * label, selects its member pods by. They must never contain `controller-uid` or anything else that
  * could match Metacontroller's child selector, or Metacontroller would adopt and then delete Patroni's
- * objects (DESIGN rule 4). `application: spilo` also keeps non-database pods of the cluster (the
+ * objects (docs/architecture.md rule 4). `application: spilo` also keeps non-database pods of the cluster (the
  * bootstrap Job, a future pooler) out of Patroni's member list.
  */
 export const PATRONI_LABELS: Readonly<Record<string, string>> = { application: 'spilo' };
 
 /** Annotation keys pgmeta reads or writes. */
 export const ANNOTATIONS = {
-  /** `"true"` on a data-bearing child: the response builder refuses to drop it (DESIGN rule 3). */
+  /** `"true"` on a data-bearing child: the response builder refuses to drop it (docs/architecture.md rule 3). */
   protected: 'pgmeta.io/protected',
   /** On the StatefulSet: canonical JSON of the last valid spec, so an invalid spec changes nothing. */
   lastValidSpec: 'pgmeta.io/last-valid-spec',

@@ -1,7 +1,7 @@
 /**
  * A typed view of what Metacontroller observed for one cluster: our children, and the Pods, PVCs and
- * Patroni Endpoints that arrive read-only as related objects (Pods and PVCs are never children, DESIGN
- * rule 4). Everything status says comes from here.
+ * Patroni Endpoints that arrive read-only as related objects (Pods and PVCs are never children,
+ * docs/architecture.md rule 4). Everything status says comes from here.
  */
 import type { KubeObject } from '../lib/k8s.js';
 import { PER_CLUSTER_MEMO_CAPACITY, createMemo } from '../lib/memo.js';

@@ -8,10 +8,10 @@
  * the orphan of that name and owns it (metacontroller manage_children.go ServerSideApply.Apply).
  * That is a clean takeover for everything but credentials: passwords of Secrets that are not observed
  * would be derived from the new cluster's uid and replace the ones the running database uses
- * (DESIGN rule 6). So the cluster's orphaned Secrets are observed read-only (related) and their
+ * (docs/architecture.md rule 6). So the cluster's orphaned Secrets are observed read-only (related) and their
  * passwords are kept, exactly as for observed children. Likewise the orphaned StatefulSet: its
  * last-valid-spec annotation is what the data was written with, so the checks of a spec change
- * (no downgrade, no major upgrade, no storage shrink: DESIGN rule 2) apply to the new cluster's spec
+ * (no downgrade, no major upgrade, no storage shrink: docs/architecture.md rule 2) apply to the new cluster's spec
  * as to an edit, and its immutable claim templates are kept.
  */
 import type { KubeObject } from '../lib/k8s.js';

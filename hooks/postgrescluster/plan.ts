@@ -1,6 +1,6 @@
 /**
  * What the children are rendered from this time (the `Plan`), and the one way to build it from the
- * StatefulSet's last valid spec: used when the spec is invalid (DESIGN rule 2) and while the cluster
+ * StatefulSet's last valid spec: used when the spec is invalid (docs/architecture.md rule 2) and while the cluster
  * is paused.
  */
 import type { KubeObject } from '../lib/k8s.js';

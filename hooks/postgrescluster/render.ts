@@ -2,7 +2,7 @@
  * Every desired child of a valid cluster, and the child types the controller declares.
  *
  * A pure function of the resolved cluster and its inputs: the same inputs give byte-identical
- * children (DESIGN rule 5). The response builder sorts and sanitizes; this module only renders.
+ * children (docs/architecture.md rule 5). The response builder sorts and sanitizes; this module only renders.
  */
 import type { KubeObject } from '../lib/k8s.js';
 import { buildBootstrapJob } from './children/bootstrap-job.js';

@@ -11,7 +11,7 @@
  * SHA-256(HMAC(SaltedPassword, "Client Key")) and ServerKey = HMAC(SaltedPassword, "Server Key")
  * (RFC 5802 section 3, RFC 7677).
  *
- * Pure and deterministic (DESIGN rule 5): the salt is not random but HMAC(operator key, purpose), so
+ * Pure and deterministic (docs/architecture.md rule 5): the salt is not random but HMAC(operator key, purpose), so
  * a re-run (a stale cache, a retried Job) sends the very same verifier and names the same Job.
  */
 import { createHash, createHmac, pbkdf2Sync } from 'node:crypto';

@@ -1,7 +1,7 @@
 /**
  * The PostgresCluster sync hook: parse → observe → validate → render → status.
  *
- * An invalid spec never changes or removes a child (DESIGN rule 2): the children are rendered from
+ * An invalid spec never changes or removes a child (docs/architecture.md rule 2): the children are rendered from
  * the last valid spec, which every StatefulSet carries in an annotation, and the errors go to status.
  */
 import type { HookContext } from '../lib/context.js';

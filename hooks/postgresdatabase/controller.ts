@@ -9,7 +9,7 @@ import { finalizeDatabase } from './finalize.js';
 import { syncDatabase } from './sync.js';
 
 /**
- * All OnDelete: a credential Secret is never rewritten (DESIGN rule 6); a Job's pod template is
+ * All OnDelete: a credential Secret is never rewritten (docs/architecture.md rule 6); a Job's pod template is
  * immutable, so a changed Job gets a new name instead of an update, and its script ConfigMap with it.
  */
 export const CHILD_TYPES: readonly ChildType[] = [

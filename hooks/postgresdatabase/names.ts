@@ -12,7 +12,7 @@ export interface DatabaseIdentity {
 }
 
 export const ANNOTATIONS = {
-  /** `"true"`: the response builder refuses to drop the child (credentials, DESIGN rule 3). */
+  /** `"true"`: the response builder refuses to drop the child (credentials, docs/architecture.md rule 3). */
   protected: 'pgmeta.io/protected',
   /** On a role Secret: the role it holds credentials for (role names need not be valid label values). */
   role: 'pgmeta.io/role',

@@ -2,7 +2,7 @@
  * One Secret per role with its credentials, in the keys applications expect (CloudNativePG's `-app`
  * Secret shape): username, password, host, port, dbname, uri and jdbc-uri.
  *
- * The password never rotates by accident (DESIGN rule 6): it is the observed Secret's, or else
+ * The password never rotates by accident (docs/architecture.md rule 6): it is the observed Secret's, or else
  * HMAC-SHA256(operator key, `<uid>/role/<role>`), so a hook answering from a stale cache derives the
  * same value. The Secrets are OnDelete children and annotated protected: the response builder
  * refuses a response that would delete one.

@@ -67,7 +67,7 @@ export function planAction(opts: {
   return { plan, revision: rev };
 }
 
-/** An invalid spec changes no child (DESIGN rule 2): the observed ones are kept, the errors reported. */
+/** An invalid spec changes no child (docs/architecture.md rule 2): the observed ones are kept, the errors reported. */
 function invalidResponse(req: SyncRequest, ctx: HookContext, errors: FieldError[]): DesiredState {
   const observed = observedChildren(req);
   return {

@@ -1,5 +1,5 @@
 /**
- * The operator key from which missing credentials are derived (DESIGN rule 6). It must survive
+ * The operator key from which missing credentials are derived (docs/architecture.md rule 6). It must survive
  * restarts, or a cluster created while its Secret was not yet observed would get another password.
  * Order: explicit key (file/variable) > in-cluster Secret, filled or created on first start > ephemeral.
  *

@@ -141,7 +141,7 @@ describe('lifecycle: a cluster created again over its orphans', () => {
       expect(pod?.metadata.uid).toBe(before.get(`Pod/${name}`)?.metadata.uid);
     }
     expect(s.then.pvcNames()).toEqual([`pgdata-${s.name}-0`, `pgdata-${s.name}-1`]);
-    // The passwords the database runs with are kept (DESIGN rule 6).
+    // The passwords the database runs with are kept (docs/architecture.md rule 6).
     for (const name of [`${s.name}-superuser`, `${s.name}-replication`, `${s.name}-app`]) {
       const secret = s.store.get({ kind: 'Secret', namespace: s.namespace, name });
       expect([name, secret?.['data']]).toEqual([name, before.get(`Secret/${name}`)?.['data']]);

@@ -1,6 +1,6 @@
 /**
- * Invariants of the PostgresCluster hook over generated specs and observed states (DESIGN rules
- * 2, 3, 5, 6): determinism, fixpoint, valid names, labels matching selectors, guarded children never
+ * Invariants of the PostgresCluster hook over generated specs and observed states (docs/architecture.md
+ * rules 2, 3, 5, 6): determinism, fixpoint, valid names, labels matching selectors, guarded children never
  * dropped, passwords independent of whether their Secret is observed.
  */
 import fc from 'fast-check';

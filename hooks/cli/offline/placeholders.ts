@@ -1,7 +1,7 @@
 /**
  * Without the operator key, rendered credentials would be HMACs of an all-zero key: values that look
  * like real passwords, could be mistaken for them, and (applied) would become them, since an observed
- * Secret's value is kept forever (DESIGN rule 6). So every Secret value that is or embeds a
+ * Secret's value is kept forever (docs/architecture.md rule 6). So every Secret value that is or embeds a
  * credential becomes a placeholder that is not valid base64: it cannot be read as a password, and
  * `kubectl apply` refuses the Secret instead of storing it. Values that hold no secret (user name,
  * host, port, database) stay, so the output still shows the Secret's shape.

@@ -1,7 +1,7 @@
 /**
  * The Job that creates the application owner and its database on the primary.
  *
- * Side effects are children too (DESIGN "Hook semantics"): the Job's name ends with a keyed hash of
+ * Side effects are children too (docs/architecture.md "Hook semantics"): the Job's name ends with a keyed hash of
  * everything it applies (owner, database, script and the owner's password), so it runs once per
  * change and its result stays observable. The SQL is idempotent, so a rerun (a retry, a deleted Job
  * recreated by Metacontroller) is harmless.

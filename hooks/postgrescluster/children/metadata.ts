@@ -1,6 +1,6 @@
 /**
- * Metadata shared by every child: name, the parent's namespace (children live nowhere else, DESIGN
- * rule 8) and the common labels. Annotations are emitted only when there are some, because an empty
+ * Metadata shared by every child: name, the parent's namespace (children live nowhere else,
+ * docs/architecture.md rule 8) and the common labels. Annotations are emitted only when there are some, because an empty
  * map is a field we would own for nothing.
  */
 import type { ObjectMeta } from '../../lib/k8s.js';

@@ -3,7 +3,7 @@
  * database (the bootstrap Job), and the roles and functions that pgmeta's optional features need
  * (the pooler's lookup role, the monitoring role).
  *
- * Side effects are children (DESIGN "Hook semantics"): each caller names the Job with a keyed hash of
+ * Side effects are children (docs/architecture.md "Hook semantics"): each caller names the Job with a keyed hash of
  * everything it applies, so it runs once per change and its result stays observable; the scripts
  * are idempotent, so a rerun is harmless. There is no `ttlSecondsAfterFinished`: a deleted Job would
  * be recreated by the next sync and run again forever.

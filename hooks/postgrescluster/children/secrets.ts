@@ -1,7 +1,7 @@
 /**
  * Credential Secrets: the superuser, the replication user and the application owner.
  *
- * A password never rotates by accident (DESIGN rule 6): it is the observed Secret's when there is one,
+ * A password never rotates by accident (docs/architecture.md rule 6): it is the observed Secret's when there is one,
  * otherwise HMAC-SHA256(operator key, `<uid>/<purpose>`), so a request with a stale cache that misses
  * the Secret renders the very same password. Secrets are `OnDelete` children: once created they are
  * never rewritten, and the pods read the password from the Secret, not from this rendering.

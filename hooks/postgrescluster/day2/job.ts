@@ -1,7 +1,7 @@
 /**
  * The Job every day-2 operation runs in, and how its progress is read back.
  *
- * Side effects Patroni or the Kubernetes API must carry out are children (DESIGN "Hook semantics"):
+ * Side effects Patroni or the Kubernetes API must carry out are children (docs/architecture.md "Hook semantics"):
  * one Job per change, named `<cluster>-<operation>-<hash of what it applies>`, so Metacontroller
  * creates it once and the next syncs observe its result. Every script is idempotent (a retry, or a
  * Job recreated after a manual delete, redoes nothing already done). Each Job is bounded by

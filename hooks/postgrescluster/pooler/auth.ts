@@ -85,7 +85,7 @@ export type PoolerPasswordInputs = CredentialInputs;
 
 /**
  * The lookup role's password: the observed Secret's, or HMAC(operator key, `<uid>/pooler`) as for the
- * other credentials (DESIGN rule 6), so a stale cache renders the very same password.
+ * other credentials (docs/architecture.md rule 6), so a stale cache renders the very same password.
  */
 export function poolerPassword(
   cluster: ClusterIdentity & { credentialRotation: CredentialGenerations },

@@ -4,7 +4,7 @@
  *
  * Why mirror what the API server already enforces: the hook also validates offline (`pgmeta
  * validate`), on clusters older than the CEL features used, and against the last valid spec rather
- * than the stored one (DESIGN rule 2); and a transition rule is only as good as the old object it
+ * than the stored one (docs/architecture.md rule 2); and a transition rule is only as good as the old object it
  * sees.
  *
  * The rules are read from the generated schema (so messages and places are the CRD's); this module

@@ -4,7 +4,7 @@
  * (Patroni v4.0.4 `Ha.get_remote_member`: the remote member is reached with the local
  * `authentication.replication` settings, which Spilo fills from `PGUSER_STANDBY`/`PGPASSWORD_STANDBY`).
  * The user gives Secrets with the source's passwords (`spec.standby.credentials`); they seed the
- * cluster's own credential Secrets when those are created, which then never change (DESIGN rule 6),
+ * cluster's own credential Secrets when those are created, which then never change (docs/architecture.md rule 6),
  * so the passwords stay right after a promotion and for a later standby of this cluster.
  */
 import type { KubeObject } from '../../lib/k8s.js';

@@ -48,7 +48,7 @@ describe.each(CASE_NAMES)('%s', (name) => {
     const response = run(c, body);
     responses.set(name, response);
     expectGolden(join(dir(name), 'response.yaml'), response);
-    // Same request, byte-identical response (DESIGN rule 5).
+    // Same request, byte-identical response (docs/architecture.md rule 5).
     expect(JSON.stringify(run(c, body))).toBe(JSON.stringify(response));
   });
 });

@@ -1,5 +1,5 @@
 /**
- * The response builder's output is canonical JSON (DESIGN rule 7) after the single sanitize pass that
+ * The response builder's output is canonical JSON (docs/architecture.md rule 7) after the single sanitize pass that
  * replaced the second one (issue 9): the namespace it adds sits in sorted key order, everything else
  * is exactly what one sanitize pass gives, and error messages still name the exact path.
  */

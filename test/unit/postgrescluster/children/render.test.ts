@@ -175,7 +175,7 @@ describe('CHILD_TYPES', () => {
     });
   });
 
-  it('never declares Pods or PersistentVolumeClaims (DESIGN rule 4)', () => {
+  it('never declares Pods or PersistentVolumeClaims (docs/architecture.md rule 4)', () => {
     expect(CHILD_TYPES.map((t) => t.kind)).not.toContain('PersistentVolumeClaim');
     expect(CHILD_TYPES.map((t) => t.kind)).not.toContain('Pod');
   });
