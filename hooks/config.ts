@@ -12,7 +12,7 @@ export interface Config {
   logLevel: string;
   /** Bearer token Metacontroller must present (webhook `authorization`), if configured. */
   authToken?: string;
-  /** The token being rotated out, still accepted while Metacontroller switches (README). */
+  /** The token being rotated out, still accepted while Metacontroller switches (docs/hook-service.md). */
   previousAuthToken?: string;
   /** PGMETA_INSECURE=true: listen on a non-loopback address without a token (logged as a warning). */
   insecure: boolean;

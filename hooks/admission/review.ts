@@ -23,6 +23,7 @@ import { checkBackupObject } from '../postgresbackup/spec.js';
 import { checkSpec as checkCluster } from '../postgrescluster/spec/index.js';
 import { withLoggingDefault } from '../postgrescluster/spec/logging.js';
 import { checkSpec as checkDatabase } from '../postgresdatabase/spec/index.js';
+import { checkDrillObject } from '../postgresrestoredrill/spec.js';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -117,6 +118,10 @@ const CHECKS: Partial<Record<string, (o: KubeObject, old: KubeObject | undefined
   },
   PostgresBackup(o) {
     const r = checkBackupObject(o);
+    return r.ok ? [] : r.errors;
+  },
+  PostgresRestoreDrill(o) {
+    const r = checkDrillObject(o);
     return r.ok ? [] : r.errors;
   },
 };

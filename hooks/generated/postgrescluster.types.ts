@@ -6,7 +6,7 @@
  */
 export interface PostgresClusterSpec {
   /**
-   * PostgreSQL major version, as a string: 13 to 17. 18 is refused for now (SpecValid=False): it needs Spilo's spilo-18 (4.1) image, whose scripts pgmeta has not been checked against. Never lowered (a data directory cannot be downgraded). Raising it is refused once the cluster holds data: upgrade by restoring into a new cluster of the new version, with restore.source.version set to this one (README "Major version upgrade").
+   * PostgreSQL major version, as a string: 13 to 17. 18 is refused for now (SpecValid=False): it needs Spilo's spilo-18 (4.1) image, whose scripts pgmeta has not been checked against. Never lowered (a data directory cannot be downgraded). Raising it is refused once the cluster holds data: upgrade by restoring into a new cluster of the new version, with restore.source.version set to this one (docs/day2.md "Major version upgrade").
    */
   version: '13' | '14' | '15' | '16' | '17' | '18';
   /**
@@ -1180,7 +1180,7 @@ export interface PostgresClusterSpec {
          */
         forcePathStyle?: boolean;
         /**
-         * Credentials without static keys, instead of credentialsSecret: InstanceProfile lets WAL-G take the AWS SDK's default credentials, the instance profile of the node the member runs on (EC2 instance metadata, which the pods must be able to reach). IAM roles for service accounts (web identity) do not work with the pinned Spilo and WAL-G; README "Credentials without static keys".
+         * Credentials without static keys, instead of credentialsSecret: InstanceProfile lets WAL-G take the AWS SDK's default credentials, the instance profile of the node the member runs on (EC2 instance metadata, which the pods must be able to reach). IAM roles for service accounts (web identity) do not work with the pinned Spilo and WAL-G; docs/backup.md "Credentials without static keys".
          */
         identity?: {
           /**
@@ -1250,7 +1250,7 @@ export interface PostgresClusterSpec {
          */
         storageAccount: string;
         /**
-         * Credentials without a key, instead of credentialsSecret: ManagedIdentity lets WAL-G take Azure's default credential chain, i.e. the managed identity the node offers through the instance metadata service (a system-assigned identity, or the only user-assigned one). Azure Workload Identity does not work with the pinned WAL-G; README "Credentials without static keys".
+         * Credentials without a key, instead of credentialsSecret: ManagedIdentity lets WAL-G take Azure's default credential chain, i.e. the managed identity the node offers through the instance metadata service (a system-assigned identity, or the only user-assigned one). Azure Workload Identity does not work with the pinned WAL-G; docs/backup.md "Credentials without static keys".
          */
         identity?: {
           /**
@@ -1334,7 +1334,7 @@ export interface PostgresClusterSpec {
     downloadConcurrency?: number;
   };
   /**
-   * Create this cluster from another cluster's WAL-G archive (point-in-time recovery), at bootstrap only: it cannot be added, changed or removed later. A source of an older major (source.version) is restored with that major's binaries and then upgraded to version with pg_upgrade: this is how a cluster moves to a new major (README "Major version upgrade"). The cluster archives into its own, different path (spec.backup).
+   * Create this cluster from another cluster's WAL-G archive (point-in-time recovery), at bootstrap only: it cannot be added, changed or removed later. A source of an older major (source.version) is restored with that major's binaries and then upgraded to version with pg_upgrade: this is how a cluster moves to a new major (docs/day2.md "Major version upgrade"). The cluster archives into its own, different path (spec.backup).
    */
   restore?: {
     /**
@@ -1362,7 +1362,7 @@ export interface PostgresClusterSpec {
          */
         forcePathStyle?: boolean;
         /**
-         * Credentials without static keys, instead of credentialsSecret: InstanceProfile lets WAL-G take the AWS SDK's default credentials, the instance profile of the node the member runs on (EC2 instance metadata, which the pods must be able to reach). IAM roles for service accounts (web identity) do not work with the pinned Spilo and WAL-G; README "Credentials without static keys".
+         * Credentials without static keys, instead of credentialsSecret: InstanceProfile lets WAL-G take the AWS SDK's default credentials, the instance profile of the node the member runs on (EC2 instance metadata, which the pods must be able to reach). IAM roles for service accounts (web identity) do not work with the pinned Spilo and WAL-G; docs/backup.md "Credentials without static keys".
          */
         identity?: {
           /**
@@ -1432,7 +1432,7 @@ export interface PostgresClusterSpec {
          */
         storageAccount: string;
         /**
-         * Credentials without a key, instead of credentialsSecret: ManagedIdentity lets WAL-G take Azure's default credential chain, i.e. the managed identity the node offers through the instance metadata service (a system-assigned identity, or the only user-assigned one). Azure Workload Identity does not work with the pinned WAL-G; README "Credentials without static keys".
+         * Credentials without a key, instead of credentialsSecret: ManagedIdentity lets WAL-G take Azure's default credential chain, i.e. the managed identity the node offers through the instance metadata service (a system-assigned identity, or the only user-assigned one). Azure Workload Identity does not work with the pinned WAL-G; docs/backup.md "Credentials without static keys".
          */
         identity?: {
           /**
@@ -1521,7 +1521,7 @@ export interface PostgresClusterSpec {
     };
   };
   /**
-   * Run this cluster as a standby of another one (disaster recovery): its leader replays the source's WAL, streamed from the source's primary (host, port), fetched from the source's WAL-G archive (archive), or both; its other members cascade from its leader. It accepts no writes. Removing standby promotes it (the failover to the DR site, README "Standby clusters and disaster recovery"). Not with restore. The credential Secrets must hold the source's passwords: the data, and so its roles, is a copy of the source's.
+   * Run this cluster as a standby of another one (disaster recovery): its leader replays the source's WAL, streamed from the source's primary (host, port), fetched from the source's WAL-G archive (archive), or both; its other members cascade from its leader. It accepts no writes. Removing standby promotes it (the failover to the DR site, docs/backup.md "Standby clusters and disaster recovery"). Not with restore. The credential Secrets must hold the source's passwords: the data, and so its roles, is a copy of the source's.
    */
   standby?: {
     /**

@@ -1,6 +1,6 @@
 /**
  * Everything impure a hook needs, handed in by the HTTP layer so the hooks stay pure functions of
- * (request, context): same request, same answer (README "Rules that keep data safe").
+ * (request, context): same request, same answer (docs/cluster.md "Rules that keep data safe").
  */
 /**
  * Container images by key and the pull Secrets every rendered pod gets, as the install configured them

@@ -10,7 +10,7 @@
 
 /**
  * Entries of a memo holding one value per cluster: about as many clusters as one hook replica serves
- * (README "Performance and sizing"). A checked spec with every feature set takes about 21 KiB, so
+ * (docs/performance.md "Performance and sizing"). A checked spec with every feature set takes about 21 KiB, so
  * such a memo stays under ~45 MiB; a larger fleet per replica only loses hits, never answers.
  */
 export const PER_CLUSTER_MEMO_CAPACITY = 2048;

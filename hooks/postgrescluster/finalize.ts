@@ -1,5 +1,5 @@
 /**
- * The PostgresCluster finalize hook. How a cluster goes depends on how it was deleted (README,
+ * The PostgresCluster finalize hook. How a cluster goes depends on how it was deleted (docs/day2.md,
  * "Deleting a cluster"; the rule every finalize follows is in ../metacontroller/deletion.ts):
  *
  * - default (background): stop every member cleanly (the StatefulSet at zero), remove what Patroni

@@ -1,5 +1,5 @@
 /**
- * A cluster created again over the orphans of one of the same name (README "Deleting a cluster").
+ * A cluster created again over the orphans of one of the same name (docs/day2.md "Deleting a cluster").
  *
  * After `kubectl delete --cascade=orphan` every child stays, ownerless and running. A new
  * PostgresCluster of the same name does not adopt them: its generated selector is

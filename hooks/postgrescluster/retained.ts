@@ -1,5 +1,5 @@
 /**
- * A new cluster over the data volumes of an earlier one of the same name (README "Deleting a
+ * A new cluster over the data volumes of an earlier one of the same name (docs/day2.md "Deleting a
  * cluster").
  *
  * With `storage.retentionPolicy.whenDeleted: Retain` (the default) a normal delete leaves the claims

@@ -74,7 +74,7 @@ function tokensOf(data: Record<string, string>, ref: SecretRef): AuthTokens {
   if (!token) {
     throw new Error(
       `${where} has an empty "${TOKEN_FIELD}": remove its data (the service writes a new token at its next ` +
-        'start), then restart Metacontroller so it sends the new token (README, "Authentication")',
+        'start), then restart Metacontroller so it sends the new token (docs/hook-service.md, "Authentication")',
     );
   }
   if (token.length < MIN_TOKEN_CHARS) {

@@ -1,6 +1,6 @@
 /**
  * `npm run bench:fleet [-- --clusters 5000]`: what a fleet of PostgresClusters costs with
- * Metacontroller, measured in two halves (README "Performance and sizing"):
+ * Metacontroller, measured in two halves (docs/performance.md "Performance and sizing"):
  *
  * 1. fleet-sample.ts: a few clusters per class (idle; writing continuously) run through the lifecycle
  *    emulator's Metacontroller with the real hook service in this process and the simulated Patroni,

@@ -23,7 +23,7 @@ export interface PayloadResult {
   etag: LoadSummary;
   /** The hook service on the varied stream (varied.ts): one cluster's requests loop after loop. */
   varied: LoadSummary;
-  /** varied.rps / floor.rps: the figure the README quotes. */
+  /** varied.rps / floor.rps: the figure docs/performance.md quotes. */
   variedRatio: number;
   floorPeakRssBytes: number;
 }

@@ -1,5 +1,5 @@
 /**
- * Scenario: a cluster whose store names an identity instead of a Secret (README "Credentials without
+ * Scenario: a cluster whose store names an identity instead of a Secret (docs/backup.md "Credentials without
  * static keys"). No Secret exists at all: the cluster archives, a PostgresBackup succeeds, the
  * catalog lists it, and the members' ServiceAccount carries GKE Workload Identity's annotation.
  * The simulated store does not check credentials (sim/walg.ts): what this shows is that nothing in

@@ -1,6 +1,6 @@
 /**
  * Scenarios: deleting a cluster with `kubectl delete --cascade=orphan` and `--cascade=foreground`
- * (README "Deleting a cluster"). The emulator models the garbage collector's `orphan` and
+ * (docs/day2.md "Deleting a cluster"). The emulator models the garbage collector's `orphan` and
  * `foregroundDeletion` finalizers, Metacontroller's hands-off while they are on, and the
  * server-side-apply create path that would take orphans back (metacontroller/UPSTREAM.md).
  */

@@ -1,6 +1,6 @@
 /**
  * Scenarios: a cluster created again after a normal (background) delete, over the data volumes
- * `storage.retentionPolicy.whenDeleted: Retain` kept (README "Deleting a cluster"). The old
+ * `storage.retentionPolicy.whenDeleted: Retain` kept (docs/day2.md "Deleting a cluster"). The old
  * credential Secrets went with the old cluster; the claims `pgdata-<name>-<ordinal>` stayed, with the
  * old data directory on them.
  */

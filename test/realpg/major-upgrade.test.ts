@@ -1,5 +1,5 @@
 /**
- * The documented major-upgrade procedure (README "Major version upgrade"), on real servers: pgmeta
+ * The documented major-upgrade procedure (docs/day2.md "Major version upgrade"), on real servers: pgmeta
  * refuses to raise `version` in place, so the data moves to a new cluster of the new major by logical
  * replication, with writes going on until the switch. Old server PostgreSQL 13 (`wal_level=logical`,
  * which the old cluster gets through `postgresqlParams` and the parameter Job), new server 17; the

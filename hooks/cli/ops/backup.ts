@@ -39,7 +39,7 @@ export async function backup(p: Parsed, io: CliIo): Promise<number> {
   const c = await kube.cluster(cluster);
   if ((c['spec'] as { backup?: unknown } | undefined)?.backup === undefined)
     throw new CliError(
-      `${cluster} has no spec.backup: configure a backup destination first (README "Backups and restore")`,
+      `${cluster} has no spec.backup: configure a backup destination first (docs/backup.md "Backups and restore")`,
     );
   await kube.create('PostgresBackup', {
     apiVersion: 'pgmeta.io/v1alpha1',

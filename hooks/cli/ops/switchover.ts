@@ -1,5 +1,5 @@
 /**
- * `switchover CLUSTER [--to MEMBER]`: the `pgmeta.io/switchover-to` annotation (README "Day 2"), which
+ * `switchover CLUSTER [--to MEMBER]`: the `pgmeta.io/switchover-to` annotation (docs/day2.md "Day 2"), which
  * makes the hook run a switchover Job that asks Patroni (`POST /switchover`). A request runs once, so
  * an earlier finished request is withdrawn first (and its status gone) before the new one is set.
  * `spec.switchover`, when set, wins over the annotation: then the command refuses, since the spec

@@ -1,5 +1,5 @@
 /**
- * `pause`/`resume` and `stop`/`start`: the spec fields `paused` and `stopped` (README "Day 2"), set
+ * `pause`/`resume` and `stop`/`start`: the spec fields `paused` and `stopped` (docs/day2.md "Day 2"), set
  * with a merge patch (`null` removes the field, which is how they are turned off). `--wait` waits for
  * the hooks to have synced that generation and for the result: condition Paused, phase Stopped, or
  * every member running again.

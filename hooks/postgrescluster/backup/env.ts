@@ -69,7 +69,7 @@ function storeEnv(dest: ResolvedDestination, prefix: string, p: Prefix): EnvVar[
         value(`${p}WALG_S3_PREFIX`, prefix),
         value(`${p}WALE_S3_PREFIX`, prefix),
         // Without keys, Spilo sets AWS_INSTANCE_PROFILE and WAL-G takes the AWS SDK's default
-        // credentials: the node's instance profile (README "Credentials without static keys").
+        // credentials: the node's instance profile (docs/backup.md "Credentials without static keys").
         ...secretIf(`${p}AWS_ACCESS_KEY_ID`, dest.accessKeyId),
         ...secretIf(`${p}AWS_SECRET_ACCESS_KEY`, dest.secretAccessKey),
         ...(dest.region === undefined ? [] : [value(`${p}AWS_REGION`, dest.region)]),

@@ -2,7 +2,7 @@
  * Credentials without static keys: what the members' ServiceAccount must carry for the identity a
  * backup or restore store names. WAL-G runs inside the Spilo container (archive_command, Spilo's
  * cron, and pgmeta's backup and catalog Jobs through the server), so the members' identity is the
- * one WAL-G uses. What works with the pinned versions, and why (README "Credentials without static
+ * one WAL-G uses. What works with the pinned versions, and why (docs/backup.md "Credentials without static
  * keys" has the details):
  *
  * - GCS, GKE Workload Identity: without `GOOGLE_APPLICATION_CREDENTIALS`, WAL-G 3.0.5's GCS client

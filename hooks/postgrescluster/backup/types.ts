@@ -79,7 +79,7 @@ export type Compression = (typeof COMPRESSIONS)[number];
 export const ENCRYPTION_METHODS = ['libsodium', 'pgp'] as const;
 export type EncryptionMethod = (typeof ENCRYPTION_METHODS)[number];
 
-/** Default Secret keys, documented in the CRD and the README. */
+/** Default Secret keys, documented in the CRD and docs/backup.md. */
 export const DEFAULT_KEYS = {
   s3AccessKeyId: 'AWS_ACCESS_KEY_ID',
   s3SecretAccessKey: 'AWS_SECRET_ACCESS_KEY',

@@ -15,7 +15,7 @@
  *
  * One exception: an ownerless object pgmeta labelled for a cluster of this very name is that
  * cluster's orphan (left by `kubectl delete --cascade=orphan`), which a new cluster of the name takes
- * over by design (orphans.ts, README "Deleting a cluster").
+ * over by design (orphans.ts, docs/day2.md "Deleting a cluster").
  */
 import type { ConditionInput } from '../../lib/conditions.js';
 import type { KubeObject } from '../../lib/k8s.js';

@@ -1,6 +1,6 @@
 /**
  * Major version upgrades (`version` raised) of a cluster that holds data are refused, with the
- * procedure in the message (README "Major version upgrade").
+ * procedure in the message (docs/day2.md "Major version upgrade").
  *
  * Why not in place: Spilo's upgrade (`/scripts/inplace_upgrade.py`) must run inside the primary's
  * container, next to its data directory, while every member is stopped and replicas are rebuilt.
@@ -31,7 +31,7 @@ export function majorUpgradeMessage(from: string, to: string): string {
   return (
     `cannot upgrade from PostgreSQL ${from} to ${to} in place: keep version ${from} here and create a ` +
     `new cluster with version ${to} and spec.restore from this cluster's archive with ` +
-    `source.version ${from}; Spilo restores it and runs pg_upgrade (README: Major version upgrade). ` +
+    `source.version ${from}; Spilo restores it and runs pg_upgrade (docs/day2.md "Major version upgrade"). ` +
     `Then move clients and delete this cluster`
   );
 }

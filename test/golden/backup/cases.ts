@@ -104,7 +104,7 @@ function converged(spec: Record<string, unknown>): World {
 export const CASES: Record<string, () => World> = {
   's3-minio': minioCluster,
 
-  // Credentials without static keys, one store each (README "Credentials without static keys").
+  // Credentials without static keys, one store each (docs/backup.md "Credentials without static keys").
   's3-instance-profile': () =>
     converged({
       backup: {

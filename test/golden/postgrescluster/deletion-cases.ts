@@ -1,5 +1,5 @@
 /**
- * Finalize goldens for `kubectl delete --cascade=orphan|foreground` (README "Deleting a cluster";
+ * Finalize goldens for `kubectl delete --cascade=orphan|foreground` (docs/day2.md "Deleting a cluster";
  * hooks/metacontroller/deletion.ts): what finalize answers while the garbage collector's finalizer is
  * on, and after the collector is done.
  */

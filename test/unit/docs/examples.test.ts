@@ -64,7 +64,9 @@ describe('pgmeta objects shown in the documentation', () => {
   it.each(found.map((f) => [`${f.where} ${f.object.kind}/${f.object.metadata.name}`, f.object] as const))(
     '%s is valid',
     (_where, object) => {
-      expect(['PostgresCluster', 'PostgresDatabase', 'PostgresBackup']).toContain(object.kind);
+      expect(['PostgresCluster', 'PostgresDatabase', 'PostgresBackup', 'PostgresRestoreDrill']).toContain(
+        object.kind,
+      );
       expect(object.apiVersion).toBe('pgmeta.io/v1alpha1');
       expect(errorsOf(object)).toEqual([]);
     },

@@ -47,7 +47,7 @@ describe('the ValidatingWebhookConfiguration', () => {
         apiGroups: ['pgmeta.io'],
         apiVersions: ['*'],
         operations: ['CREATE', 'UPDATE'],
-        resources: ['postgresclusters', 'postgresdatabases', 'postgresbackups'],
+        resources: ['postgresclusters', 'postgresdatabases', 'postgresbackups', 'postgresrestoredrills'],
         scope: 'Namespaced',
       },
     ]);
