@@ -7,7 +7,7 @@
  * TO PROGRAM`) nor write. On 13 (no `pg_read_all_data`) and on a newer major.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { DRILL_SCRIPT } from '../../../hooks/postgresrestoredrill/script';
@@ -33,7 +33,14 @@ describe.each(MAJORS)('the drill check program on a real server (PostgreSQL %s)'
 
   beforeAll(async () => {
     ({ server, close } = await startTempServer(major));
+    // Like pgmeta's pg_hba: every other role needs its SCRAM password (the superuser keeps trust
+    // here, the test has no Secret), so the check role's generated password must really work.
+    writeFileSync(
+      join(server.dataDir, 'pg_hba.conf'),
+      'host all postgres 127.0.0.1/32 trust\nhost all all 127.0.0.1/32 scram-sha-256\n',
+    );
     const c = await server.connect();
+    await c.query('SELECT pg_reload_conf()');
     await c.query(
       'CREATE TABLE orders (id int PRIMARY KEY, total numeric); INSERT INTO orders SELECT g, g FROM generate_series(1, 1000) g',
     );
