@@ -1,7 +1,8 @@
 /**
  * The check Job of a restore drill: the check program (script.ts) in the temporary cluster's Spilo
  * image, connected to the temporary cluster's primary Service as its superuser (the cluster's own
- * Secret, never the source's: the drill cluster has its own names). It calls no Kubernetes API, so it
+ * Secret, never the source's: the drill cluster has its own names; the user's query runs as a
+ * read-only role the program makes, see script.ts). It calls no Kubernetes API, so it
  * has no ServiceAccount token. `activeDeadlineSeconds` is the drill's timeout: the Job controller ends
  * a restore that never becomes ready, so the hook needs no clock (verdict.ts).
  */
