@@ -38,25 +38,25 @@ const stateOf = (o: KubeObject | undefined, user: Credential): RotationState | u
   (o?.['status'] as { credentialRotation?: Partial<Record<Credential, RotationState>> } | undefined)
     ?.credentialRotation?.[user];
 
-/** Ends the wait once the requested generation is applied and Succeeded, or when it Failed. */
-function settled(
-  o: KubeObject | undefined,
-  name: string,
-  user: Credential,
-  wanted: number,
-): Outcome | undefined {
-  if (!o) return { ok: false, message: `${name} was deleted` };
-  const bad = invalidSpec(o);
-  if (bad) return bad;
-  const s = stateOf(o, user);
-  if (s === undefined || (s.requested ?? 0) < wanted) return undefined;
-  if (s.phase === 'Failed') return { ok: false, message: `rotation of ${user} failed: ${s.message ?? ''}` };
-  if (s.phase === 'Succeeded' && (s.applied ?? 0) >= wanted)
-    return {
-      ok: true,
-      message: `${user} credential of ${name} rotated (generation ${wanted}): ${s.message ?? ''}`,
-    };
-  return undefined;
+interface Wanted {
+  name: string;
+  user: Credential;
+  generation: number;
+}
+
+/** The outcome once the rotation of the wanted generation has Succeeded or Failed. */
+function verdict(s: RotationState, w: Wanted): Outcome | undefined {
+  if (s.phase === 'Failed') return { ok: false, message: `rotation of ${w.user} failed: ${s.message ?? ''}` };
+  const done = s.phase === 'Succeeded' && (s.applied ?? 0) >= w.generation;
+  const message = `${w.user} credential of ${w.name} rotated (generation ${w.generation}): ${s.message ?? ''}`;
+  return done ? { ok: true, message } : undefined;
+}
+
+/** Ends the wait once status reports on the wanted generation (an older one's state does not count). */
+function settled(o: KubeObject | undefined, w: Wanted): Outcome | undefined {
+  if (!o) return { ok: false, message: `${w.name} was deleted` };
+  const s = stateOf(o, w.user);
+  return invalidSpec(o) ?? (s && (s.requested ?? 0) >= w.generation ? verdict(s, w) : undefined);
 }
 
 export async function rotate(p: Parsed, io: CliIo): Promise<number> {
@@ -83,7 +83,7 @@ export async function rotate(p: Parsed, io: CliIo): Promise<number> {
         ? `${user} ${s.phase ?? '?'} (applied ${s.applied ?? 0} of ${s.requested ?? 0}): ${s.message ?? ''}`
         : undefined;
     },
-    check: (o) => settled(o, name, user, wanted),
+    check: (o) => settled(o, { name, user, generation: wanted }),
   });
   return reportOutcome(outcome, io);
 }
