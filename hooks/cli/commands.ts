@@ -2,6 +2,7 @@
  * The command table: name, one-line summary, usage, flags, and the module that runs it (loaded
  * only when the command runs, lazy.ts). help.ts prints it; completion.ts completes from it.
  */
+import type { PostgresClusterSpec } from '../generated/postgrescluster.types.js';
 import type { FlagSpec, Parsed } from './args.js';
 import type { CliIo } from './io.js';
 
@@ -21,6 +22,16 @@ export interface Command {
 
 const API = ['-n', '--namespace', '--context', '--kubeconfig'];
 const WAIT = { values: [...API, '--timeout'], booleans: ['--wait'] };
+
+/** What `rotate --user` takes: the keys of `spec.credentialRotation` (here, so help and completion need no hook code). */
+export type Credential = keyof NonNullable<PostgresClusterSpec['credentialRotation']>;
+export const CREDENTIALS = [
+  'app',
+  'superuser',
+  'replication',
+  'pooler',
+  'monitoring',
+] as const satisfies readonly Credential[];
 
 export const COMMANDS: readonly Command[] = [
   {
@@ -57,6 +68,15 @@ export const COMMANDS: readonly Command[] = [
     flags: { values: [...WAIT.values, '--name'], booleans: WAIT.booleans },
     module: './ops/backup.js',
     run: 'backup',
+    cluster: true,
+  },
+  {
+    name: 'rotate',
+    summary: 'rotate a credential (spec.credentialRotation.<credential> raised by one)',
+    usage: `rotate CLUSTER --user ${CREDENTIALS.join('|')} [--wait] [--timeout 30m]`,
+    flags: { values: [...WAIT.values, '--user'], booleans: WAIT.booleans },
+    module: './ops/rotate.js',
+    run: 'rotate',
     cluster: true,
   },
   {

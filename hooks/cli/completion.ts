@@ -1,11 +1,11 @@
 /**
- * `completion bash|zsh`: a script that completes commands, their flags, and cluster names (read with
+ * `completion bash|zsh`: a script that completes commands, their flags, `rotate --user`'s credentials and cluster names (read with
  * `kubectl get postgresclusters`, so it follows the current context and `-n`). Works for both
  * `pgmeta` and `kubectl pgmeta` (kubectl ≥1.26 asks a plugin for completions through an executable
  * `kubectl_complete-pgmeta` on the PATH: the script says how to add one).
  */
 import { UsageError, type Parsed } from './args.js';
-import { COMMANDS } from './commands.js';
+import { COMMANDS, CREDENTIALS } from './commands.js';
 import type { CliIo } from './io.js';
 
 function flagsOf(): string {
@@ -40,6 +40,7 @@ ${flagsOf()}
   case "\${COMP_WORDS[COMP_CWORD-1]}" in
     -f|--filename|--key-file|--kubeconfig) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     -o|--output) [[ $cmd == report ]] && COMPREPLY=($(compgen -f -- "$cur")) || COMPREPLY=($(compgen -W "text json yaml" -- "$cur")); return ;;
+    --user) COMPREPLY=($(compgen -W "${CREDENTIALS.join(' ')}" -- "$cur")); return ;;
     -n|--namespace) COMPREPLY=($(compgen -W "$(kubectl get namespaces -o name 2>/dev/null | sed 's|.*/||')" -- "$cur")); return ;;
   esac
   if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "$flags" -- "$cur")); return; fi

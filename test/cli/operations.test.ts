@@ -5,6 +5,7 @@
  */
 import { useLifecycle } from '../lifecycle/scenario';
 import { Backups, MINIO_BACKUP } from '../lifecycle/backups';
+import { decodedData } from '../support/fake-secrets-api';
 import { CliRig, ensureBuilt } from './harness';
 
 const HA = { version: '16', replicas: 3, storage: { size: '10Gi' } };
@@ -139,6 +140,67 @@ describe('pgmeta mutating commands', () => {
       expect(restart.stdout).toContain('orders is running, 3 members ready');
       const member = await rig.run(['restart', 'orders', '--member', 'orders-1'], { step: false });
       expect(member.code).toBe(2);
+    } finally {
+      await rig.stop();
+    }
+  }, 120_000);
+
+  it('rotate raises spec.credentialRotation.<user> by one; with --wait the app password changes', async () => {
+    const s = world.scenario();
+    await s.given.cluster(HA);
+    const rig = await CliRig.start(s);
+    const appSecret = () => s.store.get({ kind: 'Secret', namespace: 'shop', name: 'orders-app' });
+    const rotation = () => (s.parent()?.['spec'] as { credentialRotation?: object }).credentialRotation;
+    try {
+      const bogus = await rig.run(['rotate', 'orders', '--user', 'root'], { step: false });
+      expect([bogus.code, bogus.stderr.split('\n')[0]]).toEqual([
+        2,
+        'pgmeta rotate: --user "root" is not one of app, superuser, replication, pooler, monitoring',
+      ]);
+      expect((await rig.run(['rotate', 'orders'], { step: false })).code).toBe(2);
+      expect(rotation()).toBeUndefined();
+
+      const before = decodedData(appSecret())['password'];
+      const first = await rig.run(['rotate', 'orders', '--user', 'app'], { step: false });
+      expect([first.code, first.stdout]).toEqual([
+        0,
+        'rotation of the app credential of orders requested (spec.credentialRotation.app: 1)\n',
+      ]);
+      expect(rotation()).toEqual({ app: 1 });
+      const res = await rig.run(['rotate', 'orders', '--user', 'app', '--wait', '--timeout', '60s']);
+      expect(res.code).toBe(0);
+      expect(res.stdout).toBe(
+        'rotation of the app credential of orders requested (spec.credentialRotation.app: 2)\n' +
+          'app credential of orders rotated (generation 2): the Secret holds it\n',
+      );
+      expect(rotation()).toEqual({ app: 2 });
+      const after = decodedData(appSecret())['password'];
+      expect(after).toBeTruthy();
+      expect(after).not.toBe(before);
+      expect(s.then.status()['credentialRotation']).toEqual({
+        app: { requested: 2, applied: 2, phase: 'Succeeded', message: 'the Secret holds it' },
+      });
+      // The CLI's only writes: the two merge patches of the spec (no Secret, no Job, no status).
+      expect(cliChanges(rig)).toEqual(['spec.credentialRotation', 'spec.credentialRotation.app']);
+      expect(
+        rig.s.store.log.filter((c) => c.actor === 'kubectl-pgmeta' && c.kind !== 'PostgresCluster'),
+      ).toEqual([]);
+    } finally {
+      await rig.stop();
+    }
+  }, 120_000);
+
+  it('rotate --wait exits 1 with the status message when the rotation Job fails', async () => {
+    const s = world.scenario();
+    await s.given.cluster(HA);
+    s.when.jobFails('orders-rotate-', 'simulated: primary unreachable');
+    const rig = await CliRig.start(s);
+    try {
+      const res = await rig.run(['rotate', 'orders', '--user', 'app', '--wait', '--timeout', '60s']);
+      expect(res.code).toBe(1);
+      expect(res.stderr).toMatch(
+        /\nrotation of app failed: job orders-rotate-\S+ failed: .*simulated: primary unreachable.*\(delete the Job to retry\)\n$/,
+      );
     } finally {
       await rig.stop();
     }

@@ -1,10 +1,17 @@
-/** The CLI's small parts: flags, durations, colour rules, spec errors read back from SpecValid. */
+/**
+ * The CLI's small parts: flags, durations, colour rules, spec errors read back from SpecValid, the
+ * credentials `rotate` takes and their completion.
+ */
+import { execFileSync } from 'node:child_process';
 import { parseArgs, parseDuration, UsageError } from '../../../hooks/cli/args';
 import { painter, useColour } from '../../../hooks/cli/io';
 import { splitSpecErrors } from '../../../hooks/cli/status/spec-errors';
 import { statusText } from '../../../hooks/cli/status/text';
 import { statusView } from '../../../hooks/cli/status/model';
 import { defaultBackupName } from '../../../hooks/cli/ops/backup';
+import { CREDENTIALS } from '../../../hooks/cli/commands';
+import { completion } from '../../../hooks/cli/completion';
+import { ROTATED_PURPOSES } from '../../../hooks/postgrescluster/rotation/generations';
 
 const io = (isTTY: boolean, env: Record<string, string> = {}) => ({
   out: () => undefined,
@@ -66,4 +73,28 @@ it('splits the SpecValid message back into field errors', () => {
 
 it('names a backup after its cluster and the UTC time, a valid object name', () => {
   expect(defaultBackupName('orders', new Date('2026-11-21T10:02:03.456Z'))).toBe('orders-20261121-100203');
+});
+
+it("rotate --user takes exactly the hook's rotatable credentials, and bash completes them", async () => {
+  expect([...CREDENTIALS].sort()).toEqual([...ROTATED_PURPOSES].sort());
+  const script: string[] = [];
+  await completion(
+    { positionals: ['bash'], flags: new Map(), passthrough: [] },
+    { ...io(false), out: (t) => script.push(t) },
+  );
+  const complete = (words: string[]) =>
+    execFileSync(
+      'bash',
+      [
+        '-c',
+        `${script.join('\n')}\nCOMP_WORDS=(${words.join(' ')}); COMP_CWORD=${words.length - 1}; _pgmeta; echo "\${COMPREPLY[*]}"`,
+      ],
+      { encoding: 'utf8' },
+    ).trim();
+  expect(complete(['pgmeta', 'rotate', 'orders', '--user', "''"])).toBe(
+    'app superuser replication pooler monitoring',
+  );
+  expect(complete(['pgmeta', 'rotate', 'orders', '--user', 'rep'])).toBe('replication');
+  expect(complete(['pgmeta', 'rotate', 'orders', '--u'])).toBe('--user');
+  expect(complete(['pgmeta', 'ro'])).toBe('rotate');
 });
