@@ -104,3 +104,26 @@ describe('psqlConnectArg', () => {
     expect(() => psqlConnectArg(db)).toThrow(UnsafeSqlText);
   });
 });
+
+describe('the refusal', () => {
+  // What a user reads in the status: the kind of text, the value, and why.
+  it.each<[string, () => string, string]>([
+    ['an identifier', () => quoteIdent(''), 'identifier "" must not be empty'],
+    ['a literal', () => quoteLiteral('a\0'), 'literal "a\\u0000" contains a NUL character'],
+    ['a database', () => psqlConnectArg('a\nb'), 'database "a\\nb" contains a control character'],
+  ])('of %s names the value and the problem', (_what, quote, message) => {
+    expect(quote).toThrow(message);
+  });
+
+  it('is an UnsafeSqlText by name, so logs and errors say which check refused', () => {
+    const error = (() => {
+      try {
+        return quoteIdent('');
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(UnsafeSqlText);
+    expect((error as Error).name).toBe('UnsafeSqlText');
+  });
+});
