@@ -48,6 +48,8 @@ export default {
   reporters: ['json', 'progress-append-only'],
   jsonReporter: { fileName: `.tmp/mutation/${slug}.json` },
   tempDirName: `.tmp/stryker/${slug}`,
+  // Not copied into the sandbox: other modules' sandboxes and reports (runs may overlap), builds.
+  ignorePatterns: ['/.tmp', '/dist', '/coverage'],
   // The machine is shared: one test process. A mutant that loops is cut off after twice the time its
   // tests took unmutated plus 5 s, and counts as detected (Stryker's Timeout).
   concurrency: 1,

@@ -8,6 +8,7 @@ import {
   checkFinalized,
   checkResync,
   checkStatus,
+  isObject,
 } from '../../../hooks/metacontroller/response';
 import { HookError } from '../../../hooks/metacontroller/errors';
 import type { KubeObject } from '../../../hooks/lib/k8s';
@@ -213,7 +214,8 @@ describe('checkStatus', () => {
     expect(checkStatus(undefined)).toEqual({});
   });
   it.each([null, [], 'ok', 1])('refuses %p', (v) => {
-    expect(refusal(() => checkStatus(v)).message).toBe('status must be an object');
+    const err = refusal(() => checkStatus(v));
+    expect([err.reason, err.message]).toEqual(['InvalidResponse', 'status must be an object']);
   });
   it('names the field of a value JSON cannot carry', () => {
     expect(refusal(() => checkStatus({ phase: 'x', at: Infinity })).message).toBe(
@@ -222,6 +224,20 @@ describe('checkStatus', () => {
   });
   it('keeps an object', () => {
     expect(checkStatus({ phase: 'Running' })).toEqual({ phase: 'Running' });
+  });
+});
+
+describe('isObject (also what dispatch checks a hook answer and a request with)', () => {
+  it.each([
+    [{}, true],
+    [{ a: 1 }, true],
+    [null, false],
+    [undefined, false],
+    [[], false],
+    ['x', false],
+    [1, false],
+  ])('%p: %p', (v, expected) => {
+    expect(isObject(v)).toBe(expected);
   });
 });
 
