@@ -122,7 +122,8 @@ describe('orphanedChildren', () => {
   it('finds none for a parent without a uid', () => {
     const p = parent();
     const { uid: _uid, ...metadata } = p.metadata;
-    const related = [obj('StatefulSet', 'apps/v1', 'b', { labels })];
+    // Not even the objects without the label, which would match an undefined uid.
+    const related = [obj('StatefulSet', 'apps/v1', 'b', { labels }), obj('StatefulSet', 'apps/v1', 'plain')];
     expect(orphanedChildren(request({ ...p, metadata }, [], related), type)).toEqual([]);
   });
 });
