@@ -161,3 +161,55 @@ describe('finalize under each deletion mode', () => {
     expect(cleanupNames(result.children).some((n) => n.startsWith('Job/orders-cleanup-'))).toBe(true);
   });
 });
+
+describe('finalize: what else it answers', () => {
+  it.each<[string, () => KubeObject]>([
+    ['background', deleting],
+    ['foreground', () => deletingWith('foregroundDeletion')],
+    ['orphan', () => deletingWith('orphan')],
+  ])('%s: the status says Deleting', (_mode, make) => {
+    const parent = make();
+    const result = sync({
+      parent,
+      children: appliedChildren(parent),
+      related: relatedFor(parent, MEMBERS),
+      finalizing: true,
+    });
+    expect(result.status).toMatchObject({ phase: 'Deleting' });
+  });
+
+  it('stops only the StatefulSet: every other child is returned as rendered', () => {
+    const parent = deleting();
+    const children = appliedChildren(parent);
+    const result = sync({ parent, children, related: relatedFor(parent, MEMBERS), finalizing: true });
+    const others = result.children.filter((c) => c.kind !== 'StatefulSet');
+    expect(others.length).toBeGreaterThan(3);
+    for (const c of others)
+      expect((c['spec'] as { replicas?: number } | undefined)?.replicas).toBeUndefined();
+  });
+
+  it('an ownerless StatefulSet of the cluster (orphaned) and no member: finalizes at once, no cleanup', () => {
+    const parent = deleting();
+    const applied = appliedChildren(parent);
+    const { ownerReferences: _refs, ...metadata } = applied.find((c) => c.kind === 'StatefulSet')!.metadata;
+    const orphan = { ...applied.find((c) => c.kind === 'StatefulSet')!, metadata };
+    const children = applied.filter((c) => c.kind !== 'StatefulSet');
+    const related = [...relatedFor(parent, [], [0]), orphan];
+    const result = sync({ parent, children, related, finalizing: true });
+    expect(cleanupNames(result.children)).toEqual([]);
+    expect(result.finalized).toBe(true);
+  });
+
+  it('an invalid spec does not hold the deletion: with no member left it finalizes, without cleanup', () => {
+    const base = deleting();
+    const parent = { ...base, spec: { ...(base['spec'] as object), storage: { size: '10GB' } } };
+    const result = sync({
+      parent,
+      children: withStatefulSet(parent, 0, 0),
+      related: relatedFor(base, [], [0]),
+      finalizing: true,
+    });
+    expect(cleanupNames(result.children)).toEqual([]);
+    expect(result.finalized).toBe(true);
+  });
+});
