@@ -57,6 +57,30 @@ describe('keepImmutable', () => {
     ]);
   });
 
+  it('copes with observed templates without spec, resources or requests (keeps the desired size)', () => {
+    const desired = sts([claim('a', '1Gi'), claim('b', '2Gi'), claim('c', '3Gi')]);
+    const observed = sts([
+      { metadata: { name: 'a' } },
+      { metadata: { name: 'b' }, spec: {} },
+      { metadata: { name: 'c' }, spec: { resources: {} } },
+    ]);
+    expect(templatesOf(keepImmutable(desired, observed))).toEqual([
+      claim('a', '1Gi'),
+      claim('b', '2Gi'),
+      claim('c', '3Gi'),
+    ]);
+  });
+
+  it('sets the observed size on a desired template with a spec but no resources', () => {
+    const desired = sts([{ metadata: { name: 'a' }, spec: { accessModes: ['ReadWriteOnce'] } }]);
+    expect(templatesOf(keepImmutable(desired, sts([claim('a', '5Gi')])))).toEqual([
+      {
+        metadata: { name: 'a' },
+        spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '5Gi' } } },
+      },
+    ]);
+  });
+
   it('adds a storage request the desired template lacks, and copes with templates without spec or name', () => {
     const desired = sts([{ metadata: { name: 'pgdata' } }, {}]);
     const observed = sts([
