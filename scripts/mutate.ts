@@ -1,23 +1,27 @@
 /**
  * `npm run mutate`: StrykerJS over the safety-critical modules (the keys of
- * test/mutation-minimums.json; stryker.config.mjs reads the same file), then a
- * per-module table, the scores in `.tmp/mutation.json`, and a failure when a module scores below its
- * committed minimum (test/mutation-minimums.json).
+ * test/mutation-minimums.json), one Stryker run per module against the test files
+ * test/mutation-tests.json names for it (stryker.config.mjs reads `MUTATE_MODULE`), then a per-module
+ * table, the scores in `.tmp/mutation.json`, and a failure when a module scores below its committed
+ * minimum.
  *
  * Score = detected / (detected + undetected), where detected is killed or timed out and undetected is
  * survived or not covered: the mutation-testing-report-schema's statuses, as Stryker's own score
  * counts them. Mutants that cannot change behaviour (equivalent) are excluded in the source with a
  * `// Stryker disable next-line <mutator>: <why>` comment and show as ignored.
  *
- *   npm run mutate                 # all modules (about 30-60 minutes on two cores)
- *   npm run mutate -- --no-run     # only re-read the last report
+ *   npm run mutate                          # every module (README: how long it takes)
+ *   npm run mutate -- hooks/a.ts hooks/b.ts # only these modules; the table shows the last report of the others
+ *   npm run mutate -- --no-run              # only re-read the last reports
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..');
-const REPORT = join(ROOT, '.tmp', 'stryker-report.json');
+/** Stryker's JSON report of one module (stryker.config.mjs `jsonReporter`). */
+const reportOf = (module: string): string =>
+  join(ROOT, '.tmp', 'mutation', `${module.replace(/[/.]/g, '_')}.json`);
 const SCORES = join(ROOT, '.tmp', 'mutation.json');
 const MINIMUMS = join(ROOT, 'test', 'mutation-minimums.json');
 
@@ -78,14 +82,44 @@ function table(rows: ReturnType<typeof judge>): string {
   return [head, ...lines].join('\n');
 }
 
-function main(): void {
-  if (!process.argv.includes('--no-run')) {
-    const run = spawnSync('npx', ['stryker', 'run'], { cwd: ROOT, stdio: 'inherit' });
-    if (run.status !== 0) process.exit(run.status ?? 1);
+/** Each module's last report merged into one, so judge() sees every module that has one. */
+function readReports(modules: readonly string[]): Report {
+  const files: Report['files'] = {};
+  for (const module of modules) {
+    const path = reportOf(module);
+    if (!existsSync(path)) continue;
+    Object.assign(files, (JSON.parse(readFileSync(path, 'utf8')) as Report).files);
   }
-  const report = JSON.parse(readFileSync(REPORT, 'utf8')) as Report;
+  return { files };
+}
+
+function runStryker(module: string): void {
+  const started = Date.now();
+  process.stdout.write(`\n== ${module}\n`);
+  const run = spawnSync('npx', ['stryker', 'run'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+    env: { ...process.env, MUTATE_MODULE: module },
+  });
+  if (run.status !== 0) process.exit(run.status ?? 1);
+  process.stdout.write(`== ${module}: ${Math.round((Date.now() - started) / 1000)} s\n`);
+}
+
+function main(): void {
   const minimums = JSON.parse(readFileSync(MINIMUMS, 'utf8')) as Record<string, number>;
-  const rows = judge(report, minimums);
+  const args = process.argv.slice(2);
+  const chosen = args.filter((a) => !a.startsWith('--'));
+  const unknown = chosen.filter((m) => minimums[m] === undefined);
+  if (unknown.length > 0) {
+    process.stderr.write(`not a mutated module (test/mutation-minimums.json): ${unknown.join(', ')}\n`);
+    process.exit(2);
+  }
+  if (!args.includes('--no-run')) {
+    const started = Date.now();
+    for (const module of chosen.length > 0 ? chosen : Object.keys(minimums)) runStryker(module);
+    process.stdout.write(`\nmutation testing took ${Math.round((Date.now() - started) / 60_000)} min\n`);
+  }
+  const rows = judge(readReports(Object.keys(minimums)), minimums);
   mkdirSync(join(ROOT, '.tmp'), { recursive: true });
   writeFileSync(
     SCORES,

@@ -66,7 +66,12 @@ function checkChild(raw: unknown, index: number, scope: ResponseScope): KubeObje
  */
 function withNamespace(child: Record<string, unknown>, namespace: string | undefined): KubeObject {
   const metadata = child['metadata'] as Record<string, unknown>;
-  if (namespace === undefined || metadata['namespace'] !== undefined) return child as KubeObject;
+  if (
+    namespace === undefined ||
+    // Stryker disable next-line StringLiteral: reading metadata[""] (undefined) rewrites a namespace checkChild has already found equal into keys already sorted: no change
+    metadata['namespace'] !== undefined
+  )
+    return child as KubeObject;
   const all: Record<string, unknown> = { ...metadata, namespace };
   child['metadata'] = Object.fromEntries(
     Object.keys(all)

@@ -56,6 +56,7 @@ export function retainedVolumes(parent: KubeObject, observed: ObservedCluster): 
   const missingSecrets = Object.values(names.secrets).filter(
     (n) => observedPassword(observed.secrets[n]) === undefined,
   );
+  // Stryker disable next-line OptionalChaining: found is not empty here (returned above when it is)
   const firstMissing = found[0]?.ordinal !== 0;
   if (missingSecrets.length === 0 && !firstMissing) return undefined;
   return { claims: found.map((c) => c.name), missingSecrets, firstMissing };

@@ -1,7 +1,10 @@
 /**
  * pg_hba lines for test/realpg/hba.test.ts: valid and invalid ones of every part of a rule. The
- * verdict is never written here: the real server of each major gives it.
+ * verdict is never written here: the real server of each major gives it. The generated lines are
+ * fixed by their seeds, so test/unit/postgrescluster/spec/hba-verdicts.test.ts can keep pgmeta's
+ * verdicts on the same lines in the fast suite.
  */
+import fc from 'fast-check';
 
 /** Lines whose verdict pgmeta must share with the server (weak methods allowed). */
 export const COMPARED: readonly string[] = [
@@ -141,3 +144,66 @@ export const POLICY: readonly string[] = [
   'host /^db_[0-9]+$ all all md5',
   'host all all all md5 \u0001',
 ];
+
+/**
+ * Regular expressions over the characters pgmeta allows in them (hba/policy.ts `REGEX_SUBSET`),
+ * fixed by a seed: within the subset the hook and the server must agree on which ones compile.
+ */
+export function subsetRegexLines(): string[] {
+  const chars = ['a', 'b', '1', '_', '.', '-', '^', '$', '|', '(', ')', '*', '+', '?'];
+  const patterns = fc.sample(fc.array(fc.constantFrom(...chars), { minLength: 1, maxLength: 6 }), {
+    numRuns: 600,
+    seed: 42,
+  });
+  return [...new Set(patterns.map((p) => `host all /${p.join('')} all md5`))];
+}
+
+/**
+ * Database and user fields of quotes, commas, blanks, tabs, `#` and `+`, fixed by a seed: the
+ * tokenizer must split them as the server does (which decides whether the rest of the line is where
+ * the parser expects it). `@` is left out: it names a file.
+ */
+export function tokenizerLines(): string[] {
+  const field = fc.array(fc.constantFrom('a', 'B', '"', ',', ' ', '\t', '#', '+', 'x'), {
+    minLength: 1,
+    maxLength: 8,
+  });
+  const lines = fc.sample(fc.tuple(field, field), { numRuns: 600, seed: 3 });
+  return [...new Set(lines.map(([d, u]) => `host ${d.join('')} ${u.join('')} all md5`))];
+}
+
+/** Tokens shaped like addresses: dotted parts in every base, hex groups with `::`, CIDR lengths. */
+function addressTokens(): fc.Arbitrary<string> {
+  const anyChars = fc
+    .array(fc.constantFrom('0', '1', '2', '5', '9', 'a', 'f', 'x', '.', ':', '/', '+', '-'), {
+      minLength: 1,
+      maxLength: 14,
+    })
+    .map((t) => t.join(''));
+  const v4 = fc
+    .array(fc.constantFrom('0', '1', '10', '255', '256', '0x1f', '0x', '010', '08', '65535', '4294967295'), {
+      minLength: 1,
+      maxLength: 5,
+    })
+    .map((p) => p.join('.'));
+  const v6 = fc
+    .array(fc.constantFrom('', '0', '1', 'ffff', 'fffff', 'g', '1.2.3.4', '01.2.3.4'), {
+      minLength: 2,
+      maxLength: 9,
+    })
+    .map((p) => p.join(':'));
+  const bits = fc.constantFrom('', '/0', '/8', '/+8', '/-0', '/32', '/33', '/128', '/129', '/', '/8x');
+  return fc.oneof(
+    anyChars,
+    fc.tuple(fc.oneof(v4, v6), bits).map(([a, b]) => a + b),
+  );
+}
+
+export function addressLines(): string[] {
+  const tokens = fc.sample(addressTokens(), { numRuns: 500, seed: 7 });
+  return [...new Set(tokens)].flatMap((t) => [
+    `host all all ${t} md5`,
+    `host all all ${t} 255.0.0.0 md5`,
+    `host all all ${t} ffff:: md5`,
+  ]);
+}

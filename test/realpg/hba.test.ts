@@ -6,11 +6,10 @@
  * says so and nothing else.
  */
 import { describe, expect, it } from '@jest/globals';
-import fc from 'fast-check';
 import { parseHbaLine } from '../../hooks/postgrescluster/spec/hba/parse';
 import { WEAK_METHODS, hbaLineError } from '../../hooks/postgrescluster/spec/hba/policy';
 import { PG_MAJORS, type Major } from '../support/pgbin';
-import { COMPARED, POLICY } from './hba-cases';
+import { COMPARED, POLICY, subsetRegexLines, tokenizerLines } from './hba-cases';
 import { judgeAll, withHbaServer, type ServerVerdict } from './hba-server';
 
 const ALL_WEAK = Object.keys(WEAK_METHODS);
@@ -23,33 +22,6 @@ const withPgmeta = (major: Major, verdicts: ServerVerdict[]): Verdict[] =>
 
 const isPolicy = (message: string | undefined): boolean =>
   message !== undefined && !message.startsWith('PostgreSQL ');
-
-/**
- * Regular expressions over the characters pgmeta allows in them (hba/policy.ts `REGEX_SUBSET`),
- * fixed by a seed: within the subset the hook and the server must agree on which ones compile.
- */
-function subsetRegexLines(): string[] {
-  const chars = ['a', 'b', '1', '_', '.', '-', '^', '$', '|', '(', ')', '*', '+', '?'];
-  const patterns = fc.sample(fc.array(fc.constantFrom(...chars), { minLength: 1, maxLength: 6 }), {
-    numRuns: 600,
-    seed: 42,
-  });
-  return [...new Set(patterns.map((p) => `host all /${p.join('')} all md5`))];
-}
-
-/**
- * Database and user fields of quotes, commas, blanks, tabs, `#` and `+`, fixed by a seed: the
- * tokenizer must split them as the server does (which decides whether the rest of the line is where
- * the parser expects it). `@` is left out: it names a file.
- */
-function tokenizerLines(): string[] {
-  const field = fc.array(fc.constantFrom('a', 'B', '"', ',', ' ', '\t', '#', '+', 'x'), {
-    minLength: 1,
-    maxLength: 8,
-  });
-  const lines = fc.sample(fc.tuple(field, field), { numRuns: 600, seed: 3 });
-  return [...new Set(lines.map(([d, u]) => `host ${d.join('')} ${u.join('')} all md5`))];
-}
 
 /** The table of lines: pgmeta refuses exactly what the server refuses, apart from the stated exceptions. */
 function expectSameVerdicts(major: Major, compared: Verdict[]): void {

@@ -34,6 +34,7 @@ export function identifierProblem(s: string): string | undefined {
   if (s.length === 0) return 'must not be empty';
   const text = sqlTextProblem(s);
   if (text) return text;
+  // Stryker disable next-line StringLiteral: Buffer.byteLength reads an empty encoding as utf8, the default
   if (Buffer.byteLength(s, 'utf8') > MAX_IDENTIFIER_BYTES) {
     return `must be at most ${MAX_IDENTIFIER_BYTES} bytes in UTF-8 (PostgreSQL truncates longer names)`;
   }

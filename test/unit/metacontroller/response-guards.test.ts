@@ -8,6 +8,7 @@ import {
   checkFinalized,
   checkResync,
   checkStatus,
+  isObject,
 } from '../../../hooks/metacontroller/response';
 import { HookError } from '../../../hooks/metacontroller/errors';
 import type { KubeObject } from '../../../hooks/lib/k8s';
@@ -111,6 +112,33 @@ describe('checkChildren refuses malformed children, naming the index', () => {
   });
 });
 
+describe('checkChildren, the namespace it writes', () => {
+  const cm = (metadata: Record<string, unknown>) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata });
+
+  it("adds the parent's namespace, keeping metadata's keys sorted", () => {
+    const [out] = checkChildren([cm({ name: 'a', labels: { x: 'y' } })], {
+      types: TYPES,
+      namespace: 'ns',
+      observed: {},
+    });
+    expect(Object.keys(out!.metadata)).toEqual(['labels', 'name', 'namespace']);
+    expect(out!.metadata.namespace).toBe('ns');
+  });
+
+  it('writes no namespace key at all for a cluster-scoped parent', () => {
+    const [out] = checkChildren([cm({ name: 'a' })], { types: TYPES, namespace: undefined, observed: {} });
+    expect(out).toStrictEqual({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' } });
+  });
+
+  it('names the child and the field of a value JSON cannot carry', () => {
+    const bad = { ...cm({ name: 'b' }), data: { x: Number.NaN } };
+    const err = refusal(() =>
+      checkChildren([cm({ name: 'a' }), bad], { types: TYPES, namespace: 'ns', observed: {} }),
+    );
+    expect(err.message).toBe('unsupported number value at children[1].data.x');
+  });
+});
+
 describe('the deletion guard', () => {
   it('refuses to leave out a protected child, with its reason and identity', () => {
     const observed = observedPvcs(protectedPvc({ namespace: 'ns' }));
@@ -186,10 +214,30 @@ describe('checkStatus', () => {
     expect(checkStatus(undefined)).toEqual({});
   });
   it.each([null, [], 'ok', 1])('refuses %p', (v) => {
-    expect(refusal(() => checkStatus(v)).message).toMatch(/status/);
+    const err = refusal(() => checkStatus(v));
+    expect([err.reason, err.message]).toEqual(['InvalidResponse', 'status must be an object']);
+  });
+  it('names the field of a value JSON cannot carry', () => {
+    expect(refusal(() => checkStatus({ phase: 'x', at: Infinity })).message).toBe(
+      'unsupported number value at status.at',
+    );
   });
   it('keeps an object', () => {
     expect(checkStatus({ phase: 'Running' })).toEqual({ phase: 'Running' });
+  });
+});
+
+describe('isObject (also what dispatch checks a hook answer and a request with)', () => {
+  it.each([
+    [{}, true],
+    [{ a: 1 }, true],
+    [null, false],
+    [undefined, false],
+    [[], false],
+    ['x', false],
+    [1, false],
+  ])('%p: %p', (v, expected) => {
+    expect(isObject(v)).toBe(expected);
   });
 });
 

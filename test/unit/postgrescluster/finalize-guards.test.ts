@@ -86,3 +86,130 @@ describe('finalize once both hold', () => {
     expect(result.finalized).toBe(true);
   });
 });
+
+/** The cluster being deleted with a garbage-collector finalizer, as `kubectl delete --cascade=...` sets it. */
+function deletingWith(gc: 'orphan' | 'foregroundDeletion'): KubeObject {
+  const parent = deleting();
+  return {
+    ...parent,
+    metadata: { ...parent.metadata, finalizers: [...(parent.metadata.finalizers ?? []), gc] },
+  };
+}
+const sts = (children: readonly KubeObject[]) =>
+  children.find((c) => c.kind === 'StatefulSet')?.['spec'] as
+    { replicas?: number; persistentVolumeClaimRetentionPolicy?: Record<string, string> } | undefined;
+const MEMBERS = [{ ordinal: 0, role: 'master' as const }];
+const resync = (r: object) => (r as { resyncAfterSeconds?: number }).resyncAfterSeconds;
+
+describe('finalize under each deletion mode', () => {
+  it('background: stops the StatefulSet (replicas 0, whenScaled Retain, whenDeleted kept) and polls', () => {
+    const parent = deleting();
+    const children = appliedChildren(parent);
+    const result = sync({ parent, children, related: relatedFor(parent, MEMBERS), finalizing: true });
+    expect(sts(result.children)).toMatchObject({
+      replicas: 0,
+      persistentVolumeClaimRetentionPolicy: { whenScaled: 'Retain', whenDeleted: 'Retain' },
+    });
+    expect([result.finalized, resync(result)]).toEqual([false, 10]);
+    expect(result.children.map((c) => c.kind).sort()).toEqual(children.map((c) => c.kind).sort());
+  });
+
+  it('foreground: hands off (stopped StatefulSet, no cleanup), never finalizes, polls', () => {
+    const parent = deletingWith('foregroundDeletion');
+    const result = sync({
+      parent,
+      children: withStatefulSet(parent, 0, 0),
+      related: relatedFor(parent, [], [0]),
+      finalizing: true,
+    });
+    expect(cleanupNames(result.children)).toEqual([]);
+    expect(sts(result.children)?.replicas).toBe(0);
+    expect([result.finalized, resync(result)]).toEqual([false, 10]);
+  });
+
+  it('orphan: finalizes at once and returns the observed children unchanged (members keep running)', () => {
+    const parent = deletingWith('orphan');
+    const children = appliedChildren(parent);
+    const result = sync({ parent, children, related: relatedFor(parent, MEMBERS), finalizing: true });
+    expect(result.finalized).toBe(true);
+    expect(resync(result)).toBeUndefined();
+    expect(sts(result.children)?.replicas).toBe(sts(children)?.replicas);
+    expect(sts(result.children)?.replicas).not.toBe(0);
+  });
+
+  it('after an orphaning (StatefulSet no longer a child, its member still running): finalizes at once', () => {
+    const parent = deleting();
+    const children = appliedChildren(parent).filter((c) => c.kind !== 'StatefulSet');
+    const result = sync({ parent, children, related: relatedFor(parent, MEMBERS), finalizing: true });
+    expect(result.finalized).toBe(true);
+    expect(cleanupNames(result.children)).toEqual([]);
+  });
+
+  it('no StatefulSet and only terminating members (a foreground deletion ending): not finalized yet', () => {
+    const parent = deleting();
+    const children = appliedChildren(parent).filter((c) => c.kind !== 'StatefulSet');
+    const related = relatedFor(parent, [{ ordinal: 0, role: 'master', terminating: true }]);
+    const result = sync({ parent, children, related, finalizing: true });
+    expect(result.finalized).toBe(false);
+    expect(cleanupNames(result.children)).toEqual([]);
+  });
+
+  it('no StatefulSet and no member: the StatefulSet counts as at zero, so the cleanup runs', () => {
+    const parent = deleting();
+    const children = appliedChildren(parent).filter((c) => c.kind !== 'StatefulSet');
+    const result = sync({ parent, children, related: relatedFor(parent, [], [0]), finalizing: true });
+    expect(cleanupNames(result.children).some((n) => n.startsWith('Job/orders-cleanup-'))).toBe(true);
+  });
+});
+
+describe('finalize: what else it answers', () => {
+  it.each<[string, () => KubeObject]>([
+    ['background', deleting],
+    ['foreground', () => deletingWith('foregroundDeletion')],
+    ['orphan', () => deletingWith('orphan')],
+  ])('%s: the status says Deleting', (_mode, make) => {
+    const parent = make();
+    const result = sync({
+      parent,
+      children: appliedChildren(parent),
+      related: relatedFor(parent, MEMBERS),
+      finalizing: true,
+    });
+    expect(result.status).toMatchObject({ phase: 'Deleting' });
+  });
+
+  it('stops only the StatefulSet: every other child is returned as rendered', () => {
+    const parent = deleting();
+    const children = appliedChildren(parent);
+    const result = sync({ parent, children, related: relatedFor(parent, MEMBERS), finalizing: true });
+    const others = result.children.filter((c) => c.kind !== 'StatefulSet');
+    expect(others.length).toBeGreaterThan(3);
+    for (const c of others)
+      expect((c['spec'] as { replicas?: number } | undefined)?.replicas).toBeUndefined();
+  });
+
+  it('an ownerless StatefulSet of the cluster (orphaned) and no member: finalizes at once, no cleanup', () => {
+    const parent = deleting();
+    const applied = appliedChildren(parent);
+    const { ownerReferences: _refs, ...metadata } = applied.find((c) => c.kind === 'StatefulSet')!.metadata;
+    const orphan = { ...applied.find((c) => c.kind === 'StatefulSet')!, metadata };
+    const children = applied.filter((c) => c.kind !== 'StatefulSet');
+    const related = [...relatedFor(parent, [], [0]), orphan];
+    const result = sync({ parent, children, related, finalizing: true });
+    expect(cleanupNames(result.children)).toEqual([]);
+    expect(result.finalized).toBe(true);
+  });
+
+  it('an invalid spec does not hold the deletion: with no member left it finalizes, without cleanup', () => {
+    const base = deleting();
+    const parent = { ...base, spec: { ...(base['spec'] as object), storage: { size: '10GB' } } };
+    const result = sync({
+      parent,
+      children: withStatefulSet(parent, 0, 0),
+      related: relatedFor(base, [], [0]),
+      finalizing: true,
+    });
+    expect(cleanupNames(result.children)).toEqual([]);
+    expect(result.finalized).toBe(true);
+  });
+});

@@ -5,6 +5,7 @@ import { runHook } from '../../../hooks/metacontroller/dispatch.js';
 import { renderChildren } from '../../../hooks/postgrescluster/render.js';
 import { CTX, parentFrom, resolvedCluster } from '../../support/cluster-world.js';
 import { envMap } from '../../support/cluster-fixture.js';
+import { lazy } from '../../support/lazy.js';
 
 const BASE = { version: '16', replicas: 3, storage: { size: '10Gi' } };
 const inputs = { operatorKey: new Uint8Array(32).fill(3), observedSecrets: {}, specJson: '{}' };
@@ -27,11 +28,12 @@ const portsOf = (svc: KubeObject) =>
   (svc['spec'] as { ports: { name: string; port: number }[] }).ports.map((p) => `${p.name}:${p.port}`);
 
 describe('spec.metrics', () => {
-  const on = renderChildren(resolvedCluster({ ...BASE, metrics: { enabled: true } }), inputs);
-  const off = renderChildren(resolvedCluster(BASE), inputs);
+  // Rendered on first use inside a test (test/support/lazy.ts).
+  const on = lazy(() => renderChildren(resolvedCluster({ ...BASE, metrics: { enabled: true } }), inputs));
+  const off = lazy(() => renderChildren(resolvedCluster(BASE), inputs));
 
   it('adds the exporter sidecar, logged in as the monitoring role over loopback with TLS', () => {
-    const [postgres, exporter] = containersOf(find(on, 'StatefulSet', 'orders')!);
+    const [postgres, exporter] = containersOf(find(on(), 'StatefulSet', 'orders')!);
     expect(postgres?.name).toBe('postgres');
     expect(exporter).toMatchObject({
       name: 'exporter',
@@ -46,22 +48,22 @@ describe('spec.metrics', () => {
   });
 
   it('renders the monitoring role’s Secret and Job, and a metrics port on the selector Services only', () => {
-    expect(find(on, 'Secret', 'orders-monitoring')).toBeDefined();
-    expect(find(on, 'Job', /^orders-monitoring-[0-9a-f]{8}$/)).toBeDefined();
-    expect(portsOf(find(on, 'Service', 'orders-ro')!)).toEqual(['postgresql:5432', 'metrics:9187']);
-    expect(portsOf(find(on, 'Service', 'orders-members')!)).toEqual([
+    expect(find(on(), 'Secret', 'orders-monitoring')).toBeDefined();
+    expect(find(on(), 'Job', /^orders-monitoring-[0-9a-f]{8}$/)).toBeDefined();
+    expect(portsOf(find(on(), 'Service', 'orders-ro')!)).toEqual(['postgresql:5432', 'metrics:9187']);
+    expect(portsOf(find(on(), 'Service', 'orders-members')!)).toEqual([
       'postgresql:5432',
       'patroni:8008',
       'metrics:9187',
     ]);
     // Patroni's leader Endpoints behind the primary Service list PostgreSQL's port only.
-    expect(portsOf(find(on, 'Service', 'orders')!)).toEqual(['postgresql:5432']);
+    expect(portsOf(find(on(), 'Service', 'orders')!)).toEqual(['postgresql:5432']);
   });
 
   it('changes nothing without it', () => {
-    expect(containersOf(find(off, 'StatefulSet', 'orders')!).map((c) => c.name)).toEqual(['postgres']);
-    expect(off.filter((c) => c.metadata.name.includes('monitoring'))).toEqual([]);
-    expect(portsOf(find(off, 'Service', 'orders-ro')!)).toEqual(['postgresql:5432']);
+    expect(containersOf(find(off(), 'StatefulSet', 'orders')!).map((c) => c.name)).toEqual(['postgres']);
+    expect(off().filter((c) => c.metadata.name.includes('monitoring'))).toEqual([]);
+    expect(portsOf(find(off(), 'Service', 'orders-ro')!)).toEqual(['postgresql:5432']);
   });
 
   it('connects without requiring TLS when the cluster does not', () => {

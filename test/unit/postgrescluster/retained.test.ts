@@ -95,3 +95,38 @@ describe('retainedVolumes', () => {
     ).toBeUndefined();
   });
 });
+
+describe('retainedVolumesCondition, word for word', () => {
+  const found =
+    'data volumes of an earlier cluster of this name were retained (pgdata-db-0, pgdata-db-1), so no member is started';
+  const labels = 'the labels pgmeta.io/cluster=db, app.kubernetes.io/managed-by=pgmeta';
+  const held = (missingSecrets: string[], firstMissing = false) =>
+    retainedVolumesCondition({ claims: ['pgdata-db-0', 'pgdata-db-1'], missingSecrets, firstMissing }, 'db');
+
+  it('one Secret missing: "does not", "this Secret"', () => {
+    expect(held(['db-app'])).toEqual({
+      type: 'Ready',
+      status: 'False',
+      reason: 'RetainedVolumes',
+      message:
+        `${found}: their roles keep the old passwords, and db-app does not hold one. ` +
+        `To keep the data, create this Secret with the old password (key "password") and ${labels}. ` +
+        'To start empty, delete the claims.',
+    });
+  });
+
+  it('two Secrets missing: "do not", "these Secrets"', () => {
+    expect(held(['db-app', 'db-superuser']).message).toBe(
+      `${found}: their roles keep the old passwords, and db-app, db-superuser do not hold one. ` +
+        `To keep the data, create these Secrets with the old password (key "password") and ${labels}. ` +
+        'To start empty, delete the claims.',
+    );
+  });
+
+  it("member 0's claim gone: why the retained members could not join", () => {
+    expect(held([], true).message).toBe(
+      `${found}: pgdata-db-0 is gone: member 0 would start a new database that the retained members ` +
+        'cannot join (system ID mismatch). To start empty, delete the claims.',
+    );
+  });
+});

@@ -3,6 +3,8 @@
  * mutant that could be detected; ignored ones, the documented equivalents, count for nothing) and fails
  * a module that is below its minimum or missing from the report.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { judge, scoreOf } from '../../../scripts/mutate';
 
 const mutants = (statuses: Record<string, number>) =>
@@ -33,5 +35,26 @@ describe('judge', () => {
     expect(judge(report, { 'hooks/b.ts': 0 })).toEqual([
       { module: 'hooks/b.ts', score: undefined, minimum: 0, ok: false },
     ]);
+  });
+});
+
+describe('the committed lists', () => {
+  const ROOT = join(__dirname, '..', '..', '..');
+  const read = (f: string) =>
+    JSON.parse(readFileSync(join(ROOT, 'test', f), 'utf8')) as Record<string, unknown>;
+  const minimums = read('mutation-minimums.json') as Record<string, number>;
+  const tests = read('mutation-tests.json') as Record<string, string[]>;
+
+  it('name the same modules, each an existing file with at least one existing test file', () => {
+    expect(Object.keys(tests).sort()).toEqual(Object.keys(minimums).sort());
+    for (const [module, files] of Object.entries(tests)) {
+      expect([module, existsSync(join(ROOT, module))]).toEqual([module, true]);
+      expect(files.length).toBeGreaterThan(0);
+      for (const f of files) expect([f, existsSync(join(ROOT, f))]).toEqual([f, true]);
+    }
+  });
+
+  it('hold every module to at least 90 %', () => {
+    expect(Object.entries(minimums).filter(([, min]) => min < 90)).toEqual([]);
   });
 });

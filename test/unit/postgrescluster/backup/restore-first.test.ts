@@ -22,6 +22,7 @@ import type { KubeObject } from '../../../../hooks/lib/k8s.js';
 import { applied } from '../../../support/apiserver.js';
 import { userSecret } from '../../../support/backup-world.js';
 import { parentFrom, relatedFor, sync } from '../../../support/cluster-world.js';
+import { lazy } from '../../../support/lazy.js';
 import { backup, path, restore } from '../backup-contract-arbitraries.js';
 import { ENVDIR } from '../backup-contract-names.js';
 
@@ -140,19 +141,23 @@ describe('a restored cluster with spec.backup', () => {
     backup: { destination: { gcs } },
     restore: { source: { s3, path: 'shop/orders/u0' }, target: { latest: true } },
   };
-  const parent = parentFrom(spec, { name: 'orders-copy' });
-  const first = sync({ parent, children: [], related: SECRETS });
-  const children = first.children.map((c) => applied(c, parent));
-  const running = relatedFor(parent, members, [], { podsFrom: children });
-  const during = sync({
-    parent,
-    children,
-    related: [...SECRETS, ...withoutLeader(withInitialize(running, ''))],
+  // The story's syncs run on first use inside a test (test/support/lazy.ts).
+  const story = lazy(() => {
+    const parent = parentFrom(spec, { name: 'orders-copy' });
+    const first = sync({ parent, children: [], related: SECRETS });
+    const children = first.children.map((c) => applied(c, parent));
+    const running = relatedFor(parent, members, [], { podsFrom: children });
+    const during = sync({
+      parent,
+      children,
+      related: [...SECRETS, ...withoutLeader(withInitialize(running, ''))],
+    });
+    const after = sync({ parent, children, related: [...SECRETS, ...running] });
+    return { parent, first, during, after };
   });
-  const after = sync({ parent, children, related: [...SECRETS, ...running] });
 
   it('from S3 with its archive on GCS: the restoring server does not push its timeline into the S3 source (spilo#1122)', () => {
-    const env = containerEnv(first.children);
+    const env = containerEnv(story().first.children);
     const source = cloneSource(env);
     expect(source).toBe('s3://pg-source/shop/orders/u0/wal/16');
     expect(restoringServerArchivesTo(env)).not.toBe(source);
@@ -160,10 +165,10 @@ describe('a restored cluster with spec.backup', () => {
   });
 
   it('is created with its restore only, and BackupConfigured says it waits for the restore', () => {
-    const env = containerEnv(first.children);
+    const env = containerEnv(story().first.children);
     expect(cloneSource(env)).toBe('s3://pg-source/shop/orders/u0/wal/16');
     expect(env.filter((e) => /^(WALG_|WALE_|GOOGLE_|USE_WALG_)/.test(e.name))).toEqual([]);
-    expect(condition(first.status, 'BackupConfigured')).toMatchObject({
+    expect(condition(story().first.status, 'BackupConfigured')).toMatchObject({
       status: 'False',
       reason: 'WaitingForRestore',
       message: expect.stringContaining(
@@ -173,24 +178,27 @@ describe('a restored cluster with spec.backup', () => {
   });
 
   it('keeps it so while Patroni bootstraps (initialize taken but empty, no leader yet)', () => {
-    expect(containerEnv(during.children)).toEqual(containerEnv(first.children));
-    expect(condition(during.status, 'BackupConfigured')?.reason).toBe('WaitingForRestore');
-    expect(condition(during.status, 'Restored')).toMatchObject({ status: 'False', reason: 'Restoring' });
+    expect(containerEnv(story().during.children)).toEqual(containerEnv(story().first.children));
+    expect(condition(story().during.status, 'BackupConfigured')?.reason).toBe('WaitingForRestore');
+    expect(condition(story().during.status, 'Restored')).toMatchObject({
+      status: 'False',
+      reason: 'Restoring',
+    });
   });
 
   it('adds the archive once Patroni holds the system identifier; the members then roll out', () => {
-    const env = containerEnv(after.children);
+    const env = containerEnv(story().after.children);
     expect(valueOf(env, 'WALG_GS_PREFIX')).toMatch(/^gs:\/\/pg-backups\//);
     expect(cloneSource(env)).toBe('s3://pg-source/shop/orders/u0/wal/16');
-    expect(condition(after.status, 'BackupConfigured')).toMatchObject({
+    expect(condition(story().after.status, 'BackupConfigured')).toMatchObject({
       status: 'False',
       reason: 'RollingOut',
     });
   });
 
   it('keeps the archive once rolled out, even while Patroni has no objects', () => {
-    const rolled = after.children.map((c) => applied(c, parent));
-    const res = sync({ parent, children: rolled, related: SECRETS });
-    expect(containerEnv(res.children)).toEqual(containerEnv(after.children));
+    const rolled = story().after.children.map((c) => applied(c, story().parent));
+    const res = sync({ parent: story().parent, children: rolled, related: SECRETS });
+    expect(containerEnv(res.children)).toEqual(containerEnv(story().after.children));
   });
 });

@@ -5,21 +5,35 @@ import {
   type BackupStatusInput,
 } from '../../../../hooks/postgrescluster/backup/status.js';
 import { resolvedCluster } from '../../../support/cluster-world.js';
+import { lazy } from '../../../support/lazy.js';
 
-const cluster = resolvedCluster({
-  version: '16',
-  storage: { size: '1Gi' },
-  backup: {
-    destination: {
-      s3: { bucket: 'pg-backups', region: 'eu-west-1', credentialsSecret: { name: 'minio' } },
-    },
-  },
-});
-const backup = cluster.backup!;
+/** The cluster's resolved backup, built on first use (test/support/lazy.ts). */
+const backup = lazy(
+  () =>
+    resolvedCluster({
+      version: '16',
+      storage: { size: '1Gi' },
+      backup: {
+        destination: {
+          s3: { bucket: 'pg-backups', region: 'eu-west-1', credentialsSecret: { name: 'minio' } },
+        },
+      },
+    }).backup!,
+);
+/** Stands for the cluster's own archive prefix in the tables below, which are built while the file loads. */
+const OURS = 'ours';
 const other = 's3://pg-backups/shop/orders/old-uid/wal/16';
 
 function configured(members: ArchivingMember[]) {
-  const input: BackupStatusInput = { name: 'orders', backup, problems: [], postgresBackups: [], members };
+  const prefix = backup().prefix;
+  const real = members.map((m) => (m.archivePrefix === OURS ? { ...m, archivePrefix: prefix } : m));
+  const input: BackupStatusInput = {
+    name: 'orders',
+    backup: backup(),
+    problems: [],
+    postgresBackups: [],
+    members: real,
+  };
   return backupConditions(input).find((c) => c.type === 'BackupConfigured');
 }
 
@@ -31,8 +45,8 @@ describe('BackupConfigured follows what the members run, not only the spec', () 
   });
 
   it.each<[string, ArchivingMember[], string, string]>([
-    ['every member archives there', [m('a-0', backup.prefix), m('a-1', backup.prefix)], 'True', 'Configured'],
-    ['one member without WAL-G', [m('a-0', backup.prefix), m('a-1')], 'False', 'a-1 still runs without it'],
+    ['every member archives there', [m('a-0', OURS), m('a-1', OURS)], 'True', 'Configured'],
+    ['one member without WAL-G', [m('a-0', OURS), m('a-1')], 'False', 'a-1 still runs without it'],
     [
       'a member on an old archive',
       [m('a-1', other), m('a-0', other)],
@@ -41,7 +55,7 @@ describe('BackupConfigured follows what the members run, not only the spec', () 
     ],
     [
       'a terminating old member next to updated ones',
-      [m('a-0', backup.prefix), m('a-1', other, true)],
+      [m('a-0', OURS), m('a-1', other, true)],
       'True',
       'Configured',
     ],
@@ -54,7 +68,7 @@ describe('BackupConfigured follows what the members run, not only the spec', () 
 
   it.each<[string, ArchivingMember[]]>([
     ['no member yet', []],
-    ['only a terminating member', [m('a-0', backup.prefix, true)]],
+    ['only a terminating member', [m('a-0', OURS, true)]],
   ])('waits for members: %s', (_name, members) => {
     expect(configured(members)).toMatchObject({
       status: 'False',

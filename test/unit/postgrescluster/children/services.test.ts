@@ -7,23 +7,24 @@ import {
 } from '../../../../hooks/postgrescluster/children/services.js';
 import { podLabels } from '../../../../hooks/postgrescluster/names.js';
 import { aCluster } from '../../../support/cluster-fixture.js';
+import { lazy } from '../../../support/lazy.js';
 
 const pgPort = { name: 'postgresql', port: 5432, protocol: 'TCP', targetPort: 5432 };
 
 describe('primary Service', () => {
-  const svc = buildPrimaryService(aCluster().withName('demo').build());
+  const primary = lazy(() => buildPrimaryService(aCluster().withName('demo').build()));
 
   it("is named after Patroni's scope and has no selector (its Endpoints are Patroni's leader lock)", () => {
-    expect(svc.metadata.name).toBe('demo');
-    expect(svc.spec).not.toHaveProperty('selector');
+    expect(primary().metadata.name).toBe('demo');
+    expect(primary().spec).not.toHaveProperty('selector');
   });
 
   it('exposes the port under the name Patroni writes into its Endpoints', () => {
-    expect(svc.spec?.ports).toEqual([pgPort]);
+    expect(primary().spec?.ports).toEqual([pgPort]);
   });
 
   it('is protected from being dropped', () => {
-    expect(svc.metadata.annotations).toEqual({ 'pgmeta.io/protected': 'true' });
+    expect(primary().metadata.annotations).toEqual({ 'pgmeta.io/protected': 'true' });
   });
 
   it("keeps the protection even if the user's annotations try to set it", () => {

@@ -10,7 +10,9 @@ import { buildOperationJob } from '../../../../hooks/postgrescluster/day2/job.js
 import { CLUSTER_LABEL, podLabels } from '../../../../hooks/postgrescluster/names.js';
 import { renderNetworkPolicies } from '../../../../hooks/postgrescluster/netpol/index.js';
 import { childLabels, COMPONENTS } from '../../../../hooks/postgresdatabase/names.js';
+import type { ResolvedCluster } from '../../../../hooks/postgrescluster/spec/resolved.js';
 import { resolvedCluster } from '../../../support/cluster-world.js';
+import { lazy } from '../../../support/lazy.js';
 import { allowed, type Endpoint, type NetworkWorld, type Policy } from '../../../support/netpol-eval.js';
 
 const SPEC = {
@@ -19,12 +21,10 @@ const SPEC = {
   storage: { size: '10Gi' },
   networkPolicy: { enabled: true },
 };
-const cluster = resolvedCluster(SPEC);
 const worldOf = (spec: Record<string, unknown>): NetworkWorld => ({
   policies: renderNetworkPolicies(resolvedCluster(spec)) as unknown as Policy[],
   namespaces: { shop: {}, keda: {}, evil: {} },
 });
-const world = worldOf(SPEC);
 
 const pod = (name: string, namespace: string, labels: Record<string, string>, ip: string): Endpoint => ({
   name,
@@ -34,7 +34,7 @@ const pod = (name: string, namespace: string, labels: Record<string, string>, ip
 });
 const templateLabels = (job: KubeObject): Record<string, string> =>
   (job['spec'] as { template: { metadata: { labels: Record<string, string> } } }).template.metadata.labels;
-const opJob = (patroniClient: boolean) =>
+const opJob = (cluster: ResolvedCluster, patroniClient: boolean) =>
   buildOperationJob(cluster, {
     operation: patroniClient ? 'switchover' : 'cleanup',
     hash: 'abcdef01',
@@ -46,40 +46,47 @@ const opJob = (patroniClient: boolean) =>
     kubernetesApi: !patroniClient,
   });
 
-const primary = pod('orders-0', 'shop', { ...podLabels(cluster), 'spilo-role': 'master' }, '10.244.1.10');
-const PODS = {
-  sqlJob: pod('orders-db-apply', 'shop', childLabels(COMPONENTS.sql), '10.244.3.4'),
-  switchoverJob: pod('switchover', 'shop', templateLabels(opJob(true)), '10.244.3.5'),
-  cleanupJob: pod('cleanup', 'shop', templateLabels(opJob(false)), '10.244.3.6'),
-  kedaOperator: pod('keda-operator', 'keda', { app: 'keda-operator' }, '10.244.9.1'),
-  kedaOther: pod('keda-admission', 'keda', { app: 'keda-admission-webhooks' }, '10.244.9.2'),
-  impostorInKeda: pod('x', 'evil', { app: 'keda-operator' }, '10.244.6.1'),
-  // A user's app that carries the cluster's label, e.g. to be placed near the database.
-  labelledApp: pod('web', 'shop', { app: 'web', [CLUSTER_LABEL]: cluster.name }, '10.244.5.3'),
-};
-const to = (from: Endpoint, target: Endpoint, port: number, w = world) =>
+/** The cluster's primary and the pods around it, built on first use (test/support/lazy.ts). */
+const fixture = lazy(() => {
+  const cluster = resolvedCluster(SPEC);
+  const primary = pod('orders-0', 'shop', { ...podLabels(cluster), 'spilo-role': 'master' }, '10.244.1.10');
+  const pods = {
+    sqlJob: pod('orders-db-apply', 'shop', childLabels(COMPONENTS.sql), '10.244.3.4'),
+    switchoverJob: pod('switchover', 'shop', templateLabels(opJob(cluster, true)), '10.244.3.5'),
+    cleanupJob: pod('cleanup', 'shop', templateLabels(opJob(cluster, false)), '10.244.3.6'),
+    kedaOperator: pod('keda-operator', 'keda', { app: 'keda-operator' }, '10.244.9.1'),
+    kedaOther: pod('keda-admission', 'keda', { app: 'keda-admission-webhooks' }, '10.244.9.2'),
+    impostorInKeda: pod('x', 'evil', { app: 'keda-operator' }, '10.244.6.1'),
+    // A user's app that carries the cluster's label, e.g. to be placed near the database.
+    labelledApp: pod('web', 'shop', { app: 'web', [CLUSTER_LABEL]: cluster.name }, '10.244.5.3'),
+  };
+  return { world: worldOf(SPEC), primary, pods };
+});
+const PODS = (): ReturnType<typeof fixture>['pods'] => fixture().pods;
+const primary = (): Endpoint => fixture().primary;
+const to = (from: Endpoint, target: Endpoint, port: number, w = fixture().world) =>
   allowed(w, { from, to: target, port, protocol: 'TCP' });
 
 describe('PostgreSQL (5432) and Patroni (8008) of the members', () => {
   it.each([
-    ['a PostgresDatabase SQL Job', 5432, true, PODS.sqlJob],
-    ['a PostgresDatabase SQL Job, to Patroni', 8008, false, PODS.sqlJob],
-    ['a day-2 Job that calls Patroni', 8008, true, PODS.switchoverJob],
-    ['a day-2 Job that does not call Patroni', 8008, false, PODS.cleanupJob],
-    ['a day-2 Job, to PostgreSQL', 5432, true, PODS.cleanupJob],
-    ['a pod that only carries the cluster label', 5432, false, PODS.labelledApp],
-    ['a pod that only carries the cluster label, to Patroni', 8008, false, PODS.labelledApp],
-    ['KEDA without scaling', 5432, false, PODS.kedaOperator],
+    ['a PostgresDatabase SQL Job', 5432, true, 'sqlJob' as const],
+    ['a PostgresDatabase SQL Job, to Patroni', 8008, false, 'sqlJob' as const],
+    ['a day-2 Job that calls Patroni', 8008, true, 'switchoverJob' as const],
+    ['a day-2 Job that does not call Patroni', 8008, false, 'cleanupJob' as const],
+    ['a day-2 Job, to PostgreSQL', 5432, true, 'cleanupJob' as const],
+    ['a pod that only carries the cluster label', 5432, false, 'labelledApp' as const],
+    ['a pod that only carries the cluster label, to Patroni', 8008, false, 'labelledApp' as const],
+    ['KEDA without scaling', 5432, false, 'kedaOperator' as const],
   ])('%s → %d allowed=%s', (_what, port, expected, from) => {
-    expect(to(from, primary, port)).toBe(expected);
+    expect(to(PODS()[from], primary(), port)).toBe(expected);
   });
 
   it("admits KEDA's operator (namespace keda) with scaling, and no other pod of keda or elsewhere", () => {
     const scaled = worldOf({ ...SPEC, scaling: { enabled: true, maxReplicas: 5 } });
-    expect(to(PODS.kedaOperator, primary, 5432, scaled)).toBe(true);
-    expect(to(PODS.kedaOperator, primary, 8008, scaled)).toBe(false);
-    expect(to(PODS.kedaOther, primary, 5432, scaled)).toBe(false);
-    expect(to(PODS.impostorInKeda, primary, 5432, scaled)).toBe(false);
+    expect(to(PODS().kedaOperator, primary(), 5432, scaled)).toBe(true);
+    expect(to(PODS().kedaOperator, primary(), 8008, scaled)).toBe(false);
+    expect(to(PODS().kedaOther, primary(), 5432, scaled)).toBe(false);
+    expect(to(PODS().impostorInKeda, primary(), 5432, scaled)).toBe(false);
   });
 });
 
@@ -88,15 +95,15 @@ describe("the members' egress to the API server", () => {
   const elsewhere = { name: 'elsewhere', ip: '203.0.113.9' };
 
   it('is open to every address on 443 and 6443 without apiServerCidrs (documented)', () => {
-    expect(to(primary, apiServer, 6443)).toBe(true);
-    expect(to(primary, elsewhere, 443)).toBe(true);
+    expect(to(primary(), apiServer, 6443)).toBe(true);
+    expect(to(primary(), elsewhere, 443)).toBe(true);
   });
 
   it('is limited to apiServerCidrs when given', () => {
     const w = worldOf({ ...SPEC, networkPolicy: { enabled: true, apiServerCidrs: ['172.18.0.2/32'] } });
-    expect(to(primary, apiServer, 6443, w)).toBe(true);
-    expect(to(primary, apiServer, 443, w)).toBe(true);
-    expect(to(primary, elsewhere, 443, w)).toBe(false);
-    expect(to(primary, elsewhere, 6443, w)).toBe(false);
+    expect(to(primary(), apiServer, 6443, w)).toBe(true);
+    expect(to(primary(), apiServer, 443, w)).toBe(true);
+    expect(to(primary(), elsewhere, 443, w)).toBe(false);
+    expect(to(primary(), elsewhere, 6443, w)).toBe(false);
   });
 });

@@ -11,6 +11,7 @@ import { renderNetworkPolicies } from '../../../../hooks/postgrescluster/netpol/
 import { poolerPodLabels } from '../../../../hooks/postgrescluster/pooler/names.js';
 import type { ResolvedCluster } from '../../../../hooks/postgrescluster/spec/resolved.js';
 import { resolvedCluster } from '../../../support/cluster-world.js';
+import { lazy } from '../../../support/lazy.js';
 import {
   allowed,
   type Endpoint,
@@ -41,65 +42,73 @@ const SPEC = {
 const withStore = (c: ResolvedCluster, endpoint: string): ResolvedCluster =>
   ({ ...c, backup: { destination: { kind: 's3', endpoint } } }) as unknown as ResolvedCluster;
 
-const cluster = withStore(
-  resolvedCluster({ ...SPEC, metrics: { enabled: true } }),
-  'http://minio.storage:9000',
-);
-const policies = renderNetworkPolicies(cluster) as unknown as Policy[];
-const world: NetworkWorld = {
-  policies,
-  namespaces: {
-    shop: {},
-    web: { team: 'web' },
-    evil: {},
-    'kube-system': {},
-    monitoring: { 'pgmeta.io/metrics-scraper': 'true' },
-  },
-};
-
 const pod = (name: string, namespace: string, labels: Record<string, string>, ip: string): Endpoint => ({
   name,
   namespace,
   labels,
   ip,
 });
-const member = (i: number) =>
-  pod(
-    `member-${i}`,
-    'shop',
-    { ...podLabels(cluster), 'spilo-role': i === 0 ? 'master' : 'replica' },
-    `10.244.1.${10 + i}`,
+/** The cluster, its policies and the pods around it, built on first use (test/support/lazy.ts). */
+const fixture = lazy(() => {
+  const cluster = withStore(
+    resolvedCluster({ ...SPEC, metrics: { enabled: true } }),
+    'http://minio.storage:9000',
   );
-const PODS = {
-  member0: member(0),
-  member1: member(1),
-  pooler: pod('pooler', 'shop', poolerPodLabels(cluster, 'rw'), '10.244.2.5'),
-  poolerRo: pod('pooler-ro', 'shop', poolerPodLabels(cluster, 'ro'), '10.244.2.6'),
-  bootstrapJob: pod('bootstrap', 'shop', commonLabels(cluster, 'bootstrap'), '10.244.3.1'),
-  poolerJob: pod('pooler-auth', 'shop', commonLabels(cluster, 'pooler'), '10.244.3.2'),
-  day2Job: pod(
-    'params-job',
-    'shop',
-    { ...commonLabels(cluster, 'operations'), [PATRONI_CLIENT_LABEL]: 'true' },
-    '10.244.3.3',
-  ),
-  storefront: pod('storefront', 'web', { app: 'storefront' }, '10.244.4.1'),
-  otherWebApp: pod('blog', 'web', { app: 'blog' }, '10.244.4.2'),
-  admin: pod('admin', 'shop', { app: 'admin' }, '10.244.5.1'),
-  otherShopApp: pod('cron', 'shop', { app: 'cron' }, '10.244.5.2'),
-  intruder: pod('intruder', 'evil', { app: 'storefront' }, '10.244.6.6'),
-  otherCluster: pod('billing-0', 'shop', { ...podLabels({ name: 'billing' }) }, '10.244.7.1'),
-  kubeDns: pod('coredns', 'kube-system', { 'k8s-app': 'kube-dns' }, '10.244.0.2'),
-  prometheus: pod('prometheus-0', 'monitoring', { app: 'prometheus' }, '10.244.8.1'),
-};
+  const policies = renderNetworkPolicies(cluster) as unknown as Policy[];
+  const world: NetworkWorld = {
+    policies,
+    namespaces: {
+      shop: {},
+      web: { team: 'web' },
+      evil: {},
+      'kube-system': {},
+      monitoring: { 'pgmeta.io/metrics-scraper': 'true' },
+    },
+  };
+
+  const member = (i: number) =>
+    pod(
+      `member-${i}`,
+      'shop',
+      { ...podLabels(cluster), 'spilo-role': i === 0 ? 'master' : 'replica' },
+      `10.244.1.${10 + i}`,
+    );
+  const pods = {
+    member0: member(0),
+    member1: member(1),
+    pooler: pod('pooler', 'shop', poolerPodLabels(cluster, 'rw'), '10.244.2.5'),
+    poolerRo: pod('pooler-ro', 'shop', poolerPodLabels(cluster, 'ro'), '10.244.2.6'),
+    bootstrapJob: pod('bootstrap', 'shop', commonLabels(cluster, 'bootstrap'), '10.244.3.1'),
+    poolerJob: pod('pooler-auth', 'shop', commonLabels(cluster, 'pooler'), '10.244.3.2'),
+    day2Job: pod(
+      'params-job',
+      'shop',
+      { ...commonLabels(cluster, 'operations'), [PATRONI_CLIENT_LABEL]: 'true' },
+      '10.244.3.3',
+    ),
+    storefront: pod('storefront', 'web', { app: 'storefront' }, '10.244.4.1'),
+    otherWebApp: pod('blog', 'web', { app: 'blog' }, '10.244.4.2'),
+    admin: pod('admin', 'shop', { app: 'admin' }, '10.244.5.1'),
+    otherShopApp: pod('cron', 'shop', { app: 'cron' }, '10.244.5.2'),
+    intruder: pod('intruder', 'evil', { app: 'storefront' }, '10.244.6.6'),
+    otherCluster: pod('billing-0', 'shop', { ...podLabels({ name: 'billing' }) }, '10.244.7.1'),
+    kubeDns: pod('coredns', 'kube-system', { 'k8s-app': 'kube-dns' }, '10.244.0.2'),
+    prometheus: pod('prometheus-0', 'monitoring', { app: 'prometheus' }, '10.244.8.1'),
+  };
+  return { policies, world, pods };
+});
 const ADDR = {
   vpn: { name: 'vpn client', ip: '10.50.3.4' },
   internet: { name: 'internet', ip: '203.0.113.9' },
   apiServer: { name: 'API server', ip: '172.18.0.2' },
   minio: { name: 'MinIO', ip: '10.96.50.1' },
 };
-type Name = keyof typeof PODS | keyof typeof ADDR;
-const at = (n: Name): Endpoint => (n in PODS ? PODS[n as keyof typeof PODS] : ADDR[n as keyof typeof ADDR]);
+type Pods = ReturnType<typeof fixture>['pods'];
+type Name = keyof Pods | keyof typeof ADDR;
+const at = (n: Name): Endpoint => {
+  const { pods } = fixture();
+  return n in pods ? pods[n as keyof Pods] : ADDR[n as keyof typeof ADDR];
+};
 
 const FLOWS: [string, Name, Name, number, 'TCP' | 'UDP', boolean][] = [
   ['member to member replication', 'member1', 'member0', 5432, 'TCP', true],
@@ -140,17 +149,17 @@ const FLOWS: [string, Name, Name, number, 'TCP' | 'UDP', boolean][] = [
 
 describe('rendered NetworkPolicies, evaluated', () => {
   it('renders a policy for the members and one for the poolers', () => {
-    expect(policies.map((p) => p.metadata.name)).toEqual(['orders', 'orders-pooler']);
+    expect(fixture().policies.map((p) => p.metadata.name)).toEqual(['orders', 'orders-pooler']);
   });
 
   it.each(FLOWS)('%s: %s → %s:%d/%s allowed=%s', (_what, from, to, port, protocol, expected) => {
     const flow: Flow = { from: at(from), to: at(to), port, protocol };
-    expect(allowed(world, flow)).toBe(expected);
+    expect(allowed(fixture().world, flow)).toBe(expected);
   });
 
   it('admits no scraper without spec.metrics', () => {
     const noMetrics: NetworkWorld = {
-      ...world,
+      ...fixture().world,
       policies: renderNetworkPolicies(resolvedCluster(SPEC)) as unknown as Policy[],
     };
     expect(
@@ -160,7 +169,10 @@ describe('rendered NetworkPolicies, evaluated', () => {
 
   it('opens no backup port without a backup store, and the endpoint port with one', () => {
     const plain = resolvedCluster(SPEC);
-    const noStore: NetworkWorld = { ...world, policies: renderNetworkPolicies(plain) as unknown as Policy[] };
+    const noStore: NetworkWorld = {
+      ...fixture().world,
+      policies: renderNetworkPolicies(plain) as unknown as Policy[],
+    };
     expect(allowed(noStore, { from: at('member0'), to: at('minio'), port: 9000, protocol: 'TCP' })).toBe(
       false,
     );
@@ -186,7 +198,7 @@ describe('rendered NetworkPolicies, evaluated', () => {
     ) as unknown as Policy[];
     const pooler = closed.find((p) => p.metadata.name === 'orders-pooler')!;
     expect(pooler.spec.ingress).toBeUndefined();
-    const w = { ...world, policies: closed };
+    const w = { ...fixture().world, policies: closed };
     expect(allowed(w, { from: at('storefront'), to: at('pooler'), port: 6432, protocol: 'TCP' })).toBe(false);
     expect(allowed(w, { from: at('pooler'), to: at('member0'), port: 5432, protocol: 'TCP' })).toBe(true);
   });

@@ -29,17 +29,21 @@ import { defaultPodAntiAffinity } from '../../../../hooks/postgrescluster/spec/d
 import { resolvePgbouncer } from '../../../../hooks/postgrescluster/spec/pooler.js';
 import type { ResolvedCluster } from '../../../../hooks/postgrescluster/spec/resolved.js';
 import { aCluster } from '../../../support/cluster-fixture.js';
+import { lazy } from '../../../support/lazy.js';
 
 const KEY = new Uint8Array(32).fill(5);
 const inputs = { operatorKey: KEY, observedSecrets: {} };
-const POOL = resolvePgbouncer({ version: '17', storage: { size: '1Gi' }, pgbouncer: { enabled: true } })!;
+/** Resolved on first use (test/support/lazy.ts). */
+const POOL = lazy(() =>
+  resolvePgbouncer({ version: '17', storage: { size: '1Gi' }, pgbouncer: { enabled: true } })!,
+);
 
 function pooled(o: { name?: string; tls?: boolean; pool?: Partial<PooledCluster['pgbouncer']> } = {}) {
   const base = aCluster()
     .withName(o.name ?? 'demo')
     .withTls(o.tls ?? true)
     .build();
-  return { ...base, pgbouncer: { ...POOL, ...o.pool } } satisfies PooledCluster;
+  return { ...base, pgbouncer: { ...POOL(), ...o.pool } } satisfies PooledCluster;
 }
 
 interface Spec {
@@ -65,7 +69,7 @@ describe('spec.pgbouncer resolution', () => {
   });
 
   it('fills the defaults, and canonical quantities for given resources', () => {
-    expect(POOL).toEqual({
+    expect(POOL()).toEqual({
       replicas: 2,
       poolMode: 'transaction',
       maxClientConn: 1000,

@@ -8,6 +8,7 @@ import {
   textArray,
   UnsafeSqlText,
 } from '../../../../hooks/postgresdatabase/sql/quote';
+import { anyString } from '../../../support/code-points';
 
 describe('quoteIdent', () => {
   it.each([
@@ -59,7 +60,7 @@ describe('quoteLiteral', () => {
 
   it('never lets a quote end the literal early', () => {
     fc.assert(
-      fc.property(fc.string({ unit: 'binary' }), (value) => {
+      fc.property(anyString(), (value) => {
         fc.pre(sqlTextProblem(value) === undefined);
         const inner = quoteLiteral(value).slice(1, -1);
         expect(inner.replaceAll("''", '')).not.toContain("'");
@@ -101,5 +102,28 @@ describe('psqlConnectArg', () => {
 
   it.each([['a\nb'], ['tab\there'], ['']])('refuses %j (psql meta-commands end at a line break)', (db) => {
     expect(() => psqlConnectArg(db)).toThrow(UnsafeSqlText);
+  });
+});
+
+describe('the refusal', () => {
+  // What a user reads in the status: the kind of text, the value, and why.
+  it.each<[string, () => string, string]>([
+    ['an identifier', () => quoteIdent(''), 'identifier "" must not be empty'],
+    ['a literal', () => quoteLiteral('a\0'), 'literal "a\\u0000" contains a NUL character'],
+    ['a database', () => psqlConnectArg('a\nb'), 'database "a\\nb" contains a control character'],
+  ])('of %s names the value and the problem', (_what, quote, message) => {
+    expect(quote).toThrow(message);
+  });
+
+  it('is an UnsafeSqlText by name, so logs and errors say which check refused', () => {
+    const error = (() => {
+      try {
+        return quoteIdent('');
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(UnsafeSqlText);
+    expect((error as Error).name).toBe('UnsafeSqlText');
   });
 });
