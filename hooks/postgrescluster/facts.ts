@@ -133,9 +133,26 @@ function scaleDownPossible(body: Json): boolean {
   });
 }
 
+/** Whether a related Node is cordoned: a drain may pick a switchover target by WAL position. */
+function nodeCordoned(body: Json): boolean {
+  const related = body['related'];
+  if (!isObject(related)) return false;
+  return Object.entries(related).some(
+    ([type, inner]) =>
+      type.startsWith('Node.') &&
+      isObject(inner) &&
+      Object.values(inner).some(
+        (n) => isObject(n) && isObject(n['spec']) && n['spec']['unschedulable'] === true,
+      ),
+  );
+}
+
 /** The facts of a sync request's body (parsed JSON, not yet checked), or undefined: not memoized. */
 export function clusterSyncFacts(body: unknown): unknown {
   if (!isObject(body) || !isObject(body['parent'])) return undefined;
+  // A standby's status reports its leader's raw WAL position (standby/status.ts): never from memory.
+  const spec = body['parent']['spec'];
+  if (isObject(spec) && spec['standby'] !== undefined) return undefined;
   const wal = new Map<string, number | undefined>();
   return {
     controller: objectFacts(body['controller'], wal),
@@ -143,6 +160,7 @@ export function clusterSyncFacts(body: unknown): unknown {
     children: mapFacts(body['children'], wal),
     related: mapFacts(body['related'], wal),
     finalizing: body['finalizing'],
-    wal: walPairs(wal, scaleDownPossible(body)),
+    // Which member is ahead matters to a scale-down and to a drain's switchover target (day2/drain.ts).
+    wal: walPairs(wal, scaleDownPossible(body) || nodeCordoned(body)),
   };
 }

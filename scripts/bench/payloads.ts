@@ -119,8 +119,9 @@ export function fullSpec(replicas: number): Record<string, unknown> {
       maxLagBytes: 33554432,
     },
     // restore and standby exclude each other (Spilo reads STANDBY_* only when it does not clone): the
-    // 1-member cluster was restored, the 3-member one is a standby following another site.
-    ...(replicas === 1 ? { restore: restoreSpec() } : { standby: standbySpec() }),
+    // 1-member cluster is a standby following another site, the 3-member one was restored. The
+    // 3-member cluster stays an ordinary one: a standby's answers are never memoized (facts.ts).
+    ...(replicas === 1 ? { standby: standbySpec() } : { restore: restoreSpec() }),
     affinity: {
       podAntiAffinity: {
         requiredDuringSchedulingIgnoredDuringExecution: [

@@ -20,6 +20,15 @@ const answerOf = (body: unknown) =>
 const digestOf = (body: unknown) => memoKey('postgrescluster/sync', clusterSyncFacts(body), body)?.digest;
 
 describe('postgrescluster sync facts', () => {
+  it("are none for a standby cluster, whose status carries its leader's raw WAL position", () => {
+    const standby = buildPayloads().find((x) => x.name === '1-member')!;
+    const spec = (JSON.parse(standby.body) as { parent: { spec: { standby?: unknown } } }).parent.spec;
+    expect(spec.standby).toBeDefined();
+    // Two loops differ only in WAL positions, and a standby's answers differ with them.
+    expect(answerOf(loopRequest(standby, 0))).not.toBe(answerOf(loopRequest(standby, 1)));
+    expect(digestOf(loopRequest(standby, 0))).toBeUndefined();
+  });
+
   it('are the same for loops that differ only in renewals, resourceVersions and WAL within the reported lag', () => {
     // loops 0..47 are healthy (every replica under 1 MiB behind); 48 and 49 have a replica 3 MiB behind
     const healthy = [0, 1, 2, 7, 30, 47].map((i) => loopRequest(payload, i));
