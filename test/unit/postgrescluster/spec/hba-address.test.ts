@@ -29,6 +29,7 @@ describe('isInetAton', () => {
     ['0x.0.0.1', false],
     ['0xg.0.0.1', false],
     ['0x1g.0.0.1', false],
+    ['10x1.0.0.1', false],
     ['10.0.0.x', false],
     ['10.0.0.0x', false],
     ['012.0.0.1', true],
