@@ -38,9 +38,12 @@ interface TokenState {
   initialQuote: boolean;
 }
 
+type Boundary = 'blank' | 'comment' | 'comma';
+
 /** What a character does to the token being read: ends it (blank), ends the line (#), or ends the list item. */
-function boundary(c: string, inQuote: boolean): 'blank' | 'comment' | 'comma' | undefined {
+function boundary(c: string, inQuote: boolean): Boundary | undefined {
   if (inQuote) return undefined;
+  // Stryker disable next-line StringLiteral: 'blank' is only told apart from undefined, as any string would be
   if (isBlank(c)) return 'blank';
   if (c === '#') return 'comment';
   return c === ',' ? 'comma' : undefined;
@@ -58,10 +61,8 @@ function addChar(st: TokenState, c: string): void {
 
 /** Moves past the blanks and commas before a token. */
 function skipSeparators(scan: Scan): void {
-  while (
-    scan.pos < scan.line.length &&
-    (isBlank(scan.line.charAt(scan.pos)) || scan.line.charAt(scan.pos) === ',')
-  )
+  // Past the end charAt gives '', which is neither, so the loop stops there.
+  for (let c = scan.line.charAt(scan.pos); isBlank(c) || c === ','; c = scan.line.charAt(scan.pos))
     scan.pos++;
 }
 
@@ -70,19 +71,16 @@ function nextToken(scan: Scan): { token: HbaToken; comma: boolean } | undefined 
   const { line } = scan;
   skipSeparators(scan);
   const st: TokenState = { text: '', inQuote: false, wasQuote: false, sawQuote: false, initialQuote: false };
-  let comma = false;
+  let stop: Boundary | undefined;
   for (; scan.pos < line.length; scan.pos++) {
-    const stop = boundary(line.charAt(scan.pos), st.inQuote);
-    if (stop === 'comment') scan.pos = line.length;
-    if (stop !== undefined) {
-      comma = stop === 'comma';
-      break;
-    }
+    stop = boundary(line.charAt(scan.pos), st.inQuote);
+    if (stop !== undefined) break;
     addChar(st, line.charAt(scan.pos));
   }
+  if (stop === 'comment') scan.pos = line.length;
   if (!st.sawQuote && st.text === '') return undefined;
   const file = !st.initialQuote && st.text.length > 1 && st.text.startsWith('@');
-  return { token: { text: st.text, quoted: st.initialQuote, file }, comma };
+  return { token: { text: st.text, quoted: st.initialQuote, file }, comma: stop === 'comma' };
 }
 
 /** Splits one pg_hba line into its fields, as the server does before it interprets them. */
@@ -103,6 +101,6 @@ export function tokenizeHbaLine(line: string): HbaFields {
 }
 
 /** Whether a token is the unquoted keyword `word` (a quoted `"all"` is a name). */
-export function isKeyword(token: HbaToken | undefined, word: string): boolean {
-  return token !== undefined && !token.quoted && token.text === word;
+export function isKeyword(token: HbaToken, word: string): boolean {
+  return !token.quoted && token.text === word;
 }
