@@ -119,6 +119,18 @@ export const COMPARED: readonly string[] = [
   'host all all all radius radiusservers=127.0.0.1 radiussecrets=s radiusidentifiers="a,b"',
   'host all all all radius radiusservers="127.0.0.1,,127.0.0.2" radiussecrets=s',
   'host all all all radius radiusservers="" radiussecrets=s',
+  // SplitGUCList: blanks around items, a bare item runs to a blank or a comma (quotes and other spaces included)
+  'host all all all radius "radiusservers=127.0.0.1,  127.0.0.2" radiussecrets=s',
+  'host all all all radius "radiusservers=127.0.0.1  ,127.0.0.2" radiussecrets=s',
+  'host all all all radius "radiusservers=127.0.0.1,127.0.0.2 x" radiussecrets=s',
+  'host all all all radius "radiusservers=127.0.0.1,""127.0.0.2""" radiussecrets=s',
+  'host all all all radius radiusservers=127.0.0.1 "radiussecrets=a""b"',
+  'host all all all radius "radiusservers=127.0.0.1,127.0.0.2" "radiussecrets=a""b"",c"',
+  'host all all all radius radiusservers=127.0.0.1 radiussecrets=s "radiusidentifiers=a\u00a0b"',
+  'host all all all radius radiusservers=127.0.0.1 radiussecrets=s radiusports=05',
+  'host all all all radius radiusservers=127.0.0.1 radiussecrets=s radiusports=x5',
+  'host all all all radius "radiusservers=127.0.0.1,127.0.0.2" "radiussecrets=s3cret!,_x"',
+  'host all all all radius "radiusservers=127.0.0.1,127.0.0.2" radiussecrets=s radiusports=',
   // methods the embedded build lacks but Spilo's has: the server can only say so
   'host all all all gss include_realm=0 krb_realm=EXAMPLE.COM',
   'host all all all pam pamservice=postgresql',

@@ -38,6 +38,17 @@ describe('splitGucList', () => {
     ['a,,b', undefined],
     ['a b', undefined],
     ['"open', undefined],
+    ['\va,\vb', ['a', 'b']],
+    ['a\v,b', ['a', 'b']],
+    ['a  ,b', ['a', 'b']],
+    ['a,  b', ['a', 'b']],
+    ['a,b c', undefined],
+    ['a,"b"', ['a', 'b']],
+    ['",a', undefined],
+    ['a"b,c', ['a"b', 'c']],
+    ['a""b', ['a""b']],
+    ['a\u00a0b', ['a\u00a0b']],
+    ['a,"b', undefined],
   ])('%j → %j', (value, items) => {
     expect(splitGucList(value)).toEqual(items);
   });
@@ -142,6 +153,9 @@ describe('optionError: values', () => {
     ['ldap', 'ldapport', ' +636x', undefined],
     ['ldap', 'ldapport', '0', 'ldapport must be a port number, not "0"'],
     ['ldap', 'ldapport', 'x', 'ldapport must be a port number, not "x"'],
+    ['ldap', 'ldapport', 'x389', 'ldapport must be a port number, not "x389"'],
+    ['ldap', 'ldapport', '\v389', undefined],
+    ['ldap', 'ldapport', '05', undefined],
     ['ldap', 'ldapurl', 'ldap://h/dc=x', undefined],
     ['ldap', 'ldapurl', 'LDAPS://h', undefined],
     ['ldap', 'ldapurl', 'http://h', 'ldapurl must be an ldap:// or ldaps:// URL'],
@@ -154,6 +168,8 @@ describe('optionError: values', () => {
     ['radius', 'radiusservers', 'fd00::1', undefined],
     ['radius', 'radiusservers', 'bad_name', 'radiusservers must be IP addresses or DNS names'],
     ['radius', 'radiussecrets', 'not a list', 'radiussecrets must be a comma-separated list'],
+    ['radius', 'radiussecrets', 's3cret!,_x', undefined],
+    ['radius', 'radiusidentifiers', 'pg_1', undefined],
     ['radius', 'radiusidentifiers', 'a,b', undefined],
   ])('%s %s=%j', (method, name, value, error) => {
     expect(one(ctx(method), name, value)).toBe(error);
@@ -166,6 +182,7 @@ describe('optionSetError', () => {
     [{ ldapprefix: 'cn=' }, undefined],
     [{ ldapsuffix: ',dc=x' }, undefined],
     [{ ldapurl: 'ldap://h/dc=x' }, undefined],
+    [{ ldapurl: 'ldap://ldap.example.com:389/dc=example,dc=com' }, undefined],
     [{ ldapurl: 'ldap://h' }, 'ldap needs ldapbasedn, ldapprefix or ldapsuffix'],
     [{ ldapurl: 'ldap://h/' }, 'ldap needs ldapbasedn, ldapprefix or ldapsuffix'],
     [{ ldapserver: 'h' }, 'ldap needs ldapbasedn, ldapprefix or ldapsuffix'],
@@ -175,6 +192,22 @@ describe('optionSetError', () => {
     ],
     [
       { ldapsuffix: 'x', ldapbinddn: 'y' },
+      'ldap cannot mix simple bind (ldapprefix, ldapsuffix) and search+bind options',
+    ],
+    [
+      { ldapprefix: 'x', ldapbasedn: 'y' },
+      'ldap cannot mix simple bind (ldapprefix, ldapsuffix) and search+bind options',
+    ],
+    [
+      { ldapprefix: 'x', ldapbinddn: 'y' },
+      'ldap cannot mix simple bind (ldapprefix, ldapsuffix) and search+bind options',
+    ],
+    [
+      { ldapprefix: 'x', ldapbindpasswd: 'y' },
+      'ldap cannot mix simple bind (ldapprefix, ldapsuffix) and search+bind options',
+    ],
+    [
+      { ldapsuffix: 'x', ldapsearchattribute: 'y' },
       'ldap cannot mix simple bind (ldapprefix, ldapsuffix) and search+bind options',
     ],
     [
