@@ -75,7 +75,7 @@ export function restApiSecretCondition(
       'SPILO_CONFIGURATION, where a double quote, a backslash, a control character ' +
       '(U+0000-U+001F, U+007F-U+009F), U+FFFE, U+FFFF or bytes that are not UTF-8 ' +
       'stop Spilo from starting or change the password. Members already running keep working; a ' +
-      'member that starts now fails to start. Put a password of letters, digits, "-" and "_" into the ' +
+      'member that starts now fails to start, so pgmeta starts no rollout until then. Put a password of letters, digits, "-" and "_" into the ' +
       'Secret, or delete it and pgmeta creates it again with its derived password; then restart the ' +
       `members one at a time (docs/security.md, "Patroni's REST API").`,
   };
