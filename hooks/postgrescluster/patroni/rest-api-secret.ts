@@ -13,12 +13,14 @@
  * - every other non-printable character is refused when the stream is read: the C0 controls but tab,
  *   DEL, the C1 controls but U+0085, U+FFFE, U+FFFF, and the lone surrogates Python makes of bytes that
  *   are not UTF-8 (PyYAML `reader.py` `Reader.NON_PRINTABLE`, `Reader.check_printable`).
- * Patroni then never starts: the container fails before it, every time (a crash loop). JSON refuses
- * every raw U+0000–U+001F in a string, tab included (RFC 8259 section 7), so that range is refused whole.
+ * A parse error fails the container before Patroni starts, at every start (a crash loop); a changed
+ * password makes every Job that calls Patroni get 401. JSON refuses every raw U+0000–U+001F in a
+ * string, tab included (RFC 8259 section 7), so that range is refused whole.
  *
  * pgmeta cannot repair the Secret: it is an `OnDelete` child (render.ts `CHILD_TYPES`), and the user's
- * value is not pgmeta's to overwrite. It reports the problem instead, naming the Secret and key, and
- * never renders such a password itself (rest-api.ts `restApiPassword`).
+ * value is not pgmeta's to overwrite. It reports the problem instead, naming the Secret and key, starts
+ * no rollout that would restart members into it (day2/rollout.ts `rolloutHeld`), and never renders
+ * such a password itself (rest-api.ts `restApiPassword`).
  */
 import type { ConditionInput } from '../../lib/conditions.js';
 import type { KubeObject } from '../../lib/k8s.js';
