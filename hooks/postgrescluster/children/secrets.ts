@@ -57,14 +57,19 @@ export function rotatedPassword(
   return createHmac('sha256', operatorKey).update(input).digest('base64url');
 }
 
-/** The decoded `data.password` of an observed Secret, or undefined when it has none. */
-export function observedPassword(secret: KubeObject | undefined): string | undefined {
+/** The bytes of an observed Secret's `data.password`, or undefined when it has none. */
+export function observedPasswordBytes(secret: KubeObject | undefined): Buffer | undefined {
   const data = secret?.['data'];
   if (data === null || typeof data !== 'object') return undefined;
   const encoded = (data as Record<string, unknown>)['password'];
   if (typeof encoded !== 'string' || encoded === '') return undefined;
-  const password = Buffer.from(encoded, 'base64').toString('utf8');
-  return password === '' ? undefined : password;
+  const bytes = Buffer.from(encoded, 'base64');
+  return bytes.length === 0 ? undefined : bytes;
+}
+
+/** The decoded `data.password` of an observed Secret, or undefined when it has none. */
+export function observedPassword(secret: KubeObject | undefined): string | undefined {
+  return observedPasswordBytes(secret)?.toString('utf8');
 }
 
 export interface CredentialInputs {

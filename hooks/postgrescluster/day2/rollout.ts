@@ -13,6 +13,7 @@
  */
 import type { KubeObject } from '../../lib/k8s.js';
 import { PORTS, clusterNames, podName } from '../names.js';
+import { REST_API_SECRET_CONDITION, unusableRestApiPassword } from '../patroni/rest-api-secret.js';
 import { envValue } from '../spilo/env.js';
 import { buildOperationJob, jobState, operationJobName, operationJobs, shortHash } from './job.js';
 import { buildOperationRbac, namedRule, type PolicyRule } from './rbac.js';
@@ -102,11 +103,29 @@ function proposal(ctx: Day2Context, revision: string, existing?: KubeObject): Pr
 }
 
 /**
+ * Why no new rollout starts, or undefined. A replaced member reads the REST API Secret when its
+ * container starts; while that Secret's password cannot reach Patroni (patroni/rest-api-secret.ts)
+ * each member the rollout replaced would crash-loop in Spilo, and a one-member cluster would be down.
+ * Members already running are unaffected, so the rollout waits for the Secret to be fixed.
+ */
+export function rolloutHeld(ctx: Day2Context): string | undefined {
+  const secret = clusterNames(ctx.cluster).restApiSecret;
+  if (!unusableRestApiPassword(ctx.observed.secrets[secret])) return undefined;
+  return `held: Secret ${secret} data.password cannot reach Patroni (condition ${REST_API_SECRET_CONDITION})`;
+}
+
+/**
  * The rollout Job: kept while it runs (a Job for an older revision included, so it can end itself),
  * or while members are still stale after it finished (a failed one stays, for its status, until
- * someone deletes it to retry); made when members are stale and none exists for this revision.
+ * someone deletes it to retry); made when members are stale and none exists for this revision, unless
+ * {@link rolloutHeld}.
  */
 export function planRollout(ctx: Day2Context): Proposal | undefined {
+  const planned = rolloutProposal(ctx);
+  return planned && !planned.existing && rolloutHeld(ctx) !== undefined ? undefined : planned;
+}
+
+function rolloutProposal(ctx: Day2Context): Proposal | undefined {
   const sts = ctx.facts.statefulSet;
   const jobs = operationJobs(ctx.observed.jobs, 'rollout');
   const running = jobs.find((j) => jobState(j) === 'active');

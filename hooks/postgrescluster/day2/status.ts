@@ -12,7 +12,7 @@ import { jobFailure, jobState } from './job.js';
 import { drainStatus, type DrainStatus } from './drain.js';
 import { paramsStatus } from './params-status.js';
 import { restartStatus, type RestartStatus } from './restart.js';
-import { staleMembers } from './rollout.js';
+import { rolloutHeld, staleMembers } from './rollout.js';
 import { storageCondition, storageStatus, type StorageStatus } from './storage-status.js';
 import { switchoverStatus, type SwitchoverStatus } from './switchover-status.js';
 import { rotationStatus, type RotationStatus } from '../rotation/status.js';
@@ -28,15 +28,17 @@ export interface RolloutStatus {
 }
 
 /** Where a rollout with stale members stands. */
-function rolloutPhase(day2: Day2Plan, stale: readonly string[]): Pick<RolloutStatus, 'phase' | 'message'> {
+function rolloutPhase(
+  day2: Day2Plan,
+  ctx: Day2Context,
+  stale: readonly string[],
+): Pick<RolloutStatus, 'phase' | 'message'> {
   if (day2.deferred.includes('rollout'))
     return { phase: 'Pending', message: 'waits for another operation to finish' };
   const proposal = day2.accepted.find((p) => p.operation === 'rollout');
   if (!proposal) {
-    return {
-      phase: 'Pending',
-      message: `${day2.paused ? 'paused' : 'waiting'}: ${stale.join(', ')} to update`,
-    };
+    const why = day2.paused ? 'paused' : (rolloutHeld(ctx) ?? 'waiting');
+    return { phase: 'Pending', message: `${why}: ${stale.join(', ')} to update` };
   }
   const job = proposal.existing;
   if (job && jobState(job) === 'failed') {
@@ -55,7 +57,7 @@ export function rolloutStatus(day2: Day2Plan, ctx: Day2Context): RolloutStatus |
   const members = ctx.facts.members.length;
   const base = { revision, updated: members - stale.length, members };
   if (stale.length === 0) return { ...base, phase: 'Succeeded', message: `every member runs ${revision}` };
-  return { ...base, ...rolloutPhase(day2, stale) };
+  return { ...base, ...rolloutPhase(day2, ctx, stale) };
 }
 
 /** Status fields of the day-2 operations. */

@@ -23,15 +23,17 @@
  * before `SPILO_CONFIGURATION`, and the password never appears in the StatefulSet.
  *
  * The password is the Secret's when it exists, else HMAC(operator key, `<uid>/patroni-api`) like the
- * other cluster passwords. It must be safe inside a JSON string (the derived one is base64url), since
- * the kubelet substitutes it verbatim into the JSON document.
+ * other cluster passwords. It must survive being pasted verbatim into that document (the derived one is
+ * base64url): a hand-set password that does not is reported in status
+ * and never rendered (rest-api-secret.ts).
  */
 import type { V1EnvVar, V1Secret } from '@kubernetes/client-node';
 import type { Child, Plain } from '../../lib/k8s.js';
 import { childMetadata } from '../children/metadata.js';
-import { keptPassword, type CredentialInputs } from '../children/secrets.js';
+import { derivePassword, keptPassword, type CredentialInputs } from '../children/secrets.js';
 import { clusterNames, COMPONENTS } from '../names.js';
 import type { ClusterIdentity } from '../spec/resolved.js';
+import { unusableRestApiPassword } from './rest-api-secret.js';
 
 /** The REST API user name (any name works: Patroni compares `user:password` as one string). */
 export const RESTAPI_USER = 'pgmeta';
@@ -48,11 +50,18 @@ export const RESTAPI_AUTHENTICATION = {
   password: `$(${RESTAPI_ENV.password})`,
 } as const;
 
-/** The REST API password: the observed Secret's, or HMAC(operator key, `<uid>/patroni-api`). */
+/**
+ * The REST API password: the observed Secret's, or HMAC(operator key, `<uid>/patroni-api`). An observed
+ * password Spilo cannot read back counts as absent: pgmeta never renders one itself (the Secret is an
+ * `OnDelete` child, so a Secret that exists keeps the user's value until the user changes or deletes it).
+ */
 export function restApiPassword(cluster: ClusterIdentity, inputs: CredentialInputs): string {
+  const secretName = clusterNames(cluster).restApiSecret;
+  if (unusableRestApiPassword(inputs.observedSecrets[secretName]))
+    return derivePassword(inputs.operatorKey, cluster.uid, 'patroni-api');
   return keptPassword(inputs, {
     uid: cluster.uid,
-    secretName: clusterNames(cluster).restApiSecret,
+    secretName,
     purpose: 'patroni-api',
   });
 }

@@ -2,11 +2,13 @@
  * The status of the optional features, in one place so computeStatus only spreads it: the poolers'
  * endpoints and readiness (and their `PoolerReady` condition), which certificate the members serve,
  * and a standby's source and replay (its `Standby` condition). Each field is present only where its
- * feature applies.
+ * feature applies. `PatroniApiSecretValid` appears only while the REST API Secret holds a password
+ * that cannot reach Patroni (patroni/rest-api-secret.ts).
  */
 import type { ConditionInput } from '../../lib/conditions.js';
 import { backupProblems } from '../backup/index.js';
 import type { ObservedCluster } from '../observe.js';
+import { restApiSecretCondition } from '../patroni/rest-api-secret.js';
 import { poolerStatus, type PoolerStatus } from '../pooler/status.js';
 import type { ResolvedCluster } from '../spec/resolved.js';
 import { standbyCondition, standbyStatus, type StandbyStatus } from '../standby/status.js';
@@ -33,12 +35,17 @@ export function featureStatus(
   };
   const standby = standbyStatus(standbyInput);
   const standbyCond = standbyCondition(standbyInput);
+  const restApiCond = restApiSecretCondition(cluster, observed.secrets);
   return {
     fields: {
       ...(pooler.pooler ? { pooler: pooler.pooler } : {}),
       tls: tlsStatus(cluster, observed.tlsSecret),
       ...(standby ? { standby } : {}),
     },
-    conditions: [...pooler.conditions, ...(standbyCond ? [standbyCond] : [])],
+    conditions: [
+      ...pooler.conditions,
+      ...(standbyCond ? [standbyCond] : []),
+      ...(restApiCond ? [restApiCond] : []),
+    ],
   };
 }

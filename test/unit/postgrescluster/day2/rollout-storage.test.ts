@@ -89,6 +89,30 @@ describe('planRollout', () => {
     expect(planRollout(contextOf(newer))?.children[0]?.metadata.name).toBe(made.metadata.name);
   });
 
+  it('starts none while the REST API Secret holds a password Spilo cannot read back; keeps one that runs', () => {
+    const poisoned = (w: ReturnType<typeof world>) => ({
+      ...w,
+      children: w.children.map((c) =>
+        c.kind === 'Secret' && c.metadata.name === 'orders-patroni-api'
+          ? { ...c, data: { ...(c['data'] as object), password: Buffer.from('a"b').toString('base64') } }
+          : c,
+      ),
+    });
+    const held = poisoned(world(rolling));
+    expect(planRollout(contextOf(held))).toBeUndefined();
+    expect(sync(held).status['rollout']).toMatchObject({
+      phase: 'Pending',
+      message:
+        'held: Secret orders-patroni-api data.password cannot reach Patroni (condition PatroniApiSecretValid): ' +
+        'orders-0, orders-1, orders-2 to update',
+    });
+    const made = planRollout(contextOf(world(rolling)))!.children[0]!;
+    const running = poisoned(
+      world({ ...rolling, extraChildren: [observedJob(made, held.parent, 'active')] }),
+    );
+    expect(planRollout(contextOf(running))?.children[0]?.metadata.name).toBe(made.metadata.name);
+  });
+
   it('reports progress in status and the Updating phase', () => {
     const result = sync(world(rolling));
     expect(result.status['phase']).toBe('Updating');
