@@ -46,6 +46,7 @@ describe('splitGucList', () => {
     ['a,"b"', ['a', 'b']],
     ['",a', undefined],
     ['a"b,c', ['a"b', 'c']],
+    ['Va,Vb', ['Va', 'Vb']],
     ['a""b', ['a""b']],
     ['a\u00a0b', ['a\u00a0b']],
     ['a,"b', undefined],
