@@ -57,7 +57,7 @@ function textError(line: string, major: PgMajor): string | undefined {
 }
 
 /** The policy problem of a parsed rule. */
-function ruleError(rule: HbaRule, allowed: readonly string[]): string | undefined {
+function ruleError(rule: HbaRule, allowed: readonly unknown[]): string | undefined {
   const address = rule.address;
   if (address?.kind === 'hostname') {
     // Digits and dots or a colon: meant as an address, which the server would take as a name.
@@ -72,7 +72,7 @@ function ruleError(rule: HbaRule, allowed: readonly string[]): string | undefine
 }
 
 /** The error of one line for a major, if any: the server's refusal first, then pgmeta's policy. */
-export function hbaLineError(line: string, major: PgMajor, allowed: readonly string[]): string | undefined {
+export function hbaLineError(line: string, major: PgMajor, allowed: readonly unknown[]): string | undefined {
   const policy = textError(line, major);
   if (policy !== undefined) return policy;
   const parsed = parseHbaLine(line, major);
@@ -80,17 +80,19 @@ export function hbaLineError(line: string, major: PgMajor, allowed: readonly str
   return ruleError(parsed.rule, allowed);
 }
 
-type Obj = Readonly<Record<string, unknown>>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isMajor = (v: unknown): v is PgMajor => (SUPPORTED_MAJORS as readonly unknown[]).includes(v);
 
 /** The errors of `spec.pgHba` (defaults applied); wrongly typed parts are left to the schema. */
 export function hbaErrors(spec: unknown): FieldError[] {
-  if (!isObj(spec) || !Array.isArray(spec['pgHba']) || !isMajor(spec['version'])) return [];
-  const major = spec['version'];
-  const allowInsecure = spec['pgHbaAllowInsecure'];
-  const allowed = Array.isArray(allowInsecure) ? allowInsecure.filter((m) => typeof m === 'string') : [];
-  return spec['pgHba'].flatMap((line: unknown, i) => {
+  // Reading a field of a string or a number gives undefined, like a missing one; null and undefined
+  // have no fields at all.
+  const fields = spec as Readonly<Record<string, unknown>> | null | undefined;
+  const lines = fields?.['pgHba'];
+  const major = fields?.['version'];
+  const allowInsecure = fields?.['pgHbaAllowInsecure'];
+  if (!Array.isArray(lines) || !isMajor(major)) return [];
+  const allowed: readonly unknown[] = Array.isArray(allowInsecure) ? allowInsecure : [];
+  return lines.flatMap((line: unknown, i) => {
     if (typeof line !== 'string' || /[\n\r]/.test(line) || !CEL_SHAPE.test(line)) return [];
     const message = hbaLineError(line, major, allowed);
     return message === undefined ? [] : [{ path: childPath('spec.pgHba', i), message }];

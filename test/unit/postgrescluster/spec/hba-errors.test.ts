@@ -30,6 +30,8 @@ describe('hbaErrors', () => {
 
   it.each<[string, unknown]>([
     ['not an object', 'x'],
+    ['null', null],
+    ['missing', undefined],
     ['a list', [WEAK]],
     ['pgHba not a list', { version: '16', pgHba: WEAK }],
     ['no version', { pgHba: [WEAK] }],
@@ -41,6 +43,7 @@ describe('hbaErrors', () => {
 
   it.each<[string, unknown]>([
     ['not a string', 5],
+    ['a list, whose text would pass', [WEAK]],
     ['a line break (the CRD refuses it)', `${WEAK}\nlocal all all trust`],
     ['a carriage return', `${WEAK}\r`],
     ['no connection type first (the CRD refuses it)', 'all all all md5'],
