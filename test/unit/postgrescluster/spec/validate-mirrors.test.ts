@@ -5,7 +5,7 @@
  * wrong types before a mirror sees them.
  */
 import { describe, expect, it } from '@jest/globals';
-import { MIRRORS } from '../../../../hooks/postgrescluster/spec/validate.js';
+import { celErrors, MIRRORS, runRules } from '../../../../hooks/postgrescluster/spec/validate.js';
 
 const NAME = 'size(self.metadata.name) <= 40';
 const DNS = "self.metadata.name.matches('^[a-z]([-a-z0-9]*[a-z0-9])?$')";
@@ -33,6 +33,8 @@ const SCALING =
 const LIMITS =
   '!has(self.limits) || !has(self.requests) || self.requests.all(k, !(k in self.limits) || !isQuantity(string(self.requests[k])) || !isQuantity(string(self.limits[k])) || quantity(string(self.limits[k])).compareTo(quantity(string(self.requests[k]))) >= 0)';
 
+const GENERATION = 'self >= oldSelf';
+
 const named = (name: unknown) => ({ metadata: { name } });
 
 describe('each CEL mirror alone', () => {
@@ -46,9 +48,11 @@ describe('each CEL mirror alone', () => {
     ['DNS name with a tail after it', DNS, named('pg\n'), undefined, false],
     ['DNS name of one letter', DNS, named('a'), undefined, true],
     ['DNS name not a string', DNS, named(['x']), undefined, true],
+    ['DNS name a number', DNS, named(5), undefined, true],
     ['reserved suffix', SUFFIX, named('db-ro'), undefined, false],
     ['suffix inside the name', SUFFIX, named('db-ro-x'), undefined, true],
     ['suffix name not a string', SUFFIX, named(1), undefined, true],
+    ['suffix name a list whose text has the suffix', SUFFIX, named(['db-ro']), undefined, true],
     [
       'sync count below replicas',
       SYNC,
@@ -125,12 +129,19 @@ describe('each CEL mirror alone', () => {
     ['a line break', NO_BREAK, 'a\nb', undefined, false],
     ['a carriage return', NO_BREAK, 'a\rb', undefined, false],
     ['no break, not a string', NO_BREAK, 5, undefined, true],
+    ['no break, a list whose text has one', NO_BREAK, ['a\nb'], undefined, true],
     ['an hba type', HBA, ' host all', undefined, true],
     ['no hba type', HBA, 'hosts all', undefined, false],
     ['hba not a string', HBA, 5, undefined, true],
     ['a reserved database', DATABASE, 'template1', undefined, false],
     ['a database', DATABASE, 'app', undefined, true],
     ['a database not a string', DATABASE, 5, undefined, true],
+    ['a database a list whose text is reserved', DATABASE, ['postgres'], undefined, true],
+    ['a generation kept', GENERATION, 2, 2, true],
+    ['a generation raised', GENERATION, 3, 2, true],
+    ['a generation lowered', GENERATION, 1, 2, false],
+    ['a generation not a number', GENERATION, '1', 2, true],
+    ['an old generation not a number', GENERATION, 1, '2', true],
     ['a reserved role', ROLE, 'admin', undefined, false],
     ['a pg_ role', ROLE, 'pg_x', undefined, false],
     ['a role ending in pg_', ROLE, 'app_pg_', undefined, true],
@@ -174,6 +185,8 @@ describe('each CEL mirror alone', () => {
     ],
     ['limits below requests', LIMITS, { limits: { cpu: '1' }, requests: { cpu: '2' } }, undefined, false],
     ['a number request', LIMITS, { limits: { cpu: 1 }, requests: { cpu: 2 } }, undefined, false],
+    ['a request not a quantity', LIMITS, { limits: { cpu: '1' }, requests: { cpu: 'x' } }, undefined, true],
+    ['a request of a list', LIMITS, { limits: { cpu: '1' }, requests: { cpu: ['2'] } }, undefined, true],
     [
       'a request without its limit',
       LIMITS,
@@ -183,5 +196,18 @@ describe('each CEL mirror alone', () => {
     ],
   ])('%s', (_what, rule, self, oldSelf, verdict) => {
     expect(MIRRORS[rule]!(self, oldSelf)).toBe(verdict);
+  });
+});
+
+describe('runRules and celErrors around the mirrors', () => {
+  it('names the rule when it fails without a message of its own', () => {
+    expect(runRules([{ rule: 'self == oldSelf' }], { path: 'spec.x', self: 1, oldSelf: 2 })).toEqual([
+      { path: 'spec.x', message: 'fails self == oldSelf' },
+    ]);
+  });
+
+  it('walks past fields the schema does not know and values of the wrong shape, leaving them to the schema', () => {
+    const spec = { version: '16', unknownField: { x: 1 }, resources: ['x'], storage: 'big' };
+    expect(celErrors({ parent: named('pg'), spec, previous: undefined })).toEqual([]);
   });
 });
