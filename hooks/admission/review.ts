@@ -17,7 +17,7 @@
  * `status.message` is what kubectl prints after `admission webhook "<name>" denied the request:`;
  * warnings should stay within 120 characters (longer ones may be truncated) and show as `Warning:`.
  */
-import type { KubeObject } from '../lib/k8s.js';
+import { withPlaceholderIdentity, type KubeObject } from '../lib/k8s.js';
 import type { FieldError } from '../lib/field-errors.js';
 import { checkBackupObject } from '../postgresbackup/spec.js';
 import { checkSpec as checkCluster } from '../postgrescluster/spec/index.js';
@@ -100,7 +100,8 @@ function kubeObject(v: unknown): KubeObject | undefined {
 /** The errors the sync hook would report, transition rules judged against a valid old spec only. */
 function errorsOf(object: KubeObject, old: KubeObject | undefined): FieldError[] {
   const check = CHECKS[object.kind];
-  return check ? check(withIdentity(object), old && withIdentity(old)) : [];
+  // A CREATE may not carry a UID yet: namespace and UID as the API server will store them.
+  return check ? check(withPlaceholderIdentity(object), old && withPlaceholderIdentity(old)) : [];
 }
 
 const CHECKS: Partial<Record<string, (o: KubeObject, old: KubeObject | undefined) => FieldError[]>> = {
@@ -138,19 +139,6 @@ function warningsOf(object: KubeObject, old: KubeObject | undefined): { warnings
         `spec.version ${before} -> ${after}: refused once the cluster holds data; see "Major version upgrade"`,
       ),
     ],
-  };
-}
-
-/** Namespace and UID as the API server will store them; a CREATE may not carry a UID yet. */
-function withIdentity(o: KubeObject): KubeObject {
-  return {
-    ...o,
-    metadata: {
-      namespace: 'default',
-      uid: '00000000-0000-4000-8000-000000000000',
-      generation: 1,
-      ...o.metadata,
-    },
   };
 }
 

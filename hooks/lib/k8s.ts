@@ -59,3 +59,14 @@ export interface Condition {
   lastTransitionTime: string;
   observedGeneration?: number;
 }
+
+/** The UID given to an object that has none yet (read from a file, or in a CREATE admission review). */
+export const PLACEHOLDER_UID = '00000000-0000-4000-8000-000000000000';
+
+/**
+ * The object with the identity the API server would give it when it has none yet: namespace
+ * `default`, {@link PLACEHOLDER_UID}, generation 1. Fields the object has win.
+ */
+export function withPlaceholderIdentity(o: KubeObject): KubeObject {
+  return { ...o, metadata: { namespace: 'default', uid: PLACEHOLDER_UID, generation: 1, ...o.metadata } };
+}

@@ -4,7 +4,7 @@
  * missing file, malformed YAML or a wrong apiVersion is one clear line each, never a stack trace.
  */
 import { readKubectlYaml } from '../../lib/kubectl-yaml.js';
-import type { KubeObject } from '../../lib/k8s.js';
+import { withPlaceholderIdentity, type KubeObject } from '../../lib/k8s.js';
 import type { CliIo } from '../io.js';
 
 export const API_VERSION = 'pgmeta.io/v1alpha1';
@@ -76,9 +76,5 @@ export function readManifests(file: string, io: CliIo): Manifests {
   return out;
 }
 
-/** Placeholder identity for objects read from a file, which have no uid yet. */
-export const OFFLINE_UID = '00000000-0000-4000-8000-000000000000';
-
-export function withIdentity(c: KubeObject): KubeObject {
-  return { ...c, metadata: { namespace: 'default', uid: OFFLINE_UID, generation: 1, ...c.metadata } };
-}
+/** Objects read from a file have no uid yet: the identity the API server would give them. */
+export const withIdentity = withPlaceholderIdentity;

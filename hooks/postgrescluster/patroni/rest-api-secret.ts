@@ -26,6 +26,7 @@ import type { ConditionInput } from '../../lib/conditions.js';
 import type { KubeObject } from '../../lib/k8s.js';
 import { observedPasswordBytes } from '../children/secrets.js';
 import { clusterNames } from '../names.js';
+import { everyCodePoint } from '../spilo/template-passwords.js';
 
 /** A code point that does not reach Patroni unchanged from inside a quoted string of that document. */
 function unsafeCodePoint(c: number): boolean {
@@ -41,11 +42,7 @@ function unsafeCodePoint(c: number): boolean {
 
 /** Whether these password bytes reach Patroni unchanged through `SPILO_CONFIGURATION`. */
 export function spiloSafePassword(bytes: Uint8Array): boolean {
-  const text = Buffer.from(bytes).toString('utf8');
-  // Invalid UTF-8 decodes to U+FFFD here; the re-encoding then differs from the bytes.
-  if (!Buffer.from(text, 'utf8').equals(Buffer.from(bytes))) return false;
-  for (const ch of text) if (unsafeCodePoint(ch.codePointAt(0) ?? 0)) return false;
-  return true;
+  return everyCodePoint(bytes, (c) => !unsafeCodePoint(c));
 }
 
 /** Whether an observed Secret holds a password that Spilo cannot read back (none at all is fine). */

@@ -223,10 +223,13 @@ function propertyChildren(schema: Obj, at: Walk): [Obj, Walk][] {
 }
 
 function walk(schema: Obj, at: Walk): FieldError[] {
-  const own = runRules(
-    rulesAt(schema, 'x-kubernetes-validations').filter((r) => !isFormatRule(r.rule)),
-    { path: at.path, self: at.value, oldSelf: at.old },
-  );
+  // The generated schema keeps only the rules that have a mirror: scripts/gen-schema.ts turns the
+  // isQuantity rules (isFormatRule) into `format: quantity` and drops them here.
+  const own = runRules(rulesAt(schema, 'x-kubernetes-validations'), {
+    path: at.path,
+    self: at.value,
+    oldSelf: at.old,
+  });
   // The walk follows the schema, which is finite and not recursive, so it ends with the schema's depth.
   return [
     ...own,

@@ -3,12 +3,14 @@
  * endpoints and readiness (and their `PoolerReady` condition), which certificate the members serve,
  * and a standby's source and replay (its `Standby` condition). Each field is present only where its
  * feature applies. `PatroniApiSecretValid` appears only while the REST API Secret holds a password
- * that cannot reach Patroni (patroni/rest-api-secret.ts).
+ * that cannot reach Patroni (patroni/rest-api-secret.ts), `CredentialSecretsValid` only while the
+ * superuser or replication Secret holds one Spilo changes (spilo/template-passwords.ts).
  */
 import type { ConditionInput } from '../../lib/conditions.js';
 import { backupProblems } from '../backup/index.js';
 import type { ObservedCluster } from '../observe.js';
 import { restApiSecretCondition } from '../patroni/rest-api-secret.js';
+import { templatePasswordsCondition } from '../spilo/template-passwords.js';
 import { poolerStatus, type PoolerStatus } from '../pooler/status.js';
 import type { ResolvedCluster } from '../spec/resolved.js';
 import { standbyCondition, standbyStatus, type StandbyStatus } from '../standby/status.js';
@@ -34,8 +36,7 @@ export function featureStatus(
     ...(observed.configEndpoints ? { configEndpoints: observed.configEndpoints } : {}),
   };
   const standby = standbyStatus(standbyInput);
-  const standbyCond = standbyCondition(standbyInput);
-  const restApiCond = restApiSecretCondition(cluster, observed.secrets);
+  const present = (c: ConditionInput | undefined): c is ConditionInput => c !== undefined;
   return {
     fields: {
       ...(pooler.pooler ? { pooler: pooler.pooler } : {}),
@@ -44,8 +45,11 @@ export function featureStatus(
     },
     conditions: [
       ...pooler.conditions,
-      ...(standbyCond ? [standbyCond] : []),
-      ...(restApiCond ? [restApiCond] : []),
+      ...[
+        standbyCondition(standbyInput),
+        restApiSecretCondition(cluster, observed.secrets),
+        templatePasswordsCondition(cluster, observed.secrets),
+      ].filter(present),
     ],
   };
 }

@@ -16,7 +16,7 @@ import {
 import { restApiPassword } from '../../../../hooks/postgrescluster/patroni/rest-api.js';
 import { renderChildren } from '../../../../hooks/postgrescluster/render.js';
 import { aCluster } from '../../../support/cluster-fixture.js';
-import { appliedChildren, parentFrom, relatedFor, sync } from '../../../support/cluster-world.js';
+import { childrenOf, conditionOf, syncWithHandSetPassword } from '../../../support/hand-set-secret.js';
 import { containerEnvValues, type RenderedEnvVar } from '../../../support/container-env.js';
 
 const KEY = new TextEncoder().encode('rest api secret test key');
@@ -128,32 +128,18 @@ describe("a hand-set REST API password Spilo can't read back", () => {
 });
 
 describe('the hook, given a running cluster whose REST API Secret was hand-set', () => {
-  const parent = parentFrom({ version: '16', replicas: 2, storage: { size: '10Gi' } });
-  const members = [
-    { ordinal: 0, role: 'master' as const },
-    { ordinal: 1, role: 'replica' as const },
-  ];
-  const world = (password: Buffer) => {
-    const children = appliedChildren(parent, { ready: 2 }).map((c) =>
-      c.kind === 'Secret' && c.metadata.name === SECRET
-        ? { ...c, data: { ...(c['data'] as object), password: password.toString('base64') } }
-        : c,
-    );
-    return sync({ parent, children, related: relatedFor(parent, members) });
-  };
-  const conditionOf = (status: Record<string, unknown>) =>
-    (status['conditions'] as { type: string }[]).find((c) => c.type === 'PatroniApiSecretValid');
-  const stsOf = (children: KubeObject[]) => children.find((c) => c.kind === 'StatefulSet');
-
   it('says so in status and changes nothing else it renders', () => {
-    const good = world(utf8('chosen'));
-    const bad = world(utf8('cho"sen'));
-    expect(conditionOf(good.status)).toBeUndefined();
-    expect(conditionOf(bad.status)).toMatchObject({ status: 'False', reason: 'PasswordNotUsable' });
+    const good = syncWithHandSetPassword('patroni-api', utf8('chosen'));
+    const bad = syncWithHandSetPassword('patroni-api', utf8('cho"sen'));
+    expect(conditionOf(good.status, 'PatroniApiSecretValid')).toBeUndefined();
+    expect(conditionOf(bad.status, 'PatroniApiSecretValid')).toMatchObject({
+      status: 'False',
+      reason: 'PasswordNotUsable',
+    });
     // The members' template is the same: no rollout starts because of the Secret's content.
-    expect(stsOf(bad.children)).toEqual(stsOf(good.children));
+    expect(childrenOf(bad.children, 'StatefulSet')).toEqual(childrenOf(good.children, 'StatefulSet'));
     expect(renderedPassword(bad.children)).toBe(
-      derivePassword(new Uint8Array(32).fill(42), parent.metadata.uid ?? '', 'patroni-api'),
+      derivePassword(new Uint8Array(32).fill(42), bad.parent.metadata.uid ?? '', 'patroni-api'),
     );
   });
 });
