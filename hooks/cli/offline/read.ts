@@ -4,7 +4,7 @@
  * missing file, malformed YAML or a wrong apiVersion is one clear line each, never a stack trace.
  */
 import { readKubectlYaml } from '../../lib/kubectl-yaml.js';
-import { withPlaceholderIdentity, type KubeObject } from '../../lib/k8s.js';
+import type { KubeObject } from '../../lib/k8s.js';
 import type { CliIo } from '../io.js';
 
 export const API_VERSION = 'pgmeta.io/v1alpha1';
@@ -75,6 +75,3 @@ export function readManifests(file: string, io: CliIo): Manifests {
     out.errors.push(`${file}: no PostgresCluster, PostgresDatabase or PostgresBackup found`);
   return out;
 }
-
-/** Objects read from a file have no uid yet: the identity the API server would give them. */
-export const withIdentity = withPlaceholderIdentity;

@@ -7,14 +7,13 @@
  */
 import { stringify } from 'yaml';
 import { BOTH_READINGS } from '../../lib/kubectl-yaml.js';
-import type { KubeObject } from '../../lib/k8s.js';
+import { withPlaceholderIdentity, type KubeObject } from '../../lib/k8s.js';
 import type { CompositeControllerDef } from '../../metacontroller/controller.js';
 import { runHook } from '../../metacontroller/dispatch.js';
 import { postgresBackupController } from '../../postgresbackup/controller.js';
 import { postgresClusterController } from '../../postgrescluster/controller.js';
 import { postgresDatabaseController } from '../../postgresdatabase/controller.js';
 import { hidePasswords } from './placeholders.js';
-import { withIdentity } from './read.js';
 import { specProblems } from './validate.js';
 
 const CONTROLLERS: Record<string, CompositeControllerDef> = {
@@ -60,7 +59,7 @@ function runningClusters(objects: readonly KubeObject[], key: Uint8Array): Objec
     const k = `${o.kind}.${o.apiVersion}`;
     (related[k] ??= {})[`${o.metadata.namespace ?? 'default'}/${o.metadata.name}`] = o;
   };
-  for (const c of objects.filter((x) => x.kind === 'PostgresCluster').map(withIdentity)) {
+  for (const c of objects.filter((x) => x.kind === 'PostgresCluster').map(withPlaceholderIdentity)) {
     if (specProblems(c).length > 0) continue;
     const { children } = sync(c, { related: {}, key });
     const backup = (c['spec'] as { backup?: unknown } | undefined)?.backup !== undefined;
@@ -82,7 +81,7 @@ export function renderObjects(
   const docs: unknown[] = [];
   const related = runningClusters(objects, o.operatorKey);
   for (const obj of objects) {
-    const parent = withIdentity(obj);
+    const parent = withPlaceholderIdentity(obj);
     if (specProblems(parent).length > 0) return { invalid: obj };
     const { children, status } = sync(parent, {
       related: parent.kind === 'PostgresCluster' ? {} : related,

@@ -2,13 +2,12 @@
  * `pgmeta validate -f FILE`: every spec error of every pgmeta object in the file, with its field
  * path, through the same checks the hooks run (exit 1 when any).
  */
-import type { KubeObject } from '../../lib/k8s.js';
+import { withPlaceholderIdentity, type KubeObject } from '../../lib/k8s.js';
 import { checkBackupObject } from '../../postgresbackup/spec.js';
 import { checkSpec as checkCluster } from '../../postgrescluster/spec/index.js';
 import { withLoggingDefault } from '../../postgrescluster/spec/logging.js';
 import { checkSpec as checkDatabase } from '../../postgresdatabase/spec/index.js';
 import type { CliIo } from '../io.js';
-import { withIdentity } from './read.js';
 
 export interface FieldProblem {
   path: string;
@@ -16,7 +15,7 @@ export interface FieldProblem {
 }
 
 export function specProblems(o: KubeObject): FieldProblem[] {
-  const parent = withIdentity(o);
+  const parent = withPlaceholderIdentity(o);
   const result =
     o.kind === 'PostgresCluster'
       ? // Checked as a new cluster, which gets the logging default (spec/logging.ts).

@@ -178,43 +178,24 @@ describe('optionError: values', () => {
 });
 
 describe('optionSetError', () => {
+  const MIX = 'ldap cannot mix simple bind (ldapprefix, ldapsuffix) and search+bind options';
+  const NEEDS = 'ldap needs ldapbasedn, ldapprefix or ldapsuffix';
   it.each<[Record<string, string>, string | undefined]>([
     [{ ldapbasedn: 'dc=x' }, undefined],
     [{ ldapprefix: 'cn=' }, undefined],
     [{ ldapsuffix: ',dc=x' }, undefined],
     [{ ldapurl: 'ldap://h/dc=x' }, undefined],
     [{ ldapurl: 'ldap://ldap.example.com:389/dc=example,dc=com' }, undefined],
-    [{ ldapurl: 'ldap://h' }, 'ldap needs ldapbasedn, ldapprefix or ldapsuffix'],
-    [{ ldapurl: 'ldap://h/' }, 'ldap needs ldapbasedn, ldapprefix or ldapsuffix'],
-    [{ ldapserver: 'h' }, 'ldap needs ldapbasedn, ldapprefix or ldapsuffix'],
-    [
-      { ldapprefix: 'cn=', ldapurl: 'ldaps://h/dc=x' },
-      'ldap cannot mix simple bind (ldapprefix, ldapsuffix) and search+bind options',
-    ],
-    [
-      { ldapsuffix: 'x', ldapbinddn: 'y' },
-      'ldap cannot mix simple bind (ldapprefix, ldapsuffix) and search+bind options',
-    ],
-    [
-      { ldapprefix: 'x', ldapbasedn: 'y' },
-      'ldap cannot mix simple bind (ldapprefix, ldapsuffix) and search+bind options',
-    ],
-    [
-      { ldapprefix: 'x', ldapbinddn: 'y' },
-      'ldap cannot mix simple bind (ldapprefix, ldapsuffix) and search+bind options',
-    ],
-    [
-      { ldapprefix: 'x', ldapbindpasswd: 'y' },
-      'ldap cannot mix simple bind (ldapprefix, ldapsuffix) and search+bind options',
-    ],
-    [
-      { ldapsuffix: 'x', ldapsearchattribute: 'y' },
-      'ldap cannot mix simple bind (ldapprefix, ldapsuffix) and search+bind options',
-    ],
-    [
-      { ldapprefix: 'x', ldapsearchfilter: 'y' },
-      'ldap cannot mix simple bind (ldapprefix, ldapsuffix) and search+bind options',
-    ],
+    [{ ldapurl: 'ldap://h' }, NEEDS],
+    [{ ldapurl: 'ldap://h/' }, NEEDS],
+    [{ ldapserver: 'h' }, NEEDS],
+    [{ ldapprefix: 'cn=', ldapurl: 'ldaps://h/dc=x' }, MIX],
+    [{ ldapsuffix: 'x', ldapbinddn: 'y' }, MIX],
+    [{ ldapprefix: 'x', ldapbasedn: 'y' }, MIX],
+    [{ ldapprefix: 'x', ldapbinddn: 'y' }, MIX],
+    [{ ldapprefix: 'x', ldapbindpasswd: 'y' }, MIX],
+    [{ ldapsuffix: 'x', ldapsearchattribute: 'y' }, MIX],
+    [{ ldapprefix: 'x', ldapsearchfilter: 'y' }, MIX],
     [
       { ldapbasedn: 'b', ldapsearchattribute: 'uid', ldapsearchfilter: 'f' },
       'ldap cannot use ldapsearchattribute together with ldapsearchfilter',
